@@ -1,0 +1,86 @@
+import type { ParamSpecs, ParamValues } from './params'
+import type { ValueKind, ValueOfKind } from './values'
+
+/** An input port: its value kind, or a kind marked optional (the node runs without it). */
+export type InputSpec = ValueKind | { kind: ValueKind; optional: true; label?: string }
+export type InputSpecs = Record<string, InputSpec>
+export type OutputSpecs = Record<string, ValueKind>
+
+export function kindOfInput(spec: InputSpec): ValueKind {
+  return typeof spec === 'string' ? spec : spec.kind
+}
+
+export function isOptionalInput(spec: InputSpec): boolean {
+  return typeof spec !== 'string' && spec.optional
+}
+
+type InputValue<S extends InputSpec> = S extends ValueKind
+  ? ValueOfKind[S]
+  : S extends { kind: infer K extends ValueKind }
+    ? ValueOfKind[K] | undefined
+    : never
+
+export type InputValues<I extends InputSpecs> = { [K in keyof I]: InputValue<I[K]> }
+export type OutputValues<O extends OutputSpecs> = { [K in keyof O]: ValueOfKind[O[K]] }
+
+/** What a running node may ask of the world: progress, cancellation, seeded randomness. */
+export interface RunContext {
+  signal: AbortSignal
+  /** Report progress in 0..1, optionally with a word on what is happening. */
+  progress(fraction: number, message?: string): void
+  /** Uniform in [0, 1), seeded from the node's `seed` param (0 when it has none). */
+  random(): number
+}
+
+export type Runtime = 'cpu' | 'gpu'
+
+export interface NodeDefinition<
+  I extends InputSpecs = InputSpecs,
+  O extends OutputSpecs = OutputSpecs,
+  P extends ParamSpecs = ParamSpecs,
+> {
+  /** Stable id, namespaced (`dsp/griffin-lim`): presets and cache keys depend on it. */
+  type: string
+  /** Bump when the output for the same input and params changes, so stale cache is not reused. */
+  version: number
+  title: string
+  category: string
+  /** One or two sentences for the palette and the node reference. */
+  description: string
+  inputs: I
+  outputs: O
+  params: P
+  runtime: Runtime
+  run(
+    inputs: InputValues<I>,
+    params: ParamValues<P>,
+    ctx: RunContext,
+  ): OutputValues<O> | Promise<OutputValues<O>>
+}
+
+/** Any node definition, with its types erased, as the registry and executor hold them. */
+export interface AnyNodeDefinition {
+  type: string
+  version: number
+  title: string
+  category: string
+  description: string
+  inputs: InputSpecs
+  outputs: OutputSpecs
+  params: ParamSpecs
+  runtime: Runtime
+  run(
+    inputs: Record<string, unknown>,
+    params: Record<string, unknown>,
+    ctx: RunContext,
+  ): Record<string, unknown> | Promise<Record<string, unknown>>
+}
+
+/** Declares a node; inputs, outputs and params are typed from the definition itself. */
+export function defineNode<
+  const I extends InputSpecs,
+  const O extends OutputSpecs,
+  const P extends ParamSpecs,
+>(definition: NodeDefinition<I, O, P>): NodeDefinition<I, O, P> & AnyNodeDefinition {
+  return definition as NodeDefinition<I, O, P> & AnyNodeDefinition
+}
