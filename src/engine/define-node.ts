@@ -82,5 +82,5 @@ export function defineNode<
   const O extends OutputSpecs,
   const P extends ParamSpecs,
 >(definition: NodeDefinition<I, O, P>): NodeDefinition<I, O, P> & AnyNodeDefinition {
-  return definition as NodeDefinition<I, O, P> & AnyNodeDefinition
+  return definition
 }

@@ -1,0 +1,98 @@
+import type { NodeOutputs } from './codec'
+import { byteSizeOf } from './values'
+
+/**
+ * Where node results are kept by content key. Stores may fail (a full quota, a broken disk);
+ * the executor treats any failure as a miss and carries on.
+ */
+export interface ValueCache {
+  get(key: string): Promise<NodeOutputs | undefined>
+  set(key: string, outputs: NodeOutputs): Promise<void>
+  /** Optional: whether a key is present, without loading it. */
+  has?(key: string): Promise<boolean>
+  clear?(): Promise<void>
+}
+
+export function outputsByteSize(outputs: NodeOutputs): number {
+  return Object.values(outputs).reduce((sum, v) => sum + byteSizeOf(v), 0)
+}
+
+/** In-memory store bounded in bytes, evicting the least recently used entries. */
+export class MemoryCache implements ValueCache {
+  private readonly entries = new Map<string, { outputs: NodeOutputs; bytes: number }>()
+  private totalBytes = 0
+
+  constructor(readonly maxBytes = 512 * 1024 * 1024) {}
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  get bytes(): number {
+    return this.totalBytes
+  }
+
+  get(key: string): Promise<NodeOutputs | undefined> {
+    const entry = this.entries.get(key)
+    if (!entry) return Promise.resolve(undefined)
+    this.entries.delete(key) // re-insert: Map order is our recency order
+    this.entries.set(key, entry)
+    return Promise.resolve(entry.outputs)
+  }
+
+  has(key: string): Promise<boolean> {
+    return Promise.resolve(this.entries.has(key))
+  }
+
+  set(key: string, outputs: NodeOutputs): Promise<void> {
+    const bytes = outputsByteSize(outputs)
+    this.delete(key)
+    if (bytes > this.maxBytes) return Promise.resolve()
+    this.entries.set(key, { outputs, bytes })
+    this.totalBytes += bytes
+    for (const oldest of this.entries.keys()) {
+      if (this.totalBytes <= this.maxBytes) break
+      this.delete(oldest)
+    }
+    return Promise.resolve()
+  }
+
+  clear(): Promise<void> {
+    this.entries.clear()
+    this.totalBytes = 0
+    return Promise.resolve()
+  }
+
+  private delete(key: string): void {
+    const entry = this.entries.get(key)
+    if (!entry) return
+    this.totalBytes -= entry.bytes
+    this.entries.delete(key)
+  }
+}
+
+/** Memory in front of a slower persistent store; hits in the slow store are promoted. */
+export class TieredCache implements ValueCache {
+  constructor(
+    private readonly fast: ValueCache,
+    private readonly slow: ValueCache,
+  ) {}
+
+  async get(key: string): Promise<NodeOutputs | undefined> {
+    const hit = await this.fast.get(key)
+    if (hit) return hit
+    const slow = await this.slow.get(key)
+    if (slow) await this.fast.set(key, slow)
+    return slow
+  }
+
+  async set(key: string, outputs: NodeOutputs): Promise<void> {
+    await this.fast.set(key, outputs)
+    await this.slow.set(key, outputs)
+  }
+
+  async clear(): Promise<void> {
+    await this.fast.clear?.()
+    await this.slow.clear?.()
+  }
+}

@@ -1,0 +1,303 @@
+import type { ValueCache } from './cache'
+import type { NodeOutputs } from './codec'
+import { isOptionalInput, kindOfInput, type AnyNodeDefinition } from './define-node'
+import { ancestorsOf, incomingEdges, type GraphDocument, type GraphNode } from './document'
+import { describeError, isCancelled } from './errors'
+import { bypassPorts, KeyComputer, type FileResolver, type NodeKey } from './keys'
+import type { NodeRegistry } from './registry'
+import { createLocalRunner, type NodeRunner } from './runner'
+import { validateGraph, type Problem } from './validate'
+import { typedArraysOf, type Value } from './values'
+
+export type NodeState =
+  | 'queued'
+  | 'running'
+  | 'cached'
+  | 'done'
+  | 'error'
+  | 'blocked'
+  | 'muted'
+  | 'bypassed'
+  | 'cancelled'
+
+export interface ErrorInfo {
+  message: string
+  hint?: string
+}
+
+export type ExecutionEvent =
+  | { type: 'state'; node: string; state: NodeState; ms?: number; error?: ErrorInfo }
+  | { type: 'progress'; node: string; fraction: number; message?: string }
+  | { type: 'warning'; message: string; node?: string }
+
+export interface NodeResult {
+  node: string
+  type: string
+  state: Exclude<NodeState, 'queued' | 'running'>
+  key?: string
+  outputs?: NodeOutputs
+  error?: ErrorInfo
+  /** The node whose failure kept this one from running. */
+  blockedBy?: string
+  /** Time spent in `run` (0 when cached). */
+  ms: number
+}
+
+export interface ExecutionResult {
+  results: Map<string, NodeResult>
+  ms: number
+}
+
+export interface ExecuteOptions {
+  registry: NodeRegistry
+  files: FileResolver
+  cache?: ValueCache
+  runner?: NodeRunner
+  /** Nodes whose outputs are wanted; only they and what they need run. Default: all. */
+  targets?: readonly string[]
+  signal?: AbortSignal
+  onEvent?: (event: ExecutionEvent) => void
+}
+
+/** The graph itself is unusable (a cycle, a mistyped edge…): nothing ran. */
+export class GraphError extends Error {
+  override readonly name = 'GraphError'
+  constructor(readonly problems: Problem[]) {
+    super(problems.map((p) => p.message).join('\n'))
+  }
+}
+
+const SETTLED: ReadonlySet<NodeState> = new Set(['done', 'cached', 'bypassed'])
+
+/**
+ * Runs the part of the graph the targets need, in dependency order, independent branches
+ * concurrently (as far as the runner allows). A node whose content key is cached is not run,
+ * and its ancestors are not even visited unless they are targets themselves.
+ */
+export async function execute(
+  graph: GraphDocument,
+  options: ExecuteOptions,
+): Promise<ExecutionResult> {
+  const started = performance.now()
+  const checked = validateGraph(graph, options.registry)
+  if (!checked.ok) throw new GraphError(checked.problems)
+  const run = new Run(checked.graph, options)
+  const targets = options.targets ?? checked.graph.nodes.map((n) => n.id)
+  for (const id of targets) {
+    if (!checked.graph.nodes.some((n) => n.id === id))
+      throw new GraphError([{ message: `No node "${id}" in the graph.`, path: 'nodes', node: id }])
+  }
+  for (const id of ancestorsOf(checked.graph, targets))
+    options.onEvent?.({ type: 'state', node: id, state: 'queued' })
+  await Promise.all(targets.map((id) => run.evaluate(id)))
+  return { results: run.results, ms: performance.now() - started }
+}
+
+class Run {
+  readonly results = new Map<string, NodeResult>()
+  private readonly pending = new Map<string, Promise<NodeResult>>()
+  private readonly keys: KeyComputer
+  private readonly runner: NodeRunner
+  private readonly byId: Map<string, GraphNode>
+  private readonly signal: AbortSignal
+
+  constructor(
+    private readonly graph: GraphDocument,
+    private readonly options: ExecuteOptions,
+  ) {
+    this.keys = new KeyComputer(graph, options.registry, options.files)
+    this.runner = options.runner ?? createLocalRunner(options.registry)
+    this.byId = new Map(graph.nodes.map((n) => [n.id, n]))
+    this.signal = options.signal ?? new AbortController().signal
+  }
+
+  evaluate(id: string): Promise<NodeResult> {
+    let promise = this.pending.get(id)
+    if (!promise) {
+      promise = this.compute(id).then((result) => {
+        this.results.set(id, result)
+        this.emit({
+          type: 'state',
+          node: id,
+          state: result.state,
+          ms: result.ms,
+          error: result.error,
+        })
+        return result
+      })
+      this.pending.set(id, promise)
+    }
+    return promise
+  }
+
+  private async compute(id: string): Promise<NodeResult> {
+    const node = this.byId.get(id) as GraphNode
+    const def = this.options.registry.get(node.type) as AnyNodeDefinition
+    const base = { node: id, type: node.type, ms: 0 }
+    if (node.mode === 'mute') return { ...base, state: 'muted' }
+    let key: NodeKey
+    try {
+      key = await this.keys.keyOf(id)
+    } catch (error) {
+      const blocked = await this.firstUnsettledInput(id)
+      return blocked ?? { ...base, state: 'error', error: describeError(error) }
+    }
+    if (node.mode === 'normal' && key.key) {
+      const hit = await this.cacheGet(key.key, id)
+      if (hit) return { ...base, state: 'cached', key: key.key, outputs: hit }
+    }
+    const gathered = await this.gatherInputs(id, def)
+    if ('blocked' in gathered) return gathered.blocked
+    if (node.mode === 'bypass') {
+      const outputs = bypassPorts(def, gathered.inputs)
+      return { ...base, state: 'bypassed', outputs: definedOnly(outputs) }
+    }
+    if (this.signal.aborted) return { ...base, state: 'cancelled', key: key.key }
+    return this.runNode(node, def, key, gathered.inputs)
+  }
+
+  private async runNode(
+    node: GraphNode,
+    def: AnyNodeDefinition,
+    key: NodeKey,
+    inputs: Record<string, Value | undefined>,
+  ): Promise<NodeResult> {
+    const base = { node: node.id, type: node.type, key: key.key }
+    const missing = Object.entries(def.inputs).find(
+      ([port, spec]) => !isOptionalInput(spec) && inputs[port] === undefined,
+    )
+    if (missing) {
+      const [port, spec] = missing
+      return {
+        ...base,
+        ms: 0,
+        state: 'error',
+        error: {
+          message: `Input "${port}" is not connected.`,
+          hint: `Connect an output of kind ${kindOfInput(spec)} to it.`,
+        },
+      }
+    }
+    this.emit({ type: 'state', node: node.id, state: 'running' })
+    const started = performance.now()
+    try {
+      const outputs = await this.runner.run(
+        { node: node.id, type: node.type, inputs, params: key.params, seed: seedOf(def, key) },
+        {
+          signal: this.signal,
+          progress: (fraction, message) =>
+            this.emit({ type: 'progress', node: node.id, fraction, message }),
+        },
+      )
+      checkOutputs(def, outputs)
+      if (key.key) await this.cacheSet(key.key, outputs, node.id)
+      return { ...base, state: 'done', outputs, ms: performance.now() - started }
+    } catch (error) {
+      const ms = performance.now() - started
+      if (isCancelled(error) || this.signal.aborted) return { ...base, state: 'cancelled', ms }
+      return { ...base, state: 'error', error: describeError(error), ms }
+    }
+  }
+
+  private async gatherInputs(
+    id: string,
+    def: AnyNodeDefinition,
+  ): Promise<{ inputs: Record<string, Value | undefined> } | { blocked: NodeResult }> {
+    const inputs: Record<string, Value | undefined> = {}
+    for (const [port, edge] of incomingEdges(this.graph, id)) {
+      const upstream = await this.evaluate(edge.from.node)
+      const value = SETTLED.has(upstream.state) ? upstream.outputs?.[edge.from.port] : undefined
+      if (value === undefined) {
+        const by = upstream.blockedBy ?? upstream.node
+        return { blocked: this.blockedResult(id, by, upstream, port) }
+      }
+      inputs[port] = value
+    }
+    for (const port of Object.keys(def.inputs)) inputs[port] ??= undefined
+    return { inputs }
+  }
+
+  private blockedResult(id: string, by: string, upstream: NodeResult, port: string): NodeResult {
+    const type = this.byId.get(id)?.type ?? ''
+    if (upstream.state === 'cancelled') return { node: id, type, state: 'cancelled', ms: 0 }
+    const why =
+      upstream.state === 'bypassed'
+        ? `the bypassed node "${upstream.node}" has no input of this kind to pass on`
+        : upstream.state === 'muted'
+          ? `"${upstream.node}" is muted`
+          : `"${by}" failed`
+    return {
+      node: id,
+      type,
+      state: 'blocked',
+      blockedBy: by,
+      ms: 0,
+      error: { message: `Waiting on input "${port}": ${why}.` },
+    }
+  }
+
+  private async firstUnsettledInput(id: string): Promise<NodeResult | undefined> {
+    for (const [port, edge] of incomingEdges(this.graph, id)) {
+      const upstream = await this.evaluate(edge.from.node)
+      if (!SETTLED.has(upstream.state)) {
+        return this.blockedResult(id, upstream.blockedBy ?? upstream.node, upstream, port)
+      }
+    }
+    return undefined
+  }
+
+  private async cacheGet(key: string, node: string): Promise<NodeOutputs | undefined> {
+    try {
+      return await this.options.cache?.get(key)
+    } catch (error) {
+      this.warn(`Cache read failed, recomputing: ${describeError(error).message}`, node)
+      return undefined
+    }
+  }
+
+  private async cacheSet(key: string, outputs: NodeOutputs, node: string): Promise<void> {
+    try {
+      await this.options.cache?.set(key, outputs)
+    } catch (error) {
+      this.warn(`Could not store the result in the cache: ${describeError(error).message}`, node)
+    }
+  }
+
+  private warn(message: string, node?: string): void {
+    this.emit({ type: 'warning', message, node })
+  }
+
+  private emit(event: ExecutionEvent): void {
+    this.options.onEvent?.(event)
+  }
+}
+
+function seedOf(def: AnyNodeDefinition, key: NodeKey): number {
+  const name = Object.keys(def.params).find((p) => def.params[p].type === 'seed')
+  return name === undefined ? 0 : Number(key.params[name])
+}
+
+function definedOnly(outputs: Record<string, Value | undefined>): NodeOutputs {
+  return Object.fromEntries(
+    Object.entries(outputs).filter(([, v]) => v !== undefined),
+  ) as NodeOutputs
+}
+
+/** A node's outputs must be what it declared, and never carry NaN or infinities. */
+export function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {
+  for (const [port, kind] of Object.entries(def.outputs)) {
+    const value = outputs[port] as Value | undefined
+    if (!value || value.kind !== kind) {
+      throw new Error(`${def.title} gave no ${kind} on output "${port}" (a bug in the node).`)
+    }
+    for (const array of typedArraysOf(value)) {
+      for (let i = 0; i < array.length; i++) {
+        if (!Number.isFinite(array[i])) {
+          throw new Error(
+            `${def.title} produced a non-finite value on output "${port}" (a bug in the node).`,
+          )
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { NodeOutputs } from './codec'
+import type { FileData } from './params'
+import { mulberry32 } from './random'
+import type { NodeRegistry } from './registry'
+import type { Value } from './values'
+
+/** One node run, as plain data: it can be posted to a worker as it is. */
+export interface NodeJob {
+  node: string
+  type: string
+  inputs: Record<string, Value | undefined>
+  /** Params with defaults filled and file references replaced by their bytes. */
+  params: Record<string, StoredOrFile>
+  /** Seeds the node's `ctx.random`. */
+  seed: number
+}
+
+export type StoredOrFile = number | boolean | string | FileData | null
+
+export interface JobContext {
+  signal: AbortSignal
+  progress(fraction: number, message?: string): void
+}
+
+/**
+ * Where node runs happen: in this thread (CLI, tests), a pool of Web Workers, or the GPU
+ * worker. The executor only sees this interface.
+ */
+export interface NodeRunner {
+  run(job: NodeJob, ctx: JobContext): Promise<NodeOutputs>
+}
+
+/** Runs a job with the node's own definition; what every runner ends up calling. */
+export async function runJob(
+  registry: NodeRegistry,
+  job: NodeJob,
+  ctx: JobContext,
+): Promise<NodeOutputs> {
+  const def = registry.get(job.type)
+  if (!def) throw new Error(`Unknown node type "${job.type}"`)
+  ctx.signal.throwIfAborted()
+  const outputs = await def.run(job.inputs, job.params, {
+    signal: ctx.signal,
+    progress: (fraction, message) => ctx.progress(fraction, message),
+    random: mulberry32(job.seed),
+  })
+  return outputs as NodeOutputs
+}
+
+/** Runs nodes in the calling thread, one at a time in the order they are asked. */
+export function createLocalRunner(registry: NodeRegistry): NodeRunner {
+  return { run: (job, ctx) => runJob(registry, job, ctx) }
+}

@@ -1,0 +1,251 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { MemoryCache } from '../../src/engine/cache'
+import { execute, GraphError, type ExecutionEvent } from '../../src/engine/executor'
+import type { GraphDocument } from '../../src/engine/document'
+import type { FileResolver } from '../../src/engine/keys'
+import type { NodeRunner } from '../../src/engine/runner'
+import { runJob } from '../../src/engine/runner'
+import { graphOf, runCounts, testRegistry } from '../helpers/test-nodes'
+
+const files: Record<string, Uint8Array> = { 'mem:a': new Uint8Array(3), 'mem:b': new Uint8Array(5) }
+const resolveFile: FileResolver = (ref) => {
+  const bytes = files[ref]
+  return bytes ? Promise.resolve({ name: ref, bytes }) : Promise.reject(new Error(`No file ${ref}`))
+}
+
+function run(graph: GraphDocument, extra: Partial<Parameters<typeof execute>[1]> = {}) {
+  return execute(graph, { registry: testRegistry, files: resolveFile, ...extra })
+}
+
+const chain = () =>
+  graphOf(
+    [
+      { id: 'x', type: 'test/constant', params: { value: 2 } },
+      { id: 'y', type: 'test/constant', params: { value: 3 } },
+      { id: 'sum', type: 'test/add' },
+      { id: 'more', type: 'test/add', params: { offset: 10 } },
+    ],
+    ['x.value->sum.a', 'y.value->sum.b', 'sum.sum->more.a'],
+  )
+
+const valueOf = (r: Awaited<ReturnType<typeof run>>, id: string) => {
+  const v = r.results.get(id)?.outputs?.sum ?? r.results.get(id)?.outputs?.value
+  return v?.kind === 'number' ? v.value : undefined
+}
+
+beforeEach(() => runCounts.clear())
+
+describe('execute', () => {
+  it('runs nodes in dependency order and passes values along edges', async () => {
+    const result = await run(chain())
+    expect(valueOf(result, 'sum')).toBe(5)
+    expect(valueOf(result, 'more')).toBe(15)
+    expect(result.results.get('more')?.state).toBe('done')
+  })
+
+  it('runs only what the requested outputs need', async () => {
+    const result = await run(chain(), { targets: ['sum'] })
+    expect([...result.results.keys()].sort()).toEqual(['sum', 'x', 'y'])
+    expect(runCounts.get('test/add')).toBe(1)
+  })
+
+  it('reuses cached results and re-runs only the changed node and its descendants', async () => {
+    const cache = new MemoryCache()
+    await run(chain(), { cache })
+    expect(runCounts.get('test/add')).toBe(2)
+    runCounts.clear()
+
+    const again = await run(chain(), { cache })
+    expect(runCounts.size).toBe(0)
+    expect([...again.results.values()].every((r) => r.state === 'cached')).toBe(true)
+
+    const edited = chain()
+    edited.nodes[3].params.offset = 20 // only "more" changes
+    const third = await run(edited, { cache })
+    expect(runCounts.get('test/add')).toBe(1)
+    expect(runCounts.get('test/constant')).toBeUndefined()
+    expect(valueOf(third, 'more')).toBe(25)
+
+    const upstream = chain()
+    upstream.nodes[0].params.value = 7 // x changes: sum and more re-run, y does not
+    runCounts.clear()
+    await run(upstream, { cache })
+    expect(runCounts.get('test/constant')).toBe(1)
+    expect(runCounts.get('test/add')).toBe(2)
+  })
+
+  it('keys results by content, not by node id or param order', async () => {
+    const cache = new MemoryCache()
+    await run(chain(), { cache })
+    runCounts.clear()
+    const renamed = chain()
+    renamed.nodes[0].id = 'first'
+    renamed.edges[0].from.node = 'first'
+    renamed.nodes.reverse()
+    await run(renamed, { cache })
+    expect(runCounts.size).toBe(0)
+  })
+
+  it('keys file inputs by the hash of their bytes', async () => {
+    const cache = new MemoryCache()
+    const g = (ref: string) => graphOf([{ id: 'f', type: 'test/file-size', params: { file: ref } }])
+    expect(valueOf(await run(g('mem:a'), { cache }), 'f')).toBe(3)
+    files['mem:c'] = new Uint8Array(3) // same bytes under another name: a cache hit
+    expect((await run(g('mem:c'), { cache })).results.get('f')?.state).toBe('cached')
+    expect(valueOf(await run(g('mem:b'), { cache }), 'f')).toBe(5)
+    expect(runCounts.get('test/file-size')).toBe(2)
+  })
+
+  it('seeds random nodes from their seed param, so the same seed gives the same value', async () => {
+    const g = (s: number) => graphOf([{ id: 'n', type: 'test/noise', params: { seed: s } }])
+    const a = valueOf(await run(g(1)), 'n')
+    const b = valueOf(await run(g(1)), 'n')
+    const c = valueOf(await run(g(2)), 'n')
+    expect(a).toBe(b)
+    expect(a).not.toBe(c)
+  })
+
+  it('isolates a failing node: its descendants are blocked, other branches finish', async () => {
+    const graph = graphOf(
+      [
+        { id: 'x', type: 'test/constant' },
+        { id: 'bad', type: 'test/fail' },
+        { id: 'after', type: 'test/add' },
+        { id: 'ok', type: 'test/add' },
+      ],
+      ['x.value->bad.a', 'bad.value->after.a', 'x.value->ok.a'],
+    )
+    const result = await run(graph)
+    expect(result.results.get('bad')).toMatchObject({
+      state: 'error',
+      error: { message: 'This node always fails.', hint: 'Remove it.' },
+    })
+    expect(result.results.get('after')).toMatchObject({ state: 'blocked', blockedBy: 'bad' })
+    expect(result.results.get('ok')?.state).toBe('done')
+  })
+
+  it('reports a missing required input on the node, in words', async () => {
+    const result = await run(graphOf([{ id: 'lonely', type: 'test/add' }]))
+    expect(result.results.get('lonely')?.error?.message).toBe('Input "a" is not connected.')
+  })
+
+  it('refuses cycles, naming the nodes in them', async () => {
+    const graph = graphOf(
+      [
+        { id: 'p', type: 'test/add' },
+        { id: 'q', type: 'test/add' },
+      ],
+      ['p.sum->q.a', 'q.sum->p.a'],
+    )
+    await expect(run(graph)).rejects.toThrow(GraphError)
+    await expect(run(graph)).rejects.toThrow(/cycle through "p", "q"/)
+  })
+
+  it('refuses mistyped and dangling edges before running anything', async () => {
+    const mistyped = graphOf(
+      [
+        { id: 'x', type: 'test/constant' },
+        { id: 'img', type: 'test/to-image' },
+        { id: 'sum', type: 'test/add' },
+      ],
+      ['x.value->img.a', 'img.image->sum.a'],
+    )
+    await expect(run(mistyped)).rejects.toThrow(
+      /image output "image" of "img" to the number input "a"/,
+    )
+    const dangling = graphOf([{ id: 'sum', type: 'test/add' }], ['ghost.value->sum.a'])
+    await expect(run(dangling)).rejects.toThrow(/missing node "ghost"/)
+    expect(runCounts.size).toBe(0)
+  })
+
+  it('cancels: running nodes stop, nothing after them starts', async () => {
+    const controller = new AbortController()
+    const graph = graphOf(
+      [
+        { id: 'x', type: 'test/constant' },
+        { id: 'wait', type: 'test/slow' },
+        { id: 'after', type: 'test/add' },
+      ],
+      ['x.value->wait.a', 'wait.value->after.a'],
+    )
+    const events: ExecutionEvent[] = []
+    const pending = run(graph, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        events.push(e)
+        if (e.type === 'state' && e.node === 'wait' && e.state === 'running') controller.abort()
+      },
+    })
+    const result = await pending
+    expect(result.results.get('wait')?.state).toBe('cancelled')
+    expect(result.results.get('after')?.state).toBe('cancelled')
+    expect(runCounts.get('test/add')).toBeUndefined()
+  })
+
+  it('bypass passes the first input of the matching kind straight through', async () => {
+    const graph = chain()
+    graph.nodes[2].mode = 'bypass' // sum is bypassed: more gets x (2) + 10
+    const result = await run(graph)
+    expect(result.results.get('sum')?.state).toBe('bypassed')
+    expect(valueOf(result, 'more')).toBe(12)
+  })
+
+  it('mute stops a node and blocks what depends on it', async () => {
+    const graph = chain()
+    graph.nodes[2].mode = 'mute'
+    const result = await run(graph)
+    expect(result.results.get('sum')?.state).toBe('muted')
+    expect(result.results.get('more')).toMatchObject({ state: 'blocked', blockedBy: 'sum' })
+    expect(result.results.get('more')?.error?.message).toMatch(/muted/)
+  })
+
+  it('treats a node output containing NaN as that node failing', async () => {
+    const result = await run(graphOf([{ id: 'n', type: 'test/nan' }]))
+    expect(result.results.get('n')?.error?.message).toMatch(/non-finite/)
+  })
+
+  it('survives a cache that throws (a full quota): it warns and carries on', async () => {
+    const broken = {
+      get: () => Promise.reject(new Error('QuotaExceededError')),
+      set: () => Promise.reject(new Error('QuotaExceededError')),
+    }
+    const events: ExecutionEvent[] = []
+    const result = await run(chain(), { cache: broken, onEvent: (e) => events.push(e) })
+    expect(valueOf(result, 'more')).toBe(15)
+    expect(events.some((e) => e.type === 'warning' && /QuotaExceeded/.test(e.message))).toBe(true)
+  })
+
+  it('runs independent branches concurrently through the runner', async () => {
+    let active = 0
+    let peak = 0
+    const runner: NodeRunner = {
+      run: async (job, ctx) => {
+        active++
+        peak = Math.max(peak, active)
+        await new Promise((r) => setTimeout(r, 20))
+        active--
+        return runJob(testRegistry, job, ctx)
+      },
+    }
+    const graph = graphOf([
+      { id: 'a', type: 'test/constant' },
+      { id: 'b', type: 'test/constant', params: { value: 2 } },
+      { id: 'c', type: 'test/constant', params: { value: 3 } },
+    ])
+    await run(graph, { runner })
+    expect(peak).toBe(3)
+  })
+
+  it('reports a file that cannot be read on its node', async () => {
+    const graph = graphOf(
+      [
+        { id: 'f', type: 'test/file-size', params: { file: 'mem:missing' } },
+        { id: 'sum', type: 'test/add' },
+      ],
+      ['f.value->sum.a'],
+    )
+    const result = await run(graph)
+    expect(result.results.get('f')?.error?.message).toBe('No file mem:missing')
+    expect(result.results.get('sum')).toMatchObject({ state: 'blocked', blockedBy: 'f' })
+  })
+})
