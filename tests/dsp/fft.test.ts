@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createRealFft, fastFftStatus, initFastFft, type RealFft } from '../../src/dsp/fft'
+import { mulberry32 } from '../helpers/run-context'
+
+/** The DFT by its definition, in float64: the ground truth. */
+function naiveDft(x: Float64Array): { re: Float64Array; im: Float64Array } {
+  const n = x.length
+  const bins = Math.floor(n / 2) + 1
+  const re = new Float64Array(bins)
+  const im = new Float64Array(bins)
+  for (let k = 0; k < bins; k++) {
+    for (let t = 0; t < n; t++) {
+      const angle = (-2 * Math.PI * ((k * t) % n)) / n
+      re[k] += x[t] * Math.cos(angle)
+      im[k] += x[t] * Math.sin(angle)
+    }
+  }
+  return { re, im }
+}
+
+function randomSignal(n: number, seed: number): Float64Array {
+  const random = mulberry32(seed)
+  return Float64Array.from({ length: n }, () => 2 * random() - 1)
+}
+
+/** max |a − b| over the bins, relative to the RMS spectral magnitude √N·rms(x) = ‖x‖. */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>, scale: number): number {
+  let worst = 0
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]))
+  return worst / scale
+}
+
+const norm = (x: ArrayLike<number>): number =>
+  Math.sqrt(Array.from(x).reduce((s, v) => s + v * v, 0))
+
+const SIZES = [1, 2, 3, 5, 7, 16, 598, 1024, 1025, 2048]
+
+// Tolerances. The JS backends compute in float64: rounding error grows like ε·log2(N)·‖x‖
+// (Bluestein adds two more transforms of size ≤ 4N), so 1e-12 of ‖x‖ leaves a wide margin.
+// PFFFT computes in float32 (ε = 6e-8): 1e-5 of ‖x‖ allows ~log2(N)·ε with margin, and still
+// catches any real mistake (a wrong twiddle or bin is an O(1) error).
+const JS_TOLERANCE = 1e-12
+const PFFFT_TOLERANCE = 1e-5
+
+beforeAll(async () => {
+  await initFastFft()
+})
+
+describe.each([
+  ['js', 'js'],
+  ['auto (PFFFT where it can)', 'auto'],
+] as const)('real FFT, backend %s', (_label, backend) => {
+  const tolerance = (fft: RealFft): number =>
+    fft.backend === 'pffft' ? PFFFT_TOLERANCE : JS_TOLERANCE
+
+  it.each(SIZES)('matches the DFT definition for N = %i', (n) => {
+    const x = randomSignal(n, n)
+    const fft = createRealFft(n, { backend })
+    const { re, im } = fft.forward(x)
+    const expected = naiveDft(x)
+    expect(re.length).toBe(Math.floor(n / 2) + 1)
+    expect(relativeError(re, expected.re, norm(x))).toBeLessThan(tolerance(fft))
+    expect(relativeError(im, expected.im, norm(x))).toBeLessThan(tolerance(fft))
+  })
+
+  it.each(SIZES)('inverts its forward transform for N = %i', (n) => {
+    const x = randomSignal(n, 100 + n)
+    const fft = createRealFft(n, { backend })
+    const { re, im } = fft.forward(x)
+    const back = fft.inverse(re, im)
+    expect(relativeError(back, x, norm(x) / Math.sqrt(n))).toBeLessThan(10 * tolerance(fft))
+  })
+
+  it.each(SIZES.filter((n) => n > 1))('keeps energy (Parseval) for N = %i', (n) => {
+    // Σ|x|² = (1/N)·(|X0|² + 2Σ_{0<k<N/2}|Xk|² + |X_{N/2}|² when N is even)
+    const x = randomSignal(n, 200 + n)
+    const { re, im } = createRealFft(n, { backend }).forward(x)
+    let energy = 0
+    for (let k = 0; k < re.length; k++) {
+      const weight = k === 0 || (n % 2 === 0 && k === n / 2) ? 1 : 2
+      energy += weight * (re[k] * re[k] + im[k] * im[k])
+    }
+    const timeEnergy = norm(x) ** 2
+    expect(Math.abs(energy / n - timeEnergy) / timeEnergy).toBeLessThan(1e-5)
+  })
+
+  it('writes into caller buffers of either float type', () => {
+    const fft = createRealFft(16, { backend })
+    const re = new Float32Array(9)
+    const im = new Float32Array(9)
+    const x = new Float32Array(16).fill(1)
+    const out = fft.forward(x, re, im)
+    expect(out.re).toBe(re)
+    expect(re[0]).toBeCloseTo(16, 4)
+    expect(Math.max(...Array.from(re.subarray(1)).map(Math.abs))).toBeLessThan(1e-5)
+    const y = fft.inverse(re, im, new Float32Array(16))
+    expect(Array.from(y).every((v) => Math.abs(v - 1) < 1e-6)).toBe(true)
+  })
+})
+
+describe('the fast backend', () => {
+  it('loads in Node', () => {
+    expect(fastFftStatus()).toEqual({ ready: true, failure: undefined })
+    expect(createRealFft(2048).backend).toBe('pffft')
+    expect(createRealFft(598).backend).toBe('pffft') // Bluestein over a 640-point PFFFT
+    expect(createRealFft(598, { backend: 'js' }).backend).toBe('js')
+  })
+
+  it('agrees with fft.js to float32 precision', () => {
+    for (const n of [32, 96, 480, 512, 1024, 2048, 4096]) {
+      const x = randomSignal(n, 300 + n)
+      const fast = createRealFft(n).forward(x)
+      const js = createRealFft(n, { backend: 'js' }).forward(x)
+      expect(relativeError(fast.re, js.re, norm(x))).toBeLessThan(PFFFT_TOLERANCE)
+      expect(relativeError(fast.im, js.im, norm(x))).toBeLessThan(PFFFT_TOLERANCE)
+    }
+  })
+
+  it('is idempotent to initialise', async () => {
+    await expect(initFastFft()).resolves.toBe(true)
+    expect(createRealFft(1024)).toBe(createRealFft(1024))
+  })
+})
+
+it('refuses sizes below 1', () => {
+  expect(() => createRealFft(0)).toThrow(RangeError)
+  expect(() => createRealFft(2.5)).toThrow(RangeError)
+})
