@@ -1,0 +1,153 @@
+/**
+ * PNG to and from planar float images in 0..1 (row 0 at the top). Decoding goes through
+ * fast-png: every bit depth and colour type, palettes expanded, 16-bit kept as 16-bit, Adam7.
+ * Encoding writes 8-bit grey, RGB or RGBA with optional text chunks (provenance).
+ */
+
+import { decode as fastDecode, encode as fastEncode, convertIndexedToRgb } from 'fast-png'
+import { UserError } from '../engine/errors'
+import { insertAfterHeader, pngChunks, readTextChunks, textChunk } from './png-chunks'
+import { describeSniffed, sniff } from './sniff'
+
+/** What an image needs to be written: ImageValue without its kind tag. */
+export interface PlanarImage {
+  width: number
+  height: number
+  channels: Float32Array[]
+}
+
+export interface DecodePngOptions {
+  /** Larger images are refused before decoding. Default 2^25 (e.g. 8192 × 4096). */
+  maxPixels?: number
+  /** The file name, for messages. */
+  name?: string
+}
+
+/**
+ * Encodes 1 (grey), 3 (RGB) or 4 (RGBA) channels as 8-bit PNG: each value is clamped to 0..1 and
+ * rounded to the nearest of 256 levels (NaN → 0). `text` becomes tEXt/iTXt chunks.
+ */
+export function encodePng(image: PlanarImage, text: Record<string, string> = {}): Uint8Array {
+  const { width, height, channels } = image
+  const count = channels.length
+  if (count !== 1 && count !== 3 && count !== 4)
+    throw new Error(`PNG export needs 1, 3 or 4 channels, got ${count}`)
+  if (!(width > 0 && height > 0) || !Number.isInteger(width) || !Number.isInteger(height))
+    throw new Error(`Invalid image size ${width}×${height}`)
+  const pixels = width * height
+  if (channels.some((c) => c.length !== pixels))
+    throw new Error(`Every channel must hold width × height = ${pixels} values`)
+  const data = new Uint8Array(pixels * count)
+  for (let c = 0; c < count; c++) {
+    const channel = channels[c]
+    for (let i = 0; i < pixels; i++) {
+      const v = channel[i]
+      data[i * count + c] = v > 0 ? (v < 1 ? Math.round(v * 255) : 255) : 0
+    }
+  }
+  const png = fastEncode({ width, height, data, depth: 8, channels: count })
+  return insertAfterHeader(
+    png,
+    Object.entries(text).map(([keyword, value]) => textChunk(keyword, value)),
+  )
+}
+
+const damaged = (label: string, why: string): UserError =>
+  new UserError(
+    `${label} is damaged or cut short (${why}).`,
+    'Check that it opens in an image viewer, or export it again.',
+  )
+
+/** Decodes a PNG to planar float channels in 0..1: 1 (grey), 3 (RGB) or 4 (with alpha). */
+export function decodePng(bytes: Uint8Array, options: DecodePngOptions = {}): PlanarImage {
+  const label = options.name ? `"${options.name}"` : 'The image'
+  if (bytes.length === 0)
+    throw new UserError(`${label} is empty (0 bytes).`, 'Choose the file again.')
+  const sniffed = sniff(bytes)
+  if (sniffed.kind !== 'image' || sniffed.format !== 'png') {
+    const what = describeSniffed(sniffed)
+    throw new UserError(
+      sniffed.kind === 'image'
+        ? `${label} is ${what}; only PNG images can be read yet.`
+        : `${label} is not a PNG image${sniffed.kind === 'unknown' ? '' : `: it looks like ${what}`}.`,
+      'Convert the picture to PNG (any image editor can) and load that.',
+    )
+  }
+  const header = pngChunks(bytes)[0]
+  if (header?.type !== 'IHDR' || header.length < 13) throw damaged(label, 'no image header')
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const [width, height] = [view.getUint32(header.offset), view.getUint32(header.offset + 4)]
+  const maxPixels = options.maxPixels ?? 2 ** 25
+  if (width * height > maxPixels)
+    throw new UserError(
+      `${label} is ${width}×${height} pixels; the limit is ${(maxPixels / 1e6).toFixed(1)} megapixels.`,
+      'Scale the image down before loading it.',
+    )
+
+  let png: ReturnType<typeof fastDecode>
+  let samples: ArrayLike<number>
+  try {
+    png = fastDecode(bytes, { checkCrc: true })
+    samples = png.palette ? convertIndexedToRgb(png) : png.data
+  } catch (error) {
+    throw damaged(label, error instanceof Error ? error.message : String(error))
+  }
+  const stored = png.palette ? png.palette[0].length : png.channels
+  const depth = png.palette ? 8 : png.depth
+  const planes = splitPlanes(samples, png.width, png.height, stored, depth, label)
+  return { width: png.width, height: png.height, channels: toImageChannels(planes, png) }
+}
+
+/** Interleaved samples (sub-byte depths packed per row) to float planes in 0..1. */
+function splitPlanes(
+  samples: ArrayLike<number>,
+  width: number,
+  height: number,
+  count: number,
+  depth: number,
+  label: string,
+): Float32Array[] {
+  const pixels = width * height
+  const planes = Array.from({ length: count }, () => new Float32Array(pixels))
+  const max = 2 ** depth - 1
+  if (depth >= 8) {
+    if (samples.length < pixels * count) throw damaged(label, 'too little image data')
+    for (let i = 0; i < pixels; i++)
+      for (let c = 0; c < count; c++) planes[c][i] = samples[i * count + c] / max
+    return planes
+  }
+  // Grey at 1, 2 or 4 bits: pixels packed from the high bits, each row starting on a byte.
+  const rowBytes = Math.ceil((width * depth) / 8)
+  if (samples.length < rowBytes * height) throw damaged(label, 'too little image data')
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const bit = x * depth
+      const byte = samples[y * rowBytes + (bit >> 3)]
+      planes[0][y * width + x] = ((byte >> (8 - depth - (bit & 7))) & max) / max
+    }
+  return planes
+}
+
+/** Grey+alpha becomes RGBA (images have 1, 3 or 4 channels); a tRNS colour key becomes alpha. */
+function toImageChannels(
+  planes: Float32Array[],
+  png: { palette?: unknown; transparency?: Uint16Array; depth: number },
+): Float32Array[] {
+  if (planes.length === 2) return [planes[0], planes[0].slice(), planes[0].slice(), planes[1]]
+  const key = png.transparency
+  if (png.palette || !key || (planes.length !== 1 && planes.length !== 3)) return planes
+  if (key.length < planes.length) return planes
+  const max = 2 ** png.depth - 1
+  const alpha = new Float32Array(planes[0].length)
+  for (let i = 0; i < alpha.length; i++) {
+    const keyed = planes.every((p, c) => Math.round(p[i] * max) === key[c])
+    alpha[i] = keyed ? 0 : 1
+  }
+  const colour = planes.length === 1 ? [planes[0], planes[0].slice(), planes[0].slice()] : planes
+  return [...colour, alpha]
+}
+
+/** Text chunks (tEXt and uncompressed iTXt) by keyword, e.g. provenance we wrote. */
+export function readPngText(bytes: Uint8Array): Record<string, string> {
+  return readTextChunks(bytes)
+}
