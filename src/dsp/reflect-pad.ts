@@ -1,0 +1,34 @@
+/**
+ * Edge padding of a signal, as torch.nn.functional.pad for 1-D input:
+ *
+ *   reflect   y[−i] = x[i], y[L−1+i] = x[L−1−i]  (mirror about the edge samples, which are not
+ *             repeated; numpy.pad mode 'reflect'). Needs pad ≤ L−1, as torch does.
+ *   constant  zeros.
+ */
+export type PadMode = 'reflect' | 'constant'
+
+/** The shortest signal `mode` can pad by `pad` samples on each side. */
+export function minimumLengthForPad(pad: number, mode: PadMode): number {
+  return mode === 'reflect' && pad > 0 ? pad + 1 : 0
+}
+
+/** Writes x padded by `pad` on each side into `out` (length L + 2·pad), returning it. */
+export function padSignal(
+  x: ArrayLike<number>,
+  pad: number,
+  mode: PadMode,
+  out: Float32Array = new Float32Array(x.length + 2 * pad),
+): Float32Array {
+  const length = x.length
+  if (length < minimumLengthForPad(pad, mode)) {
+    throw new RangeError(
+      `reflect padding by ${pad} needs at least ${pad + 1} samples, got ${length}`,
+    )
+  }
+  for (let i = 0; i < length; i++) out[pad + i] = x[i]
+  for (let i = 1; i <= pad; i++) {
+    out[pad - i] = mode === 'reflect' ? x[i] : 0
+    out[pad + length - 1 + i] = mode === 'reflect' ? x[length - 1 - i] : 0
+  }
+  return out
+}

@@ -1,0 +1,182 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { initFastFft } from '../../src/dsp/fft'
+import {
+  istft,
+  istftComplex,
+  SignalTooShortError,
+  stft,
+  stftComplex,
+  stftFrameCount,
+  type StftOptions,
+} from '../../src/dsp/stft'
+import { makeWindow } from '../../src/dsp/window'
+import { decodeWav } from '../../src/media/wav'
+import { fixtureBytes } from '../helpers/fixtures'
+import { fixtureNpyAnyOrder } from '../helpers/npy-any-order'
+import { mulberry32 } from '../helpers/run-context'
+
+const NOTEBOOK: StftOptions = {
+  fftSize: 512,
+  hopSize: 256,
+  window: 'hann',
+  center: true,
+  padMode: 'reflect',
+}
+
+beforeAll(async () => {
+  await initFastFft()
+})
+
+const noise = (length: number, seed: number): Float32Array => {
+  const random = mulberry32(seed)
+  return Float32Array.from({ length }, () => random() * 2 - 1)
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, from = 0, to = a.length): number {
+  let worst = 0
+  for (let i = from; i < to; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]))
+  return worst
+}
+
+describe('windows', () => {
+  it('are periodic, as torch.hann_window(N) by default', () => {
+    const hann = makeWindow('hann', 8)
+    const expected = [0, 0.1464466, 0.5, 0.8535534, 1, 0.8535534, 0.5, 0.1464466]
+    expected.forEach((v, i) => expect(hann[i]).toBeCloseTo(v, 6))
+    // A periodic Hann at hop N/4 overlap-adds to exactly 1.5.
+    const w = makeWindow('hann', 16)
+    for (let n = 0; n < 4; n++) expect(w[n] + w[n + 4] + w[n + 8] + w[n + 12]).toBeCloseTo(2, 6)
+    expect(makeWindow('hamming', 4)[0]).toBeCloseTo(0.08, 7)
+    expect(makeWindow('blackman', 4)[2]).toBeCloseTo(1, 6)
+    expect(Array.from(makeWindow('rectangular', 3))).toEqual([1, 1, 1])
+    expect(Array.from(makeWindow('hann', 1))).toEqual([1])
+  })
+})
+
+describe('stft', () => {
+  it('puts a sine in its bin with the analytic amplitude', () => {
+    // On-bin sine A·sin(2πk0n/N) under a periodic Hann: X[k0] = A·N/4 (half the energy in
+    // the positive bin, times the window's mean 1/2), X[k0±1] = A·N/8, every other bin 0.
+    const n = 512
+    const k0 = 37
+    const amplitude = 0.5
+    const x = Float32Array.from(
+      { length: 8192 },
+      (_, i) => amplitude * Math.sin((2 * Math.PI * k0 * i) / n),
+    )
+    const { bins, frames, values } = stft(x, { ...NOTEBOOK, power: 1 })
+    expect(bins).toBe(257)
+    expect(frames).toBe(1 + Math.floor(8192 / 256))
+    const t = Math.floor(frames / 2) // a frame away from the padded edges
+    const at = (k: number): number => values[k * frames + t]
+    // float32 arithmetic: ~1e-6 relative to the peak N·A/4 = 64.
+    expect(at(k0)).toBeCloseTo((amplitude * n) / 4, 3)
+    expect(at(k0 - 1)).toBeCloseTo((amplitude * n) / 8, 3)
+    expect(at(k0 + 1)).toBeCloseTo((amplitude * n) / 8, 3)
+    for (const k of [0, 10, k0 - 2, k0 + 2, 200, 256]) expect(at(k)).toBeLessThan(1e-3)
+  })
+
+  it('counts frames as torch does', () => {
+    expect(stftFrameCount(220500, NOTEBOOK)).toBe(862)
+    expect(stftFrameCount(144000, NOTEBOOK)).toBe(563)
+    expect(stftFrameCount(1000, { ...NOTEBOOK, center: false })).toBe(2)
+  })
+
+  it.each([
+    ['sweep_log_mono_44100', 1],
+    ['chord_stereo_48000', 2],
+  ])(
+    'matches torchaudio Spectrogram(n_fft=512) power, channels averaged, on %s',
+    (name, channelCount) => {
+      const audio = decodeWav(fixtureBytes(`notebook/${name}/input.wav`))
+      expect(audio.channels.length).toBe(channelCount)
+      const reference = fixtureNpyAnyOrder(`notebook/${name}/power_spec_mean.npy`)
+      const specs = audio.channels.map((c) => stft(c, { ...NOTEBOOK, power: 2 }))
+      expect([1, specs[0].bins, specs[0].frames]).toEqual(reference.shape)
+      const mean = new Float64Array(specs[0].values.length)
+      for (const s of specs) for (let i = 0; i < mean.length; i++) mean[i] += s.values[i]
+      for (let i = 0; i < mean.length; i++) mean[i] /= specs.length
+      const peak = reference.data.reduce((a, b) => Math.max(a, b), 0)
+      // Both are float32 FFTs: rounding error is ~ε·log2(N) of the largest values (measured
+      // 2.3e-7 of the peak). 1e-5 of the peak fails any real error (a wrong window, padding or
+      // frame offset moves values by whole percent).
+      expect(maxAbsDiff(mean, reference.data)).toBeLessThan(1e-5 * peak)
+      // Where the power is within 40 dB of the peak, agreement is better than 0.01 dB.
+      for (let i = 0; i < mean.length; i++) {
+        if (reference.data[i] > 1e-4 * peak) {
+          expect(Math.abs(10 * Math.log10(mean[i] / reference.data[i]))).toBeLessThan(0.01)
+        }
+      }
+    },
+  )
+
+  it('says clearly when audio is too short to reflect-pad, as torch fails at ≤ N/2 samples', () => {
+    expect(() => stft(new Float32Array(256), { ...NOTEBOOK, power: 2 })).toThrow(
+      new SignalTooShortError(256, 257, 512),
+    )
+    expect(() => stft(new Float32Array(256), { ...NOTEBOOK, power: 2 })).toThrow(
+      'audio too short: 256 samples, need at least 257 for FFT size 512',
+    )
+    expect(stft(new Float32Array(257), { ...NOTEBOOK, power: 2 }).frames).toBe(2)
+  })
+
+  it('frames a single sample with constant padding, without NaN', () => {
+    const { frames, values } = stft(new Float32Array([0.5]), {
+      ...NOTEBOOK,
+      padMode: 'constant',
+      power: 2,
+    })
+    expect(frames).toBe(1)
+    expect(values.every(Number.isFinite)).toBe(true)
+    expect(values[0]).toBeCloseTo(0.25, 6) // the sample sits at the window's centre, w = 1
+  })
+})
+
+describe('istft', () => {
+  it.each([
+    [512, 128, 'hann'],
+    [512, 256, 'hann'],
+    [598, 299, 'hann'],
+    [511, 100, 'hamming'],
+    [2048, 512, 'blackman'],
+  ] as const)('inverts stft (N %i, hop %i, %s) to float32 precision', (n, hop, window) => {
+    const x = noise(20000, n)
+    const options: StftOptions = {
+      fftSize: n,
+      hopSize: hop,
+      window,
+      center: true,
+      padMode: 'reflect',
+    }
+    const y = istftComplex(stftComplex(x, options), options, x.length)
+    expect(y.length).toBe(x.length)
+    // Samples are ≤ 1; float32 FFTs both ways leave errors of a few ε·log2(N).
+    expect(maxAbsDiff(x, y)).toBeLessThan(1e-5)
+  })
+
+  it('rebuilds from magnitude and phase', () => {
+    const x = noise(5000, 7)
+    const spec = stft(x, { ...NOTEBOOK, hopSize: 128, power: 1, keepPhase: true })
+    const phase = spec.phase
+    expect(phase).toBeDefined()
+    const y = istft(spec.values, phase ?? new Float32Array(), { ...NOTEBOOK, hopSize: 128 }, 5000)
+    expect(maxAbsDiff(x, y)).toBeLessThan(1e-5)
+  })
+
+  it('gives H·(frames − 1) samples by default and zeros past the frames, never NaN', () => {
+    const options = { ...NOTEBOOK, hopSize: 128 }
+    const spec = stftComplex(noise(1000, 3), options)
+    expect(istftComplex(spec, options).length).toBe(128 * (spec.frames - 1))
+    const long = istftComplex(spec, options, 2000)
+    expect(long.every(Number.isFinite)).toBe(true)
+    expect(maxAbsDiff(long, new Float32Array(2000), 1200)).toBe(0)
+  })
+
+  it('returns zeros, not NaN, where the window envelope vanishes', () => {
+    // Uncentred periodic Hann: w[0] = 0, so the first sample has no window energy at all.
+    const options = { ...NOTEBOOK, center: false, hopSize: 128 }
+    const y = istftComplex(stftComplex(noise(4096, 5), options), options)
+    expect(y[0]).toBe(0)
+    expect(y.every(Number.isFinite)).toBe(true)
+  })
+})
