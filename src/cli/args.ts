@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util'
+
+export interface RenderArgs {
+  graph: string
+  inputs: { node: string; file: string }[]
+  sets: { node: string; param: string; value: string }[]
+  bypass: string[]
+  out: string
+  dump?: string
+  cache?: string
+  noCache: boolean
+  report?: string
+  model?: string
+  quiet: boolean
+}
+
+export const USAGE = `Usage: npm run render -- GRAPH.json [options]
+
+Runs a Synesthete graph (a preset name such as "visual-sampling" or a .json file) headless.
+
+  --input NODE=FILE        give a Load Audio / Load Image node a file
+  --set NODE.PARAM=VALUE   change a param (repeatable)
+  --bypass NODE            pass the node's input straight through (repeatable)
+  --model DIR              the Stable Diffusion model folder for every SD node
+  --out DIR                where output nodes write WAV/PNG files (default ./out)
+  --dump DIR               also write every output port as float32 NODE.PORT.npy + manifest.json
+  --cache DIR              keep results in DIR (default ~/.cache/synesthete)
+  --no-cache               compute everything afresh, store nothing
+  --report FILE            per-node timing and cache hits as JSON
+  --quiet                  print only errors`
+
+/** Parses the command line; throws an Error with a usage hint on anything malformed. */
+export function parseRenderArgs(argv: string[]): RenderArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      input: { type: 'string', multiple: true, default: [] },
+      set: { type: 'string', multiple: true, default: [] },
+      bypass: { type: 'string', multiple: true, default: [] },
+      out: { type: 'string', default: 'out' },
+      dump: { type: 'string' },
+      cache: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      report: { type: 'string' },
+      model: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) throw new HelpRequested()
+  if (positionals.length !== 1)
+    throw new Error('Give exactly one graph (a preset name or a .json file).')
+  if (values.cache && values['no-cache'])
+    throw new Error('Use either --cache DIR or --no-cache, not both.')
+  return {
+    graph: positionals[0],
+    inputs: values.input.map((spec) => {
+      const [node, file] = splitOnce(spec, '=', '--input NODE=FILE')
+      return { node, file }
+    }),
+    sets: values.set.map((spec) => {
+      const [target, value] = splitOnce(spec, '=', '--set NODE.PARAM=VALUE')
+      const [node, param] = splitOnce(target, '.', '--set NODE.PARAM=VALUE')
+      return { node, param, value }
+    }),
+    bypass: values.bypass,
+    out: values.out,
+    dump: values.dump,
+    cache: values.cache,
+    noCache: values['no-cache'],
+    report: values.report,
+    model: values.model,
+    quiet: values.quiet,
+  }
+}
+
+export class HelpRequested extends Error {}
+
+function splitOnce(text: string, separator: string, form: string): [string, string] {
+  const at = text.indexOf(separator)
+  if (at <= 0 || at === text.length - 1) throw new Error(`"${text}" is not of the form ${form}.`)
+  return [text.slice(0, at), text.slice(at + 1)]
+}

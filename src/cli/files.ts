@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises'
+import { basename, isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { UserError } from '../engine/errors'
+import type { FileResolver } from '../engine/keys'
+
+/** The repository root, where public/samples and models live. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * File references in Node: `sample:NAME` is a bundled sample, `file:PATH` (or a bare path) a
+ * file on disk, relative paths taken from `baseDir` (the graph's folder).
+ */
+export function nodeFileResolver(baseDir: string): FileResolver {
+  return async (ref) => {
+    const path = pathOfRef(ref, baseDir)
+    try {
+      return { name: basename(path), bytes: new Uint8Array(await readFile(path)) }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') {
+        throw new UserError(
+          `The file "${path}" does not exist.`,
+          'Check the path given to --input.',
+        )
+      }
+      if (code === 'EISDIR') throw new UserError(`"${path}" is a folder, not a file.`)
+      throw error
+    }
+  }
+}
+
+export function pathOfRef(ref: string, baseDir: string): string {
+  if (ref.startsWith('sample:')) return resolve(REPO_ROOT, 'public/samples', ref.slice(7))
+  if (ref.startsWith('blob:')) {
+    throw new UserError(
+      `This graph refers to a file stored in a browser ("${ref}").`,
+      'Give the file on the command line with --input NODE=FILE.',
+    )
+  }
+  const path = ref.startsWith('file:') ? ref.slice(5) : ref
+  return isAbsolute(path) ? path : resolve(baseDir, path)
+}

@@ -1,0 +1,45 @@
+import { findNode, type GraphDocument } from '../engine/document'
+import { parseParamText } from '../engine/params'
+import type { NodeRegistry } from '../engine/registry'
+import type { RenderArgs } from './args'
+
+/** Applies --input, --set, --bypass and --model to a copy of the graph. */
+export function applyCommandLine(
+  graph: GraphDocument,
+  args: Pick<RenderArgs, 'inputs' | 'sets' | 'bypass' | 'model'>,
+  registry: NodeRegistry,
+): GraphDocument {
+  const edited = structuredClone(graph)
+  const nodeOf = (id: string, flag: string) => {
+    const node = findNode(edited, id)
+    if (!node) {
+      const ids = edited.nodes.map((n) => n.id).join(', ')
+      throw new Error(`${flag}: the graph has no node "${id}". Its nodes are: ${ids}.`)
+    }
+    return { node, def: registry.get(node.type) }
+  }
+  for (const { node: id, file } of args.inputs) {
+    const { node, def } = nodeOf(id, '--input')
+    const param = Object.entries(def?.params ?? {}).find(([, spec]) => spec.type === 'file')?.[0]
+    if (!param) throw new Error(`--input: node "${id}" (${node.type}) takes no file.`)
+    node.params[param] = `file:${file}`
+  }
+  for (const { node: id, param, value } of args.sets) {
+    const { node, def } = nodeOf(id, '--set')
+    const spec = def?.params[param]
+    if (!spec) {
+      const names = Object.keys(def?.params ?? {}).join(', ')
+      throw new Error(
+        `--set: node "${id}" (${node.type}) has no param "${param}". Its params are: ${names}.`,
+      )
+    }
+    node.params[param] = parseParamText(spec, value)
+  }
+  for (const id of args.bypass) nodeOf(id, '--bypass').node.mode = 'bypass'
+  if (args.model) {
+    for (const node of edited.nodes) {
+      if (registry.get(node.type)?.params.model) node.params.model = `file:${args.model}`
+    }
+  }
+  return edited
+}

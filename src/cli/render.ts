@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { registry } from '../../nodes'
+import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
+import { execute, GraphError, type ExecutionEvent, type NodeResult } from '../engine/executor'
+import { parseGraphText } from '../engine/validate'
+import type { GraphDocument } from '../engine/document'
+import { audioOutputFile, imageOutputFile } from '../media/output-files'
+import type { WavEncoding } from '../media/wav'
+import { HelpRequested, parseRenderArgs, USAGE, type RenderArgs } from './args'
+import { DiskCache } from './disk-cache'
+import { dumpResults } from './dump'
+import { nodeFileResolver, REPO_ROOT } from './files'
+import { applyCommandLine } from './graph-edits'
+
+export interface Io {
+  out(line: string): void
+  err(line: string): void
+}
+
+const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }
+
+/** Exit codes: 0 all ran, 1 some node failed, 2 the command or graph is unusable. */
+export async function render(argv: string[], io: Io = consoleIo): Promise<number> {
+  let args: RenderArgs
+  try {
+    args = parseRenderArgs(argv)
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.out(USAGE)
+      return 0
+    }
+    io.err(`${(error as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  try {
+    return await renderGraph(args, io)
+  } catch (error) {
+    if (error instanceof GraphError) {
+      io.err(`The graph cannot run:\n${error.problems.map((p) => `  - ${p.message}`).join('\n')}`)
+    } else {
+      io.err((error as Error).message)
+    }
+    return 2
+  }
+}
+
+async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
+  const graphPath = locateGraph(args.graph)
+  const loaded = parseGraphText(await readFile(graphPath, 'utf8'), registry)
+  if (!loaded.ok) throw new GraphError(loaded.problems)
+  for (const note of loaded.notes) io.err(note)
+  const graph = applyCommandLine(loaded.graph, args, registry)
+  const log = args.quiet ? () => undefined : (line: string) => io.err(line)
+  const result = await execute(graph, {
+    registry,
+    files: nodeFileResolver(dirname(graphPath)),
+    cache: cacheFor(args),
+    onEvent: progressPrinter(log),
+  })
+  const results = [...result.results.values()]
+  const written = await writeOutputs(graph, results, args.out)
+  if (args.dump) await dumpResults(args.dump, results)
+  if (args.report) await writeReport(args.report, results, result.ms)
+  if (!args.quiet) printSummary(results, result.ms, written, io)
+  const failed = results.filter((r) => r.state === 'error' || r.state === 'blocked')
+  for (const f of failed) {
+    io.err(
+      `✗ ${f.node} (${f.type}): ${f.error?.message ?? f.state}${f.error?.hint ? `\n  ${f.error.hint}` : ''}`,
+    )
+  }
+  return failed.length > 0 ? 1 : 0
+}
+
+/** A preset name ("visual-sampling") or a path to a graph file. */
+function locateGraph(name: string): string {
+  const candidates = [
+    resolve(name),
+    join(REPO_ROOT, 'presets', `${name}.json`),
+    join(REPO_ROOT, 'presets', name),
+  ]
+  const found = candidates.find((p) => existsSync(p) && p.endsWith('.json'))
+  if (!found)
+    throw new Error(`No graph "${name}": give a .json file or a preset name from presets/.`)
+  return found
+}
+
+function cacheFor(args: RenderArgs): ValueCache | undefined {
+  if (args.noCache) return undefined
+  const dir =
+    args.cache ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synesthete')
+  return new TieredCache(new MemoryCache(), new DiskCache(dir))
+}
+
+async function writeOutputs(
+  graph: GraphDocument,
+  results: NodeResult[],
+  outDir: string,
+): Promise<string[]> {
+  const written: string[] = []
+  for (const result of results) {
+    const node = graph.nodes.find((n) => n.id === result.node)
+    const value = result.outputs && Object.values(result.outputs)[0]
+    if (!node || !value) continue
+    const name = String(node.params.name ?? node.id)
+    const file =
+      result.type === 'audio/output' && value.kind === 'audio'
+        ? audioOutputFile(value, { name, format: node.params.format as WavEncoding })
+        : result.type === 'image/output' && value.kind === 'image'
+          ? imageOutputFile(value, { name })
+          : undefined
+    if (!file) continue
+    await mkdir(outDir, { recursive: true })
+    await writeFile(join(outDir, file.fileName), file.bytes)
+    written.push(join(outDir, file.fileName))
+  }
+  return written
+}
+
+async function writeReport(path: string, results: NodeResult[], totalMs: number): Promise<void> {
+  const nodes = results.map((r) => ({
+    node: r.node,
+    type: r.type,
+    state: r.state,
+    ms: round(r.ms),
+    cached: r.state === 'cached',
+  }))
+  await mkdir(dirname(resolve(path)), { recursive: true })
+  await writeFile(path, JSON.stringify({ nodes, totalMs: round(totalMs) }, null, 2))
+}
+
+function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) => void {
+  return (event) => {
+    if (event.type === 'warning') log(`! ${event.node ? `${event.node}: ` : ''}${event.message}`)
+    if (event.type === 'state' && event.state === 'running') log(`… ${event.node}`)
+  }
+}
+
+function printSummary(results: NodeResult[], totalMs: number, written: string[], io: Io): void {
+  const width = Math.max(4, ...results.map((r) => r.node.length))
+  for (const r of results) {
+    const time = r.state === 'done' ? `${round(r.ms)} ms` : r.state
+    io.out(`${r.node.padEnd(width)}  ${r.type.padEnd(20)}  ${time}`)
+  }
+  const cached = results.filter((r) => r.state === 'cached').length
+  io.out(`${results.length} nodes, ${cached} from cache, ${round(totalMs)} ms in all`)
+  for (const path of written) io.out(`wrote ${path}`)
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await render(process.argv.slice(2))
+}
