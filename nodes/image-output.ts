@@ -1,0 +1,24 @@
+import { defineNode } from '../src/engine/define-node'
+import { text } from '../src/engine/params'
+
+/**
+ * Marks an image to export. It passes the image through, so the editor can show it; the CLI and
+ * the editor write the PNG with `imageOutputFile` (src/media/output-files.ts).
+ */
+export const imageOutput = defineNode({
+  type: 'image/output',
+  version: 1,
+  title: 'Image Output',
+  category: 'Outputs',
+  description: 'Exports its input as an 8-bit PNG file.',
+  inputs: { image: 'image' },
+  outputs: { image: 'image' },
+  params: {
+    name: text('output', {
+      label: 'File name',
+      description: 'Name of the exported file; ".png" is added.',
+    }),
+  },
+  runtime: 'cpu',
+  run: ({ image }) => ({ image }),
+})

@@ -1,0 +1,85 @@
+import { defineNode } from '../src/engine/define-node'
+import { CancelledError, UserError } from '../src/engine/errors'
+import { bool, file, float, int } from '../src/engine/params'
+import { resample } from '../src/dsp/resample'
+import { decodeAudio } from '../src/media/decode-audio'
+
+/** Averages the channels into one: (Σ c) / C, so a full-scale mono file stays full scale. */
+function mixToMono(channels: Float32Array[]): Float32Array[] {
+  if (channels.length <= 1) return channels
+  const mono = new Float32Array(channels[0].length)
+  for (const channel of channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i]
+  const scale = 1 / channels.length
+  for (let i = 0; i < mono.length; i++) mono[i] *= scale
+  return [mono]
+}
+
+export const loadAudio = defineNode({
+  type: 'audio/load',
+  version: 1,
+  title: 'Load Audio',
+  category: 'Sources',
+  description:
+    'Reads a WAV, MP3, Ogg Vorbis or FLAC file. Can mix it down to mono and resample it.',
+  inputs: {},
+  outputs: { audio: 'audio' },
+  params: {
+    file: file('audio', {
+      default: 'sample:synesthete-demo.wav',
+      label: 'File',
+      description: 'The sound to start from: drop a file on the node or choose one.',
+    }),
+    mixdown: bool(false, {
+      label: 'Mix to mono',
+      description: 'Average all channels into one.',
+    }),
+    sampleRateHz: int(0, {
+      min: 0,
+      max: 384000,
+      label: 'Sample rate',
+      unit: 'Hz',
+      description: "0 keeps the file's own rate; any other value resamples to it.",
+    }),
+    maxDurationSec: float(600, {
+      min: 1,
+      max: 3600,
+      label: 'Max duration',
+      unit: 's',
+      description: 'Longer files are refused rather than filling memory.',
+    }),
+  },
+  runtime: 'cpu',
+  run: async (_inputs, params, ctx) => {
+    const chosen = params.file
+    if (!chosen)
+      throw new UserError(
+        'No audio file chosen.',
+        'Drop a sound file (WAV, MP3, Ogg Vorbis or FLAC) on the node, or choose one.',
+      )
+    ctx.progress(0, 'Decoding')
+    const decoded = await decodeAudio(chosen.bytes, {
+      maxDurationSec: params.maxDurationSec,
+      name: chosen.name,
+      signal: ctx.signal,
+    })
+    let channels = params.mixdown ? mixToMono(decoded.channels) : decoded.channels
+    let sampleRate = decoded.sampleRate
+    const target = params.sampleRateHz
+    if (target > 0 && target !== sampleRate) {
+      const resampled: Float32Array[] = []
+      for (const [c, channel] of channels.entries()) {
+        if (ctx.signal.aborted) throw new CancelledError()
+        ctx.progress(0.5 + (0.5 * c) / channels.length, 'Resampling')
+        resampled.push(resample(channel, sampleRate, target))
+      }
+      channels = resampled
+      sampleRate = target
+    }
+    const seconds = (channels[0].length / sampleRate).toFixed(2)
+    ctx.progress(
+      1,
+      decoded.truncated ? `File is cut short: read the ${seconds} s it holds` : undefined,
+    )
+    return { audio: { kind: 'audio', sampleRate, channels } }
+  },
+})

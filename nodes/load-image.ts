@@ -1,0 +1,29 @@
+import { defineNode } from '../src/engine/define-node'
+import { UserError } from '../src/engine/errors'
+import { file } from '../src/engine/params'
+import { decodePng } from '../src/media/png'
+
+export const loadImage = defineNode({
+  type: 'image/load',
+  version: 1,
+  title: 'Load Image',
+  category: 'Sources',
+  description: 'Reads a PNG image (any bit depth, grey, colour, palette or with alpha).',
+  inputs: {},
+  outputs: { image: 'image' },
+  params: {
+    file: file('image', {
+      default: '',
+      label: 'File',
+      description: 'The picture to start from: drop a PNG on the node or choose one.',
+    }),
+  },
+  runtime: 'cpu',
+  run: (_inputs, params) => {
+    const chosen = params.file
+    if (!chosen)
+      throw new UserError('No image file chosen.', 'Drop a PNG image on the node, or choose one.')
+    const image = decodePng(chosen.bytes, { name: chosen.name })
+    return { image: { kind: 'image', ...image } }
+  },
+})
