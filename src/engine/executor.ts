@@ -7,7 +7,7 @@ import { bypassPorts, KeyComputer, type FileResolver, type NodeKey } from './key
 import type { NodeRegistry } from './registry'
 import { createLocalRunner, type NodeRunner } from './runner'
 import { validateGraph, type Problem } from './validate'
-import { typedArraysOf, type Value } from './values'
+import { isFiniteValue, type Value } from './values'
 
 export type NodeState =
   | 'queued'
@@ -290,14 +290,10 @@ export function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void
     if (!value || value.kind !== kind) {
       throw new Error(`${def.title} gave no ${kind} on output "${port}" (a bug in the node).`)
     }
-    for (const array of typedArraysOf(value)) {
-      for (let i = 0; i < array.length; i++) {
-        if (!Number.isFinite(array[i])) {
-          throw new Error(
-            `${def.title} produced a non-finite value on output "${port}" (a bug in the node).`,
-          )
-        }
-      }
+    if (!isFiniteValue(value)) {
+      throw new Error(
+        `${def.title} produced a non-finite value on output "${port}" (a bug in the node).`,
+      )
     }
   }
 }

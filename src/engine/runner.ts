@@ -2,7 +2,8 @@ import type { NodeOutputs } from './codec'
 import type { FileData } from './params'
 import { mulberry32 } from './random'
 import type { NodeRegistry } from './registry'
-import type { Value } from './values'
+import { isFiniteValue, type Value } from './values'
+import { UserError } from './errors'
 
 /** One node run, as plain data: it can be posted to a worker as it is. */
 export interface NodeJob {
@@ -39,6 +40,14 @@ export async function runJob(
   const def = registry.get(job.type)
   if (!def) throw new Error(`Unknown node type "${job.type}"`)
   ctx.signal.throwIfAborted()
+  for (const [port, value] of Object.entries(job.inputs)) {
+    if (value && !isFiniteValue(value)) {
+      throw new UserError(
+        `${def.title}: input "${port}" contains NaN or infinite values.`,
+        'Check the node feeding it, or the file it was loaded from.',
+      )
+    }
+  }
   const outputs = await def.run(job.inputs, job.params, {
     signal: ctx.signal,
     progress: (fraction, message) => ctx.progress(fraction, message),

@@ -107,3 +107,12 @@ export function byteSizeOf(value: Value): number {
 export function audioDurationSec(audio: AudioValue): number {
   return (audio.channels[0]?.length ?? 0) / audio.sampleRate
 }
+
+/** Whether every number a value holds is finite (no NaN, no infinities). */
+export function isFiniteValue(value: Value): boolean {
+  if (value.kind === 'number') return Number.isFinite(value.value)
+  for (const array of typedArraysOf(value)) {
+    for (let i = 0; i < array.length; i++) if (!Number.isFinite(array[i])) return false
+  }
+  return true
+}

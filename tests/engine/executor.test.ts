@@ -249,3 +249,17 @@ describe('execute', () => {
     expect(result.results.get('sum')).toMatchObject({ state: 'blocked', blockedBy: 'f' })
   })
 })
+
+describe('runJob', () => {
+  it('refuses NaN in a node input with an error naming the input', async () => {
+    const job = {
+      node: 'n',
+      type: 'test/add',
+      inputs: { a: { kind: 'number' as const, value: NaN } },
+      params: { offset: 0 },
+      seed: 0,
+    }
+    const ctx = { signal: new AbortController().signal, progress: () => undefined }
+    await expect(runJob(testRegistry, job, ctx)).rejects.toThrow(/input "a" contains NaN/)
+  })
+})
