@@ -1,0 +1,140 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { render } from '../../src/cli/render'
+import { decodeWav } from '../../src/media/wav'
+import { readNpy } from '../../src/media/npy'
+import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
+import { fixturePath } from '../helpers/fixtures'
+
+function capture() {
+  const out: string[] = []
+  const err: string[] = []
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err }
+}
+
+function tempGraph(graph: GraphDocument): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'synesthete-cli-'))
+  const file = join(dir, 'graph.json')
+  writeFileSync(file, JSON.stringify(graph))
+  return { dir, file }
+}
+
+const copyGraph: GraphDocument = {
+  format: GRAPH_FORMAT,
+  version: 1,
+  nodes: [
+    { id: 'load', type: 'audio/load', params: {}, position: { x: 0, y: 0 }, mode: 'normal' },
+    {
+      id: 'out',
+      type: 'audio/output',
+      params: { name: 'copy', format: 'float32' },
+      position: { x: 1, y: 0 },
+      mode: 'normal',
+    },
+  ],
+  edges: [{ from: { node: 'load', port: 'audio' }, to: { node: 'out', port: 'audio' } }],
+}
+
+describe('npm run render', () => {
+  it('runs a graph on the bundled sample and writes its output WAV', async () => {
+    const { dir, file } = tempGraph(copyGraph)
+    const { io, out } = capture()
+    expect(await render([file, '--out', join(dir, 'out'), '--no-cache'], io)).toBe(0)
+    const wav = decodeWav(readFileSync(join(dir, 'out', 'copy.wav')))
+    expect(wav.sampleRate).toBe(44100)
+    expect(wav.channels).toHaveLength(2)
+    expect(out.join('\n')).toMatch(/wrote .*copy\.wav/)
+  })
+
+  it('takes --input and --set, and dumps every port with a manifest', async () => {
+    const { dir, file } = tempGraph(copyGraph)
+    const input = fixturePath('notebook/sweep_log_mono_44100/input.wav')
+    const dump = join(dir, 'dump')
+    const args = [
+      file,
+      '--input',
+      `load=${input}`,
+      '--set',
+      'load.sampleRateHz=22050',
+      '--dump',
+      dump,
+      '--out',
+      join(dir, 'o'),
+      '--no-cache',
+    ]
+    expect(await render(args, capture().io)).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(dump, 'manifest.json'), 'utf8')) as {
+      node: string
+      port: string
+      shape: number[]
+      sampleRate: number
+      file: string
+    }[]
+    const loaded = manifest.find((m) => m.node === 'load')
+    expect(loaded).toMatchObject({ port: 'audio', sampleRate: 22050, file: 'load.audio.npy' })
+    expect(loaded?.shape[0]).toBe(1)
+    expect(loaded?.shape[1]).toBeCloseTo(5 * 22050, -2)
+    const npy = readNpy(readFileSync(join(dump, 'load.audio.npy')))
+    expect(npy.shape).toEqual(loaded?.shape)
+  })
+
+  it('reuses its disk cache on a second run and says so in the report', async () => {
+    const { dir, file } = tempGraph(copyGraph)
+    const cache = join(dir, 'cache')
+    const report = join(dir, 'report.json')
+    await render([file, '--cache', cache, '--out', join(dir, 'o'), '--quiet'], capture().io)
+    expect(
+      await render(
+        [file, '--cache', cache, '--out', join(dir, 'o'), '--report', report, '--quiet'],
+        capture().io,
+      ),
+    ).toBe(0)
+    const parsed = JSON.parse(readFileSync(report, 'utf8')) as {
+      nodes: { cached: boolean }[]
+      totalMs: number
+    }
+    expect(parsed.nodes.every((n) => n.cached)).toBe(true)
+    expect(parsed.totalMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it('exits 1 with the node and a hint when a node fails, 2 for an unusable graph', async () => {
+    const { dir, file } = tempGraph(copyGraph)
+    const notAudio = join(dir, 'notes.txt')
+    writeFileSync(notAudio, 'hello, this is text')
+    const failing = capture()
+    expect(
+      await render(
+        [file, '--input', `load=${notAudio}`, '--no-cache', '--out', join(dir, 'o')],
+        failing.io,
+      ),
+    ).toBe(1)
+    expect(failing.err.join('\n')).toMatch(/✗ load \(audio\/load\)/)
+    expect(existsSync(join(dir, 'o', 'copy.wav'))).toBe(false)
+
+    const future = tempGraph({ ...copyGraph, version: 7 as 1 })
+    const refused = capture()
+    expect(await render([future.file], refused.io)).toBe(2)
+    expect(refused.err.join('\n')).toMatch(/newer Synesthete/)
+  })
+
+  it('names the nodes and params that exist when --set or --input miss', async () => {
+    const { file } = tempGraph(copyGraph)
+    const a = capture()
+    expect(await render([file, '--set', 'nope.x=1'], a.io)).toBe(2)
+    expect(a.err.join()).toMatch(/no node "nope". Its nodes are: load, out/)
+    const b = capture()
+    expect(await render([file, '--set', 'load.loudness=1'], b.io)).toBe(2)
+    expect(b.err.join()).toMatch(/no param "loudness". Its params are: file, mixdown/)
+    const c = capture()
+    expect(await render([file, '--set', 'load.sampleRateHz=-5'], c.io)).toBe(2)
+    expect(c.err.join()).toMatch(/sampleRateHz" must be at least/)
+  })
+
+  it('prints usage for bad arguments', async () => {
+    const { io, err } = capture()
+    expect(await render([], io)).toBe(2)
+    expect(err.join()).toMatch(/Usage: npm run render/)
+  })
+})
