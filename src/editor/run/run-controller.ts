@@ -1,0 +1,154 @@
+import { ancestorsOf, type GraphDocument } from '../../engine/document'
+import { execute, GraphError, type ExecutionResult } from '../../engine/executor'
+import { describeError } from '../../engine/errors'
+import type { NodeRegistry } from '../../engine/registry'
+import type { BrowserRuntime } from '../../runtime/types'
+import type { GraphStore } from '../store/graph-store'
+import { graphChanges } from './changes'
+import type { RunStore } from './run-store'
+
+/** What the last run did, for the status bar and for tests (`window.__synesthete`). */
+export interface LastRun {
+  targets: string[] | 'all'
+  ran: string[]
+  cached: string[]
+  failed: string[]
+  ms: number
+}
+
+export interface RunControllerDeps {
+  store: GraphStore
+  runs: RunStore
+  registry: NodeRegistry
+  /** Undefined while the runtime is not available; runs are then refused with a notice. */
+  runtime: () => BrowserRuntime | undefined
+  autoDelayMs?: number
+}
+
+/**
+ * Starts, restarts and stops graph runs. All node work goes through the runtime's runner (Web
+ * Workers); here we only order it and collect results. Content keys make a re-run recompute only
+ * what an edit affected.
+ */
+export class RunController {
+  private abort: AbortController | undefined
+  private current: Promise<void> | undefined
+  private autoTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly listeners = new Set<() => void>()
+  private autoRun = true
+  lastRun: LastRun | undefined
+  runCount = 0
+
+  constructor(private readonly deps: RunControllerDeps) {}
+
+  get auto(): boolean {
+    return this.autoRun
+  }
+
+  setAuto(on: boolean): void {
+    this.autoRun = on
+    this.emit()
+  }
+
+  get running(): boolean {
+    return this.abort !== undefined
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Runs the targets (default: every node), cancelling a run in progress first. */
+  async run(targets?: string[]): Promise<void> {
+    if (this.autoTimer !== undefined) clearTimeout(this.autoTimer)
+    this.autoTimer = undefined
+    if (this.current) {
+      this.abort?.abort()
+      await this.current
+    }
+    const promise = this.start(this.deps.store.doc, targets)
+    this.current = promise
+    await promise
+    if (this.current === promise) this.current = undefined
+  }
+
+  stop(): void {
+    if (this.autoTimer !== undefined) clearTimeout(this.autoTimer)
+    this.autoTimer = undefined
+    this.abort?.abort()
+  }
+
+  /** Marks edited nodes and their descendants out of date; re-runs them when auto is on. */
+  onDocChange = (doc: GraphDocument, previous: GraphDocument): void => {
+    const { affected, removed } = graphChanges(previous, doc)
+    this.deps.runs.forget(removed)
+    if (affected.size === 0) return
+    this.deps.runs.markStale(affected)
+    if (!this.autoRun) return
+    if (this.autoTimer !== undefined) clearTimeout(this.autoTimer)
+    this.autoTimer = setTimeout(() => {
+      this.autoTimer = undefined
+      void this.run()
+    }, this.deps.autoDelayMs ?? 250)
+  }
+
+  private async start(doc: GraphDocument, targets: string[] | undefined): Promise<void> {
+    const { runs, registry } = this.deps
+    const runtime = this.deps.runtime()
+    if (!runtime) {
+      runs.setNotice('The engine is still starting; try again in a moment.')
+      return
+    }
+    if (doc.nodes.length === 0) return
+    const wanted = targets?.filter((id) => doc.nodes.some((n) => n.id === id))
+    const touched = ancestorsOf(doc, wanted ?? doc.nodes.map((n) => n.id))
+    const abort = new AbortController()
+    this.abort = abort
+    this.runCount++
+    this.emit()
+    runs.begin(touched)
+    let result: ExecutionResult | undefined
+    let notice: string | undefined
+    try {
+      result = await execute(doc, {
+        registry,
+        files: runtime.files.resolve,
+        cache: runtime.cache,
+        runner: runtime.runner,
+        targets: wanted,
+        signal: abort.signal,
+        onEvent: runs.onEvent,
+      })
+    } catch (error) {
+      if (error instanceof GraphError) {
+        notice = `The graph cannot run: ${error.problems[0]?.message ?? error.message}`
+        for (const p of error.problems) if (p.node) runs.setError(p.node, { message: p.message })
+      } else {
+        notice = `The run failed: ${describeError(error).message}`
+      }
+    }
+    if (abort.signal.aborted && !notice) notice = 'Stopped.'
+    runs.finish(result?.results, result?.ms, notice)
+    runs.flush()
+    if (result) this.lastRun = summarise(result, wanted)
+    if (this.abort === abort) this.abort = undefined
+    this.emit()
+  }
+
+  private emit(): void {
+    for (const listener of [...this.listeners]) listener()
+  }
+}
+
+function summarise(result: ExecutionResult, targets: string[] | undefined): LastRun {
+  const by = (state: string) =>
+    [...result.results.values()].filter((r) => r.state === state).map((r) => r.node)
+  return {
+    targets: targets ?? 'all',
+    ran: by('done'),
+    cached: by('cached'),
+    failed: by('error'),
+    ms: result.ms,
+  }
+}
