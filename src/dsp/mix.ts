@@ -1,0 +1,73 @@
+/**
+ * Mixing planar signals of one sample rate (resampling is not done here):
+ *
+ *   'sum'      y_ch[n] = Σ_i g_i · x_i,ch[n]
+ *   'average'  y_ch[n] = (1/I) Σ_i g_i · x_i,ch[n]         (I = number of sources)
+ *   'stereo'   y_i[n]  = g_i · mean_ch x_i,ch[n]          (source i alone on channel i)
+ *
+ * For 'sum' and 'average' the output has as many channels as the widest source; a mono source
+ * is heard on every channel, a wider source's missing channels are silent. Shorter sources are
+ * padded with silence to the longest. Sums run in float64. Optional peak normalisation scales
+ * every channel by target / max|y| (silence stays silence: no division by zero).
+ */
+
+export type MixMode = 'average' | 'sum' | 'stereo'
+
+export interface MixSource {
+  channels: readonly Float32Array[]
+  /** Linear gain (1 = unchanged). */
+  gain: number
+}
+
+/** Decibels to a linear amplitude factor: 10^(dB/20). */
+export const dbToGain = (db: number): number => 10 ** (db / 20)
+
+/** The largest |sample| over all channels (0 for silence or no samples). */
+export function peakOf(channels: readonly Float32Array[]): number {
+  let peak = 0
+  for (const ch of channels)
+    for (let i = 0; i < ch.length; i++) peak = Math.max(peak, Math.abs(ch[i]))
+  return peak
+}
+
+/** Scales in place so the peak is `target` (linear); silence is left as it is. Returns the factor. */
+export function normalizePeak(channels: Float32Array[], target: number): number {
+  const peak = peakOf(channels)
+  if (!(peak > 0)) return 1
+  const factor = target / peak
+  for (const ch of channels) for (let i = 0; i < ch.length; i++) ch[i] *= factor
+  return factor
+}
+
+/** Mixes the sources; `peak` (linear), when given, peak-normalises the result. */
+export function mixSignals(
+  sources: readonly MixSource[],
+  mode: MixMode,
+  peak?: number,
+): Float32Array[] {
+  if (sources.length === 0) return []
+  const length = Math.max(...sources.map((s) => Math.max(0, ...s.channels.map((c) => c.length))))
+  let out: Float32Array[]
+  if (mode === 'stereo') {
+    out = sources.map(({ channels, gain }) => {
+      const acc = new Float64Array(length)
+      for (const ch of channels) for (let n = 0; n < ch.length; n++) acc[n] += ch[n]
+      const scale = channels.length > 0 ? gain / channels.length : 0
+      return Float32Array.from(acc, (v) => v * scale)
+    })
+  } else {
+    const width = Math.max(...sources.map((s) => s.channels.length))
+    const scale = mode === 'average' ? 1 / sources.length : 1
+    out = Array.from({ length: width }, (_unused, c) => {
+      const acc = new Float64Array(length)
+      for (const { channels, gain } of sources) {
+        const ch = channels.length === 1 ? channels[0] : channels[c]
+        if (!ch) continue
+        for (let n = 0; n < ch.length; n++) acc[n] += gain * ch[n]
+      }
+      return Float32Array.from(acc, (v) => v * scale)
+    })
+  }
+  if (peak !== undefined) normalizePeak(out, peak)
+  return out
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { dbToGain, mixSignals, normalizePeak, peakOf } from '../../src/dsp/mix'
+
+const sig = (...values: number[]) => Float32Array.from(values)
+const list = (channels: Float32Array[]) => channels.map((c) => Array.from(c))
+
+describe('mixSignals', () => {
+  const a = { channels: [sig(1, 0.5, -1)], gain: 1 }
+  const b = { channels: [sig(0.5, 0.5, 0.5)], gain: 1 }
+
+  it('averages the sources sample by sample', () => {
+    expect(list(mixSignals([a, b], 'average'))).toEqual([[0.75, 0.5, -0.25]])
+  })
+
+  it('sums the sources sample by sample', () => {
+    expect(list(mixSignals([a, b], 'sum'))).toEqual([[1.5, 1, -0.5]])
+  })
+
+  it('puts the first source on the left and the second on the right in stereo mode', () => {
+    expect(list(mixSignals([a, b], 'stereo'))).toEqual([
+      [1, 0.5, -1],
+      [0.5, 0.5, 0.5],
+    ])
+  })
+
+  it('gives each further source its own channel and downmixes a stereo source to one', () => {
+    const stereo = { channels: [sig(1, 1), sig(0, -1)], gain: 1 }
+    expect(list(mixSignals([a, b, stereo], 'stereo'))).toEqual([
+      [1, 0.5, -1],
+      [0.5, 0.5, 0.5],
+      [0.5, 0, 0],
+    ])
+  })
+
+  it('applies each source gain (dB to linear: −6.0206 dB halves)', () => {
+    expect(dbToGain(0)).toBe(1)
+    expect(dbToGain(-20)).toBeCloseTo(0.1, 12)
+    const out = mixSignals(
+      [
+        { ...a, gain: dbToGain(-6.020599913) },
+        { ...b, gain: 2 },
+      ],
+      'sum',
+    )
+    expect(Array.from(out[0])).toEqual([1.5, 1.25, 0.5].map((v) => expect.closeTo(v, 6) as number))
+  })
+
+  it('pads the shorter source with silence', () => {
+    const short = { channels: [sig(1)], gain: 1 }
+    expect(list(mixSignals([a, short], 'sum'))).toEqual([[2, 0.5, -1]])
+  })
+
+  it('hears a mono source on both channels of a stereo mix', () => {
+    const stereo = { channels: [sig(0, 0, 0), sig(1, 1, 1)], gain: 1 }
+    expect(list(mixSignals([b, stereo], 'sum'))).toEqual([
+      [0.5, 0.5, 0.5],
+      [1.5, 1.5, 1.5],
+    ])
+  })
+
+  it('peak-normalises to the target and leaves silence silent (no NaN)', () => {
+    const out = mixSignals([a, b], 'sum', dbToGain(-1))
+    expect(peakOf(out)).toBeCloseTo(dbToGain(-1), 6)
+    const silent = mixSignals([{ channels: [new Float32Array(4)], gain: 1 }], 'average', 1)
+    expect(list(silent)).toEqual([[0, 0, 0, 0]])
+    expect(normalizePeak([new Float32Array(3)], 1)).toBe(1)
+  })
+
+  it('returns nothing for no sources', () => {
+    expect(mixSignals([], 'sum')).toEqual([])
+  })
+})
