@@ -1,4 +1,5 @@
 import { defineNode } from '../src/engine/define-node'
+import { assertFinite } from '../src/media/output-files'
 import { choice, text } from '../src/engine/params'
 
 /**
@@ -25,5 +26,8 @@ export const audioOutput = defineNode({
     }),
   },
   runtime: 'cpu',
-  run: ({ audio }) => ({ audio }),
+  run: ({ audio }) => {
+    assertFinite(audio.channels, 'audio')
+    return { audio }
+  },
 })

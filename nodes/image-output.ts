@@ -1,4 +1,5 @@
 import { defineNode } from '../src/engine/define-node'
+import { assertFinite } from '../src/media/output-files'
 import { text } from '../src/engine/params'
 
 /**
@@ -20,5 +21,8 @@ export const imageOutput = defineNode({
     }),
   },
   runtime: 'cpu',
-  run: ({ image }) => ({ image }),
+  run: ({ image }) => {
+    assertFinite(image.channels, 'image')
+    return { image }
+  },
 })

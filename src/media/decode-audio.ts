@@ -70,18 +70,19 @@ export async function decodeAudio(
   return decoded
 }
 
-function formatDuration(sec: number): string {
+/** "6.0 s", "2 min 30 s", "10 min", "1 h 5 min": durations as people say them. */
+export function formatDuration(sec: number): string {
   if (sec < 60) return `${sec.toFixed(1)} s`
   const h = Math.floor(sec / 3600)
   const m = Math.floor((sec % 3600) / 60)
   const s = Math.floor(sec % 60)
-  const mmss = `${String(m).padStart(h > 0 ? 2 : 1, '0')}:${String(s).padStart(2, '0')}`
-  return h > 0 ? `${h}:${mmss} (h:mm:ss)` : `${mmss} (m:ss)`
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`
+  return s > 0 ? `${m} min ${s} s` : `${m} min`
 }
 
-function tooLong(label: string, durationSec: number, maxSec: number, atLeast = false): UserError {
+function tooLong(label: string, durationSec: number, maxSec: number, about = false): UserError {
   return new UserError(
-    `${label} is ${atLeast ? 'longer than ' : ''}${formatDuration(durationSec)} long; ` +
+    `${label} is ${about ? 'about ' : ''}${formatDuration(durationSec)} long; ` +
       `the limit is ${formatDuration(maxSec)}.`,
     'Trim the file to the part you need, or raise "Max duration" on the node.',
   )
@@ -129,14 +130,8 @@ async function decodeCompressed(
   try {
     const result = await decodeStreaming(decoder, bytes, options.maxDurationSec, options.signal)
     if (result.kind === 'too-long')
-      throw tooLong(label, result.decodedSec, options.maxDurationSec, true)
-    if (result.frames === 0) {
-      const why = result.errors[0] ? ` (${result.errors[0]})` : ''
-      throw new UserError(
-        `${label} could not be decoded as ${describeSniffed({ kind: 'audio', format })}${why}.`,
-        'The file may be damaged or cut short; check that it plays elsewhere, or re-export it.',
-      )
-    }
+      throw tooLong(label, result.estimatedSec, options.maxDurationSec, true)
+    if (result.frames === 0) throw undecodable(label, format, result.errors[0])
     const channels =
       format === 'mp3' && mpegChannelCount(bytes) === 1
         ? result.channels.slice(0, 1)
@@ -145,13 +140,19 @@ async function decodeCompressed(
   } catch (error) {
     if (error instanceof UserError || error instanceof CancelledError) throw error
     if (options.signal?.aborted) throw new CancelledError()
-    throw new UserError(
-      `${label} could not be decoded: ${error instanceof Error ? error.message : String(error)}.`,
-      'The file may be damaged; check that it plays elsewhere, or re-export it.',
-    )
+    throw undecodable(label, format, error instanceof Error ? error.message : String(error))
   } finally {
     decoder.free()
   }
+}
+
+function undecodable(label: string, format: AudioFormat, detail?: string): UserError {
+  const what = describeSniffed({ kind: 'audio', format })
+  return new UserError(
+    `${label} could not be decoded as ${what}: it seems damaged or cut short` +
+      (detail ? ` (decoder: ${detail.trim().replace(/\.$/, '')}).` : '.'),
+    'Check that the file plays in another program; if it does not, get or export it again.',
+  )
 }
 
 /** The decoders are loaded on first use: they are large WASM modules most graphs never need. */

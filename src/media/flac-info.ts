@@ -21,7 +21,10 @@ export function readFlacStreamInfo(bytes: Uint8Array): FlacStreamInfo | undefine
   }
   const isFlac = [0x66, 0x4c, 0x61, 0x43].every((b, i) => bytes[at + i] === b)
   const block = at + 8
-  if (!isFlac || (bytes[at + 4] & 0x7f) !== 0 || bytes.length < block + 18) return undefined
+  // The first block must be STREAMINFO (type 0) of exactly 34 bytes; anything else is damage.
+  const blockLength = (bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7]
+  if (!isFlac || (bytes[at + 4] & 0x7f) !== 0 || blockLength !== 34) return undefined
+  if (bytes.length < block + 18) return undefined
   const b = (i: number) => bytes[block + i]
   const sampleRate = (b(10) << 12) | (b(11) << 4) | (b(12) >> 4)
   const channelCount = ((b(12) >> 1) & 0x7) + 1
@@ -29,6 +32,7 @@ export function readFlacStreamInfo(bytes: Uint8Array): FlacStreamInfo | undefine
   // 36 bits exceed 32-bit bit operations: take the top 4 bits by multiplication.
   const totalSamples =
     (b(13) & 0x0f) * 2 ** 32 + ((b(14) << 24) >>> 0) + ((b(15) << 16) | (b(16) << 8) | b(17))
-  if (sampleRate === 0) return undefined
+  // Rates are 1..655350 Hz (20 bits); 0 is invalid in STREAMINFO.
+  if (sampleRate === 0 || sampleRate > 655350) return undefined
   return { sampleRate, channelCount, bitsPerSample, totalSamples }
 }

@@ -30,7 +30,8 @@ export type StreamResult =
       /** Decoder complaints about damaged frames, deduplicated. */
       errors: string[]
     }
-  | { kind: 'too-long'; decodedSec: number }
+  /** Stopped past the limit; the length is extrapolated from the bytes read so far. */
+  | { kind: 'too-long'; estimatedSec: number }
 
 /** 64 KiB: a few seconds of typical MP3 / Vorbis, a fraction of a second of FLAC. */
 const PIECE_BYTES = 1 << 16
@@ -54,12 +55,16 @@ export async function decodeStreaming(
     frames += piece.samplesDecoded
     return frames / sampleRate > maxDurationSec
   }
+  const tooLong = (bytesRead: number): StreamResult => ({
+    kind: 'too-long',
+    estimatedSec: (frames / sampleRate) * (bytes.length / Math.max(1, bytesRead)),
+  })
   for (let at = 0; at < bytes.length; at += PIECE_BYTES) {
     if (signal?.aborted) throw new CancelledError()
-    if (add(await decoder.decode(bytes.subarray(at, at + PIECE_BYTES))))
-      return { kind: 'too-long', decodedSec: maxDurationSec }
+    const end = Math.min(bytes.length, at + PIECE_BYTES)
+    if (add(await decoder.decode(bytes.subarray(at, end)))) return tooLong(end)
   }
-  if (add(await decoder.flush())) return { kind: 'too-long', decodedSec: maxDurationSec }
+  if (add(await decoder.flush())) return tooLong(bytes.length)
   return {
     kind: 'done',
     sampleRate,

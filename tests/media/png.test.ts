@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest'
+import { UserError } from '../../src/engine/errors'
+import { decodePng, encodePng, readPngText } from '../../src/media/png'
+import { crc32, pngChunks } from '../../src/media/png-chunks'
+import { encodeWav } from '../../src/media/wav'
+import { fixtureBytes, fixtureJson } from '../helpers/fixtures'
+
+interface PngCase {
+  file: string
+  width: number
+  height: number
+  channels: number[][]
+}
+
+function userError(fn: () => unknown): UserError {
+  try {
+    fn()
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError)
+    return error as UserError
+  }
+  throw new Error('expected a UserError')
+}
+
+const plane = (n: number, fn: (i: number) => number) =>
+  Float32Array.from({ length: n }, (_, i) => fn(i))
+
+describe('encodePng and decodePng', () => {
+  for (const count of [1, 3, 4]) {
+    it(`round-trips ${count} channel(s) exactly on the 8-bit grid and within half a level off it`, () => {
+      const [width, height] = [7, 5]
+      const onGrid = Array.from({ length: count }, (_, c) =>
+        plane(35, (i) => ((i * 7 + c * 40) % 256) / 255),
+      )
+      const back = decodePng(encodePng({ width, height, channels: onGrid }))
+      expect([back.width, back.height, back.channels.length]).toEqual([width, height, count])
+      back.channels.forEach((ch, c) => expect(ch).toEqual(onGrid[c]))
+
+      const offGrid = Array.from({ length: count }, (_, c) =>
+        plane(35, (i) => (i * 0.0291 + c * 0.17) % 1),
+      )
+      decodePng(encodePng({ width, height, channels: offGrid })).channels.forEach((ch, c) =>
+        ch.forEach((v, i) =>
+          expect(Math.abs(v - offGrid[c][i])).toBeLessThanOrEqual(0.5 / 255 + 1e-7),
+        ),
+      )
+    })
+  }
+
+  it('clamps values outside 0..1 and writes NaN as 0', () => {
+    const back = decodePng(
+      encodePng({ width: 4, height: 1, channels: [Float32Array.of(-0.5, 1.5, NaN, 0.5)] }),
+    )
+    expect(Array.from(back.channels[0])).toEqual([0, 1, 0, Math.fround(128 / 255)])
+  })
+
+  it('keeps row 0 at the top', () => {
+    const image = { width: 1, height: 2, channels: [Float32Array.of(1, 0)] }
+    const bytes = encodePng(image)
+    expect(decodePng(bytes).channels[0][0]).toBe(1)
+  })
+
+  it('refuses channel counts and sizes it cannot write', () => {
+    expect(() =>
+      encodePng({ width: 1, height: 1, channels: [new Float32Array(1), new Float32Array(1)] }),
+    ).toThrow(/1, 3 or 4/)
+    expect(() => encodePng({ width: 2, height: 2, channels: [new Float32Array(3)] })).toThrow(
+      /width × height/,
+    )
+  })
+})
+
+describe('PNG text chunks', () => {
+  it('writes Latin-1 text as tEXt and other text as UTF-8 iTXt, and reads both back', () => {
+    const graph = JSON.stringify({ prompt: 'a spectrogram of rain → ocean, 雨', nodes: 3 })
+    const bytes = encodePng(
+      { width: 2, height: 1, channels: [Float32Array.of(0, 1)] },
+      { Software: 'Synesthete', graph },
+    )
+    const types = pngChunks(bytes).map((c) => c.type)
+    expect(types.slice(0, 3)).toEqual(['IHDR', 'tEXt', 'iTXt'])
+    expect(readPngText(bytes)).toEqual({ Software: 'Synesthete', graph })
+    expect(decodePng(bytes).channels[0]).toEqual(Float32Array.of(0, 1))
+  })
+
+  it('gives every chunk a correct CRC', () => {
+    const bytes = encodePng(
+      { width: 1, height: 1, channels: [Float32Array.of(0.5)] },
+      { note: 'ünïcode ✓' },
+    )
+    const view = new DataView(bytes.buffer)
+    for (const c of pngChunks(bytes)) {
+      expect(view.getUint32(c.offset + c.length)).toBe(
+        crc32(bytes.subarray(c.offset - 4, c.offset + c.length)),
+      )
+    }
+  })
+
+  it('refuses keywords PNG does not allow', () => {
+    const image = { width: 1, height: 1, channels: [Float32Array.of(0)] }
+    expect(() => encodePng(image, { '': 'x' })).toThrow(/keyword/)
+    expect(() => encodePng(image, { ' padded': 'x' })).toThrow(/keyword/)
+    expect(() => encodePng(image, { ['k'.repeat(80)]: 'x' })).toThrow(/keyword/)
+  })
+})
+
+describe('decodePng on every colour type and bit depth (Pillow and a spec-following writer)', () => {
+  const cases = fixtureJson<PngCase[]>('media/png/cases.json')
+  it.each(cases.map((c) => [c.file, c] as const))(
+    'decodes %s to the expected planar values',
+    (_name, c) => {
+      const image = decodePng(fixtureBytes(`media/${c.file}`))
+      expect([image.width, image.height, image.channels.length]).toEqual([
+        c.width,
+        c.height,
+        c.channels.length,
+      ])
+      // Exact up to float32 rounding of value / (2^depth − 1): 16-bit levels stay distinct.
+      image.channels.forEach((ch, k) =>
+        ch.forEach((v, i) => expect(v).toBeCloseTo(c.channels[k][i], 7)),
+      )
+    },
+  )
+})
+
+describe('decodePng refuses what it cannot use', () => {
+  const png = () => encodePng({ width: 8, height: 8, channels: [plane(64, (i) => i / 63)] })
+
+  it('says JPEG and WebP are not supported yet', () => {
+    const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46)
+    const error = userError(() => decodePng(jpeg, { name: 'photo.jpg' }))
+    expect(error.message).toBe('"photo.jpg" is a JPEG image; only PNG images can be read yet.')
+    expect(error.hint).toMatch(/Convert the picture to PNG/)
+    const webp = new TextEncoder().encode('RIFF\x10\0\0\0WEBPVP8 ')
+    expect(userError(() => decodePng(webp)).message).toMatch(/WEBP image; only PNG/)
+  })
+
+  it('says what a non-image file looks like', () => {
+    const wav = encodeWav({ sampleRate: 8000, channels: [new Float32Array(4)] }, 'pcm16')
+    expect(userError(() => decodePng(wav)).message).toBe(
+      'The image is not a PNG image: it looks like a WAV file.',
+    )
+    expect(userError(() => decodePng(new Uint8Array(0))).message).toMatch(/empty/)
+  })
+
+  it('calls a corrupted or cut-short PNG damaged', () => {
+    const corrupt = png()
+    const idat = pngChunks(corrupt).find((c) => c.type === 'IDAT')!
+    corrupt[idat.offset + 2] ^= 0xff
+    expect(userError(() => decodePng(corrupt)).message).toMatch(/damaged or cut short/)
+    const bytes = png()
+    expect(userError(() => decodePng(bytes.slice(0, bytes.length - 30))).message).toMatch(
+      /damaged or cut short/,
+    )
+    expect(userError(() => decodePng(bytes.slice(0, 20))).message).toMatch(/damaged or cut short/)
+  })
+
+  it('refuses a huge image from its header, before decoding', () => {
+    const bytes = png()
+    const view = new DataView(bytes.buffer)
+    view.setUint32(16, 100_000)
+    view.setUint32(20, 100_000)
+    const error = userError(() => decodePng(bytes))
+    expect(error.message).toMatch(/100000×100000 pixels; the limit is 33.6 megapixels/)
+  })
+})
