@@ -4,14 +4,12 @@ import { bool, file, float, int } from '../src/engine/params'
 import { resample } from '../src/dsp/resample'
 import { decodeAudio } from '../src/media/decode-audio'
 
-/** Averages the channels into one: (Σ c) / C, so a full-scale mono file stays full scale. */
+/** Averages the channels into one, (Σ c) / C summed in float64, so full scale stays full scale. */
 function mixToMono(channels: Float32Array[]): Float32Array[] {
   if (channels.length <= 1) return channels
-  const mono = new Float32Array(channels[0].length)
-  for (const channel of channels) for (let i = 0; i < mono.length; i++) mono[i] += channel[i]
-  const scale = 1 / channels.length
-  for (let i = 0; i < mono.length; i++) mono[i] *= scale
-  return [mono]
+  const sum = new Float64Array(channels[0].length)
+  for (const channel of channels) for (let i = 0; i < sum.length; i++) sum[i] += channel[i]
+  return [Float32Array.from(sum, (v) => v / channels.length)]
 }
 
 export const loadAudio = defineNode({
