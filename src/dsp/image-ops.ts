@@ -112,3 +112,24 @@ export function resizeUnitPlane(
   for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i]))
   return out
 }
+
+/**
+ * What is wrong with planar image data, in words ("is empty (0×0 pixels)", "has NaN at …"),
+ * or undefined when it is usable: at least 1×1, equal-sized channels, finite values.
+ */
+export function imageProblem(
+  width: number,
+  height: number,
+  channels: readonly Float32Array[],
+): string | undefined {
+  if (!(width >= 1 && height >= 1) || channels.length === 0)
+    return `is empty (${width}×${height} pixels, ${channels.length} channels)`
+  for (const [c, plane] of channels.entries()) {
+    if (plane.length !== width * height)
+      return `has a channel of ${plane.length} values where ${width}×${height} = ${width * height} were expected`
+    const bad = firstNonFinite(plane)
+    if (bad >= 0)
+      return `has ${plane[bad]} at pixel (${bad % width}, ${Math.floor(bad / width)}) of channel ${c + 1}`
+  }
+  return undefined
+}
