@@ -44,6 +44,13 @@ describe('decodeAudio on compressed fixtures (made with ffmpeg/SoX, see tests/fi
     expect(amplitude).toBeCloseTo(0.5, 1)
   })
 
+  it('recognises an MP3 without an ID3 tag by its frame header', async () => {
+    const tagged = fixtureBytes('media/tone-440hz-mono-1s.mp3')
+    const id3Size = 10 + ((tagged[6] << 21) | (tagged[7] << 14) | (tagged[8] << 7) | tagged[9])
+    const audio = await decode(tagged.slice(id3Size))
+    expect([audio.format, audio.channels.length]).toEqual(['mp3', 1])
+  })
+
   it('decodes a stereo Ogg Vorbis file to two channels with their own tones', async () => {
     const audio = await decode(fixtureBytes('media/tone-660-990hz-stereo-1s.ogg'))
     expect([audio.format, audio.sampleRate, audio.channels.length]).toEqual(['ogg', 22050, 2])

@@ -272,6 +272,24 @@ describe('readWavHeader', () => {
     })
   })
 
+  it('reads the 64-bit data size of an RF64 file from its ds64 chunk', () => {
+    const ds64 = new Uint8Array(28)
+    new DataView(ds64.buffer).setBigUint64(8, 400n, true) // data size: 200 mono 16-bit frames
+    const bytes = riffWave([
+      chunk('ds64', ds64),
+      fmtChunk({ channels: 1, rate: 8000, bits: 16 }),
+      chunk('data', new Uint8Array(400), { declaredSize: 0xffffffff }),
+      chunk('LIST', new Uint8Array(10)),
+    ])
+    bytes.set([0x52, 0x46, 0x36, 0x34], 0) // "RF64"
+    expect(readWavHeader(bytes)).toMatchObject({
+      frames: 200,
+      declaredFrames: 200,
+      truncated: false,
+    })
+    expect(decodeWav(bytes).channels[0]).toHaveLength(200)
+  })
+
   it('treats a data size of 0xFFFFFFFF (streamed writers) as "to the end of the file"', () => {
     const bytes = riffWave([
       fmtChunk({ channels: 1, rate: 8000, bits: 16 }),
