@@ -5,7 +5,12 @@
  * which would change the transform). Internal to src/dsp: the public seam is fft.ts.
  */
 import FFT from 'fft.js'
-import { createPffftComplex, pffftComplexSupports, type PffftModule } from './fft-pffft'
+import {
+  createPffftBluestein,
+  createPffftComplex,
+  pffftComplexSupports,
+  type PffftModule,
+} from './fft-pffft'
 
 export interface ComplexFft {
   readonly size: number
@@ -61,13 +66,14 @@ function fastSizeAtLeast(n: number, pffft: PffftModule | null): number {
  */
 function createBluestein(n: number, pffft: PffftModule | null): ComplexFft {
   const m = fastSizeAtLeast(2 * n - 1, pffft)
-  const inner = createComplex(m, pffft)
   const chirp = new Float64Array(2 * n)
   for (let k = 0; k < n; k++) {
     const angle = (Math.PI * ((k * k) % (2 * n))) / n
     chirp[2 * k] = Math.cos(angle)
     chirp[2 * k + 1] = -Math.sin(angle)
   }
+  if (pffft && pffftComplexSupports(m)) return createPffftBluestein(pffft, n, m, chirp)
+  const inner = createComplex(m, pffft)
   // Spectrum of the conjugate chirp, wrapped around so the convolution is circular in M.
   const kernel = new Float64Array(2 * m)
   for (let k = 0; k < n; k++) {

@@ -100,3 +100,64 @@ export function createPffftComplex(mod: PffftModule, n: number): ComplexFft {
     inverse: (data) => run(data, BACKWARD),
   }
 }
+
+/**
+ * Bluestein's algorithm (see fft-complex.ts) with the whole convolution inside WASM: PFFFT's
+ * unordered forward transform, `pffft_zconvolve_accumulate` against the precomputed kernel
+ * spectrum, and the unordered backward transform; only the two chirp products run in JS.
+ * `chirp` holds c_k = exp(−iπk²/N) interleaved; m ≥ 2N − 1 must be a PFFFT complex size.
+ */
+export function createPffftBluestein(
+  mod: PffftModule,
+  n: number,
+  m: number,
+  chirp: Float64Array,
+): ComplexFft {
+  if (!pffftComplexSupports(m)) throw new RangeError(`PFFFT complex cannot do size ${m}`)
+  const plan = newPlan(mod, m, COMPLEX)
+  const kernelPtr = mod._pffft_aligned_malloc(2 * m * 4)
+  const accPtr = mod._pffft_aligned_malloc(2 * m * 4)
+  const inOffset = plan.inPtr >> 2
+  const outOffset = plan.outPtr >> 2
+  const accOffset = accPtr >> 2
+  // Kernel conj(c_k) for |k| < N, wrapped so the circular convolution of size m is linear.
+  let heap = mod.HEAPF32
+  heap.fill(0, inOffset, inOffset + 2 * m)
+  for (let k = 0; k < n; k++) {
+    for (const at of k === 0 ? [0] : [k, m - k]) {
+      heap[inOffset + 2 * at] = chirp[2 * k]
+      heap[inOffset + 2 * at + 1] = -chirp[2 * k + 1]
+    }
+  }
+  mod._pffft_transform(plan.setup, plan.inPtr, kernelPtr, plan.workPtr, FORWARD)
+  heap.fill(0, inOffset, inOffset + 2 * m)
+  const run = (data: Float64Array, sign: number): void => {
+    heap = mod.HEAPF32
+    for (let k = 0; k < n; k++) {
+      const re = data[2 * k]
+      const im = sign * data[2 * k + 1]
+      const cr = chirp[2 * k]
+      const ci = chirp[2 * k + 1]
+      heap[inOffset + 2 * k] = re * cr - im * ci
+      heap[inOffset + 2 * k + 1] = re * ci + im * cr
+    }
+    mod._pffft_transform(plan.setup, plan.inPtr, plan.outPtr, plan.workPtr, FORWARD)
+    heap.fill(0, accOffset, accOffset + 2 * m)
+    mod._pffft_zconvolve_accumulate(plan.setup, plan.outPtr, kernelPtr, accPtr, 1 / m)
+    mod._pffft_transform(plan.setup, accPtr, plan.outPtr, plan.workPtr, BACKWARD)
+    for (let k = 0; k < n; k++) {
+      const re = heap[outOffset + 2 * k]
+      const im = heap[outOffset + 2 * k + 1]
+      const cr = chirp[2 * k]
+      const ci = chirp[2 * k + 1]
+      data[2 * k] = re * cr - im * ci
+      data[2 * k + 1] = sign * (re * ci + im * cr)
+    }
+  }
+  return {
+    size: n,
+    precision: 'float32',
+    forward: (data) => run(data, 1),
+    inverse: (data) => run(data, -1),
+  }
+}

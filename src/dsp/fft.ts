@@ -7,12 +7,13 @@
  *   so inverse(forward(x)) = x.
  *
  * Backends: PFFFT (WASM SIMD, single precision) for N = 2^a·3^b·5^c multiples of 32 once
- * `initFastFft()` has resolved; otherwise JavaScript: an N/2-point complex FFT (fft.js for powers
- * of two, Bluestein otherwise) unpacked to the real spectrum for even N, an N-point complex one
- * for odd N. Plans are cached per size and backend.
+ * `initFastFft()` has resolved; otherwise JavaScript (fft-real-js.ts), whose inner complex FFT
+ * may itself be PFFFT (Bluestein sizes). Plans are cached per size and backend. Spectra come
+ * split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins values), the latter copied
+ * straight from the WASM heap for hot loops.
  */
-import { createComplex, type ComplexFft } from './fft-complex'
 import { createPffftReal, loadPffft, pffftRealSupports, type PffftModule } from './fft-pffft'
+import { jsRealFft } from './fft-real-js'
 
 export type FloatArray = Float32Array | Float64Array
 export type FftBackend = 'pffft' | 'js'
@@ -29,7 +30,20 @@ export interface RealFft {
   /** Reads re/im[0 … bins−1]; writes output[0 … N−1], scaled by 1/N. */
   inverse(re: FloatArray, im: FloatArray): Float64Array
   inverse<T extends FloatArray>(re: FloatArray, im: FloatArray, output: T): T
+  /** Reads input[0 … N−1]; writes spectrum[0 … 2·bins−1] interleaved. */
+  forwardInterleaved(input: FloatArray, spectrum: FloatArray): void
+  /**
+   * Reads spectrum[0 … 2·bins−1] interleaved; writes output[0 … N−1], scaled by 1/N, or
+   * unscaled (N times larger) when `scaled` is false, for callers that fold 1/N elsewhere.
+   */
+  inverseInterleaved(spectrum: FloatArray, output: FloatArray, scaled?: boolean): void
 }
+
+/** The interleaved core each backend provides; split methods are derived from it. */
+export type InterleavedCore = Pick<
+  RealFft,
+  'size' | 'bins' | 'backend' | 'forwardInterleaved' | 'inverseInterleaved'
+>
 
 export interface FastFftOptions {
   /** The pffft.wasm bytes, where the package cannot fetch them itself. */
@@ -70,149 +84,70 @@ export function createRealFft(size: number, options: { backend?: 'auto' | 'js' }
   const key = `${size}:${mod ? 'pffft' : 'js'}`
   let plan = plans.get(key)
   if (!plan) {
-    plan = mod && pffftRealSupports(size) ? pffftRealFft(mod, size) : jsRealFft(size, mod)
+    const core = mod && pffftRealSupports(size) ? pffftRealCore(mod, size) : jsRealFft(size, mod)
+    plan = withSplitMethods(core)
     plans.set(key, plan)
   }
   return plan
 }
 
-function pffftRealFft(mod: PffftModule, n: number): RealFft {
+/**
+ * PFFFT's ordered real layout is [X0.re, X_{N/2}.re, X1.re, X1.im, …]: one memcpy away from
+ * interleaved, with DC and Nyquist moved.
+ */
+function pffftRealCore(mod: PffftModule, n: number): InterleavedCore {
   const core = createPffftReal(mod, n)
-  const h = n / 2
   const { inOffset, outOffset } = core
   return {
     size: n,
-    bins: h + 1,
+    bins: n / 2 + 1,
     backend: 'pffft',
-    forward(input: FloatArray, re?: FloatArray, im?: FloatArray) {
-      const outRe = re ?? new Float64Array(h + 1)
-      const outIm = im ?? new Float64Array(h + 1)
-      let heap = core.heap()
-      heap.set(input.length === n ? input : input.subarray(0, n), inOffset)
+    forwardInterleaved(input, spectrum) {
+      core.heap().set(input.length === n ? input : input.subarray(0, n), inOffset)
       core.run('forward')
-      heap = core.heap()
-      outRe[0] = heap[outOffset]
-      outIm[0] = 0
-      outRe[h] = heap[outOffset + 1]
-      outIm[h] = 0
-      for (let k = 1, o = outOffset + 2; k < h; k++, o += 2) {
-        outRe[k] = heap[o]
-        outIm[k] = heap[o + 1]
-      }
-      return { re: outRe, im: outIm }
+      const heap = core.heap()
+      spectrum.set(heap.subarray(outOffset, outOffset + n))
+      spectrum[n] = heap[outOffset + 1]
+      spectrum[n + 1] = 0
+      spectrum[1] = 0
     },
-    inverse(re: FloatArray, im: FloatArray, output?: FloatArray) {
-      const out = output ?? new Float64Array(n)
-      let heap = core.heap()
-      heap[inOffset] = re[0]
-      heap[inOffset + 1] = re[h]
-      for (let k = 1, o = inOffset + 2; k < h; k++, o += 2) {
-        heap[o] = re[k]
-        heap[o + 1] = im[k]
-      }
+    inverseInterleaved(spectrum, output, scaled = true) {
+      const heap = core.heap()
+      heap.set(spectrum.subarray(0, n), inOffset)
+      heap[inOffset + 1] = spectrum[n]
       core.run('backward')
-      heap = core.heap()
+      const result = core.heap().subarray(outOffset, outOffset + n)
+      if (!scaled) {
+        output.set(result)
+        return
+      }
       const scale = 1 / n
-      for (let i = 0; i < n; i++) out[i] = heap[outOffset + i] * scale
-      return out
+      for (let i = 0; i < n; i++) output[i] = result[i] * scale
     },
-  } as RealFft
+  }
 }
 
-/**
- * Even N = 2h: z_n = x_{2n} + i·x_{2n+1}, Z = FFT_h(z), then with E_k = (Z_k + conj Z_{h−k})/2
- * and O_k = (Z_k − conj Z_{h−k})/(2i): X_k = E_k + e^{−2πik/N}·O_k (Numerical Recipes §12.3).
- * The inverse runs the same relations backwards. Odd N: a full N-point complex transform.
- */
-function jsRealFft(n: number, mod: PffftModule | null): RealFft {
-  const even = n % 2 === 0 && n > 1
-  const m = even ? n / 2 : n
-  const bins = Math.floor(n / 2) + 1
-  const inner: ComplexFft = createComplex(m, mod)
-  const buffer = new Float64Array(2 * m)
-  const twCos = new Float64Array(bins)
-  const twSin = new Float64Array(bins)
-  for (let k = 0; k < bins; k++) {
-    twCos[k] = Math.cos((2 * Math.PI * k) / n)
-    twSin[k] = Math.sin((2 * Math.PI * k) / n)
-  }
-  const forward = (input: FloatArray, re?: FloatArray, im?: FloatArray) => {
+function withSplitMethods(core: InterleavedCore): RealFft {
+  const { size, bins } = core
+  const scratch = core.backend === 'pffft' ? new Float32Array(2 * bins) : new Float64Array(2 * bins)
+  function forward(input: FloatArray, re?: FloatArray, im?: FloatArray) {
     const outRe = re ?? new Float64Array(bins)
     const outIm = im ?? new Float64Array(bins)
-    if (!even) {
-      for (let i = 0; i < n; i++) {
-        buffer[2 * i] = input[i]
-        buffer[2 * i + 1] = 0
-      }
-      inner.forward(buffer)
-      for (let k = 0; k < bins; k++) {
-        outRe[k] = buffer[2 * k]
-        outIm[k] = buffer[2 * k + 1]
-      }
-      outIm[0] = 0
-      return { re: outRe, im: outIm }
+    core.forwardInterleaved(input, scratch)
+    for (let k = 0; k < bins; k++) {
+      outRe[k] = scratch[2 * k]
+      outIm[k] = scratch[2 * k + 1]
     }
-    for (let i = 0; i < n; i++) buffer[i] = input[i]
-    inner.forward(buffer)
-    for (let k = 0; k <= m; k++) {
-      const j = k === 0 || k === m ? 0 : m - k
-      const zr = buffer[2 * (k % m)]
-      const zi = buffer[2 * (k % m) + 1]
-      const yr = buffer[2 * j]
-      const yi = -buffer[2 * j + 1]
-      const er = (zr + yr) / 2
-      const ei = (zi + yi) / 2
-      const or = (zi - yi) / 2
-      const oi = -(zr - yr) / 2
-      const c = twCos[k]
-      const s = -twSin[k]
-      outRe[k] = er + c * or - s * oi
-      outIm[k] = ei + c * oi + s * or
-    }
-    outIm[0] = 0
-    outIm[m] = 0
     return { re: outRe, im: outIm }
   }
-  const inverse = (re: FloatArray, im: FloatArray, output?: FloatArray) => {
-    const out = output ?? new Float64Array(n)
-    if (!even) {
-      buffer[0] = re[0]
-      buffer[1] = 0
-      for (let k = 1; k < bins; k++) {
-        buffer[2 * k] = re[k]
-        buffer[2 * k + 1] = im[k]
-        buffer[2 * (n - k)] = re[k]
-        buffer[2 * (n - k) + 1] = -im[k]
-      }
-      inner.inverse(buffer)
-      for (let i = 0; i < n; i++) out[i] = buffer[2 * i] / n
-      return out
+  function inverse(re: FloatArray, im: FloatArray, output?: FloatArray) {
+    const out = output ?? new Float64Array(size)
+    for (let k = 0; k < bins; k++) {
+      scratch[2 * k] = re[k]
+      scratch[2 * k + 1] = im[k]
     }
-    for (let k = 0; k < m; k++) {
-      const xr = re[k]
-      const xi = k === 0 ? 0 : im[k]
-      const yr = re[m - k]
-      const yi = k === 0 ? 0 : -im[m - k]
-      const er = xr + yr
-      const ei = xi + yi
-      const dr = xr - yr
-      const di = xi - yi
-      const c = twCos[k]
-      const s = twSin[k]
-      // O_k·2 = (X_k − conj X_{h−k})·e^{+2πik/N};  Z_k = E_k + i·O_k
-      const or = dr * c - di * s
-      const oi = dr * s + di * c
-      buffer[2 * k] = er - oi
-      buffer[2 * k + 1] = ei + or
-    }
-    inner.inverse(buffer)
-    const scale = 1 / n
-    for (let i = 0; i < m; i++) {
-      out[2 * i] = buffer[2 * i] * scale
-      out[2 * i + 1] = buffer[2 * i + 1] * scale
-    }
+    core.inverseInterleaved(scratch, out)
     return out
   }
-  const backend = inner.precision === 'float32' ? 'pffft' : 'js'
-  return { size: n, bins, backend, forward, inverse } as RealFft
+  return { ...core, forward, inverse } as RealFft
 }

@@ -16,6 +16,20 @@ declare module '@echogarden/pffft-wasm/simd' {
       work: number,
       direction: number,
     ): void
+    _pffft_transform(
+      setup: number,
+      input: number,
+      output: number,
+      work: number,
+      direction: number,
+    ): void
+    _pffft_zconvolve_accumulate(
+      setup: number,
+      a: number,
+      b: number,
+      ab: number,
+      scaling: number,
+    ): void
     _pffft_aligned_malloc(bytes: number): number
     _pffft_aligned_free(pointer: number): void
     _pffft_simd_size(): number

@@ -14,7 +14,7 @@ export function minimumLengthForPad(pad: number, mode: PadMode): number {
 
 /** Writes x padded by `pad` on each side into `out` (length L + 2·pad), returning it. */
 export function padSignal(
-  x: ArrayLike<number>,
+  x: Float32Array | Float64Array,
   pad: number,
   mode: PadMode,
   out: Float32Array = new Float32Array(x.length + 2 * pad),
@@ -25,10 +25,18 @@ export function padSignal(
       `reflect padding by ${pad} needs at least ${pad + 1} samples, got ${length}`,
     )
   }
-  for (let i = 0; i < length; i++) out[pad + i] = x[i]
+  out.set(x, pad)
   for (let i = 1; i <= pad; i++) {
     out[pad - i] = mode === 'reflect' ? x[i] : 0
     out[pad + length - 1 + i] = mode === 'reflect' ? x[length - 1 - i] : 0
   }
   return out
+}
+
+/** Sample j of x extended past its ends by `mode` (|j| < L for reflect). */
+export function paddedSample(x: Float32Array | Float64Array, j: number, mode: PadMode): number {
+  const length = x.length
+  if (j >= 0 && j < length) return x[j]
+  if (mode === 'constant') return 0
+  return j < 0 ? x[-j] : x[2 * length - 2 - j]
 }

@@ -10,7 +10,7 @@
  * trims the centre padding. Matrices are bin-major: values[bin · frames + frame].
  */
 import { createRealFft, type FloatArray } from './fft'
-import { minimumLengthForPad, padSignal, type PadMode } from './reflect-pad'
+import { minimumLengthForPad, paddedSample, type PadMode } from './reflect-pad'
 import { makeWindow, type WindowName } from './window'
 
 export interface FrameOptions {
@@ -69,38 +69,47 @@ function checkFraming({ fftSize, hopSize }: FrameOptions): void {
   if (!Number.isInteger(hopSize) || hopSize < 1) throw new RangeError(`Bad hop size ${hopSize}`)
 }
 
-const BLOCK = 32
+const BLOCK = 64
 
 /**
- * Runs the windowed FFT over every frame, handing blocks of up to BLOCK frames (frame-major
- * re/im scratch) to `sink`, so bin-major output is written a cache line at a time.
+ * Runs the windowed FFT over every frame, handing blocks of up to BLOCK frames to `sink` as
+ * interleaved spectra at `stride` floats per frame, so bin-major output is written a cache line
+ * at a time. The stride is padded to an odd number of cache lines: a stride near 4 KiB would
+ * map every frame of a bin to the same L1 set.
  */
 function analyse(
   signal: FloatArray,
   options: StftOptions,
-  sink: (firstFrame: number, count: number, re: Float32Array, im: Float32Array) => void,
+  sink: (firstFrame: number, count: number, block: Float32Array, stride: number) => void,
 ): { bins: number; frames: number } {
   checkFraming(options)
   const { fftSize: n, hopSize, center, padMode } = options
   const minimum = minimumStftLength(options)
   if (signal.length < minimum) throw new SignalTooShortError(signal.length, minimum, n)
-  const padded = center ? padSignal(signal, Math.floor(n / 2), padMode) : signal
+  const pad = center ? Math.floor(n / 2) : 0
+  const length = signal.length
   const frames = stftFrameCount(signal.length, options)
   const fft = createRealFft(n)
   const bins = fft.bins
   const window = makeWindow(options.window, n)
   const frame = new Float32Array(n)
-  const blockRe = new Float32Array(BLOCK * bins)
-  const blockIm = new Float32Array(BLOCK * bins)
+  const stride = (Math.ceil((2 * bins) / 16) | 1) * 16
+  const block = new Float32Array(BLOCK * stride)
+  const views = Array.from({ length: BLOCK }, (_, j) =>
+    block.subarray(j * stride, (j + 1) * stride),
+  )
   for (let first = 0; first < frames; first += BLOCK) {
     const count = Math.min(BLOCK, frames - first)
     for (let j = 0; j < count; j++) {
-      const start = (first + j) * hopSize
-      for (let i = 0; i < n; i++) frame[i] = padded[start + i] * window[i]
-      const at = j * bins
-      fft.forward(frame, blockRe.subarray(at, at + bins), blockIm.subarray(at, at + bins))
+      const start = (first + j) * hopSize - pad
+      if (start >= 0 && start + n <= length) {
+        for (let i = 0; i < n; i++) frame[i] = signal[start + i] * window[i]
+      } else {
+        for (let i = 0; i < n; i++) frame[i] = paddedSample(signal, start + i, padMode) * window[i]
+      }
+      fft.forwardInterleaved(frame, views[j])
     }
-    sink(first, count, blockRe, blockIm)
+    sink(first, count, block, stride)
   }
   return { bins, frames }
 }
@@ -111,12 +120,12 @@ export function stftComplex(signal: FloatArray, options: StftOptions): ComplexSp
   const bins = Math.floor(options.fftSize / 2) + 1
   const re = new Float32Array(bins * frames)
   const im = new Float32Array(bins * frames)
-  analyse(signal, options, (first, count, blockRe, blockIm) => {
+  analyse(signal, options, (first, count, block, stride) => {
     for (let k = 0; k < bins; k++) {
       const row = k * frames + first
-      for (let j = 0; j < count; j++) {
-        re[row + j] = blockRe[j * bins + k]
-        im[row + j] = blockIm[j * bins + k]
+      for (let j = 0, at = 2 * k; j < count; j++, at += stride) {
+        re[row + j] = block[at]
+        im[row + j] = block[at + 1]
       }
     }
   })
@@ -133,12 +142,12 @@ export function stft(
   const values = new Float32Array(bins * frames)
   const phase = options.keepPhase ? new Float32Array(bins * frames) : undefined
   const squared = options.power === 2
-  analyse(signal, options, (first, count, blockRe, blockIm) => {
+  analyse(signal, options, (first, count, block, stride) => {
     for (let k = 0; k < bins; k++) {
       const row = k * frames + first
-      for (let j = 0; j < count; j++) {
-        const re = blockRe[j * bins + k]
-        const im = blockIm[j * bins + k]
+      for (let j = 0, at = 2 * k; j < count; j++, at += stride) {
+        const re = block[at]
+        const im = block[at + 1]
         const p = re * re + im * im
         values[row + j] = squared ? p : Math.sqrt(p)
         if (phase) phase[row + j] = Math.atan2(im, re)
