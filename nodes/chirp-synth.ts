@@ -56,8 +56,20 @@ export const chirpSynth = defineNode({
       label: 'Amplitude per green',
       description: 'Added amplitude for full green.',
     }),
-    durationSec: float(30, { min: 0.01, max: 600, unit: 's', label: 'Duration' }),
-    sampleRateHz: int(24000, { min: 1000, max: 96000, unit: 'Hz', label: 'Sample rate' }),
+    durationSec: float(30, {
+      min: 0.01,
+      max: 600,
+      unit: 's',
+      label: 'Duration',
+      description: 'Length of the sound; every chirp sweeps over all of it.',
+    }),
+    sampleRateHz: int(24000, {
+      min: 1000,
+      max: 96000,
+      unit: 'Hz',
+      label: 'Sample rate',
+      description: 'Samples per second of the result (the notebook: 24000).',
+    }),
     timeAxis: choice('notebook-linspace', ['notebook-linspace', 'exact'], {
       label: 'Time axis',
       optionLabels: {

@@ -37,6 +37,8 @@ export const mix = defineNode({
         sum: 'Sum',
         stereo: 'One channel each (a left, b right)',
       },
+      description:
+        'Average keeps the level of one input; sum adds them (may clip); one channel each puts a on the left, b on the right, c and d on channels 3 and 4.',
     }),
     gainA: gainParam('a'),
     gainB: gainParam('b'),

@@ -59,6 +59,8 @@ export const normalize = defineNode({
     orientation: choice('low-at-bottom', ['low-at-bottom', 'low-at-top'], {
       label: 'Low frequencies',
       optionLabels: { 'low-at-bottom': 'At the bottom', 'low-at-top': 'At the top (notebook)' },
+      description:
+        'Where the lowest frequencies go. Audio editors put them at the bottom; the notebook’s row 0 is DC, at the top.',
     }),
     width: int(400, {
       min: 0,
@@ -81,6 +83,7 @@ export const normalize = defineNode({
     channels: choice('3', ['1', '3'], {
       label: 'Channels',
       optionLabels: { '1': 'Grey (1)', '3': 'RGB (3, grey copied)' },
+      description: 'A grey image, or the grey copied to red, green and blue as the notebook does.',
     }),
   },
   runtime: 'cpu',

@@ -34,8 +34,20 @@ export const resizeImage = defineNode({
   inputs: { image: 'image' },
   outputs: { image: 'image' },
   params: {
-    width: int(512, { min: 1, max: 16384, unit: 'px', label: 'Width' }),
-    height: int(512, { min: 1, max: 16384, unit: 'px', label: 'Height' }),
+    width: int(512, {
+      min: 1,
+      max: 16384,
+      unit: 'px',
+      label: 'Width',
+      description: 'Width of the result (the largest width in fit mode).',
+    }),
+    height: int(512, {
+      min: 1,
+      max: 16384,
+      unit: 'px',
+      label: 'Height',
+      description: 'Height of the result (the largest height in fit mode).',
+    }),
     filter: choice('bicubic', RESAMPLE_FILTERS, {
       label: 'Filter',
       optionLabels: {
@@ -52,6 +64,8 @@ export const resizeImage = defineNode({
         fit: 'Fit inside (keep aspect)',
         fill: 'Fill and crop (keep aspect)',
       },
+      description:
+        'Stretch changes the aspect ratio; fit keeps it and may make one side smaller; fill keeps it and crops the middle.',
     }),
     depth: choice('auto', ['auto', '8-bit', 'float'], {
       label: 'Arithmetic',
