@@ -1,6 +1,10 @@
 import type { ValueCache } from '../engine/cache'
 import type { FileResolver } from '../engine/keys'
 import type { NodeRunner } from '../engine/runner'
+import type { WebGpuSupport } from './gpu-probe'
+import type { ProviderReport } from './gpu-report'
+import type { PersistentCacheStats } from './idb-cache'
+import type { PoolStats } from './worker-pool'
 
 /** Files the user gave the browser app, kept in IndexedDB and referred to by `blob:<sha256>`. */
 export interface BrowserFileStore {
@@ -9,10 +13,52 @@ export interface BrowserFileStore {
   add(bytes: Uint8Array, name: string): Promise<string>
 }
 
+/** For the status bar: both cache tiers and the writes still on their way to disk. */
+export interface RuntimeCacheStats {
+  memory: { entries: number; bytes: number; maxBytes: number }
+  persistent: PersistentCacheStats
+  /** Results computed but not yet written to IndexedDB. */
+  pendingWrites: number
+}
+
+export interface GpuStatus {
+  /** What WebGPU offers; undefined until `probe()` has answered. */
+  support?: WebGpuSupport
+  /** The execution provider that last actually ran, as the GPU worker reported it. */
+  lastRun?: ProviderReport
+}
+
+export interface GpuStatusSource {
+  status(): GpuStatus
+  /** Asks the browser for a WebGPU adapter (once; later calls share the answer). */
+  probe(): Promise<WebGpuSupport>
+  /** Called on every change; returns the unsubscribe function. */
+  subscribe(listener: (status: GpuStatus) => void): () => void
+}
+
+/**
+ * The runtime's controls beyond running graphs: the status bar's numbers, "clear cache", the
+ * cache cap, GPU status. Optional in `BrowserRuntime` so that fakes in tests need not
+ * implement them; `createBrowserRuntime` gives them all (`FullBrowserRuntime`).
+ */
+export interface BrowserRuntimeControls {
+  cacheStats(): RuntimeCacheStats
+  /** Empties both tiers (memory and IndexedDB). Dropped files are kept. */
+  clearCache(): Promise<void>
+  /** The IndexedDB cap in bytes; remembered in this browser; evicts at once if lower. */
+  setCacheLimit(bytes: number): Promise<void>
+  /** Waits until every computed result is written to IndexedDB. */
+  flushCache(): Promise<void>
+  workerStats(): { cpu: PoolStats; gpu: PoolStats }
+  gpu: GpuStatusSource
+}
+
 /** What the editor needs to run graphs in the browser, off the main thread. */
-export interface BrowserRuntime {
+export interface BrowserRuntime extends Partial<BrowserRuntimeControls> {
   runner: NodeRunner
   cache: ValueCache
   files: BrowserFileStore
   dispose(): void
 }
+
+export type FullBrowserRuntime = BrowserRuntime & BrowserRuntimeControls

@@ -1,0 +1,149 @@
+import { UserError } from '../engine/errors'
+import { sha256Hex } from '../engine/hash'
+import type { FileResolver } from '../engine/keys'
+import { idbKeyValueStore, isQuotaError, type KeyValueStore } from './kv-store'
+import type { BrowserFileStore } from './types'
+
+/** A file the user dropped, as kept in IndexedDB under the SHA-256 of its bytes. */
+export interface StoredFile {
+  name: string
+  bytes: Uint8Array
+  addedAt: number
+}
+
+export interface FileStoreOptions {
+  store?: KeyValueStore<StoredFile>
+  /** Where the app is served from (Vite's BASE_URL); bundled samples are under `samples/`. */
+  baseUrl?: string
+  fetch?: typeof fetch
+}
+
+export const FILES_DB = 'synesthete-files'
+
+/**
+ * A file reference. `blob:<sha256>/<name>` carries the name so that a graph opened in
+ * another browser (a shared link) can say which file it is missing; `blob:<sha256>` alone
+ * is accepted too.
+ */
+export type ParsedRef =
+  | { scheme: 'sample'; name: string }
+  | { scheme: 'blob'; sha256: string; name?: string }
+  | { scheme: 'other'; name: string }
+
+export function parseFileRef(ref: string): ParsedRef {
+  if (ref.startsWith('sample:')) return { scheme: 'sample', name: ref.slice(7) }
+  const blob = /^blob:([0-9a-f]{64})(?:\/(.*))?$/.exec(ref)
+  if (blob) {
+    const name = blob[2] === undefined ? undefined : safeDecode(blob[2])
+    return { scheme: 'blob', sha256: blob[1], name }
+  }
+  return { scheme: 'other', name: ref.replace(/^file:/, '') }
+}
+
+export function blobRef(sha256: string, name: string): string {
+  return `blob:${sha256}/${encodeURIComponent(name)}`
+}
+
+/** Resolves bundled samples by fetching them and dropped files from IndexedDB. */
+export function createBrowserFileStore(options: FileStoreOptions = {}): BrowserFileStore {
+  const store = options.store ?? idbKeyValueStore<StoredFile>(FILES_DB, 'files')
+  const baseUrl = options.baseUrl ?? import.meta.env.BASE_URL
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+  // Keys are recomputed on every run; the same few files should not be re-read each time.
+  const recent = new Map<string, Promise<{ name: string; bytes: Uint8Array }>>()
+
+  const load = async (ref: string) => {
+    const parsed = parseFileRef(ref)
+    if (parsed.scheme === 'sample') return fetchSample(parsed.name, baseUrl, doFetch)
+    if (parsed.scheme === 'blob') {
+      const file = await store.get(parsed.sha256)
+      if (!file) throw missingFile(parsed.name)
+      return { name: file.name, bytes: file.bytes }
+    }
+    throw new UserError(
+      `This graph refers to a file on a disk ("${parsed.name}"), which the browser cannot open.`,
+      'Drop the file on the node to use it here.',
+    )
+  }
+
+  const resolve: FileResolver = (ref) => {
+    let promise = recent.get(ref)
+    if (!promise) {
+      promise = load(ref)
+      promise.catch(() => recent.delete(ref)) // a failure is not remembered: retry next run
+      recent.set(ref, promise)
+      if (recent.size > 4) recent.delete(recent.keys().next().value as string)
+    }
+    return promise
+  }
+
+  const add = async (bytes: Uint8Array, name: string): Promise<string> => {
+    const sha256 = await sha256Hex(bytes)
+    try {
+      await store.set(sha256, { name, bytes, addedAt: Date.now() })
+    } catch (error) {
+      if (!isQuotaError(error)) throw error
+      throw new UserError(
+        `There is no room left in this browser's storage for "${name}".`,
+        'Clear the cache, or free some disk space, and drop the file again.',
+      )
+    }
+    const ref = blobRef(sha256, name)
+    recent.set(ref, Promise.resolve({ name, bytes }))
+    return ref
+  }
+
+  return { resolve, add }
+}
+
+async function fetchSample(name: string, baseUrl: string, doFetch: typeof fetch) {
+  const url = `${baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`}samples/${encodeURIComponent(name)}`
+  let response: Response
+  try {
+    response = await doFetch(url)
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error)
+    throw new UserError(
+      `The bundled sample "${name}" could not be loaded (${why}).`,
+      'Reload the page.',
+    )
+  }
+  if (!response.ok) {
+    throw new UserError(
+      `The bundled sample "${name}" could not be loaded (HTTP ${response.status}).`,
+      response.status === 404
+        ? 'This version of Synesthete does not ship it; choose another file.'
+        : 'Reload the page.',
+    )
+  }
+  return { name, bytes: new Uint8Array(await response.arrayBuffer()) }
+}
+
+const AUDIO = /\.(wav|wave|mp3|ogg|oga|flac|m4a|aac|opus|aif|aiff)$/i
+const IMAGE = /\.(png|jpe?g|webp|gif|bmp|avif)$/i
+
+function missingFile(name: string | undefined): UserError {
+  if (!name) {
+    return new UserError(
+      'The file this node used is no longer stored in this browser.',
+      'Drop it again on the node.',
+    )
+  }
+  const [kind, node] = AUDIO.test(name)
+    ? ['audio file', 'the Load Audio node']
+    : IMAGE.test(name)
+      ? ['image', 'the Load Image node']
+      : ['file', 'its node']
+  return new UserError(
+    `The ${kind} '${name}' is no longer stored in this browser.`,
+    `Drop it again on ${node}.`,
+  )
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}

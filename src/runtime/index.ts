@@ -1,0 +1,131 @@
+import { registry as allNodesRegistry } from '../../nodes/index'
+import { MemoryCache, TieredCache } from '../engine/cache'
+import type { NodeRegistry } from '../engine/registry'
+import { createBrowserFileStore } from './file-store'
+import { createGpuStatus } from './gpu-status'
+import { IdbCache, idbCacheStores } from './idb-cache'
+import type { FullBrowserRuntime } from './types'
+import { createRoutingRunner, defaultPoolSize, WorkerPool } from './worker-pool'
+import { createGpuWorker, createNodeWorker } from './workers'
+import { WriteBehindCache } from './write-behind'
+
+export type * from './types'
+export type { PoolStats } from './worker-pool'
+export type { PersistentCacheStats } from './idb-cache'
+export type { WebGpuSupport } from './gpu-probe'
+export type { ExecutionProvider, ProviderReport } from './gpu-report'
+export { parseFileRef, blobRef } from './file-store'
+
+export interface BrowserRuntimeOptions {
+  /** IndexedDB cap in bytes. Default: the last one set in this browser, else from the quota. */
+  cacheBytes?: number
+  /** CPU workers. Default: from navigator.hardwareConcurrency, 1 to 4. */
+  workers?: number
+  /** In-memory tier in bytes (default 512 MiB). */
+  memoryCacheBytes?: number
+  /** Test harnesses only: another registry and the workers that serve it. */
+  registry?: NodeRegistry
+  createCpuWorker?: () => Worker
+  createGpuWorker?: () => Worker
+  /** IndexedDB database name of the cache (tests use their own). */
+  cacheDbName?: string
+}
+
+const LIMIT_KEY = 'synesthete.cacheLimitBytes'
+const MAX_DEFAULT_BYTES = 2 * 1024 ** 3
+
+/**
+ * The browser's engine room: node jobs on a pool of module workers (GPU nodes on their own
+ * worker), results in memory and in IndexedDB, dropped files in IndexedDB.
+ */
+export async function createBrowserRuntime(
+  options: BrowserRuntimeOptions = {},
+): Promise<FullBrowserRuntime> {
+  const registry = options.registry ?? allNodesRegistry
+  const gpu = createGpuStatus()
+  const cpuPool = new WorkerPool({
+    createWorker: options.createCpuWorker ?? createNodeWorker,
+    size: options.workers ?? defaultPoolSize(),
+    label: 'worker',
+  })
+  const gpuPool = new WorkerPool({
+    createWorker: options.createGpuWorker ?? createGpuWorker,
+    size: 1,
+    label: 'GPU worker',
+    // Terminating it throws away loaded models, so give a diffusion step time to notice.
+    cancelGraceMs: 10_000,
+    onMessage: (message) => {
+      if (message.type === 'provider') gpu.setLastRun(message.report)
+    },
+  })
+
+  const persistent = await IdbCache.open({
+    maxBytes: options.cacheBytes ?? storedLimit() ?? (await defaultCacheBytes()),
+    stores: idbCacheStores(options.cacheDbName),
+  })
+  let writeError: string | undefined
+  const disk = new WriteBehindCache(persistent, (error) => {
+    writeError = error instanceof Error ? error.message : String(error)
+  })
+  const memory = new MemoryCache(options.memoryCacheBytes ?? 512 * 1024 ** 2)
+  cpuPool.prewarm(1) // the first node should not wait for the worker's modules to load
+
+  return {
+    runner: createRoutingRunner(registry, cpuPool, gpuPool),
+    cache: new TieredCache(memory, disk),
+    files: createBrowserFileStore(),
+    dispose: () => {
+      cpuPool.dispose()
+      gpuPool.dispose()
+    },
+    cacheStats: () => {
+      const stats = persistent.stats()
+      return {
+        memory: { entries: memory.size, bytes: memory.bytes, maxBytes: memory.maxBytes },
+        persistent: { ...stats, lastError: writeError ?? stats.lastError },
+        pendingWrites: disk.pendingWrites,
+      }
+    },
+    clearCache: async () => {
+      writeError = undefined
+      await memory.clear()
+      await disk.clear()
+    },
+    setCacheLimit: async (bytes) => {
+      rememberLimit(bytes)
+      await disk.flush()
+      await persistent.setLimit(bytes)
+    },
+    flushCache: () => disk.flush(),
+    workerStats: () => ({ cpu: cpuPool.stats(), gpu: gpuPool.stats() }),
+    gpu,
+  }
+}
+
+/** Half the origin's quota, at most 2 GiB; 512 MiB when the browser will not say. */
+export async function defaultCacheBytes(): Promise<number> {
+  try {
+    const { quota } = await navigator.storage.estimate()
+    if (quota) return Math.min(MAX_DEFAULT_BYTES, Math.floor(quota * 0.5))
+  } catch {
+    // no StorageManager (old browser, insecure context): fall through
+  }
+  return 512 * 1024 ** 2
+}
+
+function storedLimit(): number | undefined {
+  try {
+    const stored = Number(localStorage.getItem(LIMIT_KEY) ?? NaN)
+    return Number.isFinite(stored) && stored >= 0 ? stored : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function rememberLimit(bytes: number): void {
+  try {
+    localStorage.setItem(LIMIT_KEY, String(bytes))
+  } catch {
+    // storage blocked: the limit holds for this page only
+  }
+}

@@ -1,0 +1,86 @@
+import type { NodeOutputs } from '../engine/codec'
+import { CancelledError, isCancelled, UserError } from '../engine/errors'
+import type { NodeJob } from '../engine/runner'
+import { typedArraysOf, type Value } from '../engine/values'
+import type { ProviderReport } from './gpu-report'
+
+/**
+ * The messages between the main thread and a node worker (CPU pool or GPU worker). Plain data
+ * only: jobs and results go through structured clone, output arrays as transferables.
+ */
+
+export type ToWorker =
+  | {
+      type: 'init'
+      /** A Web Lock the worker holds for its whole life, so the main side sees it die. */
+      lock?: string
+      /**
+       * One Int32 shared with the main thread: the id of the job to cancel. A synchronous
+       * node loop cannot receive messages, but it can read this on every signal check.
+       */
+      cancelFlag?: Int32Array
+    }
+  | { type: 'run'; id: number; job: NodeJob }
+  | { type: 'cancel'; id: number }
+
+export interface SerializedError {
+  name: string
+  message: string
+  hint?: string
+  stack?: string
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; id: number; fraction: number; message?: string }
+  | { type: 'done'; id: number; outputs: NodeOutputs; ms: number }
+  | { type: 'failed'; id: number; error: SerializedError }
+  | { type: 'provider'; report: ProviderReport }
+
+/** Keeps what a thrown thing means across the thread boundary: UserError hints, cancellation. */
+export function serializeError(error: unknown): SerializedError {
+  if (isCancelled(error)) return { name: 'CancelledError', message: 'Cancelled' }
+  if (error instanceof UserError) {
+    return { name: error.name, message: error.message, hint: error.hint, stack: error.stack }
+  }
+  if (error instanceof Error)
+    return { name: error.name, message: error.message, stack: error.stack }
+  return { name: 'Error', message: String(error) }
+}
+
+/** The main side's twin of a worker's error: a UserError stays one, cancellation stays one. */
+export function reviveError(error: SerializedError): Error {
+  if (error.name === 'CancelledError') return new CancelledError()
+  if (error.name === 'UserError') return new UserError(error.message, error.hint)
+  const revived = new Error(error.message)
+  revived.name = error.name
+  if (error.stack) revived.stack = error.stack
+  return revived
+}
+
+/**
+ * The buffers to transfer with a node's outputs: each once (a buffer listed twice makes
+ * postMessage throw), never a SharedArrayBuffer (those are shared, not moved).
+ */
+export function transferListOf(outputs: NodeOutputs): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>()
+  for (const value of Object.values(outputs) as unknown[]) {
+    if (!isValue(value)) continue
+    for (const array of typedArraysOf(value)) {
+      if (array.buffer instanceof ArrayBuffer && array.buffer.byteLength > 0) {
+        buffers.add(array.buffer)
+      }
+    }
+  }
+  return [...buffers]
+}
+
+const KINDS = new Set(['audio', 'spectrogram', 'image', 'latent', 'number', 'text'])
+
+function isValue(value: unknown): value is Value {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    KINDS.has((value as { kind?: unknown }).kind as string)
+  )
+}

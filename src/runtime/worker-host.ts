@@ -1,0 +1,114 @@
+import { CancelledError } from '../engine/errors'
+import type { NodeRegistry } from '../engine/registry'
+import { runJob, type NodeJob } from '../engine/runner'
+import { serializeError, transferListOf, type FromWorker, type ToWorker } from './protocol'
+
+/** The part of a dedicated worker's global scope the host uses (a fake in Node tests). */
+export interface WorkerScope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void
+}
+
+/** Progress messages are coalesced: a node may report every iteration of a tight loop. */
+const PROGRESS_INTERVAL_MS = 40
+
+/**
+ * Runs node jobs posted by the main thread (worker-pool.ts) with the nodes' own `run`, one
+ * AbortController per job, and posts back progress, outputs (transferred) or the error.
+ */
+export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): void {
+  const running = new Map<number, AbortController>()
+  let cancelFlag: Int32Array | undefined
+  const post = (message: FromWorker, transfer: Transferable[] = []) =>
+    scope.postMessage(message, transfer)
+
+  const runOne = async (id: number, job: NodeJob): Promise<void> => {
+    const controller = new AbortController()
+    running.set(id, controller)
+    const signal = cancelFlag ? liveSignal(controller, id, cancelFlag) : controller.signal
+    const started = performance.now()
+    let lastSent = -Infinity
+    let lastMessage: string | undefined
+    const progress = (fraction: number, message?: string) => {
+      if (signal.aborted) return // also polls the shared cancel flag, see liveSignal
+      const now = performance.now()
+      if (now - lastSent < PROGRESS_INTERVAL_MS && fraction < 1 && message === lastMessage) return
+      lastSent = now
+      lastMessage = message
+      post({ type: 'progress', id, fraction, message })
+    }
+    try {
+      const outputs = await runJob(registry, job, { signal, progress })
+      const ms = performance.now() - started
+      try {
+        post({ type: 'done', id, outputs, ms }, transferListOf(outputs))
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error)
+        throw new Error(`The outputs of "${job.type}" could not be sent to the page: ${why}`)
+      }
+    } catch (error) {
+      post({ type: 'failed', id, error: serializeError(error) })
+    } finally {
+      running.delete(id)
+    }
+  }
+
+  scope.addEventListener('message', (event) => {
+    const message = event.data
+    switch (message.type) {
+      case 'init':
+        cancelFlag = message.cancelFlag
+        holdLifeLock(message.lock, () => post({ type: 'ready' }))
+        break
+      case 'run':
+        void runOne(message.id, message.job)
+        break
+      case 'cancel':
+        running.get(message.id)?.abort(new CancelledError())
+        break
+    }
+  })
+}
+
+/**
+ * Holds a Web Lock until this worker dies. The main side queues for the same lock, and is
+ * granted it when the worker is gone for any reason: crash, out of memory, `self.close()`.
+ */
+function holdLifeLock(name: string | undefined, onHeld: () => void): void {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  if (!name || !locks) return onHeld()
+  void locks.request(name, () => {
+    onHeld()
+    return new Promise<never>(() => {})
+  })
+}
+
+/** The signal's own state, past the polling getter that liveSignal installs. */
+const nativeAborted = (signal: AbortSignal): boolean =>
+  Reflect.get<AbortSignal, 'aborted'>(AbortSignal.prototype, 'aborted', signal)
+
+/**
+ * A job's signal that also reads the shared cancel flag whenever it is checked. A node
+ * running a synchronous loop (Griffin-Lim) never yields to receive the 'cancel' message,
+ * but it checks `signal.aborted` or `throwIfAborted()` every iteration: that check now
+ * sees the main thread's request and aborts the controller on the spot.
+ */
+function liveSignal(controller: AbortController, id: number, flag: Int32Array): AbortSignal {
+  const signal = controller.signal
+  const poll = () => {
+    if (!nativeAborted(signal) && Atomics.load(flag, 0) === id) {
+      controller.abort(new CancelledError())
+    }
+  }
+  Object.defineProperty(signal, 'aborted', {
+    get: () => {
+      poll()
+      return nativeAborted(signal)
+    },
+  })
+  signal.throwIfAborted = () => {
+    poll()
+    if (nativeAborted(signal)) throw signal.reason
+  }
+  return signal
+}

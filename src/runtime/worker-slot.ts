@@ -1,0 +1,175 @@
+import type { NodeOutputs } from '../engine/codec'
+import { CancelledError, UserError } from '../engine/errors'
+import type { JobContext, NodeJob } from '../engine/runner'
+import { reviveError, type FromWorker, type ToWorker } from './protocol'
+
+/** One job on its way through the pool; settles exactly once. */
+export interface Ticket {
+  readonly id: number
+  readonly job: NodeJob
+  readonly ctx: JobContext
+  readonly settled: boolean
+  resolve(outputs: NodeOutputs): void
+  reject(error: Error): void
+}
+
+export interface SlotEvents {
+  /** The slot can take another job. */
+  free(slot: WorkerSlot): void
+  /** The worker is gone (crashed, killed, hung and terminated); the pool drops the slot. */
+  dead(slot: WorkerSlot): void
+  /** Messages that are not about a job (GPU provider reports). */
+  message?(message: FromWorker): void
+}
+
+export interface SlotOptions {
+  /** For messages: 'CPU worker', 'GPU worker'. */
+  label: string
+  /** How long a cancelled job may take to stop before the worker is terminated. */
+  cancelGraceMs: number
+}
+
+const SESSION = Math.random().toString(36).slice(2)
+let slotCount = 0
+
+/** One Web Worker and the job it runs, seen from the main thread. */
+export class WorkerSlot {
+  ticket: Ticket | undefined
+  alive = true
+  private readonly worker: Worker
+  private readonly cancelFlag: Int32Array | undefined
+  private cancelTimer: ReturnType<typeof setTimeout> | undefined
+  /** Set when we end the worker ourselves, so its released life lock is not a crash. */
+  private stopping = false
+
+  constructor(
+    create: () => Worker,
+    private readonly events: SlotEvents,
+    private readonly options: SlotOptions,
+  ) {
+    this.worker = create()
+    // Shared memory needs cross-origin isolation; without it, cancel is by message only.
+    this.cancelFlag =
+      typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated
+        ? new Int32Array(new SharedArrayBuffer(4))
+        : undefined
+    const lock = globalThis.navigator?.locks
+      ? `synesthete-worker:${SESSION}:${++slotCount}`
+      : undefined
+    this.worker.addEventListener('message', (event: MessageEvent<FromWorker>) =>
+      this.onMessage(event.data, lock),
+    )
+    this.worker.addEventListener('error', (event) => {
+      event.preventDefault()
+      const text = (event as Partial<ErrorEvent>).message
+      const why = typeof text === 'string' && text ? text : 'a script error'
+      this.die(`it crashed (${why})`)
+    })
+    this.worker.addEventListener('messageerror', () => {
+      this.settle((t) =>
+        t.reject(new Error(`The ${options.label} sent a result that could not be read.`)),
+      )
+    })
+    this.post({ type: 'init', lock, cancelFlag: this.cancelFlag })
+  }
+
+  get busy(): boolean {
+    return this.ticket !== undefined
+  }
+
+  start(ticket: Ticket): void {
+    this.ticket = ticket
+    try {
+      // Structured clone copies the inputs: the main thread's cache and previews still hold
+      // them, so they must not be transferred (that would detach the cached arrays).
+      this.post({ type: 'run', id: ticket.id, job: ticket.job })
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      this.settle((t) =>
+        t.reject(new Error(`Could not send the job to the ${this.options.label}: ${why}`)),
+      )
+    }
+  }
+
+  /** Asks the worker to stop the job; terminates it if it has not stopped after the grace. */
+  cancel(ticket: Ticket): void {
+    if (this.ticket !== ticket || this.cancelTimer !== undefined) return
+    if (this.cancelFlag) Atomics.store(this.cancelFlag, 0, ticket.id)
+    this.post({ type: 'cancel', id: ticket.id })
+    this.cancelTimer = setTimeout(() => {
+      if (this.ticket === ticket) {
+        this.die(`it did not stop within ${this.options.cancelGraceMs} ms of being cancelled`)
+      }
+    }, this.options.cancelGraceMs)
+  }
+
+  /** Ends the worker on purpose (dispose); a job still running is cancelled. */
+  terminate(): void {
+    if (!this.alive) return
+    this.alive = false
+    this.stopping = true
+    this.worker.terminate()
+    this.settle((t) => t.reject(new CancelledError()), false)
+  }
+
+  private die(reason: string): void {
+    if (!this.alive) return
+    this.alive = false
+    this.stopping = true
+    this.worker.terminate()
+    this.settle(
+      (t) =>
+        t.reject(
+          new UserError(
+            `The ${this.options.label} running this node stopped: ${reason}.`,
+            'Other nodes carried on. Run the graph again to retry; if it happens again, try a shorter input.',
+          ),
+        ),
+      false,
+    )
+    this.events.dead(this)
+  }
+
+  private onMessage(message: FromWorker, lock: string | undefined): void {
+    switch (message.type) {
+      case 'ready':
+        if (lock) this.watchLife(lock)
+        break
+      case 'progress':
+        if (this.ticket?.id === message.id && !this.ticket.settled) {
+          this.ticket.ctx.progress(message.fraction, message.message)
+        }
+        break
+      case 'done':
+        if (this.ticket?.id === message.id) this.settle((t) => t.resolve(message.outputs))
+        break
+      case 'failed':
+        if (this.ticket?.id === message.id) this.settle((t) => t.reject(reviveError(message.error)))
+        break
+      case 'provider':
+        this.events.message?.(message)
+        break
+    }
+  }
+
+  /** Granted only once the worker no longer holds its life lock: it is gone. */
+  private watchLife(lock: string): void {
+    void navigator.locks.request(lock, () => {
+      if (!this.stopping) this.die('it was killed (out of memory, or closed)')
+    })
+  }
+
+  /** Ends the current job (if not already settled) and, unless dying, frees the slot. */
+  private settle(outcome: (ticket: Ticket) => void, free = true): void {
+    const ticket = this.ticket
+    clearTimeout(this.cancelTimer)
+    this.cancelTimer = undefined
+    this.ticket = undefined
+    if (ticket && !ticket.settled) outcome(ticket)
+    if (free && this.alive) this.events.free(this)
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message)
+  }
+}

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest'
+import { defineNode } from '../../src/engine/define-node'
+import { CancelledError, UserError } from '../../src/engine/errors'
+import { execute } from '../../src/engine/executor'
+import { createRegistry } from '../../src/engine/registry'
+import type { JobContext, NodeJob, NodeRunner } from '../../src/engine/runner'
+import { createRoutingRunner, WorkerPool } from '../../src/runtime/worker-pool'
+import { graphOf, testRegistry } from '../helpers/test-nodes'
+import { fakeWorkers } from './fake-worker'
+
+const stuck = defineNode({
+  type: 'test/stuck',
+  version: 1,
+  title: 'Stuck',
+  category: 'Test',
+  description: 'Never finishes and ignores cancellation, like a hung worker.',
+  inputs: {},
+  outputs: { value: 'number' },
+  params: {},
+  runtime: 'gpu',
+  run: () => new Promise<never>(() => {}),
+})
+const registry = createRegistry([...testRegistry.all(), stuck])
+
+const job = (type: string, params: NodeJob['params'] = {}, inputs: NodeJob['inputs'] = {}) => ({
+  node: 'n',
+  type,
+  inputs,
+  params,
+  seed: 0,
+})
+const num = (value: number) => ({ kind: 'number' as const, value })
+
+function context(): JobContext & { controller: AbortController; reports: number[] } {
+  const controller = new AbortController()
+  const reports: number[] = []
+  return { controller, reports, signal: controller.signal, progress: (f) => reports.push(f) }
+}
+
+function pool(size = 1, cancelGraceMs = 100) {
+  const workers = fakeWorkers(registry)
+  return { workers, pool: new WorkerPool({ createWorker: workers.create, size, cancelGraceMs }) }
+}
+
+const waitFor = async (check: () => boolean, ms = 1000) => {
+  const until = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+describe('WorkerPool', () => {
+  it("runs a job in a worker and leaves the caller's input arrays intact", async () => {
+    const { pool: p } = pool()
+    const image = {
+      kind: 'image' as const,
+      width: 2,
+      height: 1,
+      channels: [new Float32Array([1, 2])],
+    }
+    const outputs = await p.run(
+      job('test/add', { offset: 1 }, { a: num(2), b: undefined }),
+      context(),
+    )
+    expect(outputs.sum).toEqual(num(3))
+    // An input is cloned, not transferred: the main thread's cache keeps a usable array.
+    await p.run(
+      job('test/add', { offset: 0 }, { a: num(1), b: undefined, extra: image }),
+      context(),
+    )
+    expect(image.channels[0]).toEqual(new Float32Array([1, 2]))
+  })
+
+  it('brings back a UserError with its hint', async () => {
+    const { pool: p } = pool()
+    const failure = p.run(job('test/fail', {}, { a: num(1) }), context())
+    await expect(failure).rejects.toBeInstanceOf(UserError)
+    await expect(failure).rejects.toMatchObject({ hint: 'Remove it.' })
+  })
+
+  it('queues jobs while every worker is busy', async () => {
+    const { pool: p, workers } = pool(2)
+    const runs = [1, 2, 3, 4].map((i) =>
+      p.run(job('test/slow', { ms: 20 }, { a: num(i) }), context()),
+    )
+    expect(p.stats()).toMatchObject({ workers: 2, busy: 2, queued: 2 })
+    const outputs = await Promise.all(runs)
+    expect(outputs.map((o) => o.value)).toEqual([1, 2, 3, 4].map(num))
+    expect(workers.made).toHaveLength(2)
+    expect(p.stats()).toMatchObject({ completed: 4, busy: 0, queued: 0 })
+  })
+
+  it('passes cancellation into the worker, where the job stops', async () => {
+    const { pool: p, workers } = pool()
+    const ctx = context()
+    const running = p.run(job('test/slow', { ms: 10_000 }, { a: num(1) }), ctx)
+    await waitFor(() => workers.made[0]?.received.some((m) => m.type === 'run'))
+    ctx.controller.abort()
+    await expect(running).rejects.toBeInstanceOf(CancelledError)
+    await waitFor(() => workers.made[0].received.some((m) => m.type === 'cancel'))
+    await waitFor(() => p.stats().busy === 0) // the worker said it stopped
+    expect(p.stats()).toMatchObject({ replaced: 0, cancelled: 1 })
+  })
+
+  it('drops a cancelled job that had not started yet', async () => {
+    const { pool: p, workers } = pool()
+    const first = p.run(job('test/slow', { ms: 30 }, { a: num(1) }), context())
+    const ctx = context()
+    const queued = p.run(job('test/slow', { ms: 30 }, { a: num(2) }), ctx)
+    ctx.controller.abort()
+    await expect(queued).rejects.toBeInstanceOf(CancelledError)
+    await first
+    expect(workers.made[0].received.filter((m) => m.type === 'run')).toHaveLength(1)
+  })
+
+  it('fails the job of a crashed worker clearly, and runs the next job on a new worker', async () => {
+    const { pool: p, workers } = pool()
+    const running = p.run(job('test/slow', { ms: 10_000 }, { a: num(1) }), context())
+    await waitFor(() => workers.made.length === 1)
+    workers.made[0].crash('out of memory')
+    await expect(running).rejects.toThrow(
+      /worker running this node stopped: it crashed \(out of memory\)/,
+    )
+    expect(workers.made[0].terminated).toBe(true)
+    const next = await p.run(job('test/add', { offset: 0 }, { a: num(5), b: undefined }), context())
+    expect(next.sum).toEqual(num(5))
+    expect(workers.made).toHaveLength(2)
+    expect(p.stats().replaced).toBe(1)
+  })
+
+  it('terminates a worker that ignores a cancel past the grace period', async () => {
+    const { pool: p, workers } = pool(1, 50)
+    const ctx = context()
+    const running = p.run(job('test/stuck'), ctx)
+    await waitFor(() => workers.made[0]?.received.some((m) => m.type === 'run'))
+    ctx.controller.abort()
+    await expect(running).rejects.toBeInstanceOf(CancelledError)
+    await waitFor(() => workers.made[0].terminated)
+    expect(p.stats()).toMatchObject({ replaced: 1, busy: 0 })
+    expect((await p.run(job('test/constant', { value: 7 }), context())).value).toEqual(num(7))
+  })
+
+  it('runs a whole graph through the executor', async () => {
+    const { pool: p } = pool(2)
+    const graph = graphOf(
+      [
+        { id: 'x', type: 'test/constant', params: { value: 2 } },
+        { id: 'y', type: 'test/constant', params: { value: 3 } },
+        { id: 'sum', type: 'test/add', params: { offset: 10 } },
+      ],
+      ['x.value->sum.a', 'y.value->sum.b'],
+    )
+    const files = () => Promise.reject(new Error('no files'))
+    const result = await execute(graph, { registry, files, runner: p })
+    expect(result.results.get('sum')?.outputs?.sum).toEqual(num(15))
+    p.dispose()
+  })
+})
+
+describe('createRoutingRunner', () => {
+  it("sends nodes with runtime 'gpu' to the GPU runner and the rest to the CPU pool", async () => {
+    const seen: string[] = []
+    const runner = (name: string): NodeRunner => ({
+      run: (j) => {
+        seen.push(`${name}:${j.type}`)
+        return Promise.resolve({})
+      },
+    })
+    const routed = createRoutingRunner(registry, runner('cpu'), runner('gpu'))
+    await routed.run(job('test/stuck'), context())
+    await routed.run(job('test/constant'), context())
+    expect(seen).toEqual(['gpu:test/stuck', 'cpu:test/constant'])
+  })
+})
