@@ -58,7 +58,7 @@ export function createAutosaver(
   storage: KeyValueStorage,
   onResult: (result: SaveResult) => void,
   delayMs = 300,
-): { schedule(doc: GraphDocument): void; flush(): void } {
+): { schedule: (doc: GraphDocument) => void; flush: () => void } {
   let pending: GraphDocument | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   const flush = () => {

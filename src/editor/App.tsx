@@ -1,0 +1,65 @@
+import { useCallback, useSyncExternalStore } from 'react'
+import { Canvas } from './canvas/Canvas'
+import { useShortcuts } from './keyboard'
+import { HintLine } from './panels/HintLine'
+import { Legend } from './panels/Legend'
+import { Library } from './panels/Library'
+import { NodeMenu } from './panels/NodeMenu'
+import { Palette } from './panels/Palette'
+import { ProblemsDialog } from './panels/ProblemsDialog'
+import { StatusBar } from './panels/StatusBar'
+import { Toasts } from './panels/Toasts'
+import { TopBar } from './panels/TopBar'
+import { LargePreview } from './preview/LargePreview'
+import type { EditorServices } from './services'
+
+/** The editor's layout: toolbar, library, canvas with its hints, status bar, and overlays. */
+export function App({
+  services,
+  onCanvasReady,
+}: {
+  services: EditorServices
+  onCanvasReady?: () => void
+}) {
+  const ui = useSyncExternalStore(services.ui.subscribe, services.ui.getSnapshot)
+  const { doc } = useSyncExternalStore(services.store.subscribe, services.store.getSnapshot)
+  useShortcuts(services)
+  const onReady = useCallback(() => {
+    void services.canvas?.zoomToFit()
+    onCanvasReady?.()
+  }, [services, onCanvasReady])
+  return (
+    <div className="app">
+      <TopBar services={services} />
+      <div className="workspace">
+        <Library services={services} />
+        <main className="canvas-wrap">
+          <Canvas services={services} onReady={onReady} />
+          <HintLine empty={doc.nodes.length === 0} />
+          <Legend />
+        </main>
+      </div>
+      <StatusBar services={services} saved={ui.saved ?? ''} />
+      {ui.palette && (
+        <Palette
+          key={`${ui.palette.client.x},${ui.palette.client.y}`}
+          services={services}
+          request={ui.palette}
+        />
+      )}
+      {ui.menu && <NodeMenu services={services} node={ui.menu.node} client={ui.menu.client} />}
+      {ui.preview && (
+        <LargePreview services={services} node={ui.preview.node} port={ui.preview.port} />
+      )}
+      {ui.problems && (
+        <ProblemsDialog
+          ui={services.ui}
+          title={ui.problems.title}
+          problems={ui.problems.problems}
+          text={ui.problems.text}
+        />
+      )}
+      <Toasts ui={services.ui} />
+    </div>
+  )
+}

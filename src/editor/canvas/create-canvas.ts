@@ -1,0 +1,137 @@
+import { createRoot } from 'react-dom/client'
+import { NodeEditor } from 'rete'
+import { AreaExtensions, AreaPlugin } from 'rete-area-plugin'
+import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin'
+import { ConnectionPlugin } from 'rete-connection-plugin'
+import { MinimapPlugin } from 'rete-minimap-plugin'
+import { Presets, ReactPlugin } from 'rete-react-plugin'
+import { ConnectionPath } from '../nodes/ConnectionPath'
+import { NodeView } from '../nodes/NodeView'
+import { SocketDot } from '../nodes/SocketDot'
+import type { CanvasApi, EditorServices } from '../services'
+import type { Point } from '../ui-store'
+import { installAreaRules } from './area-rules'
+import { Modifiers } from './modifiers'
+import type { AreaExtra, Schemes } from './schemes'
+import { ViewSync } from './view-sync'
+import { Wiring } from './wiring'
+
+export interface CanvasHandle extends CanvasApi {
+  destroy: () => void
+}
+
+/**
+ * Builds the Rete canvas in `container` as a view of the store: plugins, selection, the
+ * connection rules, and the sync that keeps the canvas equal to the document.
+ */
+export async function createCanvas(
+  container: HTMLElement,
+  services: EditorServices,
+): Promise<CanvasHandle> {
+  const editor = new NodeEditor<Schemes>()
+  const area = new AreaPlugin<Schemes, AreaExtra>(container)
+  const connection = new ConnectionPlugin<Schemes, AreaExtra>()
+  const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot })
+  const minimap = new MinimapPlugin<Schemes>({ boundViewport: true })
+  const arrange = new AutoArrangePlugin<Schemes>()
+  const modifiers = new Modifiers()
+  const selector = AreaExtensions.selector()
+  const selection = AreaExtensions.selectableNodes(area, selector, {
+    accumulating: { active: () => modifiers.accumulate },
+  })
+  const sync = new ViewSync(editor, area, services, (error) =>
+    services.ui.notify(`The canvas fell out of step: ${String(error)}`, 'error'),
+  )
+  const wiring = new Wiring(editor, services, container)
+
+  render.addPreset(
+    Presets.classic.setup({
+      customize: {
+        node: () => NodeView,
+        socket: () => SocketDot,
+        connection: () => ConnectionPath,
+      },
+    }),
+  )
+  render.addPreset(Presets.minimap.setup({ size: 160 }))
+  connection.addPreset(() => wiring.flow(connection))
+  arrange.addPreset(ArrangePresets.classic.setup())
+
+  editor.use(area)
+  area.use(connection)
+  area.use(render)
+  area.use(minimap)
+  area.use(arrange)
+  AreaExtensions.zIndexNodesOrder(area)
+
+  const toArea = (client: Point): Point => {
+    const rect = container.getBoundingClientRect()
+    const { x, y, k } = area.area.transform
+    return { x: (client.x - rect.left - x) / k, y: (client.y - rect.top - y) / k }
+  }
+
+  /** Moves in the view become one `moveNodes` operation when the drag ends. */
+  const commitPositions = (label = 'move'): void => {
+    const positions: Record<string, Point> = {}
+    for (const node of services.store.doc.nodes) {
+      const at = area.nodeViews.get(node.id)?.position
+      if (!at) continue
+      const rounded = { x: Math.round(at.x), y: Math.round(at.y) }
+      if (rounded.x !== node.position.x || rounded.y !== node.position.y)
+        positions[node.id] = rounded
+    }
+    if (Object.keys(positions).length > 0)
+      services.store.dispatch({ type: 'moveNodes', positions }, { label })
+    else void sync.schedule()
+  }
+
+  installAreaRules({ editor, area, connection, services, sync, wiring, selector, commitPositions })
+
+  const unsubscribe = services.store.subscribe(() => void sync.schedule())
+  window.addEventListener('pointerdown', wiring.onPointer, true)
+  window.addEventListener('pointerup', wiring.onPointer, true)
+  window.addEventListener('pointermove', wiring.onPointer, true)
+  modifiers.attach()
+  await sync.schedule()
+
+  const api: CanvasHandle = {
+    selected: () =>
+      editor
+        .getNodes()
+        .filter((n) => n.selected)
+        .map((n) => n.id),
+    async select(ids) {
+      await selector.unselectAll()
+      for (const id of ids) await selection.select(id, true)
+    },
+    async zoomToFit() {
+      await sync.schedule()
+      const nodes = editor.getNodes()
+      if (nodes.length > 0) await AreaExtensions.zoomAt(area, nodes, { scale: 0.88 })
+    },
+    toArea,
+    center: () => {
+      const rect = container.getBoundingClientRect()
+      return toArea({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
+    },
+    pointer: () => ({ ...area.area.pointer }),
+    async arrange() {
+      sync.dragging = true
+      try {
+        await arrange.layout({ options: { 'elk.spacing.nodeNode': '60' } })
+      } finally {
+        sync.dragging = false
+      }
+      commitPositions('tidy up')
+    },
+    destroy() {
+      unsubscribe()
+      window.removeEventListener('pointerdown', wiring.onPointer, true)
+      window.removeEventListener('pointerup', wiring.onPointer, true)
+      window.removeEventListener('pointermove', wiring.onPointer, true)
+      modifiers.detach()
+      area.destroy()
+    },
+  }
+  return api
+}

@@ -1,0 +1,56 @@
+import { useState } from 'react'
+import type { FloatParam, IntParam, SeedParam } from '../../engine/params'
+import { formatNumber } from '../preview/format'
+
+/**
+ * A number box that lets you type freely and only stores valid values, clamped to the range;
+ * Enter or leaving the box commits, Escape gives back the stored value.
+ */
+export function NumberField(props: {
+  spec: IntParam | FloatParam | SeedParam
+  value: number
+  label: string
+  onChange: (value: number, drag: boolean) => void
+  onCommit: () => void
+}) {
+  const { spec, value, label, onChange, onCommit } = props
+  const [draft, setDraft] = useState<string | undefined>(undefined)
+  const min = spec.type === 'seed' ? 0 : spec.min
+  const max = spec.type === 'seed' ? undefined : spec.max
+  const clamp = (n: number) => {
+    let v = spec.type === 'float' ? n : Math.round(n)
+    if (min !== undefined) v = Math.max(min, v)
+    if (max !== undefined) v = Math.min(max, v)
+    return v
+  }
+  const commit = () => {
+    if (draft !== undefined) {
+      const n = Number(draft)
+      if (draft.trim() !== '' && Number.isFinite(n)) onChange(clamp(n), true)
+    }
+    setDraft(undefined)
+    onCommit()
+  }
+  return (
+    <span className="number-field">
+      <input
+        type="text"
+        inputMode="decimal"
+        aria-label={label}
+        value={draft ?? formatNumber(value)}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur()
+          if (e.key === 'Escape') setDraft(undefined)
+          if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+            e.preventDefault()
+            const step = spec.type === 'seed' ? 1 : (spec.step ?? (spec.type === 'int' ? 1 : 0.01))
+            onChange(clamp(value + (e.key === 'ArrowUp' ? step : -step)), true)
+          }
+        }}
+      />
+      {spec.unit && <span className="unit">{spec.unit}</span>}
+    </span>
+  )
+}

@@ -1,0 +1,79 @@
+import { useEffect } from 'react'
+import type { AudioValue } from '../engine/values'
+import { copySelection, deleteNodes, duplicate, paste, toggleMode } from './actions'
+import type { EditorServices } from './services'
+
+function typingIn(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false
+  return (
+    target.isContentEditable ||
+    target.tagName === 'TEXTAREA' ||
+    target.tagName === 'SELECT' ||
+    (target.tagName === 'INPUT' &&
+      !['checkbox', 'range', 'button', 'radio'].includes((target as HTMLInputElement).type))
+  )
+}
+
+/** Space: play or stop the first audio output of the selected node. */
+function playSelected(services: EditorServices): void {
+  const [id] = services.canvas?.selected() ?? []
+  if (!id) {
+    services.player.stop()
+    return
+  }
+  const outputs = services.runs.get(id).outputs ?? {}
+  const entry = Object.entries(outputs).find(([, v]) => v.kind === 'audio')
+  if (!entry) {
+    services.ui.notify('The selected node has no sound to play yet.', 'info')
+    return
+  }
+  services.player.toggle(`${id}:${entry[0]}`, entry[1] as AudioValue)
+}
+
+/**
+ * The shortcuts people know from ComfyUI and other node editors. Ignored while typing in a
+ * field, so Delete and Ctrl+Z keep their text meaning there.
+ */
+export function useShortcuts(services: EditorServices): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (typingIn(event.target)) return
+      const mod = event.ctrlKey || event.metaKey
+      const key = event.key.toLowerCase()
+      const act = (action: () => void) => {
+        event.preventDefault()
+        action()
+      }
+      if (mod && key === 'z' && !event.shiftKey) return act(() => services.store.undo())
+      if (mod && ((key === 'z' && event.shiftKey) || key === 'y'))
+        return act(() => services.store.redo())
+      if (mod && key === 'c') return act(() => void copySelection(services))
+      if (mod && key === 'd') return act(() => void duplicate(services))
+      if (mod && key === 'b') return act(() => toggleMode(services, 'bypass'))
+      if (mod && key === 'm') return act(() => toggleMode(services, 'mute'))
+      if (mod && key === 'a')
+        return act(() => void services.canvas?.select(services.store.doc.nodes.map((n) => n.id)))
+      if (mod && key === 'enter') return act(() => void services.controller.run())
+      if (mod) return
+      if (key === 'delete' || key === 'backspace') return act(() => deleteNodes(services))
+      if (key === ' ') return act(() => playSelected(services))
+      if (key === 'f' || key === '.') return act(() => void services.canvas?.zoomToFit())
+      if (key === 'escape') {
+        services.ui.set({ palette: undefined, menu: undefined, preview: undefined })
+        void services.canvas?.select([])
+      }
+    }
+    // Paste comes as an event so text from other apps (a shared graph) can be pasted too.
+    const onPaste = (event: ClipboardEvent) => {
+      if (typingIn(event.target)) return
+      event.preventDefault()
+      void paste(services, event.clipboardData?.getData('text/plain'))
+    }
+    window.addEventListener('keydown', onKey)
+    window.addEventListener('paste', onPaste)
+    return () => {
+      window.removeEventListener('keydown', onKey)
+      window.removeEventListener('paste', onPaste)
+    }
+  }, [services])
+}

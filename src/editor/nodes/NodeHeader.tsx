@@ -1,0 +1,86 @@
+import { useState } from 'react'
+import type { AnyNodeDefinition } from '../../engine/define-node'
+import type { GraphNode } from '../../engine/document'
+import type { NodeRun } from '../run/run-store'
+import type { EditorServices } from '../services'
+import { stopDrag } from './hooks'
+import { StateBadge } from './StateBadge'
+
+/** Title (double-click to rename), state badge, and the run-to-here and menu buttons. */
+export function NodeHeader(props: {
+  node: GraphNode
+  def: AnyNodeDefinition
+  run: NodeRun
+  services: EditorServices
+}) {
+  const { node, def, run, services } = props
+  const [editing, setEditing] = useState(false)
+  const title = node.label ?? def.title
+  const rename = (label: string) => {
+    setEditing(false)
+    services.store.dispatch({
+      type: 'setLabel',
+      node: node.id,
+      label: label === def.title ? undefined : label,
+    })
+  }
+  return (
+    <header className="node-header">
+      {editing ? (
+        <input
+          className="node-rename"
+          autoFocus
+          defaultValue={title}
+          aria-label="Node name"
+          onPointerDown={stopDrag}
+          onBlur={(e) => rename(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') rename(e.currentTarget.value)
+            if (e.key === 'Escape') setEditing(false)
+          }}
+        />
+      ) : (
+        <span
+          className="node-title"
+          data-testid="node-title"
+          title={`${def.description}\n\nDouble-click to rename.`}
+          onDoubleClick={(e) => {
+            e.stopPropagation()
+            setEditing(true)
+          }}
+        >
+          {title}
+        </span>
+      )}
+      {node.mode !== 'normal' && (
+        <span className={`mode-tag mode-${node.mode}`}>
+          {node.mode === 'bypass' ? 'Bypassed' : 'Muted'}
+        </span>
+      )}
+      <StateBadge run={run} />
+      <span className="node-actions" onPointerDown={stopDrag}>
+        <button
+          type="button"
+          className="icon-button"
+          title="Run to here: compute this node and what it needs"
+          aria-label="Run to here"
+          data-testid="run-to-here"
+          onClick={() => void services.controller.run([node.id])}
+        >
+          ▶
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          title="More: rename, duplicate, bypass, mute, delete"
+          aria-label="Node menu"
+          onClick={(e) =>
+            services.ui.set({ menu: { node: node.id, client: { x: e.clientX, y: e.clientY } } })
+          }
+        >
+          ⋯
+        </button>
+      </span>
+    </header>
+  )
+}

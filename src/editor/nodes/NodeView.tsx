@@ -1,0 +1,54 @@
+import { useRef } from 'react'
+import type { RenderEmit } from 'rete-react-plugin'
+import { ParamRow } from '../controls/ParamRow'
+import { paramValue } from '../store/node-factory'
+import { NodePreview } from '../preview/NodePreview'
+import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
+import { stopDrag, useGraphNode, useNodeRun, useNodeSize } from './hooks'
+import { NodeHeader } from './NodeHeader'
+import { NodeStatus } from './NodeStatus'
+import { Ports } from './Ports'
+
+/** A node on the canvas, built from its definition and the document; Rete only places it. */
+export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Schemes> }) {
+  const { services, def } = data
+  const node = useGraphNode(services.store, data.id)
+  const run = useNodeRun(services.runs, data.id)
+  const ref = useRef<HTMLDivElement>(null)
+  useNodeSize(ref, data)
+  if (!node) return null
+  const params = Object.entries(def.params)
+  const classes = ['node', `mode-${node.mode}`, `state-${run.state}`]
+  if (data.selected) classes.push('selected')
+  return (
+    <div
+      ref={ref}
+      className={classes.join(' ')}
+      data-node-id={node.id}
+      data-node-type={def.type}
+      data-testid="node"
+      style={{ width: NODE_WIDTH }}
+    >
+      <NodeHeader node={node} def={def} run={run} services={services} />
+      <Ports view={data} emit={emit} />
+      {params.length > 0 && (
+        <div className="node-params" onPointerDown={stopDrag}>
+          {params.map(([name, spec]) => (
+            <ParamRow
+              key={name}
+              name={name}
+              spec={spec}
+              value={paramValue(node, def, name) ?? spec.default}
+              node={node.id}
+              services={services}
+            />
+          ))}
+        </div>
+      )}
+      <NodeStatus run={run} />
+      <div onPointerDown={stopDrag}>
+        <NodePreview id={node.id} def={def} run={run} services={services} />
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,40 @@
+import type { NodeRun } from '../run/run-store'
+import { formatDuration } from '../preview/format'
+
+const WORDS: Record<NodeRun['state'], string> = {
+  idle: '',
+  queued: 'Queued',
+  running: 'Running',
+  cached: 'Cached',
+  done: 'Done',
+  error: 'Error',
+  blocked: 'Waiting',
+  muted: 'Muted',
+  bypassed: 'Bypassed',
+  cancelled: 'Stopped',
+}
+
+const TIPS: Partial<Record<NodeRun['state'], string>> = {
+  cached: 'Nothing changed since the last run, so the stored result was used.',
+  blocked: 'A node this one needs did not produce a result.',
+  cancelled: 'The run was stopped before this node finished.',
+}
+
+/** The node's state in a word: queued, running 40%, cached, done in 1.2 s, error… */
+export function StateBadge({ run }: { run: NodeRun }) {
+  if (run.state === 'idle') return null
+  let text = WORDS[run.state]
+  if (run.state === 'running' && run.progress !== undefined && run.progress > 0)
+    text += ` ${Math.round(run.progress * 100)}%`
+  if (run.state === 'done' && run.ms !== undefined) text += ` · ${formatDuration(run.ms)}`
+  return (
+    <span
+      className={`badge badge-${run.state}${run.stale ? ' badge-stale' : ''}`}
+      data-testid="state-badge"
+      data-state={run.state}
+      title={run.stale ? 'Edited since this result: run to update it.' : TIPS[run.state]}
+    >
+      {text}
+    </span>
+  )
+}

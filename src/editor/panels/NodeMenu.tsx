@@ -1,0 +1,63 @@
+import { copySelection, deleteNodes, duplicate, toggleMode } from '../actions'
+import { findNode } from '../../engine/document'
+import type { EditorServices } from '../services'
+import type { Point } from '../ui-store'
+
+/** Right-click (or ⋯) menu of a node. */
+export function NodeMenu({
+  services,
+  node,
+  client,
+}: {
+  services: EditorServices
+  node: string
+  client: Point
+}) {
+  const graphNode = findNode(services.store.doc, node)
+  if (!graphNode) return null
+  const selected = services.canvas?.selected() ?? []
+  const ids = selected.includes(node) ? selected : [node]
+  const close = () => services.ui.set({ menu: undefined })
+  const item = (label: string, keys: string, action: () => void, danger = false) => (
+    <li>
+      <button
+        type="button"
+        className={danger ? 'danger' : ''}
+        onClick={() => {
+          close()
+          action()
+        }}
+      >
+        <span>{label}</span>
+        <kbd>{keys}</kbd>
+      </button>
+    </li>
+  )
+  return (
+    <ul
+      className="node-menu"
+      role="menu"
+      style={{
+        left: Math.min(client.x, window.innerWidth - 230),
+        top: Math.min(client.y, window.innerHeight - 280),
+      }}
+      onPointerDown={(e) => e.stopPropagation()}
+    >
+      {item('Run to here', '', () => void services.controller.run([node]))}
+      {item('Duplicate', 'Ctrl+D', () => void duplicate(services, ids))}
+      {item('Copy', 'Ctrl+C', () => void copySelection(services, ids))}
+      {item(graphNode.mode === 'bypass' ? 'Stop bypassing' : 'Bypass', 'Ctrl+B', () =>
+        toggleMode(services, 'bypass', ids),
+      )}
+      {item(graphNode.mode === 'mute' ? 'Unmute' : 'Mute', 'Ctrl+M', () =>
+        toggleMode(services, 'mute', ids),
+      )}
+      {item(
+        ids.length > 1 ? `Delete ${ids.length} nodes` : 'Delete',
+        'Del',
+        () => deleteNodes(services, ids),
+        true,
+      )}
+    </ul>
+  )
+}

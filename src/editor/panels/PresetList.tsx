@@ -1,0 +1,31 @@
+import { useMemo } from 'react'
+import { bundledPresets } from '../presets'
+import type { EditorServices } from '../services'
+
+/** Bundled example graphs; opening one replaces the canvas (and can be undone). */
+export function PresetList({ services }: { services: EditorServices }) {
+  const { presets } = useMemo(() => bundledPresets(services.registry), [services])
+  if (presets.length === 0) return null
+  return (
+    <section className="library-group library-presets">
+      <h3>Example graphs</h3>
+      {presets.map((preset) => (
+        <button
+          type="button"
+          key={preset.file}
+          className="library-item preset-item"
+          title={preset.description ?? preset.name}
+          onClick={() => {
+            services.store.dispatch(
+              { type: 'replace', graph: structuredClone(preset.graph) },
+              { label: `open ${preset.name}` },
+            )
+            setTimeout(() => void services.canvas?.zoomToFit(), 50)
+          }}
+        >
+          {preset.name}
+        </button>
+      ))}
+    </section>
+  )
+}

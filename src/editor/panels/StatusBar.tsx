@@ -1,0 +1,45 @@
+import { useSyncExternalStore } from 'react'
+import { formatDuration } from '../preview/format'
+import type { EditorServices } from '../services'
+
+/** Total progress of the run, what was computed and what came from the cache, and saving. */
+export function StatusBar({ services, saved }: { services: EditorServices; saved: string }) {
+  const summary = useSyncExternalStore(services.runs.subscribe, services.runs.getSummary)
+  let text: string
+  if (summary.running) {
+    text = `Running… ${summary.settled} of ${summary.total} nodes`
+  } else if (summary.total === 0) {
+    text = 'Ready. Press Run (Ctrl+Enter) to compute the graph.'
+  } else {
+    const parts = [`${summary.ran} computed`, `${summary.cached} from cache`]
+    if (summary.failed) parts.push(`${summary.failed} failed`)
+    text = `Last run: ${parts.join(' · ')}${summary.ms !== undefined ? ` · ${formatDuration(summary.ms)}` : ''}`
+  }
+  return (
+    <footer className="statusbar" data-testid="statusbar">
+      <div className="status-progress" aria-hidden={!summary.running}>
+        <div
+          className="status-progress-bar"
+          style={{ width: `${Math.round((summary.running ? summary.progress : 0) * 100)}%` }}
+        />
+      </div>
+      <span className="status-text" data-testid="status-text">
+        {text}
+      </span>
+      {summary.notice && (
+        <span className="status-notice" role="status">
+          {summary.notice}
+        </span>
+      )}
+      <span className="status-spacer" />
+      <span
+        className="status-cache"
+        title="Results are kept by content: unchanged nodes are never computed twice, even after a reload."
+      >
+        Cache:{' '}
+        {summary.cached > 0 ? `${summary.cached} reused last run` : 'results kept in this browser'}
+      </span>
+      <span className="status-saved">{saved}</span>
+    </footer>
+  )
+}

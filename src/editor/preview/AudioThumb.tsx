@@ -1,0 +1,56 @@
+import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { audioDurationSec, type AudioValue } from '../../engine/values'
+import { KIND_COLORS } from '../kinds'
+import type { AudioPlayer } from './audio-player'
+import { Playhead } from './Playhead'
+import { waveformPeaks } from './thumbs'
+import { drawPeaks } from './waveform-draw'
+import { formatSeconds } from './format'
+
+const WIDTH = 232
+const HEIGHT = 56
+
+/** A node's audio: waveform, play/stop, playhead, and its length and rate. */
+export function AudioThumb(props: {
+  audio: AudioValue
+  owner: string
+  player: AudioPlayer
+  onOpen: () => void
+}) {
+  const { audio, owner, player, onOpen } = props
+  const ref = useRef<HTMLCanvasElement>(null)
+  const playing = useSyncExternalStore(player.subscribe, player.getOwner) === owner
+  useEffect(() => {
+    const canvas = ref.current
+    const context = canvas?.getContext('2d')
+    if (!canvas || !context) return
+    canvas.width = WIDTH
+    canvas.height = HEIGHT
+    drawPeaks(context, waveformPeaks(audio, WIDTH), WIDTH, HEIGHT, KIND_COLORS.audio)
+  }, [audio])
+  const duration = audioDurationSec(audio)
+  return (
+    <div className="thumb thumb-audio">
+      <div className="thumb-frame" onClick={onOpen} title="Open a large view">
+        <canvas ref={ref} className="thumb-canvas" />
+        <Playhead player={player} owner={owner} endSec={duration} />
+      </div>
+      <div className="thumb-caption">
+        <button
+          type="button"
+          className={`play-button${playing ? ' playing' : ''}`}
+          onClick={() => player.toggle(owner, audio)}
+          aria-label={playing ? 'Stop' : 'Play'}
+          title={playing ? 'Stop (Space)' : 'Play (Space)'}
+        >
+          {playing ? '■' : '▶'}
+        </button>
+        <span>
+          {formatSeconds(duration)} ·{' '}
+          {audio.channels.length === 1 ? 'mono' : `${audio.channels.length} ch`} ·{' '}
+          {(audio.sampleRate / 1000).toFixed(audio.sampleRate % 1000 ? 1 : 0)} kHz
+        </span>
+      </div>
+    </div>
+  )
+}

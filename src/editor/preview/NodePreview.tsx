@@ -1,0 +1,44 @@
+import type { AnyNodeDefinition } from '../../engine/define-node'
+import type { NodeRun } from '../run/run-store'
+import type { EditorServices } from '../services'
+import { OutputPreview } from './OutputPreview'
+
+/** Every output of a node, or a word on why there is nothing to show yet. */
+export function NodePreview(props: {
+  id: string
+  def: AnyNodeDefinition
+  run: NodeRun
+  services: EditorServices
+}) {
+  const { id, def, run, services } = props
+  const ports = Object.keys(def.outputs)
+  if (ports.length === 0) return null
+  const shown = ports.filter((port) => run.outputs?.[port] !== undefined)
+  if (shown.length === 0) {
+    const why =
+      run.state === 'queued' || run.state === 'running'
+        ? 'Working…'
+        : run.state === 'muted'
+          ? 'Muted: gives nothing.'
+          : run.state === 'error' || run.state === 'blocked'
+            ? null
+            : 'Run the graph to see the result here.'
+    return why ? <div className="preview-empty">{why}</div> : null
+  }
+  return (
+    <div className={`node-preview${run.stale ? ' stale' : ''}`} data-testid="preview">
+      {shown.map((port) => (
+        <div key={port} className="preview-port">
+          {shown.length > 1 && <div className="preview-port-name">{port}</div>}
+          <OutputPreview
+            value={run.outputs?.[port] as NonNullable<NodeRun['outputs']>[string]}
+            node={id}
+            port={port}
+            services={services}
+          />
+        </div>
+      ))}
+      {run.stale && <div className="stale-tag">outdated: run to update</div>}
+    </div>
+  )
+}

@@ -1,0 +1,111 @@
+import { useMemo } from 'react'
+import type { Value } from '../../engine/values'
+import type { EditorServices } from '../services'
+import { AudioThumb } from './AudioThumb'
+import { formatNumber, formatSeconds } from './format'
+import { RasterCanvas } from './RasterCanvas'
+import { imageRaster, latentTiles, spectrogramRaster } from './thumbs'
+
+const THUMB_W = 232
+const THUMB_H = 96
+
+/** A small picture (or value) of one output, drawn from downscaled data. */
+export function OutputPreview(props: {
+  value: Value
+  node: string
+  port: string
+  services: EditorServices
+}) {
+  const { value, node, port, services } = props
+  const open = () => services.ui.set({ preview: { node, port }, menu: undefined })
+  switch (value.kind) {
+    case 'audio':
+      return (
+        <AudioThumb
+          audio={value}
+          owner={`${node}:${port}`}
+          player={services.player}
+          onOpen={open}
+        />
+      )
+    case 'spectrogram':
+      return <SpectrogramThumb value={value} onOpen={open} />
+    case 'image':
+      return <ImageThumb value={value} onOpen={open} />
+    case 'latent':
+      return <LatentThumb value={value} onOpen={open} />
+    case 'number':
+      return (
+        <div className="thumb thumb-value" title={String(value.value)}>
+          {formatNumber(value.value)}
+        </div>
+      )
+    case 'text':
+      return <div className="thumb thumb-value thumb-text">{value.value || '(empty text)'}</div>
+  }
+}
+
+function SpectrogramThumb({
+  value,
+  onOpen,
+}: {
+  value: Extract<Value, { kind: 'spectrogram' }>
+  onOpen: () => void
+}) {
+  const raster = useMemo(() => spectrogramRaster(value, THUMB_W, THUMB_H), [value])
+  const seconds = ((value.frames - 1) * value.hopSize) / value.sampleRate
+  return (
+    <div className="thumb">
+      <div className="thumb-frame" onClick={onOpen} title="Open a large view">
+        <RasterCanvas raster={raster} className="thumb-canvas" />
+      </div>
+      <div className="thumb-caption">
+        {value.bins} bins × {value.frames} frames · {formatSeconds(seconds)} · {value.scale}
+        {value.channels.length > 1 ? ` · ${value.channels.length} ch` : ''}
+      </div>
+    </div>
+  )
+}
+
+function ImageThumb({
+  value,
+  onOpen,
+}: {
+  value: Extract<Value, { kind: 'image' }>
+  onOpen: () => void
+}) {
+  const raster = useMemo(() => imageRaster(value, THUMB_W, 160), [value])
+  const channels =
+    ['grey', 'grey + alpha', 'RGB', 'RGBA'][value.channels.length - 1] ??
+    `${value.channels.length} ch`
+  return (
+    <div className="thumb">
+      <div className="thumb-frame thumb-checker" onClick={onOpen} title="Open a large view">
+        <RasterCanvas raster={raster} className="thumb-canvas thumb-image" />
+      </div>
+      <div className="thumb-caption">
+        {value.width} × {value.height} · {channels}
+      </div>
+    </div>
+  )
+}
+
+function LatentThumb({
+  value,
+  onOpen,
+}: {
+  value: Extract<Value, { kind: 'latent' }>
+  onOpen: () => void
+}) {
+  const tiles = useMemo(() => latentTiles(value, 56), [value])
+  return (
+    <div className="thumb">
+      <div className="thumb-frame thumb-tiles" onClick={onOpen} title="Open a large view">
+        {tiles.map((tile, i) => (
+          <RasterCanvas key={i} raster={tile} className="thumb-tile" />
+        ))}
+      </div>
+      <div className="thumb-caption">latent {value.shape.join(' × ')}</div>
+    </div>
+  )
+}

@@ -1,0 +1,37 @@
+import type { NodeRegistry } from '../engine/registry'
+import type { BrowserRuntime } from '../runtime/types'
+import type { AudioPlayer } from './preview/audio-player'
+import type { RunController } from './run/run-controller'
+import type { RunStore } from './run/run-store'
+import type { GraphStore } from './store/graph-store'
+import type { Point, UiStore } from './ui-store'
+
+/** What the canvas offers the rest of the editor once it is mounted. */
+export interface CanvasApi {
+  selected(): string[]
+  select(ids: readonly string[]): Promise<void>
+  zoomToFit(): Promise<void>
+  /** Canvas coordinates of a point of the window. */
+  toArea(client: Point): Point
+  /** Canvas coordinates of the middle of the visible area. */
+  center(): Point
+  /** Canvas coordinates of the pointer (last known). */
+  pointer(): Point
+  /** Tidies the layout (auto-arrange) as one undoable move. */
+  arrange(): Promise<void>
+}
+
+/**
+ * Everything a part of the editor may need, handed down explicitly. Rete renders each node in
+ * its own React root, so context does not reach them: nodes get this through their view object.
+ */
+export interface EditorServices {
+  store: GraphStore
+  runs: RunStore
+  controller: RunController
+  registry: NodeRegistry
+  ui: UiStore
+  player: AudioPlayer
+  runtime(): BrowserRuntime | undefined
+  canvas: CanvasApi | undefined
+}
