@@ -1,11 +1,26 @@
 import type { AnyNodeDefinition } from '../src/engine/define-node'
 import { createRegistry } from '../src/engine/registry'
 import { audioOutput } from './audio-output'
+import { chirpSynth } from './chirp-synth'
 import { imageOutput } from './image-output'
 import { loadAudio } from './load-audio'
 import { loadImage } from './load-image'
+import { mix } from './mix'
+import { normalize } from './normalize'
+import { resizeImage } from './resize-image'
+import { splitRgb } from './split-rgb'
 
 /** Every node kind Synesthete ships. Adding a node: one file in nodes/, one line here. */
-export const allNodes: readonly AnyNodeDefinition[] = [loadAudio, loadImage, audioOutput, imageOutput]
+export const allNodes: readonly AnyNodeDefinition[] = [
+  loadAudio,
+  loadImage,
+  normalize,
+  splitRgb,
+  resizeImage,
+  chirpSynth,
+  mix,
+  audioOutput,
+  imageOutput,
+]
 
 export const registry = createRegistry(allNodes)
