@@ -11,8 +11,9 @@ exports (see shared/design/sd-models.md), but tiny sizes:
   text_encoder  input_ids int32 [batch, sequence] -> last_hidden_state f32 [batch, sequence, 32],
                 pooler_output f32 [batch, 32]            (random embedding + one layer)
   unet          sample f32 [batch, 4, height, width], timestep f32 [batch],
-                encoder_hidden_states f32 [batch, sequence, 32] -> out_sample f32  (random convs;
-                weights in unet/weights.pb as the diffusers exporter does)
+                encoder_hidden_states f32 [batch, sequence, 32] -> out_sample f32  (the input
+                plus random convs of it, the timestep and the text; weights in unet/weights.pb
+                as the diffusers exporter does)
   vae_encoder   sample f32 [batch, 3, height, width] -> latent_sample f32 [batch, 4, h/8, w/8]
   vae_decoder   latent_sample f32 [batch, 4, h/8, w/8] -> sample f32 [batch, 3, height, width]
 
@@ -219,7 +220,7 @@ def unet(rng, timestep_type=F32, timestep_shape=('batch',), io_type=F32, sample_
     inits = [
         init('w_in', rng.normal(0, 1 / np.sqrt(sample_channels * 9), (c, sample_channels, 3, 3))),
         init('b_in', np.zeros(c)),
-        init('w_out', rng.normal(0, 1.5 / np.sqrt(c * 9), (LATENT_CHANNELS, c, 3, 3))),
+        init('w_out', rng.normal(0, 0.3 / np.sqrt(c * 9), (LATENT_CHANNELS, c, 3, 3))),
         init('b_out', np.zeros(LATENT_CHANNELS)),
         init('time_freqs', freqs),
         init('w_time', rng.normal(0, 1 / np.sqrt(2 * TIME_FREQS), (2 * TIME_FREQS, c))),
@@ -259,7 +260,10 @@ def unet(rng, timestep_type=F32, timestep_shape=('batch',), io_type=F32, sample_
     nodes += [
         helper.make_node('Sigmoid', [h], ['gate']),
         helper.make_node('Mul', [h, 'gate'], ['silu']),
-        helper.make_node('Conv', ['silu', 'w_out', 'b_out'], ['out'], pads=[1, 1, 1, 1]),
+        helper.make_node('Conv', ['silu', 'w_out', 'b_out'], ['delta'], pads=[1, 1, 1, 1]),
+        # ε ≈ the input plus a small random correction: at high noise the input IS mostly the
+        # noise, so the sampler stays in range and the pictures are textures, not saturation.
+        helper.make_node('Add', [sample, 'delta'], ['out']),
     ]
     float_output('out', 'out_sample', io_type,
                  ['batch', LATENT_CHANNELS, 'height', 'width'], nodes, outputs)

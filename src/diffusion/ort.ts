@@ -77,7 +77,7 @@ function toOrt(tensor: Tensor): ort.Tensor {
 }
 
 function fromOrt(name: string, value: ort.OnnxValue): Tensor {
-  const tensor = value as ort.Tensor
+  const tensor = value
   const type = tensor.type
   if (!isTensorType(type)) throw new Error(`Output "${name}" has unsupported type ${type}`)
   const data = tensor.data

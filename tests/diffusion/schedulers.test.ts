@@ -67,7 +67,9 @@ describe('schedulers match diffusers', () => {
 
       const noise = fakeNoise()
       let x =
-        c.strength === 1 ? base().map((v) => v * s.initNoiseSigma) : s.addNoise(base(), noise.fill(8))
+        c.strength === 1
+          ? base().map((v) => v * s.initNoiseSigma)
+          : s.addNoise(base(), noise.fill(8))
       s.timesteps.forEach((t, i) => {
         x = s.step(model(s.scaleModelInput(x, i), t), i, x, noise)
       })

@@ -115,11 +115,11 @@ export function schedulerConfig(kind: SchedulerKind, json: Json = SD15_SCHEDULER
   const defaults = { ...COMMON, ...CLASS_DEFAULTS[kind] }
   const prediction = json.prediction_type ?? 'epsilon'
   if (!oneOf(['epsilon', 'v_prediction'] as const)(prediction)) {
-    throw new Error(`prediction_type "${String(prediction)}" is not supported`)
+    throw new Error(`prediction_type ${JSON.stringify(prediction)} is not supported`)
   }
   const schedule = json.beta_schedule ?? defaults.betaSchedule
   if (!oneOf(['linear', 'scaled_linear', 'squaredcos_cap_v2'] as const)(schedule)) {
-    throw new Error(`beta_schedule "${String(schedule)}" is not supported`)
+    throw new Error(`beta_schedule ${JSON.stringify(schedule)} is not supported`)
   }
   const spacing = oneOf(['linspace', 'leading', 'trailing'] as const)
   const config: SchedulerConfig = {

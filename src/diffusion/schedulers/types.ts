@@ -22,7 +22,12 @@ export interface Scheduler {
   /** The UNet's input for step i (Euler divides by √(σ² + 1)). */
   scaleModelInput(sample: Float32Array, index: number): Float32Array
   /** The latent after step i, from the model's output at that step. */
-  step(modelOutput: Float32Array, index: number, sample: Float32Array, noise: Gaussian): Float32Array
+  step(
+    modelOutput: Float32Array,
+    index: number,
+    sample: Float32Array,
+    noise: Gaussian,
+  ): Float32Array
 }
 
 /** out[k] = a·x[k] + b·y[k] */
