@@ -25,7 +25,6 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const fortran = /'fortran_order':\s*True/.test(header)
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1]
   if (!descr || shapeText === undefined) throw new Error(`Unreadable .npy header: ${header}`)
-  if (fortran) throw new Error('Fortran-ordered .npy files are not supported')
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
@@ -34,8 +33,27 @@ export function readNpy(bytes: Uint8Array): NpyArray {
   const count = shape.reduce((a, b) => a * b, 1)
   const offset = headerStart + headerLen
   const body = bytes.slice(offset).buffer
-  const data = decodeBody(descr, body, count)
+  const stored = decodeBody(descr, body, count)
+  const data = fortran && descr !== '<c8' ? fortranToC(stored, shape) : stored
+  if (fortran && descr === '<c8')
+    throw new Error('Fortran-ordered complex .npy files are not supported')
   return { dtype: descr as NpyDtype, shape, data }
+}
+
+/** Reorders column-major data (numpy's fortran_order, e.g. a saved transposed view) to C order. */
+function fortranToC(stored: Float64Array, shape: readonly number[]): Float64Array {
+  const data = new Float64Array(stored.length)
+  const strides = shape.map((_, d) => shape.slice(0, d).reduce((a, b) => a * b, 1))
+  for (let c = 0; c < data.length; c++) {
+    let rest = c
+    let f = 0
+    for (let d = shape.length - 1; d >= 0; d--) {
+      f += (rest % shape[d]) * strides[d]
+      rest = Math.floor(rest / shape[d])
+    }
+    data[c] = stored[f]
+  }
+  return data
 }
 
 function decodeBody(descr: string, body: ArrayBuffer, count: number): Float64Array {
