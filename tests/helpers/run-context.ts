@@ -1,16 +1,9 @@
 import type { RunContext } from '../../src/engine/define-node'
+import type { ParamSpecs, ParamValues } from '../../src/engine/params'
+import { mulberry32 } from '../../src/engine/random'
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The engine's seeded PRNG (uniform in [0, 1)), for tests that need reproducible noise. */
+export { mulberry32 }
 
 export interface TestRunContext extends RunContext {
   controller: AbortController
@@ -18,17 +11,34 @@ export interface TestRunContext extends RunContext {
   reports: { fraction: number; message?: string }[]
 }
 
-/** A RunContext for calling a node's `run` directly in tests. */
-export function createRunContext(seed = 0): TestRunContext {
+/**
+ * A RunContext for calling a node's `run` directly in tests. `onProgress` runs after each
+ * report is recorded (e.g. to abort after the n-th).
+ */
+export function createRunContext(
+  seed = 0,
+  onProgress?: (ctx: TestRunContext) => void,
+): TestRunContext {
   const controller = new AbortController()
   const reports: { fraction: number; message?: string }[] = []
-  return {
+  const ctx: TestRunContext = {
     controller,
     reports,
     signal: controller.signal,
     progress: (fraction, message) => {
       reports.push({ fraction, message })
+      onProgress?.(ctx)
     },
     random: mulberry32(seed),
   }
+  return ctx
+}
+
+/** A node's params at their defaults (file params null), to spread overrides over. */
+export function defaultParams<P extends ParamSpecs>(specs: P): ParamValues<P> {
+  const values: Record<string, unknown> = {}
+  for (const [name, spec] of Object.entries(specs)) {
+    values[name] = spec.type === 'file' ? null : spec.default
+  }
+  return values as ParamValues<P>
 }

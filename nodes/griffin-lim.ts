@@ -1,0 +1,188 @@
+import { defineNode, type RunContext } from '../src/engine/define-node'
+import { CancelledError, UserError } from '../src/engine/errors'
+import { bool, choice, float, int, seed } from '../src/engine/params'
+import type { AudioValue } from '../src/engine/values'
+import { initFastFft } from '../src/dsp/fft'
+import { griffinLim as reconstruct } from '../src/dsp/griffin-lim'
+import { imageProblem } from '../src/dsp/image-ops'
+import { imageChannelToMagnitude } from '../src/dsp/image-to-magnitude'
+import { normalizePeak } from '../src/dsp/mix'
+
+export const griffinLim = defineNode({
+  type: 'dsp/griffin-lim',
+  version: 1,
+  title: 'Griffin-Lim',
+  category: 'Image → Audio',
+  description:
+    'Reads each colour channel as a spectrogram (columns are time, rows frequency) and finds a ' +
+    'sound with that spectrum by Griffin-Lim phase reconstruction, as torchaudio’s GriffinLim.',
+  inputs: { image: 'image' },
+  outputs: { audio: 'audio' },
+  params: {
+    iterations: int(32, {
+      min: 1,
+      max: 1000,
+      label: 'Iterations',
+      description: 'More iterations fit the picture more closely (the notebook: 32).',
+    }),
+    momentum: float(0.99, {
+      min: 0,
+      max: 0.999,
+      label: 'Momentum',
+      description: 'Fast Griffin-Lim momentum, as torchaudio (0 = classic Griffin-Lim).',
+    }),
+    dbRange: float(80, {
+      min: 1,
+      max: 200,
+      unit: 'dB',
+      label: 'Level range',
+      description: 'The level range from black to white.',
+    }),
+    valueScale: choice('magnitude-db', ['magnitude-db', 'power-db', 'notebook'], {
+      label: 'Pixel values',
+      optionLabels: {
+        'magnitude-db': 'dB (full range)',
+        'power-db': 'dB of power (same levels)',
+        notebook: 'Notebook (half the range)',
+      },
+      description:
+        'How brightness maps to level. dB: black is −range dB, white 0 dB. The notebook reads its dB as power with the magnitude formula, so only half the range is heard (40 dB for 80).',
+    }),
+    orientation: choice('low-at-bottom', ['low-at-bottom', 'low-at-top'], {
+      label: 'Low frequencies',
+      optionLabels: { 'low-at-bottom': 'At the bottom', 'low-at-top': 'At the top (notebook)' },
+      description: 'Which edge of the picture is the lowest frequency.',
+    }),
+    fftSize: int(0, {
+      min: 0,
+      max: 32768,
+      unit: 'samples',
+      label: 'FFT size',
+      description:
+        '0 = 2·(rows − 1), one bin per row, as the notebook (598 for 300 rows). Other sizes resample the rows.',
+    }),
+    hopSize: int(0, {
+      min: 0,
+      max: 32768,
+      unit: 'samples',
+      label: 'Hop',
+      description: 'Samples per column; 0 = FFT size / 2, as the notebook.',
+    }),
+    sampleRateHz: int(24000, {
+      min: 1000,
+      max: 384000,
+      unit: 'Hz',
+      label: 'Sample rate',
+      description: 'Rate of the result; the notebook writes 24000 Hz whatever the input was.',
+    }),
+    init: choice('random-phase', ['random-phase', 'notebook'], {
+      label: 'Random start',
+      optionLabels: {
+        'random-phase': 'Random phases',
+        notebook: 'Notebook (torch.rand on complex)',
+      },
+      description:
+        'The starting guess: unit phasors with random phases, or the notebook’s real and imaginary parts uniform in [0, 1).',
+    }),
+    seed: seed(0, { label: 'Seed', description: 'Seeds the random start.' }),
+    channels: choice('each', ['each', 'mean'], {
+      label: 'Channels',
+      optionLabels: { each: 'One per colour', mean: 'Average (notebook “RGB average”)' },
+      description:
+        'One audio channel per image channel (alpha ignored), or their average. On a grey picture the average mostly cancels.',
+    }),
+    normalize: bool(true, {
+      label: 'Normalize',
+      description:
+        'Scale so the loudest sample is 1, as the notebook (one gain for all channels). An all-black channel stays silent.',
+    }),
+  },
+  runtime: 'cpu',
+  run: async ({ image }, params, ctx) => {
+    const problem = imageProblem(image.width, image.height, image.channels)
+    if (problem)
+      throw new UserError(`Griffin-Lim: the image input ${problem}.`, 'Check the node feeding it.')
+    const { width, height } = image
+    if (params.fftSize === 0 && height < 2)
+      throw new UserError(
+        `Griffin-Lim: the image is ${height} pixel tall; automatic FFT size needs at least 2 rows.`,
+        'Resize the image, or set an FFT size.',
+      )
+    if (width < 2)
+      throw new UserError(
+        `Griffin-Lim: the image is ${width} pixel wide; a sound needs at least 2 columns.`,
+        'Resize the image to more columns.',
+      )
+    const fftSize = params.fftSize > 0 ? params.fftSize : 2 * (height - 1)
+    const hopSize = params.hopSize > 0 ? params.hopSize : Math.max(1, Math.floor(fftSize / 2))
+    if (hopSize > fftSize)
+      throw new UserError(
+        `Griffin-Lim: hop ${hopSize} is longer than the FFT size ${fftSize}, leaving gaps.`,
+        'Lower the hop or raise the FFT size.',
+      )
+    await initFastFft()
+    const planes = image.channels.slice(0, Math.min(3, image.channels.length))
+    const bins = Math.floor(fftSize / 2) + 1
+    const waveforms = planes.map((plane, c) => {
+      if (ctx.signal.aborted) throw new CancelledError()
+      // A black channel is silence (its formula level, −range dB, would become loud noise
+      // once normalised).
+      if (plane.every((v) => v === 0))
+        return new Float32Array(silentLength(fftSize, hopSize, width))
+      const magnitude = imageChannelToMagnitude(plane, width, height, { ...params, bins })
+      return runGriffinLim(magnitude, { ...params, fftSize, hopSize }, ctx, c, planes.length)
+    })
+    let channels = waveforms
+    if (params.channels === 'mean' && waveforms.length > 1) {
+      const mean = new Float32Array(waveforms[0].length)
+      for (const w of waveforms) for (let i = 0; i < mean.length; i++) mean[i] += w[i]
+      for (let i = 0; i < mean.length; i++) mean[i] /= waveforms.length
+      channels = [mean]
+    }
+    if (params.normalize) normalizePeak(channels, 1)
+    ctx.progress(1)
+    const audio: AudioValue = { kind: 'audio', sampleRate: params.sampleRateHz, channels }
+    return { audio }
+  },
+})
+
+/** torch.istft's length without `length`: hop·(frames − 1) (+1 for odd FFT sizes). */
+function silentLength(fftSize: number, hopSize: number, frames: number): number {
+  return fftSize + hopSize * (frames - 1) - 2 * Math.floor(fftSize / 2)
+}
+
+function runGriffinLim(
+  magnitude: Float32Array,
+  params: {
+    fftSize: number
+    hopSize: number
+    iterations: number
+    momentum: number
+    init: 'random-phase' | 'notebook'
+  },
+  ctx: RunContext,
+  channel: number,
+  channelCount: number,
+): Float32Array {
+  const total = params.iterations * channelCount
+  try {
+    return reconstruct(magnitude, {
+      fftSize: params.fftSize,
+      hopSize: params.hopSize,
+      window: 'hann',
+      iterations: params.iterations,
+      momentum: params.momentum,
+      init: params.init,
+      random: () => ctx.random(),
+      signal: ctx.signal,
+      onIteration: (i, sc) =>
+        ctx.progress(
+          (channel * params.iterations + i) / total,
+          `Channel ${channel + 1}, iteration ${i}: convergence ${sc.toFixed(3)}`,
+        ),
+    }).waveform
+  } catch (error) {
+    if (ctx.signal.aborted) throw new CancelledError()
+    throw error
+  }
+}
