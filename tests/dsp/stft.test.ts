@@ -11,8 +11,7 @@ import {
 } from '../../src/dsp/stft'
 import { makeWindow } from '../../src/dsp/window'
 import { decodeWav } from '../../src/media/wav'
-import { fixtureBytes } from '../helpers/fixtures'
-import { fixtureNpyAnyOrder } from '../helpers/npy-any-order'
+import { fixtureBytes, fixtureNpy } from '../helpers/fixtures'
 import { mulberry32 } from '../helpers/run-context'
 
 const NOTEBOOK: StftOptions = {
@@ -90,7 +89,7 @@ describe('stft', () => {
     (name, channelCount) => {
       const audio = decodeWav(fixtureBytes(`notebook/${name}/input.wav`))
       expect(audio.channels.length).toBe(channelCount)
-      const reference = fixtureNpyAnyOrder(`notebook/${name}/power_spec_mean.npy`)
+      const reference = fixtureNpy(`notebook/${name}/power_spec_mean.npy`)
       const specs = audio.channels.map((c) => stft(c, { ...NOTEBOOK, power: 2 }))
       expect([1, specs[0].bins, specs[0].frames]).toEqual(reference.shape)
       const mean = new Float64Array(specs[0].values.length)
