@@ -178,17 +178,27 @@ class Run {
         },
       }
     }
-    this.emit({ type: 'state', node: node.id, state: 'running' })
-    const started = performance.now()
+    let started = performance.now()
+    let running = false
+    const start = () => {
+      if (running) return
+      running = true
+      started = performance.now()
+      this.emit({ type: 'state', node: node.id, state: 'running' })
+    }
     try {
       const outputs = await this.runner.run(
         { node: node.id, type: node.type, inputs, params: key.params, seed: seedOf(def, key) },
         {
           signal: this.signal,
-          progress: (fraction, message) =>
-            this.emit({ type: 'progress', node: node.id, fraction, message }),
+          started: start,
+          progress: (fraction, message) => {
+            start()
+            this.emit({ type: 'progress', node: node.id, fraction, message })
+          },
         },
       )
+      start()
       checkOutputs(def, outputs)
       if (key.key) await this.cacheSet(key.key, outputs, node.id)
       return { ...base, state: 'done', outputs, ms: performance.now() - started }

@@ -21,6 +21,11 @@ export type StoredOrFile = number | boolean | string | FileData | null
 export interface JobContext {
   signal: AbortSignal
   progress(fraction: number, message?: string): void
+  /**
+   * Called by the runner when the job leaves its queue and really starts, so the executor
+   * can show 'running' and time the node's own work. Runners that do not queue may omit it.
+   */
+  started?(): void
 }
 
 /**
@@ -56,7 +61,20 @@ export async function runJob(
   return outputs as NodeOutputs
 }
 
-/** Runs nodes in the calling thread, one at a time in the order they are asked. */
+/**
+ * Runs nodes in the calling thread, one at a time in the order they are asked: there is one
+ * thread to run on, and running one job at a time keeps each node's timing its own.
+ */
 export function createLocalRunner(registry: NodeRegistry): NodeRunner {
-  return { run: (job, ctx) => runJob(registry, job, ctx) }
+  let queue: Promise<unknown> = Promise.resolve()
+  return {
+    run: (job, ctx) => {
+      const result = queue.then(() => {
+        ctx.started?.()
+        return runJob(registry, job, ctx)
+      })
+      queue = result.catch(() => undefined)
+      return result
+    },
+  }
 }

@@ -28,20 +28,6 @@ export function safeFileStem(name: string, extension: string, fallback = 'output
   return stem || fallback
 }
 
-/**
- * Refuses NaN or infinity on the way out: written files would hide them (as silence or black),
- * so the user is told instead. Upstream nodes are checked too; this is the last line.
- */
-export function assertFinite(arrays: readonly Float32Array[], what: 'audio' | 'image'): void {
-  let bad = 0
-  for (const array of arrays) for (const x of array) if (!Number.isFinite(x)) bad++
-  if (bad > 0)
-    throw new UserError(
-      `The ${what} to export holds ${bad} invalid value(s) (NaN or infinity).`,
-      'A node before this output produced them; check its inputs and settings.',
-    )
-}
-
 /** The WAV file an Audio Output node exports; `extraChunks` carry provenance. */
 export function audioOutputFile(
   audio: PcmAudio,

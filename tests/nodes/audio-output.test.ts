@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { audioOutput } from '../../nodes/audio-output'
+import { registry } from '../../nodes'
+import { runJob } from '../../src/engine/runner'
 import { UserError } from '../../src/engine/errors'
 import type { AudioValue } from '../../src/engine/values'
 import { audioOutputFile, safeFileStem } from '../../src/media/output-files'
@@ -31,10 +33,16 @@ describe('Audio Output (audio/output)', () => {
 
   it('refuses NaN rather than exporting it as silence', async () => {
     const bad: AudioValue = { ...audio, channels: [Float32Array.of(0, NaN, 0)] }
-    const run = async () =>
-      audioOutput.run({ audio: bad }, { name: 'x', format: 'pcm16' }, createRunContext())
+    const job = {
+      node: 'o',
+      type: 'audio/output',
+      inputs: { audio: bad },
+      params: { name: 'x', format: 'pcm16' },
+      seed: 0,
+    }
+    const run = () => runJob(registry, job, createRunContext())
     await expect(run()).rejects.toBeInstanceOf(UserError)
-    await expect(run()).rejects.toThrow(/1 invalid value/)
+    await expect(run()).rejects.toThrow(/input "audio" contains NaN/)
   })
 })
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { imageOutput } from '../../nodes/image-output'
+import { registry } from '../../nodes'
+import { runJob } from '../../src/engine/runner'
 import { UserError } from '../../src/engine/errors'
 import type { ImageValue } from '../../src/engine/values'
 import { imageOutputFile } from '../../src/media/output-files'
@@ -23,8 +25,16 @@ describe('Image Output (image/output)', () => {
 
   it('refuses NaN rather than exporting it as black', async () => {
     const bad: ImageValue = { ...image, channels: [Float32Array.of(NaN)], width: 1, height: 1 }
-    const run = async () => imageOutput.run({ image: bad }, { name: 'x' }, createRunContext())
+    const job = {
+      node: 'o',
+      type: 'image/output',
+      inputs: { image: bad },
+      params: { name: 'x' },
+      seed: 0,
+    }
+    const run = () => runJob(registry, job, createRunContext())
     await expect(run()).rejects.toBeInstanceOf(UserError)
+    await expect(run()).rejects.toThrow(/input "image" contains NaN/)
   })
 })
 
