@@ -263,7 +263,8 @@ def unet(rng, timestep_type=F32, timestep_shape=('batch',), io_type=F32, sample_
         helper.make_node('Conv', ['silu', 'w_out', 'b_out'], ['delta'], pads=[1, 1, 1, 1]),
         # ε ≈ the input plus a small random correction: at high noise the input IS mostly the
         # noise, so the sampler stays in range and the pictures are textures, not saturation.
-        helper.make_node('Add', [sample, 'delta'], ['out']),
+        helper.make_node('Add', [sample, 'delta'], ['out']) if sample_channels == LATENT_CHANNELS
+        else helper.make_node('Identity', ['delta'], ['out']),
     ]
     float_output('out', 'out_sample', io_type,
                  ['batch', LATENT_CHANNELS, 'height', 'width'], nodes, outputs)

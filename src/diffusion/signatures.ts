@@ -132,11 +132,6 @@ export function unetPlan(
   textHidden: number | undefined,
 ): UnetPlan {
   const c = new Checker(file, session)
-  const known = ['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond']
-  const extra = session.inputs.filter((i) => !known.includes(i.name))
-  if (extra.length > 0) {
-    c.fail(`only the inputs ${known.join(', ')} (SDXL and other UNets are not supported)`)
-  }
   const shape4 = `rank 4: batch, ${latentChannels} channels, height, width`
   const sample = c.input('sample', FLOATS, 4, shape4)
   c.dim(sample, 1, latentChannels, 'channels', shape4)
@@ -147,6 +142,11 @@ export function unetPlan(
   const cond = session.inputs.find((i) => i.name === 'timestep_cond')
   const condSize = cond ? fixed(c.input('timestep_cond', FLOATS, 2, 'batch, dim').shape[1]) : 0
   if (cond && condSize === undefined) c.fail('"timestep_cond" with a fixed width')
+  const known = ['sample', 'timestep', 'encoder_hidden_states', 'timestep_cond']
+  const extra = session.inputs.filter((i) => !known.includes(i.name))
+  if (extra.length > 0) {
+    c.fail(`only the inputs ${known.join(', ')} (SDXL and other UNets are not supported)`)
+  }
   const out = c.output(['out_sample'], FLOATS, 4, shape4)
   return {
     sample: sample.name,
