@@ -11,10 +11,13 @@ export function NodeStatus({ run }: { run: NodeRun }) {
       </div>
     )
   }
-  if ((run.state === 'error' || run.state === 'blocked') && run.error) {
+  if (
+    (run.state === 'error' || run.state === 'blocked' || run.state === 'needs-input') &&
+    run.error
+  ) {
     return (
       <div
-        className={`node-error${run.state === 'blocked' ? ' node-blocked' : ''}`}
+        className={`node-error${run.state === 'error' ? '' : ' node-blocked'}`}
         role="alert"
         data-testid="node-error"
       >

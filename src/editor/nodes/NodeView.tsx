@@ -1,19 +1,26 @@
-import { useRef } from 'react'
+import { useMemo, useRef } from 'react'
 import type { RenderEmit } from 'rete-react-plugin'
 import { ParamRow } from '../controls/ParamRow'
 import { paramValue } from '../store/node-factory'
 import { NodePreview } from '../preview/NodePreview'
 import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
-import { stopDrag, useGraphNode, useNodeRun, useNodeSize } from './hooks'
+import { stopDrag, useGraphNode, useMissingInputs, useNodeRun, useNodeSize } from './hooks'
 import { NodeHeader } from './NodeHeader'
 import { NodeStatus } from './NodeStatus'
+import { withMissing } from './missing-inputs'
 import { Ports } from './Ports'
 
 /** A node on the canvas, built from its definition and the document; Rete only places it. */
 export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Schemes> }) {
   const { services, def } = data
   const node = useGraphNode(services.store, data.id)
-  const run = useNodeRun(services.runs, data.id)
+  const rawRun = useNodeRun(services.runs, data.id)
+  const missing = useMissingInputs(services.store, data.id, def)
+  // A node that only lacks a connection is waiting for the person, not broken.
+  const run = useMemo(
+    () => withMissing(rawRun, missing ? missing.split(',') : [], def),
+    [rawRun, missing, def],
+  )
   const ref = useRef<HTMLDivElement>(null)
   useNodeSize(ref, data)
   if (!node) return null

@@ -3,6 +3,7 @@ import { formatDuration } from '../preview/format'
 
 const WORDS: Record<NodeRun['state'], string> = {
   idle: '',
+  'needs-input': 'Needs input',
   queued: 'Queued',
   running: 'Running',
   cached: 'Cached',
@@ -17,6 +18,7 @@ const WORDS: Record<NodeRun['state'], string> = {
 const TIPS: Partial<Record<NodeRun['state'], string>> = {
   cached: 'Nothing changed since the last run, so the stored result was used.',
   blocked: 'A node this one needs did not produce a result.',
+  'needs-input': 'Connect the inputs this node needs.',
   cancelled: 'The run was stopped before this node finished.',
 }
 

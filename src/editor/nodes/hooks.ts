@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useSyncExternalStore, type RefObject } from 'react'
+import { isOptionalInput, type AnyNodeDefinition } from '../../engine/define-node'
 import { findNode, type GraphNode } from '../../engine/document'
 import type { NodeRun, RunStore } from '../run/run-store'
 import type { GraphStore } from '../store/graph-store'
@@ -35,3 +36,14 @@ export function useNodeSize(ref: RefObject<HTMLElement | null>, view: EditorNode
 
 /** Stops pointer presses inside a control from dragging the node or the canvas. */
 export const stopDrag = (event: { stopPropagation(): void }): void => event.stopPropagation()
+
+/** Required inputs of a node that nothing feeds, as a stable comma-joined string. */
+export function useMissingInputs(store: GraphStore, id: string, def: AnyNodeDefinition): string {
+  const get = useCallback(() => {
+    const fed = new Set(store.doc.edges.filter((e) => e.to.node === id).map((e) => e.to.port))
+    return Object.keys(def.inputs)
+      .filter((port) => !isOptionalInput(def.inputs[port]) && !fed.has(port))
+      .join(',')
+  }, [store, id, def])
+  return useSyncExternalStore(store.subscribe, get)
+}

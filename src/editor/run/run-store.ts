@@ -3,7 +3,8 @@ import type { ErrorInfo, ExecutionEvent, NodeResult, NodeState } from '../../eng
 
 /** What the editor shows about one node's last run. */
 export interface NodeRun {
-  state: NodeState | 'idle'
+  /** `needs-input` is the editor's own: a required input is not connected. */
+  state: NodeState | 'idle' | 'needs-input'
   /** Time spent in `run`, for `done`. */
   ms?: number
   /** 0..1 while running. */

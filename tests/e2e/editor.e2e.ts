@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest'
+import type { GraphDocument } from '../../src/engine/document'
+import { encodeWav } from '../../src/media/wav'
+import { screenshot, useBrowser } from './browser'
+import {
+  addThroughPalette,
+  doc,
+  dragSocket,
+  openWithGraph,
+  runCount,
+  socket,
+  unexpected,
+  waitForFirstRun,
+  waitForRun,
+} from './editor-helpers'
+
+const chain: GraphDocument = {
+  format: 'synesthete-graph',
+  version: 1,
+  name: 'E2E chain',
+  nodes: [
+    { id: 'load', type: 'audio/load', params: {}, position: { x: 0, y: 0 }, mode: 'normal' },
+    { id: 'mix', type: 'audio/mix', params: {}, position: { x: 340, y: 0 }, mode: 'normal' },
+    { id: 'out', type: 'audio/output', params: {}, position: { x: 680, y: 0 }, mode: 'normal' },
+    {
+      id: 'direct',
+      type: 'audio/output',
+      params: { name: 'direct' },
+      position: { x: 340, y: 560 },
+      mode: 'normal',
+    },
+  ],
+  edges: [
+    { from: { node: 'load', port: 'audio' }, to: { node: 'mix', port: 'a' } },
+    { from: { node: 'mix', port: 'audio' }, to: { node: 'out', port: 'audio' } },
+    { from: { node: 'load', port: 'audio' }, to: { node: 'direct', port: 'audio' } },
+  ],
+}
+
+const empty: GraphDocument = { format: 'synesthete-graph', version: 1, nodes: [], edges: [] }
+
+describe('the editor', () => {
+  const session = useBrowser()
+
+  it('opens on the default graph, runs it, and shows every node with its preview', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    const run = await waitForFirstRun(page)
+    const graph = await doc(page)
+    expect(graph.nodes.length).toBeGreaterThan(0)
+    await expect.poll(() => page.locator('[data-testid="node"]').count()).toBe(graph.nodes.length)
+    expect(run.failed).toEqual([])
+    // Every node that gives something shows it.
+    const withOutputs = graph.nodes.filter((n) => n.mode !== 'mute').map((n) => n.id)
+    for (const id of withOutputs) {
+      await expect
+        .poll(() => page.locator(`[data-node-id="${id}"] [data-testid="preview"]`).count())
+        .toBeGreaterThan(0)
+    }
+    await screenshot(page, 'editor-default-graph')
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
+  it('wires a new chain by mouse and refuses a connection between different kinds', async () => {
+    const { page, context, errors } = await session.open('/')
+    await openWithGraph(page, empty)
+    await addThroughPalette(page, 420, 300, 'load audio')
+    await screenshot(page, 'editor-palette-closed')
+    await page.mouse.dblclick(900, 520)
+    await page.locator('[data-testid="palette"] input').fill('output')
+    await screenshot(page, 'editor-palette-open')
+    await page.keyboard.press('Escape')
+    await addThroughPalette(page, 900, 300, 'audio output')
+    await addThroughPalette(page, 900, 600, 'image output')
+    const ids = (await doc(page)).nodes.map((n) => n.id)
+    const [load, out, image] = ids
+    expect(ids).toHaveLength(3)
+
+    const before = await runCount(page)
+    await dragSocket(page, socket(load, 'output', 'audio'), socket(out, 'input', 'audio'))
+    await expect.poll(async () => (await doc(page)).edges.length).toBe(1)
+    await waitForRun(page, before)
+    await expect
+      .poll(() => page.locator(`[data-node-id="${out}"] [data-testid="preview"]`).count())
+      .toBe(1)
+
+    await dragSocket(page, socket(load, 'output', 'audio'), socket(image, 'input', 'image'))
+    await expect(page.locator('[data-testid="toast"]').first().textContent()).resolves.toMatch(
+      /cannot go into image/,
+    )
+    expect((await doc(page)).edges).toHaveLength(1)
+    await screenshot(page, 'editor-refused-connection')
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
+  it('re-runs only what depends on an edited param, undoes and redoes it, and keeps it on reload', async () => {
+    const { page, context, errors } = await session.open('/')
+    await openWithGraph(page, chain)
+    const first = await waitForFirstRun(page)
+    expect(first.failed).toEqual([])
+
+    const before = await runCount(page)
+    const gain = page.locator('[data-node-id="mix"] [data-param="gainA"] .number-field input')
+    await gain.fill('-6')
+    await gain.press('Enter')
+    const run = await waitForRun(page, before)
+    expect([...run.ran].sort()).toEqual(['mix', 'out'])
+    expect(run.cached).toEqual(expect.arrayContaining(['load', 'direct']))
+    const param = async () => (await doc(page)).nodes.find((n) => n.id === 'mix')?.params.gainA
+    expect(await param()).toBe(-6)
+
+    await page.locator('.canvas').click({ position: { x: 5, y: 5 } })
+    await page.keyboard.press('Control+z')
+    expect(await param()).toBe(0)
+    await page.keyboard.press('Control+Shift+z')
+    expect(await param()).toBe(-6)
+
+    await page.waitForTimeout(500) // autosave is debounced
+    await page.reload()
+    await page.locator('[data-testid="node"]').first().waitFor()
+    expect(await param()).toBe(-6)
+    expect((await doc(page)).edges).toHaveLength(3)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
+  it('loads a dropped sound file into a new Load Audio node', async () => {
+    const { page, context, errors } = await session.open('/')
+    await openWithGraph(page, empty)
+    const tone = new Float32Array(8000).map(
+      (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 8000),
+    )
+    const wav = encodeWav({ sampleRate: 8000, channels: [tone] }, 'pcm16')
+    const before = await runCount(page)
+    await page.evaluate(
+      ([bytes, x, y]) => {
+        const file = new File([new Uint8Array(bytes)], 'tone.wav', { type: 'audio/wav' })
+        const data = new DataTransfer()
+        data.items.add(file)
+        const target = document.elementFromPoint(x, y) ?? document.body
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          target.dispatchEvent(
+            new DragEvent(type, {
+              dataTransfer: data,
+              clientX: x,
+              clientY: y,
+              bubbles: true,
+              cancelable: true,
+            }),
+          )
+        }
+      },
+      [[...wav], 600, 400] as const,
+    )
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(1)
+    const node = (await doc(page)).nodes[0]
+    expect(node.type).toBe('audio/load')
+    await expect.poll(async () => String((await doc(page)).nodes[0].params.file)).toMatch(/^blob:/)
+    await waitForRun(page, before)
+    await expect
+      .poll(() => page.locator(`[data-node-id="${node.id}"] .thumb-caption`).textContent())
+      .toMatch(/1\.00 s/)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
+  it('opens a large view with axes and shows a node error in words', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    await openWithGraph(page, chain)
+    await waitForFirstRun(page)
+    await page.locator('[data-node-id="out"] .thumb-frame').click()
+    await page.locator('[data-testid="large-preview"]').waitFor()
+    expect(await page.locator('.plot-xlabel').textContent()).toBe('Time (s)')
+    await screenshot(page, 'editor-large-preview')
+    await page.keyboard.press('Escape')
+
+    const before = await runCount(page)
+    await page
+      .locator('[data-node-id="load"] [data-param="maxDurationSec"] .number-field input')
+      .fill('1')
+    await page.keyboard.press('Enter')
+    const run = await waitForRun(page, before)
+    expect(run.failed).toContain('load')
+    await expect
+      .poll(() => page.locator('[data-node-id="load"] [data-testid="node-error"]').textContent())
+      .toBeTruthy()
+    await screenshot(page, 'editor-error-state')
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+})
