@@ -1,0 +1,101 @@
+import { MissingFileError, type ProgressFn } from '../source'
+
+/**
+ * Resumable downloads of large model files. A partly downloaded file stays in storage; the next
+ * attempt asks the server for the rest with an HTTP Range request (RFC 9110 §14) and appends.
+ * When the server ignores the range (200 instead of 206) the download starts over. Plain TS over
+ * `fetch` and a `PartialStore`, so the logic is tested in Node with an in-memory store.
+ */
+
+export interface PartialStore {
+  /** Bytes of the file stored so far (0 when none). */
+  size(): Promise<number>
+  append(chunk: Uint8Array): Promise<void>
+  /** Forgets what was stored, to start over. */
+  reset(): Promise<void>
+  /** Marks the file complete and returns all its bytes. */
+  complete(): Promise<Uint8Array>
+}
+
+export interface DownloadOptions {
+  onProgress?: ProgressFn
+  signal?: AbortSignal
+  fetchImpl?: typeof fetch
+  /** For messages: the file's path in the model and the model's label. */
+  path: string
+  label: string
+}
+
+/** The total size from `Content-Range: bytes a-b/total` (206) or Content-Length (200). */
+function totalSize(response: Response, offset: number): number | undefined {
+  const range = response.headers.get('content-range')
+  const match = range ? /\/(\d+)\s*$/.exec(range) : null
+  if (match) return Number(match[1])
+  const length = Number(response.headers.get('content-length'))
+  return length > 0 ? offset + length : undefined
+}
+
+export async function downloadResumable(
+  url: string,
+  store: PartialStore,
+  options: DownloadOptions,
+): Promise<Uint8Array> {
+  const fetchImpl = options.fetchImpl ?? fetch
+  let offset = await store.size()
+  const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {}
+  const response = await fetchImpl(url, { headers, signal: options.signal })
+  // 416: nothing left to send — what we hold is the whole file.
+  if (response.status === 416 && offset > 0) return store.complete()
+  if (response.status === 404) throw new MissingFileError(options.path, options.label)
+  if (!response.ok) {
+    throw new Error(`${options.label}: fetching "${options.path}" failed: HTTP ${response.status}`)
+  }
+  if (response.status !== 206 && offset > 0) {
+    await store.reset()
+    offset = 0
+  }
+  const total = totalSize(response, offset)
+  if (!response.body) {
+    await store.append(new Uint8Array(await response.arrayBuffer()))
+    return store.complete()
+  }
+  const reader = response.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    await store.append(value)
+    offset += value.byteLength
+    options.onProgress?.(offset, total)
+  }
+  if (total !== undefined && offset !== total) {
+    throw new Error(`${options.label}: "${options.path}" stopped at ${offset} of ${total} bytes`)
+  }
+  return store.complete()
+}
+
+/** A PartialStore in memory (tests; browsers without OPFS keep nothing between visits). */
+export function memoryPartialStore(): PartialStore & { chunks: Uint8Array[]; done: boolean } {
+  const state = { chunks: [] as Uint8Array[], done: false }
+  const size = () => state.chunks.reduce((n, c) => n + c.byteLength, 0)
+  return Object.assign(state, {
+    size: () => Promise.resolve(size()),
+    append: (chunk: Uint8Array) => {
+      state.chunks.push(chunk.slice())
+      return Promise.resolve()
+    },
+    reset: () => {
+      state.chunks = []
+      return Promise.resolve()
+    },
+    complete: () => {
+      const out = new Uint8Array(size())
+      let at = 0
+      for (const c of state.chunks) {
+        out.set(c, at)
+        at += c.byteLength
+      }
+      state.done = true
+      return Promise.resolve(out)
+    },
+  })
+}

@@ -1,0 +1,150 @@
+import { fetchBytes, MissingFileError, type ModelSource } from '../source'
+import { downloadResumable, type PartialStore } from './download'
+
+/**
+ * Model files kept in the Origin Private File System (OPFS), so a second visit loads a model
+ * without downloading it again. Works in the GPU worker (OPFS is available to workers).
+ *
+ *   synesthete-models/<model key>/<path>.part   while downloading (resumed by Range requests)
+ *   synesthete-models/<model key>/<path>        once complete
+ *
+ * Where OPFS is missing, files are fetched every time (and a note says so).
+ */
+
+const ROOT = 'synesthete-models'
+/** Write to OPFS every 32 MB: a crash loses at most that much of a download. */
+const FLUSH_BYTES = 32 * 1024 * 1024
+
+export function hasOpfs(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function'
+}
+
+/** A folder-safe key for a model's base URL. */
+export function storageKey(id: string): string {
+  return id
+    .replace(/^https?:\/\//, '')
+    .replace(/[^a-zA-Z0-9._-]+/g, '_')
+    .slice(0, 200)
+}
+
+async function folder(parts: string[], create: boolean): Promise<FileSystemDirectoryHandle> {
+  let dir = await navigator.storage.getDirectory()
+  for (const part of parts) dir = await dir.getDirectoryHandle(part, { create })
+  return dir
+}
+
+async function existing(dir: FileSystemDirectoryHandle, name: string) {
+  try {
+    return await dir.getFileHandle(name)
+  } catch {
+    return undefined
+  }
+}
+
+type Movable = FileSystemFileHandle & { move?(name: string): Promise<void> }
+
+function opfsPartialStore(dir: FileSystemDirectoryHandle, name: string): PartialStore {
+  const partName = `${name}.part`
+  let pending: Uint8Array<ArrayBuffer>[] = []
+  let pendingBytes = 0
+  const handle = () => dir.getFileHandle(partName, { create: true })
+  const flush = async () => {
+    if (pendingBytes === 0) return
+    const file = await handle()
+    const size = (await file.getFile()).size
+    const writable = await file.createWritable({ keepExistingData: true })
+    await writable.seek(size)
+    for (const chunk of pending) await writable.write(chunk)
+    await writable.close()
+    pending = []
+    pendingBytes = 0
+  }
+  return {
+    async size() {
+      const file = await existing(dir, partName)
+      return (file ? (await file.getFile()).size : 0) + pendingBytes
+    },
+    async append(chunk) {
+      pending.push(chunk.slice())
+      pendingBytes += chunk.byteLength
+      if (pendingBytes >= FLUSH_BYTES) await flush()
+    },
+    async reset() {
+      pending = []
+      pendingBytes = 0
+      await dir.removeEntry(partName).catch(() => undefined)
+    },
+    async complete() {
+      await flush()
+      const part = (await handle()) as Movable
+      const bytes = new Uint8Array(await (await part.getFile()).arrayBuffer())
+      if (part.move) {
+        await part.move(name)
+      } else {
+        const done = await dir.getFileHandle(name, { create: true })
+        const writable = await done.createWritable()
+        await writable.write(bytes)
+        await writable.close()
+        await dir.removeEntry(partName)
+      }
+      return bytes
+    },
+  }
+}
+
+/**
+ * A model at a base URL, stored in OPFS as it downloads. `files`, when given (from a manifest),
+ * says which paths exist, so optional files are not requested from the server at all.
+ */
+export function storedUrlSource(base: string, files?: readonly string[]): ModelSource {
+  const root = base.endsWith('/') ? base : `${base}/`
+  const key = storageKey(root)
+  const label = root
+  return {
+    id: root,
+    label,
+    async read(path, onProgress) {
+      if (files && !files.includes(path)) throw new MissingFileError(path, label)
+      const url = new URL(path, root).href
+      if (!hasOpfs()) return fetchBytes(url, path, label, onProgress)
+      const parts = path.split('/')
+      const name = parts.pop() ?? path
+      const dir = await folder([ROOT, key, ...parts], true)
+      const done = await existing(dir, name)
+      if (done) return new Uint8Array(await (await done.getFile()).arrayBuffer())
+      return downloadResumable(url, opfsPartialStore(dir, name), { onProgress, path, label })
+    },
+  }
+}
+
+/** Models kept in OPFS, by storage key, with their stored bytes. */
+export async function listStoredModels(): Promise<{ key: string; bytes: number }[]> {
+  if (!hasOpfs()) return []
+  const root = await folder([ROOT], true)
+  const out: { key: string; bytes: number }[] = []
+  for await (const [key, handle] of root.entries()) {
+    if (handle.kind === 'directory') out.push({ key, bytes: await folderBytes(handle) })
+  }
+  return out
+}
+
+async function folderBytes(dir: FileSystemDirectoryHandle): Promise<number> {
+  let total = 0
+  for await (const handle of dir.values()) {
+    total +=
+      handle.kind === 'file'
+        ? (await (handle).getFile()).size
+        : await folderBytes(handle)
+  }
+  return total
+}
+
+/** Deletes a stored model (by its base URL or storage key). */
+export async function deleteStoredModel(baseOrKey: string): Promise<void> {
+  if (!hasOpfs()) return
+  const root = await folder([ROOT], true)
+  const key = baseOrKey.includes('/')
+    ? storageKey(baseOrKey.endsWith('/') ? baseOrKey : `${baseOrKey}/`)
+    : baseOrKey
+  await root.removeEntry(key, { recursive: true }).catch(() => undefined)
+}
