@@ -131,10 +131,7 @@ export async function listStoredModels(): Promise<{ key: string; bytes: number }
 async function folderBytes(dir: FileSystemDirectoryHandle): Promise<number> {
   let total = 0
   for await (const handle of dir.values()) {
-    total +=
-      handle.kind === 'file'
-        ? (await (handle).getFile()).size
-        : await folderBytes(handle)
+    total += handle.kind === 'file' ? (await handle.getFile()).size : await folderBytes(handle)
   }
   return total
 }
