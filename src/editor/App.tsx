@@ -25,8 +25,11 @@ export function App({
   const { doc } = useSyncExternalStore(services.store.subscribe, services.store.getSnapshot)
   useShortcuts(services)
   const onReady = useCallback(() => {
-    void services.canvas?.zoomToFit()
-    onCanvasReady?.()
+    const canvas = services.canvas
+    void canvas
+      ?.tidyIfCrowded()
+      .then(() => canvas.zoomToFit())
+      .then(() => onCanvasReady?.())
   }, [services, onCanvasReady])
   return (
     <div className="app">

@@ -1,6 +1,7 @@
 import { kindOfInput } from '../engine/define-node'
 import type { GraphDocument, NodeMode } from '../engine/document'
 import { parseGraphText } from '../engine/validate'
+import { settleView } from './view-helpers'
 import type { EditorServices } from './services'
 import { clipFromText, clipToText, copyNodes, pasteNodes } from './store/clipboard'
 import { createNode, newNodeId, nodeIds } from './store/node-factory'
@@ -113,7 +114,7 @@ export function openGraphText(services: EditorServices, text: string, source: st
   }
   services.store.dispatch({ type: 'replace', graph: result.graph }, { label: `open ${source}` })
   for (const note of result.notes) services.ui.notify(note, 'info')
-  setTimeout(() => void services.canvas?.zoomToFit(), 50)
+  void settleView(services)
   return true
 }
 

@@ -17,8 +17,10 @@ export interface CanvasApi {
   center(): Point
   /** Canvas coordinates of the pointer (last known). */
   pointer(): Point
-  /** Tidies the layout (auto-arrange) as one undoable move. */
+  /** Tidies the layout (columns by depth, left to right) as one undoable move. */
   arrange(): Promise<void>
+  /** Tidies without an undo step when nodes overlap (a graph laid out for smaller nodes). */
+  tidyIfCrowded(): Promise<void>
 }
 
 /**

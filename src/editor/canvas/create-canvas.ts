@@ -1,7 +1,6 @@
 import { createRoot } from 'react-dom/client'
 import { NodeEditor } from 'rete'
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin'
-import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin'
 import { ConnectionPlugin } from 'rete-connection-plugin'
 import { MinimapPlugin } from 'rete-minimap-plugin'
 import { Presets, ReactPlugin } from 'rete-react-plugin'
@@ -12,9 +11,17 @@ import type { CanvasApi, EditorServices } from '../services'
 import type { Point } from '../ui-store'
 import { installAreaRules } from './area-rules'
 import { Modifiers } from './modifiers'
-import type { AreaExtra, Schemes } from './schemes'
+import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
+import { NODE_WIDTH, type AreaExtra, type Schemes } from './schemes'
 import { ViewSync } from './view-sync'
 import { Wiring } from './wiring'
+
+const nextFrames = (count: number) =>
+  new Promise<void>((resolve) => {
+    const step = (left: number) =>
+      left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1))
+    step(count)
+  })
 
 export interface CanvasHandle extends CanvasApi {
   destroy: () => void
@@ -33,7 +40,6 @@ export async function createCanvas(
   const connection = new ConnectionPlugin<Schemes, AreaExtra>()
   const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot })
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true })
-  const arrange = new AutoArrangePlugin<Schemes>()
   const modifiers = new Modifiers()
   const selector = AreaExtensions.selector()
   const selection = AreaExtensions.selectableNodes(area, selector, {
@@ -55,13 +61,11 @@ export async function createCanvas(
   )
   render.addPreset(Presets.minimap.setup({ size: 160 }))
   connection.addPreset(() => wiring.flow(connection))
-  arrange.addPreset(ArrangePresets.classic.setup())
 
   editor.use(area)
   area.use(connection)
   area.use(render)
   area.use(minimap)
-  area.use(arrange)
   AreaExtensions.zIndexNodesOrder(area)
 
   const toArea = (client: Point): Point => {
@@ -83,6 +87,24 @@ export async function createCanvas(
     if (Object.keys(positions).length > 0)
       services.store.dispatch({ type: 'moveNodes', positions }, { label })
     else void sync.schedule()
+  }
+
+  /** A node's size on screen, with room kept for a preview that has not appeared yet. */
+  const sizeOf = (id: string): Size => {
+    const view = editor.getNode(id)
+    const waiting =
+      view && Object.keys(view.def.outputs).length > 0 && !services.runs.get(id).outputs
+    return {
+      width: view?.width ?? NODE_WIDTH,
+      height: (view?.height ?? 200) + (waiting ? 110 : 0),
+    }
+  }
+
+  const tidy = async (record: boolean): Promise<void> => {
+    await sync.schedule()
+    const positions = layeredLayout(services.store.doc, sizeOf)
+    services.store.dispatch({ type: 'moveNodes', positions }, { label: 'tidy up', record })
+    await sync.schedule()
   }
 
   installAreaRules({ editor, area, connection, services, sync, wiring, selector, commitPositions })
@@ -115,14 +137,11 @@ export async function createCanvas(
       return toArea({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
     },
     pointer: () => ({ ...area.area.pointer }),
-    async arrange() {
-      sync.dragging = true
-      try {
-        await arrange.layout({ options: { 'elk.spacing.nodeNode': '60' } })
-      } finally {
-        sync.dragging = false
-      }
-      commitPositions('tidy up')
+    arrange: () => tidy(true),
+    async tidyIfCrowded() {
+      await sync.schedule()
+      await nextFrames(2) // let new nodes report their sizes
+      if (hasOverlaps(services.store.doc, sizeOf)) await tidy(false)
     },
     destroy() {
       unsubscribe()

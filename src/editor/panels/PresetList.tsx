@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import { bundledPresets } from '../presets'
 import type { EditorServices } from '../services'
+import { settleView } from '../view-helpers'
 
 /** Bundled example graphs; opening one replaces the canvas (and can be undone). */
 export function PresetList({ services }: { services: EditorServices }) {
@@ -20,7 +21,7 @@ export function PresetList({ services }: { services: EditorServices }) {
               { type: 'replace', graph: structuredClone(preset.graph) },
               { label: `open ${preset.name}` },
             )
-            setTimeout(() => void services.canvas?.zoomToFit(), 50)
+            void settleView(services)
           }}
         >
           {preset.name}

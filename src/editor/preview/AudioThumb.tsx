@@ -1,9 +1,9 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
 import { audioDurationSec, type AudioValue } from '../../engine/values'
 import { KIND_COLORS } from '../kinds'
 import type { AudioPlayer } from './audio-player'
 import { Playhead } from './Playhead'
-import { waveformPeaks } from './thumbs'
+import { peakOf, waveformPeaks } from './thumbs'
 import { drawPeaks } from './waveform-draw'
 import { formatSeconds } from './format'
 
@@ -26,8 +26,14 @@ export function AudioThumb(props: {
     if (!canvas || !context) return
     canvas.width = WIDTH
     canvas.height = HEIGHT
-    drawPeaks(context, waveformPeaks(audio, WIDTH), WIDTH, HEIGHT, KIND_COLORS.audio)
+    const peaks = waveformPeaks(audio, WIDTH)
+    // Quiet sounds are drawn scaled up to their peak, so their shape stays visible.
+    drawPeaks(context, peaks, WIDTH, HEIGHT, KIND_COLORS.audio, 1 / Math.max(peakOf(peaks), 1e-6))
   }, [audio])
+  const peakDb = useMemo(
+    () => 20 * Math.log10(Math.max(peakOf(waveformPeaks(audio, WIDTH)), 1e-9)),
+    [audio],
+  )
   const duration = audioDurationSec(audio)
   return (
     <div className="thumb thumb-audio">
@@ -49,6 +55,12 @@ export function AudioThumb(props: {
           {formatSeconds(duration)} ·{' '}
           {audio.channels.length === 1 ? 'mono' : `${audio.channels.length} ch`} ·{' '}
           {(audio.sampleRate / 1000).toFixed(audio.sampleRate % 1000 ? 1 : 0)} kHz
+        </span>
+        <span
+          className={`peak${peakDb > -0.1 ? ' peak-hot' : ''}`}
+          title="Peak level. The waveform is drawn scaled to it."
+        >
+          {peakDb > -120 ? `${peakDb.toFixed(1)} dB` : 'silent'}
         </span>
       </div>
     </div>

@@ -48,6 +48,14 @@ export function waveformPeaks(audio: AudioValue, columns: number, span?: Span): 
   return { min, max }
 }
 
+/** The largest absolute value among peaks. */
+export function peakOf(peaks: Peaks): number {
+  let peak = 0
+  for (let i = 0; i < peaks.min.length; i++)
+    peak = Math.max(peak, Math.abs(peaks.min[i]), Math.abs(peaks.max[i]))
+  return peak
+}
+
 const decibelCache = new WeakMap<Float32Array, number>()
 
 /** Converts a spectrogram cell to dB by the spectrogram's own scale. */

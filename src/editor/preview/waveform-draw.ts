@@ -7,6 +7,7 @@ export function drawPeaks(
   width: number,
   height: number,
   color: string,
+  gain = 1,
 ): void {
   context.clearRect(0, 0, width, height)
   const mid = height / 2
@@ -15,8 +16,8 @@ export function drawPeaks(
   context.fillStyle = color
   const columns = peaks.min.length
   for (let x = 0; x < columns; x++) {
-    const top = mid - Math.max(-1, Math.min(1, peaks.max[x])) * (mid - 1)
-    const bottom = mid - Math.max(-1, Math.min(1, peaks.min[x])) * (mid - 1)
+    const top = mid - Math.max(-1, Math.min(1, peaks.max[x] * gain)) * (mid - 1)
+    const bottom = mid - Math.max(-1, Math.min(1, peaks.min[x] * gain)) * (mid - 1)
     context.fillRect(
       (x * width) / columns,
       top,
