@@ -1,0 +1,143 @@
+/**
+ * Bench: Stable Diffusion seconds per UNet step and per image, on onnxruntime-web's WASM
+ * provider in Node. Default: the bundled tiny model (it measures the pipeline's own overhead —
+ * scheduler, CFG batching, tensor conversion, ORT calls — more than arithmetic).
+ *
+ *   npx tsx bench/diffusion.ts [--model tiny|PATH|URL|sd-turbo…] [--size 512] [--repeats 3]
+ *
+ * `diffusionBench` is the same work as a case for bench/run.ts (its `run` is async).
+ */
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { loadModel, type DiffusionModel } from '../src/diffusion/model'
+import { createOrtBackend } from '../src/diffusion/ort'
+import { generate, type GenerateOptions, type GenerateResult } from '../src/diffusion/pipeline'
+import { resolveModelSource } from '../src/diffusion/resolve'
+import type { ImageValue } from '../src/engine/values'
+
+interface Setting {
+  name: string
+  options: (model: DiffusionModel, size: number) => GenerateOptions
+}
+
+function picture(size: number): ImageValue {
+  const plane = (k: number) =>
+    Float32Array.from({ length: size * size }, (_, i) => ((i * k) % 251) / 250)
+  return { kind: 'image', width: size, height: size, channels: [plane(1), plane(3), plane(7)] }
+}
+
+const slot = (model: DiffusionModel, guidance: number) => ({
+  model,
+  prompt: 'an abstract painting of sound, colourful, textured',
+  negativePrompt: 'no letters, no people, no recognizable objects',
+  guidance,
+})
+
+export const SETTINGS: readonly Setting[] = [
+  {
+    name: 'txt2img, Euler, 20 steps, guidance 2.5 (batch 2)',
+    options: (model, size) => ({
+      slots: [slot(model, 2.5)],
+      width: size,
+      height: size,
+      steps: 20,
+      strength: 1,
+      scheduler: 'euler',
+      seed: 1,
+    }),
+  },
+  {
+    name: 'img2img as the notebook: PNDM, 50 steps × strength 0.9, guidance 2.5',
+    options: (model, size) => ({
+      slots: [slot(model, 2.5)],
+      image: picture(size),
+      width: size,
+      height: size,
+      steps: 50,
+      strength: 0.9,
+      scheduler: 'pndm',
+      seed: 1,
+    }),
+  },
+  {
+    name: 'txt2img, Euler, 4 steps, guidance 1 (batch 1, Turbo-like)',
+    options: (model, size) => ({
+      slots: [slot(model, 1)],
+      width: size,
+      height: size,
+      steps: 4,
+      strength: 1,
+      scheduler: 'euler',
+      seed: 1,
+    }),
+  },
+]
+
+export interface DiffusionFigures {
+  setting: string
+  unetCalls: number
+  secondsPerStep: number
+  secondsPerImage: number
+}
+
+export async function benchDiffusion(
+  modelRef = 'tiny',
+  size = 512,
+  repeats = 3,
+): Promise<{ providers: string; figures: DiffusionFigures[] }> {
+  const model = await loadModel(await resolveModelSource(modelRef), createOrtBackend())
+  const figures: DiffusionFigures[] = []
+  let providers = ''
+  for (const setting of SETTINGS) {
+    const options = setting.options(model, size)
+    await generate(options) // warm up: sessions, JIT
+    let best: GenerateResult | undefined
+    for (let i = 0; i < repeats; i++) {
+      const result = await generate(options)
+      if (!best || result.seconds.total < best.seconds.total) best = result
+    }
+    if (!best) continue
+    providers = best.providers
+    figures.push({
+      setting: setting.name,
+      unetCalls: best.steps,
+      secondsPerStep: best.seconds.unet / best.steps,
+      secondsPerImage: best.seconds.total,
+    })
+  }
+  return { providers, figures }
+}
+
+/** For bench/run.ts (once it awaits async cases): the tiny model, 512 × 512, notebook img2img. */
+export const diffusionBench = {
+  name: 'stable diffusion: tiny model, 512², notebook img2img (WASM)',
+  repeats: 3,
+  async run(): Promise<void> {
+    const model = await loadModel(await resolveModelSource('tiny'), createOrtBackend())
+    await generate(SETTINGS[1].options(model, 512))
+  },
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const modelRef = arg('model', 'tiny')
+  const size = Number(arg('size', '512'))
+  const repeats = Number(arg('repeats', '3'))
+  const started = performance.now()
+  const { providers, figures } = await benchDiffusion(modelRef, size, repeats)
+  console.log(
+    `Stable Diffusion bench — model ${modelRef}, ${size} × ${size}, Node ${process.version}, ` +
+      `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ${providers}\n`,
+  )
+  for (const f of figures) {
+    console.log(
+      `${f.setting}\n  ${f.unetCalls} UNet steps: ${(f.secondsPerStep * 1000).toFixed(1)} ms/step, ` +
+        `${f.secondsPerImage.toFixed(3)} s/image (best of ${repeats})`,
+    )
+  }
+  console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(1)} s)`)
+}
