@@ -146,6 +146,14 @@ def const_i64(name, values):
     return numpy_helper.from_array(np.asarray(values, dtype=np.int64), name)
 
 
+def conv(inputs, output, kernel, stride=1, pad=0, transpose=False):
+    """Conv/ConvTranspose with every attribute spelled out, as torch's exporter writes them
+    (onnxruntime-web's WebGPU Conv kernel fails without explicit dilations)."""
+    return helper.make_node('ConvTranspose' if transpose else 'Conv', inputs, [output],
+                            dilations=[1, 1], group=1, kernel_shape=[kernel, kernel],
+                            pads=[pad] * 4, strides=[stride, stride])
+
+
 def io(name, dtype, shape):
     return helper.make_tensor_value_info(name, dtype, shape)
 
@@ -243,7 +251,7 @@ def unet(rng, timestep_type=F32, timestep_shape=('batch',), io_type=F32, sample_
         helper.make_node('ReduceMean', [ehs], ['text_mean'], axes=[1], keepdims=0),
         helper.make_node('MatMul', ['text_mean', 'w_text'], ['text_proj']),
         helper.make_node('Reshape', ['text_proj', 'per_channel'], ['text_bias']),
-        helper.make_node('Conv', [sample, 'w_in', 'b_in'], ['h0'], pads=[1, 1, 1, 1]),
+        conv([sample, 'w_in', 'b_in'], 'h0', 3, pad=1),
         helper.make_node('Add', ['h0', 't_bias'], ['h1']),
         helper.make_node('Add', ['h1', 'text_bias'], ['h2']),
     ]
@@ -260,7 +268,7 @@ def unet(rng, timestep_type=F32, timestep_shape=('batch',), io_type=F32, sample_
     nodes += [
         helper.make_node('Sigmoid', [h], ['gate']),
         helper.make_node('Mul', [h, 'gate'], ['silu']),
-        helper.make_node('Conv', ['silu', 'w_out', 'b_out'], ['delta'], pads=[1, 1, 1, 1]),
+        conv(['silu', 'w_out', 'b_out'], 'delta', 3, pad=1),
         # ε ≈ the input plus a small random correction: at high noise the input IS mostly the
         # noise, so the sampler stays in range and the pictures are textures, not saturation.
         helper.make_node('Add', [sample, 'delta'], ['out']) if sample_channels == LATENT_CHANNELS
@@ -283,8 +291,7 @@ def vae_encoder(io_type=F32, parameters=False):
         bias[LATENT_CHANNELS:] = -12.0  # logvar: a very small spread, as a trained VAE's
     nodes, inputs, outputs = [], [], []
     sample = float_inputs('sample', io_type, ['batch', 3, 'height', 'width'], nodes, inputs)
-    nodes.append(helper.make_node('Conv', [sample, 'w', 'b'], ['z'], kernel_shape=[8, 8],
-                                  strides=[8, 8]))
+    nodes.append(conv([sample, 'w', 'b'], 'z', 8, stride=8))
     name = 'latent_parameters' if parameters else 'latent_sample'
     float_output('z', name, io_type, ['batch', out_channels, 'height_latent', 'width_latent'],
                  nodes, outputs)
@@ -299,8 +306,7 @@ def vae_decoder(io_type=F32):
     nodes, inputs, outputs = [], [], []
     latent = float_inputs('latent_sample', io_type, ['batch', LATENT_CHANNELS, 'height', 'width'],
                           nodes, inputs)
-    nodes.append(helper.make_node('ConvTranspose', [latent, 'w', 'b'], ['x'], kernel_shape=[8, 8],
-                                  strides=[8, 8]))
+    nodes.append(conv([latent, 'w', 'b'], 'x', 8, stride=8, transpose=True))
     float_output('x', 'sample', io_type, ['batch', 3, 'height_out', 'width_out'], nodes, outputs)
     return helper.make_graph(nodes, 'vae_decoder', inputs, outputs,
                              [init('w', w), init('b', np.zeros(3))])

@@ -62,6 +62,8 @@ function open(request: SessionRequest, provider: 'webgpu' | 'wasm') {
   return ort.InferenceSession.create(request.bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
+    // Errors only: ORT's native warnings (e.g. shape ops placed on the CPU) go to console.error.
+    logSeverityLevel: 3,
     externalData: request.externalData.map((file) => ({ path: file.path, data: file.data })),
   })
 }
