@@ -51,6 +51,7 @@ export interface FastFftOptions {
 }
 
 let pffft: PffftModule | null = null
+let defaultBackend: 'auto' | 'js' = 'auto'
 let pffftPromise: Promise<boolean> | null = null
 let pffftFailure: string | undefined
 const plans = new Map<string, RealFft>()
@@ -77,10 +78,18 @@ export function fastFftStatus(): { ready: boolean; failure?: string } {
   return { ready: pffft !== null, failure: pffftFailure }
 }
 
+/**
+ * What `createRealFft` uses when not told: 'auto' (PFFFT when loaded and able) or 'js' (for
+ * benchmarks and cross-checks of whole pipelines against the pure-JS path).
+ */
+export function setDefaultFftBackend(backend: 'auto' | 'js'): void {
+  defaultBackend = backend
+}
+
 /** A cached real FFT plan of the given size. 'auto' picks PFFFT when loaded and able. */
 export function createRealFft(size: number, options: { backend?: 'auto' | 'js' } = {}): RealFft {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be ≥ 1, not ${size}`)
-  const mod = options.backend === 'js' ? null : pffft
+  const mod = (options.backend ?? defaultBackend) === 'js' ? null : pffft
   const key = `${size}:${mod ? 'pffft' : 'js'}`
   let plan = plans.get(key)
   if (!plan) {

@@ -8,15 +8,19 @@
  *   ∠Y_0 = ∠X_0,  ∠Y_i = ∠Y_{i−1} + Δ_{i−1}          (torch.cumsum: double accumulator)
  *
  * (Flanagan & Golden 1966; Laroche & Dolson 1999; librosa.phase_vocoder.) timeStretch wraps it
- * as STFT → phase vocoder at rate 1/stretch → ISTFT of length round(stretch·L): pitch is kept.
+ * as STFT → phase vocoder at rate 1/stretch → ISTFT of length round(stretch·L), pitch kept,
+ * streaming frame by frame so memory stays O(output) however long the sound.
  */
-import { istftComplex, stftComplex, type ComplexSpectrogram } from './stft'
+import { sinCos } from './sincos'
+import type { ComplexSpectrogram } from './stft'
+import { frameReader, overlapAdder } from './stft-frames'
 import type { WindowName } from './window'
 
 const f = Math.fround
 const TWO_PI = f(2 * Math.PI)
+const sc = new Float64Array(2)
 
-/** torch.linspace(0, π·hop, bins) in float32, as torch 1.13's CPU kernel computes it. */
+/** torch.linspace(0, π·hop, bins) in float32, as torch's CPU kernel computes it. */
 export function phaseAdvance(bins: number, hopSize: number): Float32Array {
   const out = new Float32Array(bins)
   if (bins === 1) return out
@@ -35,56 +39,104 @@ function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r
 }
 
+interface Steps {
+  count: number
+  first: Int32Array
+  second: Int32Array
+  alpha: Float32Array
+}
+
+/** torch.arange(0, frames, rate) in float32: ⌈frames/rate⌉ steps, each computed in double. */
+function timeSteps(frames: number, rate: number): Steps {
+  if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`rate ${rate} must be > 0`)
+  const count = Math.max(0, Math.ceil(frames / rate))
+  const first = new Int32Array(count)
+  const second = new Int32Array(count)
+  const alpha = new Float32Array(count)
+  for (let i = 0; i < count; i++) {
+    const s = f(i * rate)
+    first[i] = Math.floor(s)
+    alpha[i] = s - Math.floor(s)
+    second[i] = Math.floor(f(s + 1)) // (time_steps + 1).long(), rounded in float32
+  }
+  return { count, first, second, alpha }
+}
+
+/** A frame in polar form, as torch's angle() and abs() give it (float32). */
+interface Polar {
+  angle: Float32Array
+  norm: Float32Array
+}
+
+function toPolar(spectrum: Float32Array, out: Polar): void {
+  for (let k = 0; k < out.angle.length; k++) {
+    const x = spectrum[2 * k]
+    const y = spectrum[2 * k + 1]
+    out.angle[k] = Math.atan2(y, x)
+    out.norm[k] = Math.sqrt(x * x + y * y) // float32 inputs: no overflow in double
+  }
+}
+
+/**
+ * One output frame, interleaved, from the two input frames around it; advances the
+ * accumulated phase (`phase`, float64 as torch.cumsum's accumulator) by Δ.
+ */
+function vocode(
+  p0: Polar,
+  p1: Polar,
+  a: number,
+  advance: Float32Array,
+  phase: Float64Array,
+  out: Float32Array,
+): void {
+  const b = f(1 - a)
+  for (let k = 0; k < advance.length; k++) {
+    const magnitude = f(f(a * p1.norm[k]) + f(b * p0.norm[k]))
+    sinCos(f(phase[k]), sc)
+    out[2 * k] = f(magnitude * f(sc[1]))
+    out[2 * k + 1] = f(magnitude * f(sc[0]))
+    const w = advance[k]
+    let d = f(f(p1.angle[k] - p0.angle[k]) - w)
+    d = f(d - f(TWO_PI * roundHalfEven(f(d / TWO_PI))))
+    phase[k] += f(d + w)
+  }
+}
+
+const zeroPolar = (bins: number): Polar => ({
+  angle: new Float32Array(bins),
+  norm: new Float32Array(bins),
+})
+
 /** Stretches a complex STFT (bin-major) in time by 1/rate; rate > 1 is faster. */
 export function phaseVocoder(
   spec: ComplexSpectrogram,
   rate: number,
   advance: Float32Array,
 ): ComplexSpectrogram {
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`rate ${rate} must be > 0`)
   const { bins, frames } = spec
   if (advance.length !== bins) throw new RangeError(`phase advance needs ${bins} values`)
   if (rate === 1) return { bins, frames, re: spec.re.slice(), im: spec.im.slice() }
-  // torch.arange(0, frames, rate) in float32: ⌈frames/rate⌉ steps, each computed in double.
-  const steps = Math.max(0, Math.ceil(frames / rate))
-  const first = new Int32Array(steps)
-  const alpha = new Float32Array(steps)
-  const second = new Int32Array(steps)
-  for (let i = 0; i < steps; i++) {
-    const s = f(i * rate)
-    first[i] = Math.floor(s)
-    alpha[i] = s - Math.floor(s)
-    second[i] = Math.floor(f(s + 1))
-  }
-  const re = new Float32Array(bins * steps)
-  const im = new Float32Array(bins * steps)
-  const angle = new Float32Array(frames + 2)
-  const norm = new Float32Array(frames + 2)
-  for (let k = 0; k < bins; k++) {
-    const row = k * frames
-    for (let t = 0; t < frames; t++) {
-      const x = spec.re[row + t]
-      const y = spec.im[row + t]
-      angle[t] = Math.atan2(y, x)
-      norm[t] = Math.hypot(x, y)
+  const steps = timeSteps(frames, rate)
+  const polar = Array.from({ length: frames + 2 }, () => zeroPolar(bins))
+  const spectrum = new Float32Array(2 * bins)
+  for (let t = 0; t < frames; t++) {
+    for (let k = 0; k < bins; k++) {
+      spectrum[2 * k] = spec.re[k * frames + t]
+      spectrum[2 * k + 1] = spec.im[k * frames + t]
     }
-    const w = advance[k]
-    const out = k * steps
-    let accumulated = angle[0] // torch.cumsum accumulates in double, stores float32
-    for (let i = 0; i < steps; i++) {
-      const t0 = first[i]
-      const t1 = second[i]
-      const a = alpha[i]
-      const magnitude = f(f(a * norm[t1]) + f(f(1 - a) * norm[t0]))
-      const phase = f(accumulated)
-      re[out + i] = f(magnitude * f(Math.cos(phase)))
-      im[out + i] = f(magnitude * f(Math.sin(phase)))
-      let d = f(f(angle[t1] - angle[t0]) - w)
-      d = f(d - f(TWO_PI * roundHalfEven(f(d / TWO_PI))))
-      accumulated += f(d + w)
+    toPolar(spectrum, polar[t])
+  }
+  const phase = Float64Array.from(polar[0].angle)
+  const re = new Float32Array(bins * steps.count)
+  const im = new Float32Array(bins * steps.count)
+  for (let i = 0; i < steps.count; i++) {
+    vocode(polar[steps.first[i]], polar[steps.second[i]], steps.alpha[i], advance, phase, spectrum)
+    for (let k = 0; k < bins; k++) {
+      re[k * steps.count + i] = spectrum[2 * k]
+      im[k * steps.count + i] = spectrum[2 * k + 1]
     }
   }
-  return { bins, frames: steps, re, im }
+  return { bins, frames: steps.count, re, im }
 }
 
 export interface TimeStretchOptions {
@@ -95,22 +147,48 @@ export interface TimeStretchOptions {
 
 /**
  * Longer by `stretch` (3 = three times as long) at the same pitch: STFT (centred, reflect) →
- * phaseVocoder(rate = 1/stretch) → ISTFT, as the notebook evidently intended.
+ * phaseVocoder(rate = 1/stretch) → ISTFT, as the notebook evidently intended. Streams: input
+ * frames are analysed once, as the output reaches them.
  */
 export function timeStretch(
   signal: Float32Array | Float64Array,
   stretch: number,
   options: TimeStretchOptions = {},
 ): Float32Array {
-  if (!(stretch > 0) || !Number.isFinite(stretch))
+  if (!(stretch > 0) || !Number.isFinite(stretch)) {
     throw new RangeError(`stretch ${stretch} must be > 0`)
+  }
   const framing = {
     fftSize: options.fftSize ?? 512,
     hopSize: options.hopSize ?? 128,
     window: options.window ?? 'hann',
     center: true,
   }
-  const spec = stftComplex(signal, { ...framing, padMode: 'reflect' })
-  const stretched = phaseVocoder(spec, 1 / stretch, phaseAdvance(spec.bins, framing.hopSize))
-  return istftComplex(stretched, framing, Math.round(stretch * signal.length))
+  const reader = frameReader(signal, { ...framing, padMode: 'reflect' })
+  const { bins, frames } = reader
+  const steps = timeSteps(frames, 1 / stretch)
+  const adder = overlapAdder(framing, steps.count)
+  const advance = phaseAdvance(bins, framing.hopSize)
+  const spectrum = new Float32Array(2 * bins)
+  // Output steps need input frames t0 ≤ t1 ≤ t0 + 2, never decreasing: a ring of 4 suffices.
+  const ring = Array.from({ length: 4 }, () => ({ frame: -1, polar: zeroPolar(bins) }))
+  const zero = zeroPolar(bins)
+  const polarOf = (t: number): Polar => {
+    if (t >= frames) return zero
+    const slot = ring[t % 4]
+    if (slot.frame !== t) {
+      reader.read(t, spectrum)
+      toPolar(spectrum, slot.polar)
+      slot.frame = t
+    }
+    return slot.polar
+  }
+  const phase = Float64Array.from(polarOf(0).angle)
+  for (let i = 0; i < steps.count; i++) {
+    const p0 = polarOf(steps.first[i])
+    const p1 = polarOf(steps.second[i])
+    vocode(p0, p1, steps.alpha[i], advance, phase, spectrum)
+    adder.add(i, spectrum)
+  }
+  return adder.finish(Math.round(stretch * signal.length))
 }

@@ -12,28 +12,7 @@ export function minimumLengthForPad(pad: number, mode: PadMode): number {
   return mode === 'reflect' && pad > 0 ? pad + 1 : 0
 }
 
-/** Writes x padded by `pad` on each side into `out` (length L + 2·pad), returning it. */
-export function padSignal(
-  x: Float32Array | Float64Array,
-  pad: number,
-  mode: PadMode,
-  out: Float32Array = new Float32Array(x.length + 2 * pad),
-): Float32Array {
-  const length = x.length
-  if (length < minimumLengthForPad(pad, mode)) {
-    throw new RangeError(
-      `reflect padding by ${pad} needs at least ${pad + 1} samples, got ${length}`,
-    )
-  }
-  out.set(x, pad)
-  for (let i = 1; i <= pad; i++) {
-    out[pad - i] = mode === 'reflect' ? x[i] : 0
-    out[pad + length - 1 + i] = mode === 'reflect' ? x[length - 1 - i] : 0
-  }
-  return out
-}
-
-/** Sample j of x extended past its ends by `mode` (|j| < L for reflect). */
+/** Sample j of x extended past its ends by `mode` (−L < j < 2L − 1 for reflect). */
 export function paddedSample(x: Float32Array | Float64Array, j: number, mode: PadMode): number {
   const length = x.length
   if (j >= 0 && j < length) return x[j]

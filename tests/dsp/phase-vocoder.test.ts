@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initFastFft } from '../../src/dsp/fft'
 import { phaseAdvance, phaseVocoder, timeStretch } from '../../src/dsp/phase-vocoder'
+import { sinCos } from '../../src/dsp/sincos'
 import { stft, stftComplex } from '../../src/dsp/stft'
 import { decodeWav } from '../../src/media/wav'
 import { fixtureBytes, fixtureNpy } from '../helpers/fixtures'
+import { mulberry32 } from '../helpers/run-context'
 
 const DIR = 'notebook/chord_stereo_48000'
 
@@ -120,5 +122,23 @@ describe('phaseVocoder', () => {
       expect(out.re[k * out.frames]).toBeCloseTo(spec.re[k * spec.frames], 5)
       expect(out.im[k * out.frames]).toBeCloseTo(spec.im[k * spec.frames], 5)
     }
+  })
+})
+
+describe('sinCos', () => {
+  it('agrees with Math.sin and Math.cos to 1e-11 up to 1e7 rad', () => {
+    const out = new Float64Array(2)
+    const random = mulberry32(9)
+    let worst = 0
+    for (let i = 0; i < 200000; i++) {
+      const x = (random() - 0.5) * 10 ** (1 + 6 * random()) * 2
+      sinCos(x, out)
+      worst = Math.max(worst, Math.abs(out[0] - Math.sin(x)), Math.abs(out[1] - Math.cos(x)))
+    }
+    for (const x of [0, Math.PI / 4, Math.PI / 2, Math.PI, -Math.PI, (3 * Math.PI) / 4]) {
+      sinCos(x, out)
+      worst = Math.max(worst, Math.abs(out[0] - Math.sin(x)), Math.abs(out[1] - Math.cos(x)))
+    }
+    expect(worst).toBeLessThan(1e-11)
   })
 })

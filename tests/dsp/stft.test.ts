@@ -9,6 +9,7 @@ import {
   stftFrameCount,
   type StftOptions,
 } from '../../src/dsp/stft'
+import { windowEnvelope } from '../../src/dsp/stft-frames'
 import { makeWindow } from '../../src/dsp/window'
 import { decodeWav } from '../../src/media/wav'
 import { fixtureBytes, fixtureNpy } from '../helpers/fixtures'
@@ -128,6 +129,25 @@ describe('stft', () => {
     expect(frames).toBe(1)
     expect(values.every(Number.isFinite)).toBe(true)
     expect(values[0]).toBeCloseTo(0.25, 6) // the sample sits at the window's centre, w = 1
+  })
+})
+
+describe('windowEnvelope', () => {
+  it('equals the brute-force overlap-added squared window everywhere', () => {
+    for (const [n, hop, frames] of [
+      [16, 4, 9],
+      [15, 4, 7],
+      [8, 8, 3],
+      [10, 3, 2],
+    ]) {
+      const window = makeWindow('hann', n)
+      const brute = new Float64Array(n + hop * (frames - 1))
+      for (let t = 0; t < frames; t++) {
+        for (let i = 0; i < n; i++) brute[t * hop + i] += window[i] * window[i]
+      }
+      const envelope = windowEnvelope(window, hop, frames)
+      brute.forEach((v, j) => expect(envelope.at(j)).toBeCloseTo(v, 12))
+    }
   })
 })
 

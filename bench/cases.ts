@@ -1,0 +1,11 @@
+/** Every benchmark `npm run bench` runs, in order. Add a case: one file in bench/, one line here. */
+import { chirpBench } from './chirp'
+import { griffinLimBench, phaseVocoderBench, stftBench } from './dsp'
+import type { BenchCase } from './types'
+
+export const cases: readonly BenchCase[] = [
+  stftBench,
+  griffinLimBench,
+  phaseVocoderBench,
+  { ...chirpBench, repeats: 5 },
+]

@@ -1,0 +1,82 @@
+/**
+ * Bench cases for the spectral DSP: STFT, Griffin-Lim and the phase-vocoder stretch, at the
+ * sizes the torch reference figures were measured on (torch 1.13, one thread).
+ */
+import { griffinLim } from '../src/dsp/griffin-lim'
+import { timeStretch } from '../src/dsp/phase-vocoder'
+import { stft } from '../src/dsp/stft'
+import { mulberry32 } from '../src/engine/random'
+import type { BenchCase } from './types'
+
+/** 3 minutes at 44.1 kHz: a slow sine sweep, a chord and a little noise, deterministic. */
+function threeMinutes(): Float32Array {
+  const rate = 44100
+  const random = mulberry32(1)
+  const x = new Float32Array(3 * 60 * rate)
+  for (let i = 0; i < x.length; i++) {
+    const t = i / rate
+    x[i] =
+      0.3 * Math.sin(2 * Math.PI * (100 * t + 10 * t * t)) +
+      0.2 * Math.sin(2 * Math.PI * 440 * t) +
+      0.1 * Math.sin(2 * Math.PI * 554.37 * t) +
+      0.05 * (random() - 0.5)
+  }
+  return x
+}
+
+let signal: Float32Array | undefined
+const audio = (): Float32Array => (signal ??= threeMinutes())
+
+/** 1025 × 2000 magnitudes: a consistent spectrogram (of the same signal) tiled to size. */
+let magnitude: Float32Array | undefined
+function glMagnitude(): Float32Array {
+  if (magnitude) return magnitude
+  const framing = { fftSize: 2048, hopSize: 512, window: 'hann' as const, center: true }
+  const source = audio().subarray(0, 512 * 1999)
+  const { values, frames } = stft(source, { ...framing, padMode: 'reflect', power: 1 })
+  if (frames !== 2000) throw new Error(`expected 2000 frames, got ${frames}`)
+  magnitude = values
+  return values
+}
+
+export const stftBench: BenchCase = {
+  name: 'STFT 2048/512, 3 min at 44.1 kHz (power)',
+  repeats: 5,
+  compareFftJs: true,
+  reference: { seconds: 0.27, label: 'torch 1.13, 1 thread' },
+  goalSeconds: 0.135,
+  run: () =>
+    stft(audio(), {
+      fftSize: 2048,
+      hopSize: 512,
+      window: 'hann',
+      center: true,
+      padMode: 'reflect',
+      power: 2,
+    }),
+}
+
+export const griffinLimBench: BenchCase = {
+  name: 'Griffin-Lim 32 iterations, 1025 × 2000',
+  repeats: 3,
+  compareFftJs: true,
+  reference: { seconds: 4.6, label: 'torch 1.13, 1 thread' },
+  goalSeconds: 2.3,
+  run: () =>
+    griffinLim(glMagnitude(), {
+      fftSize: 2048,
+      hopSize: 512,
+      window: 'hann',
+      iterations: 32,
+      momentum: 0.99,
+      init: 'random-phase',
+      random: mulberry32(2),
+    }),
+}
+
+export const phaseVocoderBench: BenchCase = {
+  name: 'Phase vocoder ×3 (512/128), 3 min at 44.1 kHz',
+  repeats: 2,
+  compareFftJs: true,
+  run: () => timeStretch(audio(), 3, { fftSize: 512, hopSize: 128, window: 'hann' }),
+}

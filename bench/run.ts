@@ -1,0 +1,77 @@
+/**
+ * `npm run bench [-- FILTER]`: times each case in bench/cases.ts in this process, on one
+ * thread, with the FFT seam on PFFFT (WASM SIMD) and, where a case asks, again forced to
+ * fft.js; prints the best of its repeats (wall clock, and CPU time, which is steadier on a
+ * shared machine) next to the reference figures.
+ */
+import { cpus } from 'node:os'
+import { fastFftStatus, initFastFft, setDefaultFftBackend } from '../src/dsp/fft'
+import { cases } from './cases'
+import type { BenchCase } from './types'
+
+interface Timing {
+  wall: number
+  cpu: number
+}
+
+const cpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1e6
+}
+
+function time(bench: BenchCase): Timing {
+  bench.run() // warm up the JIT and the caches of plans and windows
+  let best: Timing = { wall: Infinity, cpu: Infinity }
+  for (let i = 0; i < (bench.repeats ?? 3); i++) {
+    const cpu = cpuSeconds()
+    const wall = performance.now()
+    bench.run()
+    const t = { wall: (performance.now() - wall) / 1000, cpu: cpuSeconds() - cpu }
+    if (t.wall < best.wall) best = t
+  }
+  return best
+}
+
+const seconds = (s: number | undefined): string =>
+  s === undefined ? '—' : s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`
+
+const filter = process.argv[2]?.toLowerCase()
+await initFastFft()
+const { ready, failure } = fastFftStatus()
+console.log(
+  `Synesthete DSP bench — Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ` +
+    `FFT: ${ready ? 'PFFFT WASM SIMD' : `fft.js only (${failure ?? 'PFFFT not loaded'})`}\n`,
+)
+const header = ['case', 'ours', '(cpu)', 'fft.js', 'ours ÷ fft.js', 'reference', 'goal']
+const rows: string[][] = []
+for (const bench of cases.filter((c) => !filter || c.name.toLowerCase().includes(filter))) {
+  setDefaultFftBackend('auto')
+  const ours = time(bench)
+  let js: Timing | undefined
+  if (bench.compareFftJs) {
+    setDefaultFftBackend('js')
+    js = time(bench)
+    setDefaultFftBackend('auto')
+  }
+  const reference = bench.reference
+    ? `${seconds(bench.reference.seconds)} (${bench.reference.label})`
+    : '—'
+  rows.push([
+    bench.name,
+    seconds(ours.wall),
+    seconds(ours.cpu),
+    seconds(js?.wall),
+    js ? (ours.wall / js.wall).toFixed(2) : '—',
+    reference,
+    bench.goalSeconds === undefined
+      ? '—'
+      : `${seconds(bench.goalSeconds)} ${ours.wall <= bench.goalSeconds ? 'met' : 'MISSED'}`,
+  ])
+  console.log(`  done: ${bench.name}`)
+}
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+const line = (cells: string[]): string =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
+console.log(`\n${line(header)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}`)
+for (const row of rows) console.log(line(row))
+console.log('\nBest of the repeats, one thread. ours ÷ fft.js < 1: PFFFT is faster.')

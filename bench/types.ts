@@ -1,0 +1,14 @@
+/** One benchmark case. Cases live in their own files in bench/ and are listed in cases.ts. */
+export interface BenchCase {
+  name: string
+  /** The work measured; called once to warm up, then `repeats` times. */
+  run(): unknown
+  /** How many timed runs (the best is reported); default 3. */
+  repeats?: number
+  /** Also time `run` with the FFT seam forced to fft.js (same code, JS transforms). */
+  compareFftJs?: boolean
+  /** A reference time for the same work, in seconds, and where it comes from. */
+  reference?: { seconds: number; label: string }
+  /** The time to beat, in seconds. */
+  goalSeconds?: number
+}

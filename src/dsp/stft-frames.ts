@@ -1,0 +1,182 @@
+/**
+ * Frame-level building blocks of the STFT with torch.stft / torch.istft semantics (see
+ * stft.ts for the formulas): a reader that yields the windowed spectrum of frame t, and an
+ * overlap-adder that sums w·irfft(X_t) and divides by the overlap-added w² at the end. Whole
+ * matrices (stft.ts) and streaming users (the phase vocoder) share them.
+ */
+import { createRealFft, type FloatArray } from './fft'
+import { minimumLengthForPad, paddedSample, type PadMode } from './reflect-pad'
+import { makeWindow, type WindowName } from './window'
+
+export interface FrameOptions {
+  fftSize: number
+  hopSize: number
+  window: WindowName
+  center: boolean
+}
+
+export interface StftOptions extends FrameOptions {
+  padMode: PadMode
+}
+
+/** Thrown when a signal is too short for the framing; the message is meant for users. */
+export class SignalTooShortError extends RangeError {
+  override readonly name = 'SignalTooShortError'
+  constructor(
+    readonly length: number,
+    readonly minimum: number,
+    readonly fftSize: number,
+  ) {
+    super(`audio too short: ${length} samples, need at least ${minimum} for FFT size ${fftSize}`)
+  }
+}
+
+/** The fewest samples the options can frame (reflect padding needs ⌊N/2⌋ + 1, as torch). */
+export function minimumStftLength(options: StftOptions): number {
+  if (!options.center) return options.fftSize
+  return Math.max(1, minimumLengthForPad(Math.floor(options.fftSize / 2), options.padMode))
+}
+
+/** frames = 1 + ⌊(L̃ − N)/H⌋ with L̃ = L + 2⌊N/2⌋ when centred. */
+export function stftFrameCount(length: number, options: FrameOptions): number {
+  const padded = options.center ? length + 2 * Math.floor(options.fftSize / 2) : length
+  return padded < options.fftSize ? 0 : 1 + Math.floor((padded - options.fftSize) / options.hopSize)
+}
+
+export function checkFraming({ fftSize, hopSize }: FrameOptions): void {
+  if (!Number.isInteger(fftSize) || fftSize < 1) throw new RangeError(`Bad FFT size ${fftSize}`)
+  if (!Number.isInteger(hopSize) || hopSize < 1) throw new RangeError(`Bad hop size ${hopSize}`)
+}
+
+export interface FrameReader {
+  readonly bins: number
+  readonly frames: number
+  /** Writes frame t's spectrum, interleaved (2·bins values), into `spectrum`. */
+  read(t: number, spectrum: Float32Array): void
+}
+
+/** Windowed spectra of a signal's frames, padded at the ends as torch.stft pads. */
+export function frameReader(signal: FloatArray, options: StftOptions): FrameReader {
+  checkFraming(options)
+  const { fftSize: n, hopSize, center, padMode } = options
+  const minimum = minimumStftLength(options)
+  if (signal.length < minimum) throw new SignalTooShortError(signal.length, minimum, n)
+  const pad = center ? Math.floor(n / 2) : 0
+  const length = signal.length
+  const fft = createRealFft(n)
+  const window = makeWindow(options.window, n)
+  const frame = new Float32Array(n)
+  return {
+    bins: fft.bins,
+    frames: stftFrameCount(length, options),
+    read(t, spectrum) {
+      const start = t * hopSize - pad
+      if (start >= 0 && start + n <= length) {
+        for (let i = 0; i < n; i++) frame[i] = signal[start + i] * window[i]
+      } else {
+        for (let i = 0; i < n; i++) frame[i] = paddedSample(signal, start + i, padMode) * window[i]
+      }
+      fft.forwardInterleaved(frame, spectrum)
+    },
+  }
+}
+
+export interface OverlapAdder {
+  /** Adds w·irfft(X_t) for frame t (interleaved spectrum, 2·bins values). */
+  add(t: number, spectrum: Float32Array): void
+  /**
+   * The signal: sums divided by Σ w² where that exceeds 1e-11 (torch raises there instead; we
+   * output 0, never NaN), centre padding trimmed. Length `length` if given (zeros past the
+   * frames), else N + H·(frames − 1) − 2⌊N/2⌋ when centred.
+   */
+  finish(length?: number): Float32Array
+}
+
+export function overlapAdder(options: FrameOptions, frames: number): OverlapAdder {
+  checkFraming(options)
+  const { fftSize: n, hopSize, center } = options
+  const fft = createRealFft(n)
+  const window = makeWindow(options.window, n)
+  const synthesis = window.map((w) => w / n) // the inverse FFT's 1/N folded in
+  const fullLength = frames > 0 ? n + hopSize * (frames - 1) : 0
+  const sum = new Float32Array(fullLength) // float32 as torch; a few terms per sample
+  const frame = new Float32Array(n)
+  return {
+    add(t, spectrum) {
+      fft.inverseInterleaved(spectrum, frame, false)
+      const start = t * hopSize
+      for (let i = 0; i < n; i++) sum[start + i] += frame[i] * synthesis[i]
+    },
+    finish(length) {
+      const offset = center ? Math.floor(n / 2) : 0
+      const outLength = length ?? Math.max(0, fullLength - 2 * offset)
+      const out = new Float32Array(outLength)
+      const end = Math.min(outLength, fullLength - offset)
+      normalise(sum, windowEnvelope(window, hopSize, frames), offset, out, end)
+      return out
+    },
+  }
+}
+
+/**
+ * out[i] = sum[offset + i] / envelope(offset + i) for i < end, 0 where the envelope is below
+ * 1e-11. The envelope is periodic in the interior, so it is indexed there without a call.
+ */
+function normalise(
+  sum: Float32Array,
+  envelope: WindowEnvelope,
+  offset: number,
+  out: Float32Array,
+  end: number,
+): void {
+  const { folded, from, to } = envelope
+  const hop = folded.length
+  const put = (i: number, e: number): void => {
+    out[i] = e > 1e-11 ? sum[offset + i] / e : 0
+  }
+  const interiorStart = Math.min(end, Math.max(0, from - offset))
+  const interiorEnd = Math.max(interiorStart, Math.min(end, to - offset))
+  for (let i = 0; i < interiorStart; i++) put(i, envelope.at(offset + i))
+  for (let i = interiorStart, m = (offset + i) % hop; i < interiorEnd; i++) {
+    put(i, folded[m])
+    if (++m === hop) m = 0
+  }
+  for (let i = interiorEnd; i < end; i++) put(i, envelope.at(offset + i))
+}
+
+export interface WindowEnvelope {
+  /** Σ_t w²[j − t·H] over the frames covering sample j. */
+  at(j: number): number
+  /** The interior [from, to), where every covering frame exists: there at(j) = folded[j mod H]. */
+  readonly from: number
+  readonly to: number
+  readonly folded: Float64Array
+}
+
+/** The overlap-added squared window of `frames` frames at hop H, folded once. */
+export function windowEnvelope(
+  window: Float32Array,
+  hopSize: number,
+  frames: number,
+): WindowEnvelope {
+  const n = window.length
+  const folded = new Float64Array(hopSize)
+  for (let i = 0; i < n; i++) folded[i % hopSize] += window[i] * window[i]
+  const from = n - 1
+  const to = frames * hopSize
+  return {
+    folded,
+    from,
+    to,
+    at(j) {
+      if (j >= from && j < to) return folded[j % hopSize]
+      let e = 0
+      const last = Math.min(frames - 1, Math.floor(j / hopSize))
+      for (let t = Math.max(0, Math.ceil((j - n + 1) / hopSize)); t <= last; t++) {
+        const w = window[j - t * hopSize]
+        e += w * w
+      }
+      return e
+    },
+  }
+}
