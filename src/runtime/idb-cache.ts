@@ -1,5 +1,7 @@
 import type { ValueCache } from '../engine/cache'
 import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../engine/codec'
+import { decodeHere, type BlobDecoder } from './codec-client'
+import { encodedOf, rememberEncoded } from './encoded'
 import { idbKeyValueStore, isQuotaError, type KeyValueStore } from './kv-store'
 
 /** What the cache knows of an entry without loading it. */
@@ -12,7 +14,8 @@ export interface CacheIndexEntry {
 
 /** Values (encoded binary) and their index live apart, so opening reads only the index. */
 export interface PersistentStores {
-  values: KeyValueStore<Uint8Array>
+  /** Blobs of the engine codec's bytes (IndexedDB stores a Blob by handle, without a copy). */
+  values: KeyValueStore<Blob | Uint8Array>
   index: KeyValueStore<CacheIndexEntry>
 }
 
@@ -34,6 +37,8 @@ export interface PersistentCacheStats {
 export interface IdbCacheOptions {
   maxBytes: number
   stores?: PersistentStores
+  /** How stored Blobs become values again; the runtime decodes in a worker. */
+  decode?: BlobDecoder
   now?: () => number
 }
 
@@ -41,7 +46,7 @@ export const CACHE_DB = 'synesthete-cache'
 
 export function idbCacheStores(dbName = CACHE_DB): PersistentStores {
   return {
-    values: idbKeyValueStore<Uint8Array>(dbName, 'values'),
+    values: idbKeyValueStore<Blob | Uint8Array>(dbName, 'values'),
     index: idbKeyValueStore<CacheIndexEntry>(`${dbName}-index`, 'index'),
   }
 }
@@ -61,6 +66,7 @@ export class IdbCache implements ValueCache {
   private chain: Promise<unknown> = Promise.resolve()
   private readonly stores: PersistentStores
   private readonly now: () => number
+  private readonly decode: BlobDecoder
 
   private constructor(
     private maxBytes: number,
@@ -68,6 +74,7 @@ export class IdbCache implements ValueCache {
   ) {
     this.stores = options.stores ?? idbCacheStores()
     this.now = options.now ?? Date.now
+    this.decode = options.decode ?? decodeHere
   }
 
   /** Opens the stores and loads the index; never throws (an unusable store is reported). */
@@ -88,10 +95,15 @@ export class IdbCache implements ValueCache {
       this.counts.misses++
       return undefined
     }
-    const bytes = await this.stores.values.get(key)
+    const stored = await this.stores.values.get(key)
     let outputs: NodeOutputs | undefined
     try {
-      outputs = bytes && decodeOutputs(bytes)
+      if (stored instanceof Blob) {
+        outputs = await this.decode(stored)
+        rememberEncoded(outputs, stored) // stored again later (another tier), it is not re-encoded
+      } else if (stored) {
+        outputs = decodeOutputs(stored)
+      }
     } catch {
       outputs = undefined // a damaged entry is a miss, and is dropped below
     }
@@ -101,7 +113,7 @@ export class IdbCache implements ValueCache {
       return undefined
     }
     this.counts.hits++
-    this.touch(key, entry)
+    this.touch(key)
     return outputs
   }
 
@@ -111,19 +123,21 @@ export class IdbCache implements ValueCache {
 
   async set(key: string, outputs: NodeOutputs): Promise<void> {
     if (!this.available) return
-    const bytes = encodeOutputs(outputs)
-    if (bytes.byteLength > this.maxBytes) return // would evict everything and still not fit
+    // Results from workers arrive encoded already (encoded.ts); others are encoded here.
+    const blob = encodedOf(outputs) ?? new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
+    const size = blob.size
+    if (size > this.maxBytes) return // would evict everything and still not fit
     await this.exclusive(async () => {
-      await this.evictDownTo(this.maxBytes - bytes.byteLength, key)
+      await this.evictDownTo(this.maxBytes - size, key)
       try {
-        await this.write(key, bytes)
+        await this.write(key, blob)
       } catch (error) {
         if (!isQuotaError(error)) throw error
         this.counts.quotaErrors++
         // The browser's quota is smaller than our cap: free a quarter more and retry once.
-        await this.evictDownTo(Math.min(this.total, this.maxBytes) * 0.75 - bytes.byteLength, key)
+        await this.evictDownTo(Math.min(this.total, this.maxBytes) * 0.75 - size, key)
         try {
-          await this.write(key, bytes)
+          await this.write(key, blob)
         } catch (again) {
           if (!isQuotaError(again)) throw again
           this.counts.quotaErrors++
@@ -180,10 +194,10 @@ export class IdbCache implements ValueCache {
     await this.evictDownTo(this.maxBytes)
   }
 
-  private async write(key: string, bytes: Uint8Array): Promise<void> {
-    const entry: CacheIndexEntry = { key, bytes: bytes.byteLength, lastUsed: this.now() }
+  private async write(key: string, blob: Blob): Promise<void> {
+    const entry: CacheIndexEntry = { key, bytes: blob.size, lastUsed: this.now() }
     // Value first: a crash in between leaves a stray value, which load() removes.
-    await this.stores.values.set(key, bytes)
+    await this.stores.values.set(key, blob)
     await this.stores.index.set(key, entry)
     this.index.set(key, entry)
     this.total += entry.bytes
@@ -214,7 +228,13 @@ export class IdbCache implements ValueCache {
     await this.stores.values.delMany(keys)
   }
 
-  private touch(key: string, entry: CacheIndexEntry): void {
+  /**
+   * Marks an entry as just used without reading it: the memory tier serves most hits, and
+   * without this the disk's eviction order would forget what is in constant use.
+   */
+  touch(key: string): void {
+    const entry = this.index.get(key)
+    if (!entry) return
     entry.lastUsed = this.now()
     this.index.delete(key)
     this.index.set(key, entry)

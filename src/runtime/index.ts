@@ -1,12 +1,13 @@
 import { registry as allNodesRegistry } from '../../nodes/index'
-import { MemoryCache, TieredCache } from '../engine/cache'
+import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import type { NodeRegistry } from '../engine/registry'
 import { createBrowserFileStore } from './file-store'
 import { createGpuStatus } from './gpu-status'
 import { IdbCache, idbCacheStores } from './idb-cache'
 import type { FullBrowserRuntime } from './types'
 import { createRoutingRunner, defaultPoolSize, WorkerPool } from './worker-pool'
-import { createGpuWorker, createNodeWorker } from './workers'
+import { createCodecWorker, createGpuWorker, createNodeWorker } from './workers'
+import { createWorkerDecoder } from './codec-client'
 import { WriteBehindCache } from './write-behind'
 
 export type * from './types'
@@ -59,24 +60,37 @@ export async function createBrowserRuntime(
     },
   })
 
+  const decoder = createWorkerDecoder(createCodecWorker)
   const persistent = await IdbCache.open({
     maxBytes: options.cacheBytes ?? storedLimit() ?? (await defaultCacheBytes()),
     stores: idbCacheStores(options.cacheDbName),
+    decode: decoder,
   })
   let writeError: string | undefined
   const disk = new WriteBehindCache(persistent, (error) => {
     writeError = error instanceof Error ? error.message : String(error)
   })
   const memory = new MemoryCache(options.memoryCacheBytes ?? 512 * 1024 ** 2)
+  // A memory hit also refreshes the entry's recency on disk (see IdbCache.touch).
+  const fast: ValueCache = {
+    get: async (key) => {
+      const hit = await memory.get(key)
+      if (hit) persistent.touch(key)
+      return hit
+    },
+    set: (key, outputs) => memory.set(key, outputs),
+    clear: () => memory.clear(),
+  }
   cpuPool.prewarm(1) // the first node should not wait for the worker's modules to load
 
   return {
     runner: createRoutingRunner(registry, cpuPool, gpuPool),
-    cache: new TieredCache(memory, disk),
+    cache: new TieredCache(fast, disk),
     files: createBrowserFileStore(),
     dispose: () => {
       cpuPool.dispose()
       gpuPool.dispose()
+      decoder.dispose()
     },
     cacheStats: () => {
       const stats = persistent.stats()

@@ -33,7 +33,14 @@ export interface SerializedError {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'progress'; id: number; fraction: number; message?: string }
-  | { type: 'done'; id: number; outputs: NodeOutputs; ms: number }
+  | {
+      type: 'done'
+      id: number
+      outputs: NodeOutputs
+      ms: number
+      /** The outputs in the cache's binary form, made in the worker (see encoded.ts). */
+      encoded?: Blob
+    }
   | { type: 'failed'; id: number; error: SerializedError }
   | { type: 'provider'; report: ProviderReport }
 

@@ -1,3 +1,4 @@
+import { encodeOutputs, type NodeOutputs } from '../engine/codec'
 import { CancelledError } from '../engine/errors'
 import type { NodeRegistry } from '../engine/registry'
 import { runJob, type NodeJob } from '../engine/runner'
@@ -40,8 +41,9 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
     try {
       const outputs = await runJob(registry, job, { signal, progress })
       const ms = performance.now() - started
+      const encoded = encodeForCache(outputs) // before the transfer detaches the arrays
       try {
-        post({ type: 'done', id, outputs, ms }, transferListOf(outputs))
+        post({ type: 'done', id, outputs, ms, encoded }, transferListOf(outputs))
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error)
         throw new Error(`The outputs of "${job.type}" could not be sent to the page: ${why}`)
@@ -68,6 +70,22 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
         break
     }
   })
+}
+
+/**
+ * The cache's binary form of the outputs, as a Blob: encoding here, off the main thread,
+ * lets the page store a large result without copying it (IndexedDB keeps a Blob by handle).
+ * A value the codec cannot encode is a node bug that the executor will report; no Blob then.
+ */
+function encodeForCache(outputs: NodeOutputs): Blob | undefined {
+  // Small results are cheaper to encode on the page than to wrap in a Blob here.
+  if (transferListOf(outputs).reduce((sum, b) => sum + b.byteLength, 0) < 64 * 1024)
+    return undefined
+  try {
+    return new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { NodeOutputs } from '../engine/codec'
 import { CancelledError, UserError } from '../engine/errors'
 import type { JobContext, NodeJob } from '../engine/runner'
+import { prepareJob } from './copy-in'
+import { rememberEncoded } from './encoded'
 import { reviveError, type FromWorker, type ToWorker } from './protocol'
 
 /** One job on its way through the pool; settles exactly once. */
@@ -39,6 +41,8 @@ export class WorkerSlot {
   private readonly worker: Worker
   private readonly cancelFlag: Int32Array | undefined
   private cancelTimer: ReturnType<typeof setTimeout> | undefined
+  /** Whether the current job has reached the worker (it may still be copying its inputs). */
+  private posted = false
   /** Set when we end the worker ourselves, so its released life lock is not a crash. */
   private stopping = false
 
@@ -79,11 +83,20 @@ export class WorkerSlot {
 
   start(ticket: Ticket): void {
     this.ticket = ticket
+    this.posted = false
+    void this.send(ticket)
+  }
+
+  private async send(ticket: Ticket): Promise<void> {
     try {
-      // Structured clone copies the inputs: the main thread's cache and previews still hold
-      // them, so they must not be transferred (that would detach the cached arrays).
-      this.post({ type: 'run', id: ticket.id, job: ticket.job })
+      // Inputs are copied (the main thread's cache and previews still hold them), in slices
+      // that leave the page responsive, and the copies transferred: see copy-in.ts.
+      const { job, transfer } = await prepareJob(ticket.job)
+      if (this.ticket !== ticket || !this.alive) return // cancelled while copying
+      this.worker.postMessage({ type: 'run', id: ticket.id, job } satisfies ToWorker, transfer)
+      this.posted = true
     } catch (error) {
+      if (this.ticket !== ticket) return
       const why = error instanceof Error ? error.message : String(error)
       this.settle((t) =>
         t.reject(new Error(`Could not send the job to the ${this.options.label}: ${why}`)),
@@ -94,6 +107,7 @@ export class WorkerSlot {
   /** Asks the worker to stop the job; terminates it if it has not stopped after the grace. */
   cancel(ticket: Ticket): void {
     if (this.ticket !== ticket || this.cancelTimer !== undefined) return
+    if (!this.posted) return this.settle((t) => t.reject(new CancelledError()))
     if (this.cancelFlag) Atomics.store(this.cancelFlag, 0, ticket.id)
     this.post({ type: 'cancel', id: ticket.id })
     this.cancelTimer = setTimeout(() => {
@@ -141,6 +155,7 @@ export class WorkerSlot {
         }
         break
       case 'done':
+        if (message.encoded) rememberEncoded(message.outputs, message.encoded)
         if (this.ticket?.id === message.id) this.settle((t) => t.resolve(message.outputs))
         break
       case 'failed':

@@ -10,3 +10,7 @@ export function createNodeWorker(): Worker {
 export function createGpuWorker(): Worker {
   return new Worker(new URL('./gpu.worker.ts', import.meta.url), { type: 'module' })
 }
+
+export function createCodecWorker(): Worker {
+  return new Worker(new URL('./codec.worker.ts', import.meta.url), { type: 'module' })
+}

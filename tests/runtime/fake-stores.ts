@@ -7,6 +7,9 @@ export interface FakeQuota {
   used: number
 }
 
+/** IndexedDB clones what it stores; Blobs are immutable, so keeping them shows identity. */
+const clone = <T>(value: T): T => (value instanceof Blob ? value : structuredClone(value))
+
 /** An in-memory stand-in for one idb-keyval store, structured-cloning like IndexedDB. */
 export function memoryStore<T>(
   sizeOf: (value: T) => number = () => 0,
@@ -17,7 +20,7 @@ export function memoryStore<T>(
   const store = {
     map,
     writes: 0,
-    get: (key: string) => Promise.resolve(map.has(key) ? structuredClone(map.get(key)) : undefined),
+    get: (key: string) => Promise.resolve(map.has(key) ? clone(map.get(key)) : undefined),
     set: (key: string, value: T) => {
       const grow = sizeOf(value) - size(key)
       if (quota && quota.used + grow > quota.limit) {
@@ -26,7 +29,7 @@ export function memoryStore<T>(
         )
       }
       if (quota) quota.used += grow
-      map.set(key, structuredClone(value))
+      map.set(key, clone(value))
       store.writes++
       return Promise.resolve()
     },
@@ -38,7 +41,7 @@ export function memoryStore<T>(
       return Promise.resolve()
     },
     keys: () => Promise.resolve([...map.keys()]),
-    values: () => Promise.resolve([...map.values()].map((v) => structuredClone(v))),
+    values: () => Promise.resolve([...map.values()].map((v) => clone(v))),
     clear: () => {
       if (quota) for (const key of map.keys()) quota.used -= size(key)
       map.clear()
@@ -49,7 +52,10 @@ export function memoryStore<T>(
 }
 
 export function memoryCacheStores(quota?: FakeQuota) {
-  const values = memoryStore<Uint8Array>((v) => v.byteLength, quota)
+  const values = memoryStore<Blob | Uint8Array>(
+    (v) => (v instanceof Blob ? v.size : v.byteLength),
+    quota,
+  )
   const index = memoryStore<CacheIndexEntry>()
   return { values, index } satisfies PersistentStores
 }

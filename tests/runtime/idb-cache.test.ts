@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { NodeOutputs } from '../../src/engine/codec'
+import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../../src/engine/codec'
+import { rememberEncoded } from '../../src/runtime/encoded'
 import { IdbCache } from '../../src/runtime/idb-cache'
 import { memoryCacheStores, type FakeQuota } from './fake-stores'
 
@@ -29,10 +30,39 @@ describe('IdbCache', () => {
   it('stores typed arrays as binary, not as JSON text', async () => {
     const { cache, stores } = await open(1024 * KB)
     await cache.set('k', audio(10_000))
-    const bytes = stores.values.map.get('k') as Uint8Array
-    expect(bytes).toBeInstanceOf(Uint8Array)
-    expect(bytes.byteLength).toBeLessThan(40_000 + 200)
-    expect(cache.stats().bytes).toBe(bytes.byteLength)
+    const blob = stores.values.map.get('k') as Blob
+    expect(blob).toBeInstanceOf(Blob)
+    expect(blob.size).toBeLessThan(40_000 + 200)
+    const head = new TextDecoder().decode((await blob.arrayBuffer()).slice(0, 5))
+    expect(head).toBe('SYNV1')
+    expect(cache.stats().bytes).toBe(blob.size)
+  })
+
+  it("stores a worker's encoded Blob as it is, without encoding again", async () => {
+    const { cache, stores } = await open(1024 * KB)
+    const outputs = audio(100)
+    const fromWorker = new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
+    rememberEncoded(outputs, fromWorker)
+    await cache.set('k', outputs)
+    expect(stores.values.map.get('k')).toBe(fromWorker)
+  })
+
+  it('decodes stored Blobs with the decoder it was given', async () => {
+    const stores = memoryCacheStores()
+    const first = await IdbCache.open({ maxBytes: 1024 * KB, stores })
+    await first.set('k', audio(10, 0.75))
+    const decoded: number[] = []
+    const cache = await IdbCache.open({
+      maxBytes: 1024 * KB,
+      stores,
+      decode: async (blob) => {
+        decoded.push(blob.size)
+        return decodeOutputs(new Uint8Array(await blob.arrayBuffer()))
+      },
+    })
+    const value = (await cache.get('k'))?.audio
+    expect(value?.kind === 'audio' && value.channels[0][0]).toBe(0.75)
+    expect(decoded).toHaveLength(1)
   })
 
   it('evicts the least recently used entries when over its cap', async () => {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import type { NodeJob } from '../../src/engine/runner'
+import { prepareJob } from '../../src/runtime/copy-in'
+
+describe('prepareJob', () => {
+  it('copies large arrays into fresh buffers to transfer, once each, leaving the originals', async () => {
+    const big = new Float32Array(1_000_000).map((_, i) => i)
+    const small = new Float32Array([1, 2, 3])
+    const bytes = new Uint8Array(300_000).fill(7)
+    const job: NodeJob = {
+      node: 'n',
+      type: 't',
+      inputs: {
+        a: { kind: 'audio', sampleRate: 8000, channels: [big, big, small] },
+        b: undefined,
+      },
+      params: { file: { ref: 'blob:x', name: 'x.wav', bytes }, gain: 2 },
+      seed: 3,
+    }
+    const { job: copy, transfer } = await prepareJob(job)
+    const audio = copy.inputs.a
+    if (audio?.kind !== 'audio') throw new Error('audio expected')
+    expect(audio.channels[0] === big).toBe(false)
+    expect(Buffer.compare(Buffer.from(audio.channels[0].buffer), Buffer.from(big.buffer))).toBe(0)
+    expect(audio.channels[1] === audio.channels[0]).toBe(true) // one copy for one array
+    expect(audio.channels[2] === small).toBe(true) // small: left to structured clone
+    expect(transfer).toHaveLength(2)
+    expect(transfer.includes(audio.channels[0].buffer as ArrayBuffer)).toBe(true)
+    const file = copy.params.file as { bytes: Uint8Array }
+    expect(file.bytes).toBeInstanceOf(Uint8Array)
+    expect(file.bytes.length).toBe(bytes.length)
+    expect(file.bytes[299_999]).toBe(7)
+    expect(copy.params.gain).toBe(2)
+    expect(copy.seed).toBe(3)
+    expect('b' in copy.inputs).toBe(true)
+    expect(big[999_999]).toBe(999_999)
+  })
+})
