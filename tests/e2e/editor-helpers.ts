@@ -44,13 +44,19 @@ export function waitForFirstRun(page: Page, timeoutMs = 60_000): Promise<LastRun
   return waitForRun(page, 0, timeoutMs)
 }
 
-/** Puts a graph in the autosave and reloads, so the editor opens on it. */
+/**
+ * Opens the editor on `graph` by putting it in the autosave before the page's scripts run
+ * (once: later reloads see what the editor saved itself).
+ */
 export async function openWithGraph(page: Page, graph: GraphDocument): Promise<void> {
-  await page.evaluate(
-    ([key, text]) => {
+  const token = `e2e-graph-${Math.random()}`
+  await page.addInitScript(
+    ([key, text, once]) => {
+      if (sessionStorage.getItem(once)) return
+      sessionStorage.setItem(once, '1')
       localStorage.setItem(key, text)
     },
-    [AUTOSAVE_KEY, JSON.stringify(graph)] as const,
+    [AUTOSAVE_KEY, JSON.stringify(graph), token] as const,
   )
   await page.reload()
   await page.locator('[data-testid="canvas"]').waitFor()

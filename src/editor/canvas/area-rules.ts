@@ -18,6 +18,8 @@ interface Parts {
   wiring: Wiring
   selector: ReturnType<typeof AreaExtensions.selector>
   commitPositions: () => void
+  /** False while something else owns the drag (box selection). */
+  panning: () => boolean
 }
 
 /**
@@ -25,7 +27,8 @@ interface Parts {
  * double-click opens the palette instead of zooming, right-click opens menus, zoom is bounded.
  */
 export function installAreaRules(parts: Parts): void {
-  const { editor, area, connection, services, sync, wiring, selector, commitPositions } = parts
+  const { editor, area, connection, services, sync, wiring, selector, commitPositions, panning } =
+    parts
 
   editor.addPipe((context) => {
     switch (context.type) {
@@ -65,6 +68,8 @@ export function installAreaRules(parts: Parts): void {
 
   area.addPipe((context) => {
     switch (context.type) {
+      case 'translate':
+        return panning() ? context : undefined
       case 'zoom': {
         if (context.data.source === 'dblclick') return undefined
         const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, context.data.zoom))

@@ -7,14 +7,26 @@ import { Presets, ReactPlugin } from 'rete-react-plugin'
 import { ConnectionPath } from '../nodes/ConnectionPath'
 import { NodeView } from '../nodes/NodeView'
 import { SocketDot } from '../nodes/SocketDot'
+import type { ValueKind } from '../../engine/values'
 import type { CanvasApi, EditorServices } from '../services'
 import type { Point } from '../ui-store'
 import { installAreaRules } from './area-rules'
+import { BoxSelect } from './box-select'
 import { Modifiers } from './modifiers'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
 import { NODE_WIDTH, type AreaExtra, type Schemes } from './schemes'
 import { ViewSync } from './view-sync'
 import { Wiring } from './wiring'
+
+/** About how tall a preview of each kind grows, to keep room for it before the first run. */
+const PREVIEW_HEIGHT: Record<ValueKind, number> = {
+  audio: 90,
+  spectrogram: 130,
+  image: 200,
+  latent: 110,
+  number: 45,
+  text: 70,
+}
 
 const nextFrames = (count: number) =>
   new Promise<void>((resolve) => {
@@ -92,12 +104,11 @@ export async function createCanvas(
   /** A node's size on screen, with room kept for a preview that has not appeared yet. */
   const sizeOf = (id: string): Size => {
     const view = editor.getNode(id)
-    const waiting =
-      view && Object.keys(view.def.outputs).length > 0 && !services.runs.get(id).outputs
-    return {
-      width: view?.width ?? NODE_WIDTH,
-      height: (view?.height ?? 200) + (waiting ? 110 : 0),
-    }
+    const waiting = !services.runs.get(id).outputs
+    const reserve = waiting
+      ? Object.values(view?.def.outputs ?? {}).reduce((sum, kind) => sum + PREVIEW_HEIGHT[kind], 0)
+      : 0
+    return { width: view?.width ?? NODE_WIDTH, height: (view?.height ?? 200) + reserve }
   }
 
   const tidy = async (record: boolean): Promise<void> => {
@@ -107,7 +118,23 @@ export async function createCanvas(
     await sync.schedule()
   }
 
-  installAreaRules({ editor, area, connection, services, sync, wiring, selector, commitPositions })
+  const box = new BoxSelect(container, editor, area, async (ids) => {
+    await selector.unselectAll()
+    for (const id of ids) await selection.select(id, true)
+  })
+  box.attach()
+
+  installAreaRules({
+    editor,
+    area,
+    connection,
+    services,
+    sync,
+    wiring,
+    selector,
+    commitPositions,
+    panning: () => !box.active,
+  })
 
   const unsubscribe = services.store.subscribe(() => void sync.schedule())
   window.addEventListener('pointerdown', wiring.onPointer, true)
@@ -149,6 +176,7 @@ export async function createCanvas(
       window.removeEventListener('pointerup', wiring.onPointer, true)
       window.removeEventListener('pointermove', wiring.onPointer, true)
       modifiers.detach()
+      box.detach()
       area.destroy()
     },
   }
