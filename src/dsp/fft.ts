@@ -138,7 +138,7 @@ function pffftRealCore(mod: PffftModule, n: number): InterleavedCore {
 
 function withSplitMethods(core: InterleavedCore): RealFft {
   const { size, bins } = core
-  const scratch = core.backend === 'pffft' ? new Float32Array(2 * bins) : new Float64Array(2 * bins)
+  const scratch = new Float64Array(2 * bins)
   function forward(input: FloatArray, re?: FloatArray, im?: FloatArray) {
     const outRe = re ?? new Float64Array(bins)
     const outIm = im ?? new Float64Array(bins)

@@ -94,15 +94,11 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   const frame = new Float32Array(n)
   const rebuilt = new Float32Array(stride)
 
-  /** ISTFT(spec) into sum: overlap-added and normalised; the signal is [offset, offset+length). */
-  const synthesise = (): void => {
-    sum.fill(0)
-    for (let t = 0; t < frames; t++) {
-      fft.inverseInterleaved(specFrames[t], frame, false)
-      const start = t * hop
-      for (let i = 0; i < n; i++) sum[start + i] += frame[i] * synthesisWindow[i]
-    }
-    for (let i = 0; i < fullLength; i++) sum[i] *= inverseEnvelope[i]
+  /** Overlap-adds frame t of ISTFT(spec) into sum (normalised by the envelope later). */
+  const synthesise = (t: number): void => {
+    fft.inverseInterleaved(specFrames[t], frame, false)
+    const start = t * hop
+    for (let i = 0; i < n; i++) sum[start + i] += frame[i] * synthesisWindow[i]
   }
 
   let targetEnergy = 0
@@ -111,15 +107,17 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   const reflect = length > offset
   const convergence = new Float32Array(iterations)
 
+  for (let t = 0; t < frames; t++) synthesise(t)
+  // Each pass: the estimate x (normalised, trimmed, reflect-padded as torch.stft pads it), then
+  // per frame its spectrum R_i, the phase update, and at once the frame of the next ISTFT.
   for (let iteration = 0; iteration < iterations; iteration++) {
     options.signal?.throwIfAborted()
-    synthesise()
-    // torch.stft(center=True, pad_mode='reflect') of the trimmed signal; zeros if too short.
-    for (let i = offset; i < offset + length; i++) padded[i] = sum[i]
+    for (let i = offset; i < offset + length; i++) padded[i] = sum[i] * inverseEnvelope[i]
     for (let j = 1; j <= offset; j++) {
       padded[offset - j] = reflect ? padded[offset + j] : 0
       padded[offset + length - 1 + j] = reflect ? padded[offset + length - 1 - j] : 0
     }
+    sum.fill(0)
     let error = 0
     for (let t = 0; t < frames; t++) {
       const start = t * hop
@@ -142,14 +140,15 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
         spec[at] = ar * scale
         spec[at + 1] = ai * scale
       }
+      synthesise(t)
     }
     const sc = targetEnergy > 0 ? Math.sqrt(error / targetEnergy) : 0
     convergence[iteration] = sc
     options.onIteration?.(iteration + 1, sc)
   }
-  options.signal?.throwIfAborted()
-  synthesise()
-  return { waveform: Float32Array.from(sum.subarray(offset, offset + length)), convergence }
+  const waveform = new Float32Array(length)
+  for (let i = 0; i < length; i++) waveform[i] = sum[offset + i] * inverseEnvelope[offset + i]
+  return { waveform, convergence }
 }
 
 /** spec = S·A0, interleaved frame-major, from the chosen start. */

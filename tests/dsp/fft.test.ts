@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createRealFft, fastFftStatus, initFastFft, type RealFft } from '../../src/dsp/fft'
+import {
+  createRealFft,
+  fastFftStatus,
+  initFastFft,
+  setDefaultFftBackend,
+  type RealFft,
+} from '../../src/dsp/fft'
 import { mulberry32 } from '../helpers/run-context'
 
 /** The DFT by its definition, in float64: the ground truth. */
@@ -84,6 +90,22 @@ describe.each([
     expect(Math.abs(energy / n - timeEnergy) / timeEnergy).toBeLessThan(1e-5)
   })
 
+  it.each(SIZES)('gives the same spectrum interleaved for N = %i', (n) => {
+    const x = randomSignal(n, 400 + n)
+    const fft = createRealFft(n, { backend })
+    const { re, im } = fft.forward(x)
+    const interleaved = new Float64Array(2 * fft.bins)
+    fft.forwardInterleaved(x, interleaved)
+    re.forEach((v, k) => expect(interleaved[2 * k]).toBe(v))
+    im.forEach((v, k) => expect(interleaved[2 * k + 1]).toBe(v))
+    const scaled = new Float64Array(n)
+    const unscaled = new Float64Array(n)
+    fft.inverseInterleaved(interleaved, scaled)
+    fft.inverseInterleaved(interleaved, unscaled, false)
+    expect(relativeError(scaled, x, norm(x) / Math.sqrt(n))).toBeLessThan(10 * tolerance(fft))
+    unscaled.forEach((v, i) => expect(v / n).toBeCloseTo(scaled[i], 5))
+  })
+
   it('writes into caller buffers of either float type', () => {
     const fft = createRealFft(16, { backend })
     const re = new Float32Array(9)
@@ -120,6 +142,16 @@ describe('the fast backend', () => {
     await expect(initFastFft()).resolves.toBe(true)
     expect(createRealFft(1024)).toBe(createRealFft(1024))
   })
+})
+
+it('can be switched to the pure-JS path for whole pipelines', () => {
+  setDefaultFftBackend('js')
+  try {
+    expect(createRealFft(2048).backend).toBe('js')
+  } finally {
+    setDefaultFftBackend('auto')
+  }
+  expect(createRealFft(2048).backend).toBe('pffft')
 })
 
 it('refuses sizes below 1', () => {
