@@ -218,7 +218,11 @@ export const stableDiffusion = defineNode({
       onPreview: canPreview(ctx) ? (picture) => ctx.preview(picture) : undefined,
     })
     // The execution providers, as a message the editor logs and the CLI prints.
-    ctx.progress(1, `ran on ${result.providers} (${result.steps} steps, ${result.scheduler})`)
+    const tiny = modelA.isTiny || (usesB && modelB.isTiny) ? ` — ${TINY_MODEL_WARNING}` : ''
+    ctx.progress(
+      1,
+      `ran on ${result.providers} (${result.steps} steps, ${result.scheduler})${tiny}`,
+    )
     const out =
       image && params.resizeBack
         ? resizeImage(result.image, image.width, image.height)

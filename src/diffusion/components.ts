@@ -50,6 +50,18 @@ export class Unet {
   async predict(input: UnetInput): Promise<Float32Array> {
     const batch = input.dims[0]
     const fixed = this.plan.fixedBatch
+    if (fixed === 2 && batch === 1) {
+      // A batch-2 export (made for CFG) run without guidance: feed the item twice.
+      const twice = await this.predict({
+        ...input,
+        sample: concat([input.sample, input.sample]),
+        dims: [2, ...input.dims.slice(1)],
+        hidden: concat([input.hidden, input.hidden]),
+        hiddenDims: [2, ...input.hiddenDims.slice(1)],
+        timestepCond: input.timestepCond && concat([input.timestepCond, input.timestepCond]),
+      })
+      return twice.subarray(0, twice.length / 2)
+    }
     if (fixed !== undefined && fixed !== batch) {
       if (fixed !== 1) throw new Error(`This UNet only runs batches of ${fixed}`)
       // A batch-1 export: run the items one at a time.

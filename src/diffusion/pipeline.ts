@@ -170,6 +170,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     latent = rollLatent(latent, dims, -shift.dx * total, -shift.dy * total)
   }
   signal?.throwIfAborted()
+  if (!latent.every(Number.isFinite)) {
+    throw new UserError(
+      'The model produced NaN or infinite values',
+      'fp16 models can overflow: try another scheduler, fewer steps or lower guidance, or run it on WASM.',
+    )
+  }
   report(total / (total + 1), 'decoding')
   const image = await decode(latent)
   report(1, 'done')

@@ -3,7 +3,7 @@ import { downloadResumable, memoryPartialStore } from '../../src/diffusion/brows
 import { MANIFESTS, planDownload } from '../../src/diffusion/manifests'
 import { resolveModelSource } from '../../src/diffusion/resolve'
 import { SCHEDULER_KINDS } from '../../src/diffusion/schedulers'
-import { memoise } from '../../src/diffusion/sessions'
+import { memoise, type Pending } from '../../src/diffusion/sessions'
 import { MissingFileError } from '../../src/diffusion/source'
 
 const FILE = Uint8Array.from({ length: 1000 }, (_, i) => i % 251)
@@ -32,7 +32,7 @@ function server(options: { ranges?: boolean; cutAt?: number } = {}) {
     if (from > 0) headers.set('content-range', `bytes ${from}-${FILE.length - 1}/${FILE.length}`)
     return Promise.resolve(new Response(body, { status: from > 0 ? 206 : 200, headers }))
   }
-  return { requests, fetchImpl: fetchImpl as typeof fetch }
+  return { requests, fetchImpl }
 }
 
 const options = (fetchImpl: typeof fetch) => ({ fetchImpl, path: 'unet/model.onnx', label: 'test' })
@@ -121,7 +121,7 @@ describe('model references', () => {
 
 describe('memoised loads', () => {
   it('share one promise while pending, and forget failures so the next call retries', async () => {
-    const cache = new Map()
+    const cache = new Map<string, Pending<number>>()
     let calls = 0
     const make = () => {
       calls++

@@ -25,6 +25,7 @@ describe('ml/stable-diffusion', () => {
     const messages = ctx.reports.map((r) => r.message)
     expect(messages).toContain(TINY_MODEL_WARNING)
     expect(messages.at(-1)).toMatch(/^ran on text_encoder: wasm, unet: wasm, vae_decoder: wasm/)
+    expect(messages.at(-1)).toContain(TINY_MODEL_WARNING)
   })
 
   it('repaints an image, and can give it back at the input size', async () => {
@@ -75,12 +76,14 @@ describe('ml/stable-diffusion', () => {
 
   it('stops when cancelled', async () => {
     const ctx = createRunContext()
-    const run = stableDiffusion.run({ image: undefined }, params({ steps: 50 }), {
-      ...ctx,
-      progress: (fraction, message) => {
-        if (message === 'step 2/50') ctx.controller.abort()
-      },
-    })
+    const run = Promise.resolve(
+      stableDiffusion.run({ image: undefined }, params({ steps: 50 }), {
+        ...ctx,
+        progress: (fraction, message) => {
+          if (message === 'step 2/50') ctx.controller.abort()
+        },
+      }),
+    )
     expect(isCancelled(await run.catch((e: unknown) => e))).toBe(true)
   })
 
