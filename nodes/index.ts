@@ -9,14 +9,20 @@ import { mix } from './mix'
 import { normalize } from './normalize'
 import { resizeImage } from './resize-image'
 import { splitRgb } from './split-rgb'
+import { stft } from './stft'
+import { griffinLim } from './griffin-lim'
+import { phaseVocoder } from './phase-vocoder'
 
 /** Every node kind Synesthete ships. Adding a node: one file in nodes/, one line here. */
 export const allNodes: readonly AnyNodeDefinition[] = [
   loadAudio,
   loadImage,
+  stft,
   normalize,
   splitRgb,
   resizeImage,
+  griffinLim,
+  phaseVocoder,
   chirpSynth,
   mix,
   audioOutput,

@@ -33,16 +33,34 @@ function sampleValue(kind: ValueKind, flavour: Flavour): Value {
   }
   switch (kind) {
     case 'audio':
-      return { kind, sampleRate: 22050, channels: [poison(sine(22050, 22050, 440, level)), sine(22050, 22050, 660, level)] }
+      return {
+        kind,
+        sampleRate: 22050,
+        channels: [poison(sine(22050, 22050, 440, level)), sine(22050, 22050, 660, level)],
+      }
     case 'spectrogram': {
       const bins = 257
       const frames = 24
       const data = Float32Array.from({ length: bins * frames }, (_, i) => level * (1 + Math.sin(i)))
-      return { kind, sampleRate: 22050, fftSize: 512, hopSize: 256, window: 'hann', center: true, scale: 'power', bins, frames, channels: [poison(data)] }
+      return {
+        kind,
+        sampleRate: 22050,
+        fftSize: 512,
+        hopSize: 256,
+        window: 'hann',
+        center: true,
+        scale: 'power',
+        bins,
+        frames,
+        channels: [poison(data)],
+      }
     }
     case 'image': {
       const [w, h] = [40, 30]
-      const plane = (k: number) => Float32Array.from({ length: w * h }, (_, i) => (flavour === 'silence' ? 0 : ((i * k) % 97) / 96))
+      const plane = (k: number) =>
+        Float32Array.from({ length: w * h }, (_, i) =>
+          flavour === 'silence' ? 0 : ((i * k) % 97) / 96,
+        )
       return { kind, width: w, height: h, channels: [poison(plane(1)), plane(3), plane(7)] }
     }
     case 'latent':
@@ -54,21 +72,39 @@ function sampleValue(kind: ValueKind, flavour: Flavour): Value {
   }
 }
 
-function defaultParams(def: AnyNodeDefinition): Record<string, number | boolean | string | FileData | null> {
+function defaultParams(
+  def: AnyNodeDefinition,
+): Record<string, number | boolean | string | FileData | null> {
   const params: Record<string, number | boolean | string | FileData | null> = {}
   for (const [name, spec] of Object.entries(def.params)) {
     if (spec.type !== 'file') params[name] = spec.default
-    else if (spec.accept === 'audio') params[name] = { ref: 'sample:synesthete-demo.wav', name: 'demo.wav', bytes: new Uint8Array(sampleWav) }
+    else if (spec.accept === 'audio')
+      params[name] = {
+        ref: 'sample:synesthete-demo.wav',
+        name: 'demo.wav',
+        bytes: new Uint8Array(sampleWav),
+      }
     else params[name] = { ref: 'test:tiny.png', name: 'tiny.png', bytes: new Uint8Array(tinyPng) }
   }
   return params
 }
 
-async function runWith(def: AnyNodeDefinition, flavour: Flavour, signal = new AbortController().signal): Promise<NodeOutputs> {
+async function runWith(
+  def: AnyNodeDefinition,
+  flavour: Flavour,
+  signal = new AbortController().signal,
+): Promise<NodeOutputs> {
   const inputs = Object.fromEntries(
-    Object.entries(def.inputs).map(([port, spec]) => [port, sampleValue(kindOfInput(spec), flavour)]),
+    Object.entries(def.inputs).map(([port, spec]) => [
+      port,
+      sampleValue(kindOfInput(spec), flavour),
+    ]),
   )
-  return runJob(registry, { node: 'n', type: def.type, inputs, params: defaultParams(def), seed: 1 }, { signal, progress: () => undefined })
+  return runJob(
+    registry,
+    { node: 'n', type: def.type, inputs, params: defaultParams(def), seed: 1 },
+    { signal, progress: () => undefined },
+  )
 }
 
 it('registers at least the foundation nodes', () => {
@@ -108,12 +144,13 @@ describe.each(allNodes.map((d) => [d.type, d] as const))('%s', (_type, def) => {
     await expectFiniteOrUserError(def, () => runWith(def, 'silence'))
   })
 
-  it.skipIf(Object.values(def.inputs).every((s) => isOptionalInput(s) || ['number', 'text'].includes(kindOfInput(s))))(
-    'refuses NaN in its inputs with a clear error, or contains it',
-    async () => {
-      await expectFiniteOrUserError(def, () => runWith(def, 'nan'))
-    },
-  )
+  it.skipIf(
+    Object.values(def.inputs).every(
+      (s) => isOptionalInput(s) || ['number', 'text'].includes(kindOfInput(s)),
+    ),
+  )('refuses NaN in its inputs with a clear error, or contains it', async () => {
+    await expectFiniteOrUserError(def, () => runWith(def, 'nan'))
+  })
 
   it('stops when cancelled before it starts', async () => {
     const controller = new AbortController()
@@ -122,7 +159,10 @@ describe.each(allNodes.map((d) => [d.type, d] as const))('%s', (_type, def) => {
   })
 })
 
-async function expectFiniteOrUserError(def: AnyNodeDefinition, run: () => Promise<NodeOutputs>): Promise<void> {
+async function expectFiniteOrUserError(
+  def: AnyNodeDefinition,
+  run: () => Promise<NodeOutputs>,
+): Promise<void> {
   try {
     checkOutputs(def, await run())
   } catch (error) {

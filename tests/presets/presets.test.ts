@@ -1,0 +1,143 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { registry } from '../../nodes'
+import { nodeFileResolver } from '../../src/cli/files'
+import { execute, type ExecutionResult } from '../../src/engine/executor'
+import type { GraphDocument } from '../../src/engine/document'
+import { parseGraphText } from '../../src/engine/validate'
+import type { AudioValue, ImageValue } from '../../src/engine/values'
+import { stft } from '../../src/dsp/stft'
+import { fixtureNpy, fixturePath } from '../helpers/fixtures'
+
+const presetsDir = new URL('../../presets/', import.meta.url)
+const presetNames = readdirSync(presetsDir).filter((f) => f.endsWith('.json'))
+
+function loadPreset(name: string): GraphDocument {
+  const result = parseGraphText(readFileSync(new URL(name, presetsDir), 'utf8'), registry)
+  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'))
+  return result.graph
+}
+
+function run(graph: GraphDocument): Promise<ExecutionResult> {
+  return execute(graph, { registry, files: nodeFileResolver(process.cwd()) })
+}
+
+const audioOf = (r: ExecutionResult, node: string) =>
+  r.results.get(node)?.outputs?.audio as AudioValue
+const imageOf = (r: ExecutionResult, node: string) =>
+  r.results.get(node)?.outputs?.image as ImageValue
+
+describe.each(presetNames)('preset %s', (name) => {
+  it('is a valid graph with a name and a description', () => {
+    const graph = loadPreset(name)
+    expect(graph.name?.length).toBeGreaterThan(3)
+    expect(graph.description?.length).toBeGreaterThan(20)
+  })
+
+  it('runs headless on the bundled sample: every node done, every output audible', async () => {
+    const result = await run(loadPreset(name))
+    const failed = [...result.results.values()].filter(
+      (r) => !['done', 'bypassed'].includes(r.state),
+    )
+    expect(failed.map((r) => `${r.node}: ${r.state} ${r.error?.message ?? ''}`)).toEqual([])
+    for (const r of result.results.values()) {
+      if (r.type !== 'audio/output') continue
+      const audio = r.outputs?.audio as AudioValue
+      const peak = Math.max(
+        ...audio.channels.map((c) => c.reduce((m, x) => Math.max(m, Math.abs(x)), 0)),
+      )
+      expect(peak, `${r.node} should not be silent`).toBeGreaterThan(0.01)
+    }
+  })
+})
+
+describe('the faithful preset against the notebook (log sweep, mono 44.1 kHz)', () => {
+  const dir = 'notebook/sweep_log_mono_44100'
+  let result: ExecutionResult
+
+  it('runs on the fixture input', async () => {
+    const graph = loadPreset('visual-sampling.json')
+    graph.nodes.find((n) => n.id === 'load')!.params.file =
+      `file:${fixturePath(`${dir}/input.wav`)}`
+    result = await run(graph)
+    expect(result.results.get('outStretched')?.state).toBe('done')
+  })
+
+  it('paints the notebook picture: 400×300, truncated, low frequencies at the top', () => {
+    const image = imageOf(result, 'picture')
+    const expected = fixtureNpy(`${dir}/image_rgb_u8.npy`) // [300, 400, 3] uint8
+    expect([image.width, image.height, image.channels.length]).toEqual([400, 300, 3])
+    // From torch's own power matrix the picture is bit-exact (tests/dsp/spectrogram-image).
+    // From the audio, our float32 FFT and torch's round differently far below the peak
+    // (about 1 % at −90 dB re peak), which moves a few pixels across a truncation step.
+    // So: at most two grey levels apart, and few pixels even one.
+    let mismatches = 0
+    let twos = 0
+    let worst = 0
+    for (let i = 0; i < 300 * 400; i++) {
+      const diff = Math.abs(Math.round(image.channels[0][i] * 255) - expected.data[i * 3])
+      worst = Math.max(worst, diff)
+      if (diff > 0) mismatches++
+      if (diff > 1) twos++
+    }
+    // Measured: 7 % of pixels one level off, 28 of 120,000 two levels off (where the bicubic
+    // resize sums several neighbours that each moved one level).
+    expect(worst).toBeLessThanOrEqual(2)
+    expect(mismatches / (300 * 400)).toBeLessThan(0.1)
+    expect(twos).toBeLessThan(100)
+  })
+
+  it('reads red back at 24 kHz with n_fft 598 and the spectral convergence torch reaches', () => {
+    const red = audioOf(result, 'glRed')
+    expect(red.sampleRate).toBe(24000)
+    expect(red.channels[0].length).toBe(119301)
+    // Spectral convergence ‖|STFT(x)| − T‖ / ‖T‖ against the magnitude the notebook fits.
+    // torch reaches 0.0354 after 32 iterations from its random start (fixture manifest);
+    // another start of the same distribution lands within a few thousandths of it, so 0.045
+    // bounds a correct implementation while a wrong orientation, scale or hop gives > 0.3.
+    const sweepTarget = magnitudeTargetFromImage(imageOf(result, 'picture'))
+    const spec = stft(red.channels[0], {
+      fftSize: 598,
+      hopSize: 299,
+      window: 'hann',
+      center: true,
+      padMode: 'reflect',
+      power: 1,
+    })
+    let err = 0
+    let norm = 0
+    for (let i = 0; i < sweepTarget.length; i++) {
+      err += (spec.values[i] - sweepTarget[i]) ** 2
+      norm += sweepTarget[i] ** 2
+    }
+    expect(Math.sqrt(err / norm)).toBeLessThan(0.045)
+  })
+
+  it('stretches the RGB average to three times its length', () => {
+    expect(audioOf(result, 'stretch').channels[0].length).toBe(
+      3 * audioOf(result, 'average').channels[0].length,
+    )
+  })
+
+  it('renders the chirp reading from the column means of the picture, 30 s at 24 kHz', () => {
+    const chirp = audioOf(result, 'chirp')
+    expect(chirp.sampleRate).toBe(24000)
+    expect(chirp.channels[0].length).toBe(720000)
+    // Sample-exact agreement with the notebook's chirp is tested from its own picture in
+    // tests/nodes/chirp-synth; here the inputs are this picture's column means, which must
+    // match the notebook's within the one-grey-level picture tolerance above.
+    const means = fixtureNpy(`${dir}/chirp_col_means.npy`).data // [400, 3]
+    const red = imageOf(result, 'picture').channels[0]
+    for (let x = 0; x < 400; x++) {
+      let sum = 0
+      for (let y = 0; y < 300; y++) sum += Math.round(red[y * 400 + x] * 255) / 255
+      expect(Math.abs(sum / 300 - means[x * 3])).toBeLessThan(1 / 255)
+    }
+  })
+})
+
+/** The notebook's red-channel target: sqrt(10^((c·80 − 80)/20)), row 0 = DC. */
+function magnitudeTargetFromImage(image: ImageValue): Float32Array {
+  const red = image.channels[0]
+  return Float32Array.from(red, (c) => Math.sqrt(10 ** ((c * 80 - 80) / 20)))
+}
