@@ -1,6 +1,7 @@
 import { registry as allNodesRegistry } from '../../nodes/index'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import type { NodeRegistry } from '../engine/registry'
+import type { ImageValue } from '../engine/values'
 import { createBrowserFileStore } from './file-store'
 import { createGpuStatus } from './gpu-status'
 import { IdbCache, idbCacheStores } from './idb-cache'
@@ -44,10 +45,15 @@ export async function createBrowserRuntime(
 ): Promise<FullBrowserRuntime> {
   const registry = options.registry ?? allNodesRegistry
   const gpu = createGpuStatus()
+  const previewListeners = new Set<(node: string, image: ImageValue) => void>()
+  const onPreview = (node: string, image: ImageValue) => {
+    for (const listener of previewListeners) listener(node, image)
+  }
   const cpuPool = new WorkerPool({
     createWorker: options.createCpuWorker ?? createNodeWorker,
     size: options.workers ?? defaultPoolSize(),
     label: 'worker',
+    onPreview,
   })
   const gpuPool = new WorkerPool({
     createWorker: options.createGpuWorker ?? createGpuWorker,
@@ -55,6 +61,7 @@ export async function createBrowserRuntime(
     label: 'GPU worker',
     // Terminating it throws away loaded models, so give a diffusion step time to notice.
     cancelGraceMs: 10_000,
+    onPreview,
     onMessage: (message) => {
       if (message.type === 'provider') gpu.setLastRun(message.report)
     },
@@ -113,6 +120,10 @@ export async function createBrowserRuntime(
     flushCache: () => disk.flush(),
     workerStats: () => ({ cpu: cpuPool.stats(), gpu: gpuPool.stats() }),
     gpu,
+    onPreview: (listener) => {
+      previewListeners.add(listener)
+      return () => previewListeners.delete(listener)
+    },
   }
 }
 

@@ -1,7 +1,7 @@
 import type { NodeOutputs } from '../engine/codec'
 import { CancelledError, isCancelled, UserError } from '../engine/errors'
 import type { NodeJob } from '../engine/runner'
-import { typedArraysOf, type Value } from '../engine/values'
+import { typedArraysOf, type ImageValue, type Value } from '../engine/values'
 import type { ProviderReport } from './gpu-report'
 
 /**
@@ -43,6 +43,8 @@ export type FromWorker =
     }
   | { type: 'failed'; id: number; error: SerializedError }
   | { type: 'provider'; report: ProviderReport }
+  /** A picture in progress (a diffusion step), from a node whose context offers `preview`. */
+  | { type: 'preview'; id: number; image: ImageValue }
 
 /** Keeps what a thrown thing means across the thread boundary: UserError hints, cancellation. */
 export function serializeError(error: unknown): SerializedError {

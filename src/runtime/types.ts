@@ -1,6 +1,7 @@
 import type { ValueCache } from '../engine/cache'
 import type { FileResolver } from '../engine/keys'
 import type { NodeRunner } from '../engine/runner'
+import type { ImageValue } from '../engine/values'
 import type { WebGpuSupport } from './gpu-probe'
 import type { ProviderReport } from './gpu-report'
 import type { PersistentCacheStats } from './idb-cache'
@@ -51,6 +52,11 @@ export interface BrowserRuntimeControls {
   flushCache(): Promise<void>
   workerStats(): { cpu: PoolStats; gpu: PoolStats }
   gpu: GpuStatusSource
+  /**
+   * Pictures in progress from running nodes (the diffusion node's `ctx.preview`), by graph
+   * node id. Returns the unsubscribe function.
+   */
+  onPreview(listener: (node: string, image: ImageValue) => void): () => void
 }
 
 /** What the editor needs to run graphs in the browser, off the main thread. */

@@ -1,6 +1,7 @@
 import type { NodeOutputs } from '../engine/codec'
 import { CancelledError, UserError } from '../engine/errors'
 import type { JobContext, NodeJob } from '../engine/runner'
+import type { ImageValue } from '../engine/values'
 import { prepareJob } from './copy-in'
 import { rememberEncoded } from './encoded'
 import { reviveError, type FromWorker, type ToWorker } from './protocol'
@@ -22,6 +23,8 @@ export interface SlotEvents {
   dead(slot: WorkerSlot): void
   /** Messages that are not about a job (GPU provider reports). */
   message?(message: FromWorker): void
+  /** A node's picture in progress. */
+  preview?(node: string, image: ImageValue): void
 }
 
 export interface SlotOptions {
@@ -163,6 +166,11 @@ export class WorkerSlot {
         break
       case 'provider':
         this.events.message?.(message)
+        break
+      case 'preview':
+        if (this.ticket?.id === message.id && !this.ticket.settled) {
+          this.events.preview?.(this.ticket.job.node, message.image)
+        }
         break
     }
   }

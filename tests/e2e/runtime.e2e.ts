@@ -165,6 +165,7 @@ describe('browser runtime', () => {
       )
     const first = await run(page, graph(500, 'webgpu'))
     expect(first.jobs).toEqual({ cpu: 1, gpu: 1 })
+    expect(first.previews).toEqual({ gpu: 1 })
     expect(JSON.parse(first.texts['gpu.info'])).toEqual({
       provider: 'webgpu',
       devicesCreated: 1,

@@ -5,6 +5,7 @@ import { execute } from '../../src/engine/executor'
 import { createRegistry } from '../../src/engine/registry'
 import type { JobContext, NodeJob, NodeRunner } from '../../src/engine/runner'
 import { createRoutingRunner, WorkerPool } from '../../src/runtime/worker-pool'
+import type { PreviewContext } from '../../src/runtime/worker-host'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
 import { fakeWorkers } from './fake-worker'
 
@@ -20,7 +21,28 @@ const stuck = defineNode({
   runtime: 'gpu',
   run: () => new Promise<never>(() => {}),
 })
-const registry = createRegistry([...testRegistry.all(), stuck])
+const painter = defineNode({
+  type: 'test/painter',
+  version: 1,
+  title: 'Painter',
+  category: 'Test',
+  description: 'Shows a picture in progress where the host offers previews.',
+  inputs: {},
+  outputs: { value: 'number' },
+  params: {},
+  runtime: 'cpu',
+  run: (_inputs, _params, ctx) => {
+    const image = {
+      kind: 'image' as const,
+      width: 1,
+      height: 1,
+      channels: [new Float32Array([0.5])],
+    }
+    ;(ctx as Partial<PreviewContext>).preview?.(image)
+    return { value: { kind: 'number', value: 1 } }
+  },
+})
+const registry = createRegistry([...testRegistry.all(), stuck, painter])
 
 const job = (type: string, params: NodeJob['params'] = {}, inputs: NodeJob['inputs'] = {}) => ({
   node: 'n',
@@ -139,6 +161,18 @@ describe('WorkerPool', () => {
     await waitFor(() => workers.made[0].terminated)
     expect(p.stats()).toMatchObject({ replaced: 1, busy: 0 })
     expect((await p.run(job('test/constant', { value: 7 }), context())).value).toEqual(num(7))
+  })
+
+  it("passes a node's pictures in progress to onPreview, with the node's id", async () => {
+    const workers = fakeWorkers(registry)
+    const seen: [string, number][] = []
+    const p = new WorkerPool({
+      createWorker: workers.create,
+      size: 1,
+      onPreview: (node, image) => seen.push([node, image.channels[0][0]]),
+    })
+    await p.run({ ...job('test/painter'), node: 'sd' }, context())
+    expect(seen).toEqual([['sd', 0.5]])
   })
 
   it('runs a whole graph through the executor', async () => {

@@ -38,6 +38,8 @@ export interface RunSummary {
   digests: Record<string, string>
   texts: Record<string, string>
   progressEvents: Record<string, number>
+  /** Pictures in progress that reached the page, by node. */
+  previews: Record<string, number>
   warnings: string[]
   mainThread: MainThreadReport
   /** From the abort to the worker reporting that the job stopped (pool idle again). */
@@ -78,6 +80,10 @@ async function run(graph: GraphDocument, options: RunOptions = {}): Promise<RunS
     controller.abort()
   }
   if (options.cancelAfterMs !== undefined) setTimeout(abort, options.cancelAfterMs)
+  const previews: Record<string, number> = {}
+  const stopPreviews = rt.onPreview((node) => {
+    previews[node] = (previews[node] ?? 0) + 1
+  })
   const watch = watchMainThread()
   const result = await execute(graph, {
     registry: harnessRegistry,
@@ -100,6 +106,7 @@ async function run(graph: GraphDocument, options: RunOptions = {}): Promise<RunS
     cancelToIdleMs = performance.now() - abortedAt
   }
   const mainThread = await watch.stop()
+  stopPreviews()
   const after = rt.workerStats()
   const summary: RunSummary = {
     ms: result.ms,
@@ -112,6 +119,7 @@ async function run(graph: GraphDocument, options: RunOptions = {}): Promise<RunS
     digests: {},
     texts: {},
     progressEvents,
+    previews,
     warnings,
     mainThread,
     cancelToIdleMs,
