@@ -102,6 +102,25 @@ describe('browser runtime', () => {
     expect((await stats(page)).cache.persistent).toMatchObject({ entries: 0, bytes: 0 })
   })
 
+  it('survives a full browser quota by evicting, without failing a run', async () => {
+    const { page, errors } = await chrome.open(HARNESS)
+    // The browser allows this origin 4 MB; our cap (1 GB) does not know it.
+    const cdp = await page.context().newCDPSession(page)
+    const origin = new URL(page.url()).origin
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 4 * 1024 * 1024 })
+    await start(page, { cacheBytes: 2 ** 30, dbName: 'e2e-quota' })
+    for (let f = 100; f < 1300; f += 100) {
+      expect((await run(page, graphOf([tone('t', f)]))).states.t).toBe('done')
+    }
+    await page.evaluate(() => window.harness.flush())
+    const { persistent } = (await stats(page)).cache
+    expect(persistent.quotaErrors).toBeGreaterThan(0)
+    expect(persistent.evictions).toBeGreaterThan(0)
+    expect(persistent.bytes).toBeLessThanOrEqual(4 * 1024 * 1024)
+    expect(persistent.entries).toBeGreaterThan(2)
+    expect(errors).toEqual([])
+  })
+
   it('stops a running Griffin-Lim within one iteration when cancelled', async () => {
     const { page, errors } = await openHarness()
     const graph = graphOf([
