@@ -1,7 +1,10 @@
 import type { NodeRun } from '../run/run-store'
 
-/** A progress bar while running; the error and what to do about it when it failed. */
-export function NodeStatus({ run }: { run: NodeRun }) {
+/**
+ * A progress bar while running; the error and what to do about it when it failed. `names` turns
+ * node ids in engine messages into the names people see.
+ */
+export function NodeStatus({ run, names }: { run: NodeRun; names: (text: string) => string }) {
   if (run.state === 'running' || run.state === 'queued') {
     const fraction = run.state === 'running' ? (run.progress ?? 0) : 0
     return (
@@ -21,7 +24,7 @@ export function NodeStatus({ run }: { run: NodeRun }) {
         role="alert"
         data-testid="node-error"
       >
-        <div>{run.error.message}</div>
+        <div>{names(run.error.message)}</div>
         {run.error.hint && <div className="node-error-hint">{run.error.hint}</div>}
       </div>
     )

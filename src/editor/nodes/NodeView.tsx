@@ -8,6 +8,7 @@ import { stopDrag, useGraphNode, useMissingInputs, useNodeRun, useNodeSize } fro
 import { NodeHeader } from './NodeHeader'
 import { NodeStatus } from './NodeStatus'
 import { withMissing } from './missing-inputs'
+import { withNodeNames } from './node-names'
 import { Ports } from './Ports'
 
 /** A node on the canvas, built from its definition and the document; Rete only places it. */
@@ -52,7 +53,10 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
           ))}
         </div>
       )}
-      <NodeStatus run={run} />
+      <NodeStatus
+        run={run}
+        names={(text) => withNodeNames(text, services.store.doc, services.registry)}
+      />
       <div onPointerDown={stopDrag}>
         <NodePreview id={node.id} def={def} run={run} services={services} />
       </div>

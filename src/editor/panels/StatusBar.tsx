@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react'
 import { formatDuration } from '../preview/format'
+import { withNodeNames } from '../nodes/node-names'
 import type { EditorServices } from '../services'
 
 /** Total progress of the run, what was computed and what came from the cache, and saving. */
@@ -28,7 +29,7 @@ export function StatusBar({ services, saved }: { services: EditorServices; saved
       </span>
       {summary.notice && (
         <span className="status-notice" role="status">
-          {summary.notice}
+          {withNodeNames(summary.notice, services.store.doc, services.registry)}
         </span>
       )}
       <span className="status-spacer" />
