@@ -41,6 +41,8 @@ export interface DiffusionModel {
   vaeDecoder(progress?: LoadProgress): Promise<VaeDecoder>
   /** Which execution provider runs each network loaded so far, e.g. 'unet: webgpu'. */
   providers(): string
+  /** The same, per network, with why that provider ('the GPU lacks shader-f16…'). */
+  providerDetails(): { network: string; provider: string; note: string }[]
 }
 
 type Json = Record<string, unknown>
@@ -111,8 +113,9 @@ async function openModel(source: ModelSource, backend: InferenceBackend, progres
   const scalingFactor = num(vae.scaling_factor, 0.18215)
 
   const load = (path: string, p?: LoadProgress) => getSession(backend, source, path, p)
-  const used = new Map<string, string>()
-  const note = (path: string, provider: string) => used.set(path.split('/')[0], provider)
+  const used = new Map<string, { provider: string; note: string }>()
+  const note = (path: string, session: { provider: string; providerNote: string }) =>
+    used.set(path.split('/')[0], { provider: session.provider, note: session.providerNote })
 
   let textHidden: number | undefined
   const textEncoder = async (p?: LoadProgress) => {
@@ -120,7 +123,7 @@ async function openModel(source: ModelSource, backend: InferenceBackend, progres
     const session = await required(source, path, () => load(path, p))
     const plan = textEncoderPlan(path, session)
     textHidden = plan.hidden
-    note(path, session.provider)
+    note(path, session)
     return new ClipTextEncoder(session, plan)
   }
 
@@ -137,7 +140,7 @@ async function openModel(source: ModelSource, backend: InferenceBackend, progres
       const path = 'unet/model.onnx'
       if (textHidden === undefined) await textEncoder(p).catch(() => undefined)
       const session = await required(source, path, () => load(path, p))
-      note(path, session.provider)
+      note(path, session)
       return new Unet(session, unetPlan(path, session, latentChannels, textHidden))
     },
     async vaeEncoder(p) {
@@ -149,16 +152,17 @@ async function openModel(source: ModelSource, backend: InferenceBackend, progres
           'Leave the image input unconnected for text-to-image, or use a model with a VAE encoder.',
         )
       })
-      note(path, session.provider)
+      note(path, session)
       return new VaeEncoder(session, vaeEncoderPlan(path, session))
     },
     async vaeDecoder(p) {
       const path = 'vae_decoder/model.onnx'
       const session = await required(source, path, () => load(path, p))
-      note(path, session.provider)
+      note(path, session)
       return new VaeDecoder(session, vaeDecoderPlan(path, session, latentChannels))
     },
-    providers: () =>
-      [...used.entries()].map(([name, provider]) => `${name}: ${provider}`).join(', '),
+    providers: () => [...used.entries()].map(([name, u]) => `${name}: ${u.provider}`).join(', '),
+    providerDetails: () =>
+      [...used.entries()].map(([network, u]) => ({ network, provider: u.provider, note: u.note })),
   } satisfies DiffusionModel
 }
