@@ -4,6 +4,8 @@ import { CancelledError, UserError } from '../../src/engine/errors'
 import { execute } from '../../src/engine/executor'
 import { createRegistry } from '../../src/engine/registry'
 import type { JobContext, NodeJob, NodeRunner } from '../../src/engine/runner'
+import { decodeOutputs } from '../../src/engine/codec'
+import { encodedOf } from '../../src/runtime/encoded'
 import { createRoutingRunner, WorkerPool } from '../../src/runtime/worker-pool'
 import type { PreviewContext } from '../../src/runtime/worker-host'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
@@ -92,6 +94,22 @@ describe('WorkerPool', () => {
       context(),
     )
     expect(image.channels[0]).toEqual(new Float32Array([1, 2]))
+  })
+
+  it('brings large results back already encoded for the cache, so the page need not encode them', async () => {
+    const { pool: p } = pool()
+    const audio = {
+      kind: 'audio' as const,
+      sampleRate: 8000,
+      channels: [new Float32Array(100_000)],
+    }
+    const bypass = await p.run(job('test/slow', { ms: 0 }, { a: num(1) }), context())
+    expect(encodedOf(bypass)).toBeUndefined() // small: encoded on the page when stored
+    const big = await p.run(job('test/slow', { ms: 0 }, { a: audio as never }), context())
+    const blob = encodedOf(big)
+    expect(blob?.size).toBeGreaterThan(400_000)
+    const decoded = decodeOutputs(new Uint8Array(await (blob as Blob).arrayBuffer()))
+    expect(decoded.value).toEqual(big.value)
   })
 
   it('brings back a UserError with its hint', async () => {
