@@ -132,3 +132,14 @@ describe('what an edit affects', () => {
     expect(graphChanges(doc, next).removed).toEqual(['side'])
   })
 })
+
+describe('nodes waiting for a connection', () => {
+  it('are reported apart from failures', async () => {
+    const { store, runs, controller } = setup()
+    store.dispatch({ type: 'removeNodes', ids: ['sum'] })
+    await controller.run()
+    expect(controller.lastRun?.failed).toEqual([])
+    expect(controller.lastRun?.needsInput).toEqual(['more'])
+    expect(runs.getSummary()).toMatchObject({ failed: 0, waiting: 1 })
+  })
+})

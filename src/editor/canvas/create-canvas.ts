@@ -150,6 +150,7 @@ export async function createCanvas(
         .filter((n) => n.selected)
         .map((n) => n.id),
     async select(ids) {
+      await sync.schedule() // nodes just added must exist on the canvas first
       await selector.unselectAll()
       for (const id of ids) await selection.select(id, true)
     },

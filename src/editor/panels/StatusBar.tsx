@@ -14,6 +14,7 @@ export function StatusBar({ services, saved }: { services: EditorServices; saved
   } else {
     const parts = [`${summary.ran} computed`, `${summary.cached} from cache`]
     if (summary.failed) parts.push(`${summary.failed} failed`)
+    if (summary.waiting) parts.push(`${summary.waiting} waiting for a connection`)
     text = `Last run: ${parts.join(' · ')}${summary.ms !== undefined ? ` · ${formatDuration(summary.ms)}` : ''}`
   }
   return (

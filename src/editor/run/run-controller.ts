@@ -1,3 +1,4 @@
+import { isOptionalInput } from '../../engine/define-node'
 import { ancestorsOf, type GraphDocument } from '../../engine/document'
 import { execute, GraphError, type ExecutionResult } from '../../engine/executor'
 import { describeError } from '../../engine/errors'
@@ -13,6 +14,8 @@ export interface LastRun {
   ran: string[]
   cached: string[]
   failed: string[]
+  /** Not run because a required input is not connected (not counted as failed). */
+  needsInput: string[]
   ms: number
 }
 
@@ -129,9 +132,10 @@ export class RunController {
       }
     }
     if (abort.signal.aborted && !notice) notice = 'Stopped.'
-    runs.finish(result?.results, result?.ms, notice)
+    const unconnected = unconnectedNodes(doc, registry)
+    runs.finish(result?.results, result?.ms, notice, unconnected)
     runs.flush()
-    if (result) this.lastRun = summarise(result, wanted)
+    if (result) this.lastRun = summarise(result, wanted, unconnected)
     if (this.abort === abort) this.abort = undefined
     this.emit()
   }
@@ -141,14 +145,33 @@ export class RunController {
   }
 }
 
-function summarise(result: ExecutionResult, targets: string[] | undefined): LastRun {
+function summarise(
+  result: ExecutionResult,
+  targets: string[] | undefined,
+  unconnected: ReadonlySet<string>,
+): LastRun {
   const by = (state: string) =>
     [...result.results.values()].filter((r) => r.state === state).map((r) => r.node)
+  const errors = by('error')
   return {
     targets: targets ?? 'all',
     ran: by('done'),
     cached: by('cached'),
-    failed: by('error'),
+    failed: errors.filter((id) => !unconnected.has(id)),
+    needsInput: errors.filter((id) => unconnected.has(id)),
     ms: result.ms,
   }
+}
+
+/** Nodes with a required input that nothing feeds. */
+export function unconnectedNodes(doc: GraphDocument, registry: NodeRegistry): Set<string> {
+  const fed = new Set(doc.edges.map((e) => `${e.to.node}\u0000${e.to.port}`))
+  const out = new Set<string>()
+  for (const node of doc.nodes) {
+    const def = registry.get(node.type)
+    if (!def) continue
+    for (const [port, spec] of Object.entries(def.inputs))
+      if (!isOptionalInput(spec) && !fed.has(`${node.id}\u0000${port}`)) out.add(node.id)
+  }
+  return out
 }

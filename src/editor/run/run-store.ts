@@ -27,6 +27,8 @@ export interface RunSummary {
   ran: number
   cached: number
   failed: number
+  /** Nodes that could not run only because a required input is not connected. */
+  waiting: number
   ms?: number
   /** A line for the status bar: what went wrong with the run as a whole. */
   notice?: string
@@ -41,6 +43,7 @@ const EMPTY_SUMMARY: RunSummary = {
   ran: 0,
   cached: 0,
   failed: 0,
+  waiting: 0,
 }
 
 type Scheduler = (flush: () => void) => void
@@ -123,7 +126,12 @@ export class RunStore {
   }
 
   /** The run is over: keep outputs, and give back their old state to nodes it never reached. */
-  finish(results: ReadonlyMap<string, NodeResult> | undefined, ms?: number, notice?: string): void {
+  finish(
+    results: ReadonlyMap<string, NodeResult> | undefined,
+    ms?: number,
+    notice?: string,
+    unconnected: ReadonlySet<string> = new Set(),
+  ): void {
     for (const [id, before] of this.previous) {
       const result = results?.get(id)
       const current = this.get(id)
@@ -142,7 +150,18 @@ export class RunStore {
       }
     }
     this.previous = new Map()
-    this.summary = { ...this.summary, running: false, ms, notice, progress: 1 }
+    const waiting = [...(results?.values() ?? [])].filter(
+      (r) => r.state === 'error' && unconnected.has(r.node),
+    ).length
+    this.summary = {
+      ...this.summary,
+      running: false,
+      ms,
+      notice,
+      progress: 1,
+      failed: Math.max(0, this.summary.failed - waiting),
+      waiting,
+    }
     this.summaryDirty = true
     this.queueFlush()
   }
