@@ -1,6 +1,7 @@
 /**
  * Stable Diffusion over onnxruntime-web. `ort.ts` is the only module that imports
  * onnxruntime-web; everything else is plain TypeScript and runs with any `InferenceBackend`.
+ * Browser-only helpers (OPFS model store, picked folders, GPU facts) are in `./browser/`.
  */
 export type { InferenceBackend, IoInfo, ModelSession, SessionRequest } from './backend'
 export { createOrtBackend, type OrtBackendOptions } from './ort'
@@ -18,3 +19,12 @@ export {
 } from './source'
 export { TINY_MODEL_ID, TINY_MODEL_WARNING, tinyModelSource } from './tiny-model'
 export { ClipTokenizer } from './tokenizer'
+export { resolveModelSource } from './resolve'
+export {
+  findManifest,
+  MANIFESTS,
+  planDownload,
+  type DownloadPlan,
+  type GpuFacts,
+  type ModelManifest,
+} from './manifests'
