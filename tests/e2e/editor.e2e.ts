@@ -193,4 +193,56 @@ describe('the editor', () => {
     expect(unexpected(errors)).toEqual([])
     await context.close()
   })
+
+  it('copies with links, duplicates, deletes, bypasses and plays with the keyboard', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    await openWithGraph(page, chain)
+    await waitForFirstRun(page)
+    const title = (id: string) => page.locator(`[data-node-id="${id}"] [data-testid="node-title"]`)
+    await title('load').click()
+    await title('mix').click({ modifiers: ['Control'] })
+    await page.keyboard.press('Control+c')
+    await page.mouse.move(300, 700)
+    await page.keyboard.press('Control+v')
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(6)
+    const pasted = (await doc(page)).nodes.slice(4).map((n) => n.id)
+    expect((await doc(page)).edges).toContainEqual({
+      from: { node: pasted[0], port: 'audio' },
+      to: { node: pasted[1], port: 'a' },
+    })
+    await page.keyboard.press('Control+d')
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(8)
+    await page.keyboard.press('Delete')
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(6)
+
+    await title('mix').click()
+    await page.keyboard.press('Control+b')
+    await expect
+      .poll(async () => (await doc(page)).nodes.find((n) => n.id === 'mix')?.mode)
+      .toBe('bypass')
+    await page.keyboard.press('Control+b')
+
+    await title('out').click()
+    await page.keyboard.press(' ')
+    await page.locator('[data-node-id="out"] [data-testid="playhead"]').waitFor()
+    await page.keyboard.press(' ')
+
+    // A connection dropped on empty canvas offers the nodes that can take it.
+    const from = await page.locator(socket('out', 'output', 'audio')).boundingBox()
+    if (!from) throw new Error('no socket')
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(from.x + 200, from.y + 300, { steps: 10 })
+    await page.mouse.up()
+    await page.locator('[data-testid="palette"]').waitFor()
+    await page.keyboard.type('stft')
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(async () => (await doc(page)).edges.some((e) => e.from.node === 'out'))
+      .toBe(true)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
 })
