@@ -59,6 +59,15 @@ describe('the editor', () => {
         .toBeGreaterThan(0)
     }
     await screenshot(page, 'editor-default-graph')
+    // The large view of a spectrogram has its axes in seconds and Hz.
+    const stft = graph.nodes.find((n) => n.type === 'dsp/stft')
+    if (stft) {
+      await page.locator(`[data-node-id="${stft.id}"] .thumb-frame`).click()
+      await page.locator('[data-testid="large-preview"]').waitFor()
+      expect(await page.locator('.plot-ylabel').textContent()).toBe('Frequency (Hz)')
+      await screenshot(page, 'editor-large-spectrogram')
+      await page.keyboard.press('Escape')
+    }
     expect(unexpected(errors)).toEqual([])
     await context.close()
   })
