@@ -32,6 +32,8 @@ export interface SerializedError {
 
 export type FromWorker =
   | { type: 'ready' }
+  /** The job reached the worker and its node begins (the executor's 'running'). */
+  | { type: 'started'; id: number }
   | { type: 'progress'; id: number; fraction: number; message?: string }
   | {
       type: 'done'

@@ -40,6 +40,7 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
       lastMessage = message
       post({ type: 'progress', id, fraction, message })
     }
+    post({ type: 'started', id })
     try {
       const preview = (image: ImageValue) => post({ type: 'preview', id, image })
       const outputs = await runJob(withPreview(registry, preview), job, { signal, progress })

@@ -152,6 +152,9 @@ export class WorkerSlot {
       case 'ready':
         if (lock) this.watchLife(lock)
         break
+      case 'started':
+        if (this.ticket?.id === message.id && !this.ticket.settled) this.ticket.ctx.started?.()
+        break
       case 'progress':
         if (this.ticket?.id === message.id && !this.ticket.settled) {
           this.ticket.ctx.progress(message.fraction, message.message)

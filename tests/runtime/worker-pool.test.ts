@@ -55,10 +55,22 @@ const job = (type: string, params: NodeJob['params'] = {}, inputs: NodeJob['inpu
 })
 const num = (value: number) => ({ kind: 'number' as const, value })
 
-function context(): JobContext & { controller: AbortController; reports: number[] } {
+function context(): JobContext & {
+  controller: AbortController
+  reports: number[]
+  starts: number
+} {
   const controller = new AbortController()
   const reports: number[] = []
-  return { controller, reports, signal: controller.signal, progress: (f) => reports.push(f) }
+  const ctx = {
+    controller,
+    reports,
+    starts: 0,
+    signal: controller.signal,
+    progress: (f: number) => reports.push(f),
+    started: () => ctx.starts++,
+  }
+  return ctx
 }
 
 function pool(size = 1, cancelGraceMs = 100) {

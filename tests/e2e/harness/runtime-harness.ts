@@ -178,7 +178,6 @@ const api = {
   setLimit: (bytes: number) => current().setCacheLimit(bytes),
   clear: () => current().clearCache(),
   dispose: () => current().dispose(),
-  __runner: () => current().runner,
   bench: () =>
     runBench({
       runner: () => current().runner,
