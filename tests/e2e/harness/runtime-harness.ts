@@ -134,7 +134,18 @@ async function run(graph: GraphDocument, options: RunOptions = {}): Promise<RunS
       }
     }
   }
+  log(summary)
   return summary
+}
+
+/** A line per run on the page, so that a screenshot shows what happened. */
+function log(summary: RunSummary): void {
+  const nodes = Object.entries(summary.states).map(([id, state]) => {
+    const error = summary.errors[id]
+    return error ? `${id}: ${state} (${error.message})` : `${id}: ${state}`
+  })
+  const jobs = `${summary.jobs.cpu} CPU + ${summary.jobs.gpu} GPU jobs`
+  document.getElementById('log')?.append(`${nodes.join(', ')} · ${jobs}\n`)
 }
 
 function busy(rt: FullBrowserRuntime): boolean {
