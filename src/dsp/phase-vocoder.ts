@@ -77,28 +77,49 @@ function toPolar(spectrum: Float32Array, out: Polar): void {
   }
 }
 
+/** Δ_k = princarg(∠X1 − ∠X0 − ω) + ω in float32, as torch computes it. */
+function increments(p0: Polar, p1: Polar, advance: Float32Array, out: Float32Array): void {
+  for (let k = 0; k < advance.length; k++) {
+    const w = advance[k]
+    let d = f(f(p1.angle[k] - p0.angle[k]) - w)
+    d = f(d - f(TWO_PI * roundHalfEven(f(d / TWO_PI))))
+    out[k] = f(d + w)
+  }
+}
+
 /**
- * One output frame, interleaved, from the two input frames around it; advances the
- * accumulated phase (`phase`, float64 as torch.cumsum's accumulator) by Δ.
+ * One output frame, interleaved, from the two input frames around it; then advances the
+ * accumulated phase (float64, as torch.cumsum's accumulator) by Δ.
  */
 function vocode(
   p0: Polar,
   p1: Polar,
   a: number,
-  advance: Float32Array,
+  delta: Float32Array,
   phase: Float64Array,
   out: Float32Array,
 ): void {
   const b = f(1 - a)
-  for (let k = 0; k < advance.length; k++) {
+  for (let k = 0; k < delta.length; k++) {
     const magnitude = f(f(a * p1.norm[k]) + f(b * p0.norm[k]))
     sinCos(f(phase[k]), sc)
     out[2 * k] = f(magnitude * f(sc[1]))
     out[2 * k + 1] = f(magnitude * f(sc[0]))
-    const w = advance[k]
-    let d = f(f(p1.angle[k] - p0.angle[k]) - w)
-    d = f(d - f(TWO_PI * roundHalfEven(f(d / TWO_PI))))
-    phase[k] += f(d + w)
+    phase[k] += delta[k]
+  }
+}
+
+/** Δ for successive output steps, recomputed only when the pair of input frames changes. */
+function deltaCache(bins: number, advance: Float32Array) {
+  const delta = new Float32Array(bins)
+  let key = -1
+  return (t0: number, t1: number, p0: Polar, p1: Polar): Float32Array => {
+    const pair = t0 * 4 + (t1 - t0)
+    if (pair !== key) {
+      increments(p0, p1, advance, delta)
+      key = pair
+    }
+    return delta
   }
 }
 
@@ -129,8 +150,12 @@ export function phaseVocoder(
   const phase = Float64Array.from(polar[0].angle)
   const re = new Float32Array(bins * steps.count)
   const im = new Float32Array(bins * steps.count)
+  const deltaFor = deltaCache(bins, advance)
   for (let i = 0; i < steps.count; i++) {
-    vocode(polar[steps.first[i]], polar[steps.second[i]], steps.alpha[i], advance, phase, spectrum)
+    const t0 = steps.first[i]
+    const t1 = steps.second[i]
+    const delta = deltaFor(t0, t1, polar[t0], polar[t1])
+    vocode(polar[t0], polar[t1], steps.alpha[i], delta, phase, spectrum)
     for (let k = 0; k < bins; k++) {
       re[k * steps.count + i] = spectrum[2 * k]
       im[k * steps.count + i] = spectrum[2 * k + 1]
@@ -184,10 +209,13 @@ export function timeStretch(
     return slot.polar
   }
   const phase = Float64Array.from(polarOf(0).angle)
+  const deltaFor = deltaCache(bins, advance)
   for (let i = 0; i < steps.count; i++) {
-    const p0 = polarOf(steps.first[i])
-    const p1 = polarOf(steps.second[i])
-    vocode(p0, p1, steps.alpha[i], advance, phase, spectrum)
+    const t0 = steps.first[i]
+    const t1 = steps.second[i]
+    const p0 = polarOf(t0)
+    const p1 = polarOf(t1)
+    vocode(p0, p1, steps.alpha[i], deltaFor(t0, t1, p0, p1), phase, spectrum)
     adder.add(i, spectrum)
   }
   return adder.finish(Math.round(stretch * signal.length))
