@@ -80,7 +80,9 @@ export function createBrowserFileStore(options: FileStoreOptions = {}): BrowserF
   const add = async (bytes: Uint8Array, name: string): Promise<string> => {
     const sha256 = await sha256Hex(bytes)
     try {
-      await store.set(sha256, { name, bytes, addedAt: Date.now() })
+      // A view into a larger buffer would store all of that buffer: keep only its bytes.
+      const own = bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+      await store.set(sha256, { name, bytes: own, addedAt: Date.now() })
     } catch (error) {
       if (!isQuotaError(error)) throw error
       throw new UserError(

@@ -59,8 +59,9 @@ export async function createBrowserRuntime(
     createWorker: options.createGpuWorker ?? createGpuWorker,
     size: 1,
     label: 'GPU worker',
-    // Terminating it throws away loaded models, so give a diffusion step time to notice.
-    cancelGraceMs: 10_000,
+    // Terminating it throws away loaded models, and one UNet step on WASM can take many
+    // seconds between two checks of the signal: be patient before giving up on it.
+    cancelGraceMs: 30_000,
     onPreview,
     onMessage: (message) => {
       if (message.type === 'provider') gpu.setLastRun(message.report)
