@@ -50,7 +50,8 @@ export const stft = defineNode({
     scale: choice('power', ['power', 'magnitude'], {
       label: 'Scale',
       optionLabels: { power: 'Power |X|² (notebook)', magnitude: 'Magnitude |X|' },
-      description: 'Power is what torchaudio’s Spectrogram gives by default.',
+      description:
+        'Power is what torchaudio’s Spectrogram gives by default. With channels averaged, magnitude is √(mean power).',
     }),
     stereo: choice('mean-power', ['mean-power', 'keep'], {
       label: 'Channels',
