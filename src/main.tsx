@@ -5,7 +5,9 @@ import { bootEditor } from './editor/bootstrap'
 import { loadRuntime } from './editor/runtime-loader'
 import './editor/styles/theme.css'
 import './editor/styles/node.css'
-import './editor/styles/panels.css'
+import './editor/styles/layout.css'
+import './editor/styles/overlays.css'
+import './editor/styles/controls.css'
 import './editor/styles/preview.css'
 
 const boot = bootEditor(registry, window.localStorage)

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { GraphDocument } from '../../src/engine/document'
 import { encodeWav } from '../../src/media/wav'
@@ -38,6 +39,38 @@ const chain: GraphDocument = {
 }
 
 const empty: GraphDocument = { format: 'synesthete-graph', version: 1, nodes: [], edges: [] }
+
+/** A mono 440 Hz tone of `seconds` at 8 kHz, as WAV bytes. */
+function toneWav(seconds: number): Uint8Array {
+  const tone = new Float32Array(8000 * seconds).map(
+    (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 8000),
+  )
+  return encodeWav({ sampleRate: 8000, channels: [tone] }, 'pcm16')
+}
+
+/** Drops a file at a point of the page, as the browser does when one is dragged in. */
+async function dropFile(page: Page, bytes: Uint8Array, name: string, x: number, y: number) {
+  await page.evaluate(
+    ([data, fileName, px, py]) => {
+      const file = new File([new Uint8Array(data)], fileName, { type: 'audio/wav' })
+      const transfer = new DataTransfer()
+      transfer.items.add(file)
+      const target = document.elementFromPoint(px, py) ?? document.body
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(
+          new DragEvent(type, {
+            dataTransfer: transfer,
+            clientX: px,
+            clientY: py,
+            bubbles: true,
+            cancelable: true,
+          }),
+        )
+      }
+    },
+    [[...bytes], name, x, y] as const,
+  )
+}
 
 describe('the editor', () => {
   const session = useBrowser()
@@ -136,42 +169,51 @@ describe('the editor', () => {
     await context.close()
   })
 
-  it('loads a dropped sound file into a new Load Audio node', async () => {
+  it('loads a dropped sound file into a new Load Audio node, and a second one into that node', async () => {
     const { page, context, errors } = await session.open('/')
     await openWithGraph(page, empty)
-    const tone = new Float32Array(8000).map(
-      (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 8000),
-    )
-    const wav = encodeWav({ sampleRate: 8000, channels: [tone] }, 'pcm16')
     const before = await runCount(page)
-    await page.evaluate(
-      ([bytes, x, y]) => {
-        const file = new File([new Uint8Array(bytes)], 'tone.wav', { type: 'audio/wav' })
-        const data = new DataTransfer()
-        data.items.add(file)
-        const target = document.elementFromPoint(x, y) ?? document.body
-        for (const type of ['dragenter', 'dragover', 'drop']) {
-          target.dispatchEvent(
-            new DragEvent(type, {
-              dataTransfer: data,
-              clientX: x,
-              clientY: y,
-              bubbles: true,
-              cancelable: true,
-            }),
-          )
-        }
-      },
-      [[...wav], 600, 400] as const,
-    )
+    await dropFile(page, toneWav(1), 'tone.wav', 600, 400)
     await expect.poll(async () => (await doc(page)).nodes.length).toBe(1)
     const node = (await doc(page)).nodes[0]
     expect(node.type).toBe('audio/load')
     await expect.poll(async () => String((await doc(page)).nodes[0].params.file)).toMatch(/^blob:/)
     await waitForRun(page, before)
-    await expect
-      .poll(() => page.locator(`[data-node-id="${node.id}"] .thumb-caption`).textContent())
-      .toMatch(/1\.00 s/)
+    const caption = page.locator(`[data-node-id="${node.id}"] .thumb-caption`)
+    await expect.poll(() => caption.textContent()).toMatch(/1\.00 s/)
+
+    // Dropped on the node itself, a file replaces the node's file.
+    const first = String((await doc(page)).nodes[0].params.file)
+    const box = await page.locator(`[data-node-id="${node.id}"] .node-header`).boundingBox()
+    if (!box) throw new Error('no node')
+    await dropFile(page, toneWav(2), 'longer.wav', box.x + 40, box.y + 10)
+    await expect.poll(async () => String((await doc(page)).nodes[0].params.file)).not.toBe(first)
+    expect((await doc(page)).nodes).toHaveLength(1)
+    await expect.poll(() => caption.textContent()).toMatch(/2\.00 s/)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
+  it('opens on the default graph when the autosave cannot be read, and offers the broken text', async () => {
+    const { page, context, errors } = await session.open('/')
+    await page.addInitScript(() => {
+      if (sessionStorage.getItem('corrupted')) return
+      sessionStorage.setItem('corrupted', '1')
+      localStorage.setItem(
+        'synesthete.autosave.graph',
+        '{"format":"synesthete-graph", "nodes": [oops',
+      )
+    })
+    await page.reload()
+    await page.locator('[role="alertdialog"]').waitFor()
+    expect(await page.locator('[role="alertdialog"]').textContent()).toMatch(
+      /could not be restored/,
+    )
+    expect((await doc(page)).nodes.length).toBeGreaterThan(0)
+    expect(
+      await page.evaluate(() => localStorage.getItem('synesthete.autosave.unreadable')),
+    ).toContain('oops')
+    await page.getByRole('button', { name: 'OK' }).click()
     expect(unexpected(errors)).toEqual([])
     await context.close()
   })

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react'
 import { formatDuration } from '../preview/format'
+import { CacheInfo } from './CacheInfo'
 import { withNodeNames } from '../nodes/node-names'
 import type { EditorServices } from '../services'
 
@@ -34,13 +35,7 @@ export function StatusBar({ services, saved }: { services: EditorServices; saved
         </span>
       )}
       <span className="status-spacer" />
-      <span
-        className="status-cache"
-        title="Results are kept by content: unchanged nodes are never computed twice, even after a reload."
-      >
-        Cache:{' '}
-        {summary.cached > 0 ? `${summary.cached} reused last run` : 'results kept in this browser'}
-      </span>
+      <CacheInfo services={services} version={summary.running ? 0 : summary} />
       <span className="status-saved">{saved}</span>
     </footer>
   )
