@@ -9,8 +9,7 @@ import { buildForE2e, startPreview } from '../tests/e2e/preview-server'
  */
 declare const window: { harness: Harness }
 
-buildForE2e()
-const server = await startPreview()
+const server = await startPreview(buildForE2e())
 const browser = await launchChromium()
 try {
   const page = await browser.newPage()

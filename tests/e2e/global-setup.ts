@@ -10,8 +10,7 @@ declare module 'vitest' {
 
 /** Once per run: build the app with the harness pages, serve it, stop serving at the end. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  buildForE2e()
-  const server = await startPreview()
+  const server = await startPreview(buildForE2e())
   project.provide('baseUrl', server.url)
   return () => server.stop()
 }

@@ -6,14 +6,15 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 
 /**
  * The app's own build (its vite.config.ts, headers included) plus the test harness pages,
- * into test-results/ so that the harness never ships in `npm run build`.
+ * into test-results/ (E2E_OUT_DIR, see preview-server.ts) so that the harness never ships
+ * in `npm run build`.
  */
 export default defineConfig(async (env) => {
   const base = await loadConfigFromFile(env, resolve(root, 'vite.config.ts'), root)
   return mergeConfig(base?.config ?? {}, {
     root,
     build: {
-      outDir: resolve(root, 'test-results/e2e-dist'),
+      outDir: resolve(root, process.env.E2E_OUT_DIR ?? 'test-results/e2e-dist'),
       emptyOutDir: true,
       rolldownOptions: {
         input: {
