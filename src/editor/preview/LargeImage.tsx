@@ -12,6 +12,9 @@ export function LargeImage({ value }: { value: ImageValue }) {
   const zoom = useZoom(value.width, value.height, { both: true })
   const { view } = zoom
   const raster = useMemo(() => imageRaster(value, 880, 440, view), [value, view])
+  // The picture keeps its shape: the axes are as wide as the picture drawn.
+  const aspect = (view.x.end - view.x.start) / (view.y.end - view.y.start)
+  const areaWidth = Math.round(Math.min(880, 440 * aspect))
   const px = (v: number) => String(Math.round(v))
   return (
     <div className="large-body">
@@ -21,6 +24,7 @@ export function LargeImage({ value }: { value: ImageValue }) {
         xLabel="x (pixels)"
         yLabel="y (pixels)"
         handlers={zoom.handlers}
+        areaWidth={areaWidth}
       >
         <RasterCanvas raster={raster} className="plot-canvas plot-image" />
       </Plot>

@@ -14,10 +14,13 @@ export function Plot(props: {
   xLabel: string
   yLabel: string
   handlers?: React.HTMLAttributes<HTMLDivElement>
+  /** Fixes the picture's width (pixels), for pictures whose shape must be kept. */
+  areaWidth?: number
 }) {
-  const { children, xTicks, yTicks, xLabel, yLabel, handlers } = props
+  const { children, xTicks, yTicks, xLabel, yLabel, handlers, areaWidth } = props
+  const style = areaWidth ? { gridTemplateColumns: `20px 52px ${areaWidth}px` } : undefined
   return (
-    <div className="plot">
+    <div className="plot" style={style}>
       <div className="plot-ylabel">{yLabel}</div>
       <div className="plot-yaxis">
         {yTicks.map((t, i) => (
