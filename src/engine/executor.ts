@@ -7,7 +7,7 @@ import { bypassPorts, KeyComputer, type FileResolver, type NodeKey } from './key
 import type { NodeRegistry } from './registry'
 import { createLocalRunner, type NodeRunner } from './runner'
 import { validateGraph, type Problem } from './validate'
-import { isFiniteValue, type Value } from './values'
+import type { Value } from './values'
 
 export type NodeState =
   | 'queued'
@@ -199,7 +199,6 @@ class Run {
         },
       )
       start()
-      checkOutputs(def, outputs)
       if (key.key) await this.cacheSet(key.key, outputs, node.id)
       return { ...base, state: 'done', outputs, ms: performance.now() - started }
     } catch (error) {
@@ -291,19 +290,4 @@ function definedOnly(outputs: Record<string, Value | undefined>): NodeOutputs {
   return Object.fromEntries(
     Object.entries(outputs).filter(([, v]) => v !== undefined),
   ) as NodeOutputs
-}
-
-/** A node's outputs must be what it declared, and never carry NaN or infinities. */
-export function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {
-  for (const [port, kind] of Object.entries(def.outputs)) {
-    const value = outputs[port] as Value | undefined
-    if (!value || value.kind !== kind) {
-      throw new Error(`${def.title} gave no ${kind} on output "${port}" (a bug in the node).`)
-    }
-    if (!isFiniteValue(value)) {
-      throw new Error(
-        `${def.title} produced a non-finite value on output "${port}" (a bug in the node).`,
-      )
-    }
-  }
 }

@@ -1,4 +1,5 @@
 import type { NodeOutputs } from './codec'
+import type { AnyNodeDefinition } from './define-node'
 import type { FileData } from './params'
 import { mulberry32 } from './random'
 import type { NodeRegistry } from './registry'
@@ -53,12 +54,31 @@ export async function runJob(
       )
     }
   }
-  const outputs = await def.run(job.inputs, job.params, {
+  const outputs = (await def.run(job.inputs, job.params, {
     signal: ctx.signal,
     progress: (fraction, message) => ctx.progress(fraction, message),
     random: mulberry32(job.seed),
-  })
-  return outputs as NodeOutputs
+  })) as NodeOutputs
+  checkOutputs(def, outputs)
+  return outputs
+}
+
+/**
+ * A node's outputs must be what it declared, and never carry NaN or infinities. Checked here,
+ * where the node ran (a worker, in the browser), so the page never scans large arrays.
+ */
+export function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {
+  for (const [port, kind] of Object.entries(def.outputs)) {
+    const value = outputs[port] as Value | undefined
+    if (!value || value.kind !== kind) {
+      throw new Error(`${def.title} gave no ${kind} on output "${port}" (a bug in the node).`)
+    }
+    if (!isFiniteValue(value)) {
+      throw new Error(
+        `${def.title} produced a non-finite value on output "${port}" (a bug in the node).`,
+      )
+    }
+  }
 }
 
 /**

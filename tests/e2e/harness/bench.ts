@@ -1,7 +1,7 @@
 import type { NodeOutputs } from '../../../src/engine/codec'
 import { decodeOutputs, encodeOutputs } from '../../../src/engine/codec'
 import type { GraphDocument } from '../../../src/engine/document'
-import { checkOutputs } from '../../../src/engine/executor'
+import { checkOutputs } from '../../../src/engine/runner'
 import { createLocalRunner, type NodeJob, type NodeRunner } from '../../../src/engine/runner'
 import type { AudioValue } from '../../../src/engine/values'
 import { IdbCache, idbCacheStores } from '../../../src/runtime/idb-cache'
