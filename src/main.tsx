@@ -13,7 +13,9 @@ import './editor/styles/preview.css'
 const boot = bootEditor(registry, window.localStorage)
 const { services } = boot
 
-createRoot(document.getElementById('root') as HTMLElement).render(<App services={services} />)
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <App services={services} tidyOnOpen={boot.opensDefault} />,
+)
 
 // The default graph runs as soon as the engine is up, so its previews appear by themselves.
 void loadRuntime().then(({ runtime, problem }) => {

@@ -12,25 +12,24 @@ import { Toasts } from './panels/Toasts'
 import { TopBar } from './panels/TopBar'
 import { LargePreview } from './preview/LargePreview'
 import type { EditorServices } from './services'
+import { settleView } from './view-helpers'
 
 /** The editor's layout: toolbar, library, canvas with its hints, status bar, and overlays. */
 export function App({
   services,
-  onCanvasReady,
+  tidyOnOpen = false,
 }: {
   services: EditorServices
-  onCanvasReady?: () => void
+  /** Tidy the first graph if its nodes overlap (the bundled default, laid out elsewhere). */
+  tidyOnOpen?: boolean
 }) {
   const ui = useSyncExternalStore(services.ui.subscribe, services.ui.getSnapshot)
   const { doc } = useSyncExternalStore(services.store.subscribe, services.store.getSnapshot)
   useShortcuts(services)
   const onReady = useCallback(() => {
-    const canvas = services.canvas
-    void canvas
-      ?.tidyIfCrowded()
-      .then(() => canvas.zoomToFit())
-      .then(() => onCanvasReady?.())
-  }, [services, onCanvasReady])
+    if (tidyOnOpen) void settleView(services)
+    else void services.canvas?.zoomToFit()
+  }, [services, tidyOnOpen])
   return (
     <div className="app">
       <TopBar services={services} />

@@ -32,6 +32,8 @@ declare global {
 
 export interface Boot {
   services: EditorServices
+  /** The graph is the default one, not the person's own (which keeps its layout as it is). */
+  opensDefault: boolean
   setRuntime(runtime: BrowserRuntime | undefined): void
 }
 
@@ -88,6 +90,7 @@ export function bootEditor(registry: NodeRegistry, storage: KeyValueStorage): Bo
   }
   return {
     services,
+    opensDefault: restored.kind !== 'restored',
     setRuntime: (r) => {
       runtime = r
     },
