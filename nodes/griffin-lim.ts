@@ -38,11 +38,10 @@ export const griffinLim = defineNode({
       label: 'Level range',
       description: 'The level range from black to white.',
     }),
-    valueScale: choice('magnitude-db', ['magnitude-db', 'power-db', 'notebook'], {
+    valueScale: choice('db', ['db', 'notebook'], {
       label: 'Pixel values',
       optionLabels: {
-        'magnitude-db': 'dB (full range)',
-        'power-db': 'dB of power (same levels)',
+        db: 'dB (full range)',
         notebook: 'Notebook (half the range)',
       },
       description:

@@ -2,8 +2,8 @@
  * Reading one image channel as an STFT magnitude for Griffin-Lim. The image is width = frames,
  * height = bins (row 0 at the top); pixel values c in 0..1 are levels over a range of R dB:
  *
- *   'magnitude-db'  |X| = 10^((c·R − R)/20)           c = 1 → 0 dB, c = 0 → −R dB
- *   'power-db'      |X|² = 10^((c·R − R)/10)          the same magnitudes, said as power
+ *   'db'            |X| = 10^((c·R − R)/20)           c = 1 → 0 dB, c = 0 → −R dB (a level in dB
+ *                                                      is the same for power and magnitude)
  *   'notebook'      |X|² = 10^((c·R − R)/20)          the seed notebook's formula: a power read
  *                                                      with the magnitude exponent, so only R/2
  *                                                      dB of magnitude range (40 dB for R = 80)
@@ -14,7 +14,7 @@
  */
 
 export type SpectrogramOrientation = 'low-at-bottom' | 'low-at-top'
-export type ImageValueScale = 'notebook' | 'magnitude-db' | 'power-db'
+export type ImageValueScale = 'notebook' | 'db'
 
 export interface ImageToMagnitudeOptions {
   orientation: SpectrogramOrientation
