@@ -6,7 +6,7 @@ import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
-import { defineNode, type RunContext } from '../src/engine/define-node'
+import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
 import { bool, choice, float, int, seed, text } from '../src/engine/params'
 import type { ImageValue } from '../src/engine/values'
@@ -14,11 +14,6 @@ import type { ImageValue } from '../src/engine/values'
 /** One onnxruntime backend per worker: its sessions are created once and kept. */
 let backend: InferenceBackend | undefined
 const getBackend = () => (backend ??= createOrtBackend())
-
-/** A run context that can also show pictures while the node works (not every host has it). */
-type PreviewContext = RunContext & { preview(image: ImageValue): void }
-const canPreview = (ctx: RunContext): ctx is PreviewContext =>
-  typeof (ctx as Partial<PreviewContext>).preview === 'function'
 
 /** 'A B B', 'ABB', 'a, b, b' → [0, 1, 1]. */
 export function parsePattern(pattern: string): number[] {
@@ -214,8 +209,8 @@ export const stableDiffusion = defineNode({
       shift: { dx: params.shiftX, dy: params.shiftY },
       signal: ctx.signal,
       onProgress: (fraction, message) => ctx.progress(fraction, message),
-      previewEvery: canPreview(ctx) ? params.previewEvery : 0,
-      onPreview: canPreview(ctx) ? (picture) => ctx.preview(picture) : undefined,
+      previewEvery: ctx.preview ? params.previewEvery : 0,
+      onPreview: ctx.preview ? (picture) => ctx.preview?.(picture) : undefined,
     })
     // The execution providers, as a message the editor logs and the CLI prints.
     const tiny = modelA.isTiny || (usesB && modelB.isTiny) ? ` — ${TINY_MODEL_WARNING}` : ''

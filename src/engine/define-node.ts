@@ -1,5 +1,5 @@
 import type { ParamSpecs, ParamValues } from './params'
-import type { ValueKind, ValueOfKind } from './values'
+import type { ImageValue, ValueKind, ValueOfKind } from './values'
 
 /** An input port: its value kind, or a kind marked optional (the node runs without it). */
 export type InputSpec = ValueKind | { kind: ValueKind; optional: true; label?: string }
@@ -30,6 +30,8 @@ export interface RunContext {
   progress(fraction: number, message?: string): void
   /** Uniform in [0, 1), seeded from the node's `seed` param (0 when it has none). */
   random(): number
+  /** Shows a picture of the work in progress, where the host can (the editor can, the CLI not). */
+  preview?(image: ImageValue): void
 }
 
 export type Runtime = 'cpu' | 'gpu'

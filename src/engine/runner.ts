@@ -3,7 +3,7 @@ import type { AnyNodeDefinition } from './define-node'
 import type { FileData } from './params'
 import { mulberry32 } from './random'
 import type { NodeRegistry } from './registry'
-import { isFiniteValue, type Value } from './values'
+import { isFiniteValue, type ImageValue, type Value } from './values'
 import { UserError } from './errors'
 
 /** One node run, as plain data: it can be posted to a worker as it is. */
@@ -27,6 +27,8 @@ export interface JobContext {
    * can show 'running' and time the node's own work. Runners that do not queue may omit it.
    */
   started?(): void
+  /** Passed on to the node as `ctx.preview`. */
+  preview?(image: ImageValue): void
 }
 
 /**
@@ -58,6 +60,7 @@ export async function runJob(
     signal: ctx.signal,
     progress: (fraction, message) => ctx.progress(fraction, message),
     random: mulberry32(job.seed),
+    preview: ctx.preview && ((image: ImageValue) => ctx.preview?.(image)),
   })) as NodeOutputs
   checkOutputs(def, outputs)
   return outputs

@@ -1,6 +1,5 @@
 import { encodeOutputs, type NodeOutputs } from '../engine/codec'
 import { CancelledError } from '../engine/errors'
-import type { AnyNodeDefinition, RunContext } from '../engine/define-node'
 import type { NodeRegistry } from '../engine/registry'
 import type { ImageValue } from '../engine/values'
 import { runJob, type NodeJob } from '../engine/runner'
@@ -43,7 +42,7 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
     post({ type: 'started', id })
     try {
       const preview = (image: ImageValue) => post({ type: 'preview', id, image })
-      const outputs = await runJob(withPreview(registry, preview), job, { signal, progress })
+      const outputs = await runJob(registry, job, { signal, progress, preview })
       const ms = performance.now() - started
       const encoded = encodeForCache(outputs) // before the transfer detaches the arrays
       try {
@@ -74,29 +73,6 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
         break
     }
   })
-}
-
-/** What nodes may find in their context here, beyond the engine's RunContext. */
-export type PreviewContext = RunContext & { preview(image: ImageValue): void }
-
-/**
- * The registry with every node's context extended by `preview(image)`, which nodes may use
- * when present (the diffusion node shows its picture in progress). The image is cloned, not
- * transferred: the node may go on using it.
- */
-function withPreview(registry: NodeRegistry, preview: (image: ImageValue) => void): NodeRegistry {
-  return {
-    all: () => registry.all(),
-    get: (type) => {
-      const def = registry.get(type)
-      if (!def) return undefined
-      const run: AnyNodeDefinition['run'] = (inputs, params, ctx) => {
-        const withPicture: PreviewContext = { ...ctx, preview }
-        return def.run(inputs, params, withPicture)
-      }
-      return { ...def, run }
-    },
-  }
 }
 
 /**

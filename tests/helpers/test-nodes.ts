@@ -149,7 +149,21 @@ export const nanMaker = defineNode({
   }),
 })
 
+export const echoAudio = defineNode({
+  type: 'test/echo-audio',
+  version: 1,
+  title: 'Echo audio',
+  category: 'Test',
+  description: 'Its input audio, unchanged.',
+  inputs: { audio: 'audio' },
+  outputs: { audio: 'audio' },
+  params: {},
+  runtime: 'cpu',
+  run: ({ audio }) => ({ audio }),
+})
+
 export const testRegistry = createRegistry([
+  echoAudio,
   constant,
   add,
   fail,

@@ -7,7 +7,6 @@ import type { JobContext, NodeJob, NodeRunner } from '../../src/engine/runner'
 import { decodeOutputs } from '../../src/engine/codec'
 import { encodedOf } from '../../src/runtime/encoded'
 import { createRoutingRunner, WorkerPool } from '../../src/runtime/worker-pool'
-import type { PreviewContext } from '../../src/runtime/worker-host'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
 import { fakeWorkers } from './fake-worker'
 
@@ -40,7 +39,7 @@ const painter = defineNode({
       height: 1,
       channels: [new Float32Array([0.5])],
     }
-    ;(ctx as Partial<PreviewContext>).preview?.(image)
+    ctx.preview?.(image)
     return { value: { kind: 'number', value: 1 } }
   },
 })
@@ -117,11 +116,11 @@ describe('WorkerPool', () => {
     }
     const bypass = await p.run(job('test/slow', { ms: 0 }, { a: num(1) }), context())
     expect(encodedOf(bypass)).toBeUndefined() // small: encoded on the page when stored
-    const big = await p.run(job('test/slow', { ms: 0 }, { a: audio as never }), context())
+    const big = await p.run(job('test/echo-audio', {}, { audio }), context())
     const blob = encodedOf(big)
     expect(blob?.size).toBeGreaterThan(400_000)
     const decoded = decodeOutputs(new Uint8Array(await (blob as Blob).arrayBuffer()))
-    expect(decoded.value).toEqual(big.value)
+    expect(decoded.audio).toEqual(big.audio)
   })
 
   it('brings back a UserError with its hint', async () => {

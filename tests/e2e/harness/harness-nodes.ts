@@ -5,7 +5,6 @@ import { UserError } from '../../../src/engine/errors'
 import { choice, float, int } from '../../../src/engine/params'
 import { createRegistry } from '../../../src/engine/registry'
 import type { AudioValue } from '../../../src/engine/values'
-import type { PreviewContext } from '../../../src/runtime/worker-host'
 import { doubleOnGpu } from './gpu-double'
 
 /**
@@ -162,7 +161,7 @@ const gpuDouble = defineNode({
   runtime: 'gpu',
   run: async ({ audio }, { provider }, ctx) => {
     const picture = { kind: 'image' as const, width: 1, height: 1, channels: [new Float32Array(1)] }
-    ;(ctx as Partial<PreviewContext>).preview?.(picture) // as the diffusion node does per step
+    ctx.preview?.(picture) // as the diffusion node does per step
     const { channels, info } = await doubleOnGpu(audio.channels, provider)
     const out: AudioValue = { ...audio, channels }
     return { audio: out, info: { kind: 'text', value: JSON.stringify(info) } }
