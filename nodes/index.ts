@@ -9,6 +9,7 @@ import { mix } from './mix'
 import { normalize } from './normalize'
 import { resizeImage } from './resize-image'
 import { splitRgb } from './split-rgb'
+import { stableDiffusion } from './stable-diffusion'
 import { stft } from './stft'
 import { griffinLim } from './griffin-lim'
 import { phaseVocoder } from './phase-vocoder'
@@ -19,6 +20,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   loadImage,
   stft,
   normalize,
+  stableDiffusion,
   splitRgb,
   resizeImage,
   griffinLim,

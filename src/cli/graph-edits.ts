@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { findNode, type GraphDocument } from '../engine/document'
 import { parseParamText } from '../engine/params'
 import type { NodeRegistry } from '../engine/registry'
@@ -38,7 +39,7 @@ export function applyCommandLine(
   for (const id of args.bypass) nodeOf(id, '--bypass').node.mode = 'bypass'
   if (args.model) {
     for (const node of edited.nodes) {
-      if (registry.get(node.type)?.params.model) node.params.model = `file:${args.model}`
+      if (node.type === 'ml/stable-diffusion') node.params.model = `folder:${resolve(args.model)}`
     }
   }
   return edited

@@ -6,7 +6,7 @@ import { validateGraph } from '../engine/validate'
 const FILES = import.meta.glob<unknown>('../../presets/*.json', { eager: true, import: 'default' })
 
 /** The graph the app opens on: the first of these that exists and validates. */
-const DEFAULT_ORDER = ['visual-sampling.json', 'visual-sampling-clean.json', 'default.json']
+const DEFAULT_ORDER = ['default.json', 'visual-sampling.json', 'visual-sampling-clean.json']
 
 export interface Preset {
   file: string

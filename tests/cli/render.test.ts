@@ -138,3 +138,43 @@ describe('npm run render', () => {
     expect(err.join()).toMatch(/Usage: npm run render/)
   })
 })
+
+describe('--model', () => {
+  it('points every Stable Diffusion node at the folder, and a wrong folder fails on that node', async () => {
+    const graph: GraphDocument = {
+      format: GRAPH_FORMAT,
+      version: 1,
+      nodes: [
+        {
+          id: 'paint',
+          type: 'ml/stable-diffusion',
+          params: { steps: 2, width: 64, height: 64 },
+          position: { x: 0, y: 0 },
+          mode: 'normal',
+        },
+        {
+          id: 'out',
+          type: 'image/output',
+          params: { name: 'painting' },
+          position: { x: 1, y: 0 },
+          mode: 'normal',
+        },
+      ],
+      edges: [{ from: { node: 'paint', port: 'image' }, to: { node: 'out', port: 'image' } }],
+    }
+    const { dir, file } = tempGraph(graph)
+    const tiny = new URL('../../models/tiny', import.meta.url).pathname
+    expect(
+      await render(
+        [file, '--model', tiny, '--out', join(dir, 'o'), '--no-cache', '--quiet'],
+        capture().io,
+      ),
+    ).toBe(0)
+    expect(existsSync(join(dir, 'o', 'painting.png'))).toBe(true)
+    const wrong = capture()
+    expect(
+      await render([file, '--model', join(dir, 'nowhere'), '--no-cache', '--quiet'], wrong.io),
+    ).toBe(1)
+    expect(wrong.err.join('\n')).toMatch(/✗ paint \(ml\/stable-diffusion\)/)
+  })
+})
