@@ -1,5 +1,7 @@
 /** Every benchmark `npm run bench` runs, in order. Add a case: one file in bench/, one line here. */
 import { chirpBench } from './chirp'
+import { diffusionBench } from './diffusion'
+import { presetBench } from './preset'
 import { griffinLimBench, phaseVocoderBench, stftBench } from './dsp'
 import type { BenchCase } from './types'
 
@@ -8,4 +10,6 @@ export const cases: readonly BenchCase[] = [
   griffinLimBench,
   phaseVocoderBench,
   { ...chirpBench, repeats: 5 },
+  presetBench,
+  diffusionBench,
 ]

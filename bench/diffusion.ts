@@ -108,7 +108,7 @@ export async function benchDiffusion(
   return { providers, figures }
 }
 
-/** For bench/run.ts (once it awaits async cases): the tiny model, 512 × 512, notebook img2img. */
+/** For bench/run.ts: the tiny model, 512 × 512, notebook img2img. */
 export const diffusionBench = {
   name: 'stable diffusion: tiny model, 512², notebook img2img (WASM)',
   repeats: 3,

@@ -9,7 +9,7 @@ import { mulberry32 } from '../src/engine/random'
 import type { BenchCase } from './types'
 
 /** 3 minutes at 44.1 kHz: a slow sine sweep, a chord and a little noise, deterministic. */
-function threeMinutes(): Float32Array {
+export function threeMinutes(): Float32Array {
   const rate = 44100
   const random = mulberry32(1)
   const x = new Float32Array(3 * 60 * rate)

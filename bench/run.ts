@@ -20,13 +20,13 @@ const cpuSeconds = (): number => {
   return (user + system) / 1e6
 }
 
-function time(bench: BenchCase): Timing {
-  bench.run() // warm up the JIT and the caches of plans and windows
+async function time(bench: BenchCase): Promise<Timing> {
+  await bench.run() // warm up the JIT and the caches of plans, windows and sessions
   let best: Timing = { wall: Infinity, cpu: Infinity }
   for (let i = 0; i < (bench.repeats ?? 3); i++) {
     const cpu = cpuSeconds()
     const wall = performance.now()
-    bench.run()
+    await bench.run()
     const t = { wall: (performance.now() - wall) / 1000, cpu: cpuSeconds() - cpu }
     if (t.cpu < best.cpu) best = t
   }
@@ -55,11 +55,11 @@ const header = [
 const rows: string[][] = []
 for (const bench of cases.filter((c) => !filter || c.name.toLowerCase().includes(filter))) {
   setDefaultFftBackend('auto')
-  const ours = time(bench)
+  const ours = await time(bench)
   let js: Timing | undefined
   if (bench.compareFftJs) {
     setDefaultFftBackend('js')
-    js = time(bench)
+    js = await time(bench)
     setDefaultFftBackend('auto')
   }
   const reference = bench.reference

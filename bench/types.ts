@@ -1,7 +1,7 @@
 /** One benchmark case. Cases live in their own files in bench/ and are listed in cases.ts. */
 export interface BenchCase {
   name: string
-  /** The work measured; called once to warm up, then `repeats` times. */
+  /** The work measured (awaited when it returns a promise); called once to warm up, then `repeats` times. */
   run(): unknown
   /** How many timed runs (the best is reported); default 3. */
   repeats?: number
