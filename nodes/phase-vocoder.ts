@@ -5,6 +5,7 @@ import type { AudioValue } from '../src/engine/values'
 import { initFastFft } from '../src/dsp/fft'
 import { firstNonFinite } from '../src/dsp/image-ops'
 import { timeStretch } from '../src/dsp/phase-vocoder'
+import { tooShortMessage } from '../src/dsp/stft'
 
 export const phaseVocoder = defineNode({
   type: 'dsp/phase-vocoder',
@@ -62,7 +63,7 @@ export const phaseVocoder = defineNode({
     const minimum = Math.floor(fftSize / 2) + 1
     if (length < minimum)
       throw new UserError(
-        `Time Stretch: audio too short: ${length} samples, need at least ${minimum} for FFT size ${fftSize}.`,
+        `Time Stretch: ${tooShortMessage(length, minimum, fftSize)}.`,
         'Use a smaller FFT size or a longer sound.',
       )
     await initFastFft()

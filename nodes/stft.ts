@@ -4,7 +4,12 @@ import { bool, choice, int } from '../src/engine/params'
 import type { SpectrogramValue } from '../src/engine/values'
 import { initFastFft } from '../src/dsp/fft'
 import { firstNonFinite } from '../src/dsp/image-ops'
-import { minimumStftLength, stft as computeStft, type StftOptions } from '../src/dsp/stft'
+import {
+  minimumStftLength,
+  stft as computeStft,
+  tooShortMessage,
+  type StftOptions,
+} from '../src/dsp/stft'
 import { WINDOW_NAMES } from '../src/dsp/window'
 
 export const stft = defineNode({
@@ -84,7 +89,7 @@ export const stft = defineNode({
     const minimum = minimumStftLength(options)
     if (length < minimum)
       throw new UserError(
-        `Spectrogram: audio too short: ${length} samples, need at least ${minimum} for FFT size ${fftSize}.`,
+        `Spectrogram: ${tooShortMessage(length, minimum, fftSize)}.`,
         params.center && params.padMode === 'reflect'
           ? 'Use a smaller FFT size, or set Edge padding to Zeros.'
           : 'Use a smaller FFT size or a longer sound.',

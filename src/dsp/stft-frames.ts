@@ -19,6 +19,12 @@ export interface StftOptions extends FrameOptions {
   padMode: PadMode
 }
 
+/** Says, for people, that `length` samples cannot be framed at this FFT size. */
+export function tooShortMessage(length: number, minimum: number, fftSize: number): string {
+  const samples = `${length} sample${length === 1 ? '' : 's'}`
+  return `audio too short: ${samples}, need at least ${minimum} for FFT size ${fftSize}`
+}
+
 /** Thrown when a signal is too short for the framing; the message is meant for users. */
 export class SignalTooShortError extends RangeError {
   override readonly name = 'SignalTooShortError'
@@ -27,7 +33,7 @@ export class SignalTooShortError extends RangeError {
     readonly minimum: number,
     readonly fftSize: number,
   ) {
-    super(`audio too short: ${length} samples, need at least ${minimum} for FFT size ${fftSize}`)
+    super(tooShortMessage(length, minimum, fftSize))
   }
 }
 

@@ -23,6 +23,7 @@ export {
   minimumStftLength,
   SignalTooShortError,
   stftFrameCount,
+  tooShortMessage,
   type FrameOptions,
   type StftOptions,
 } from './stft-frames'

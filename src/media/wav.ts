@@ -71,12 +71,14 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
   let data: { offset: number; declared: number } | undefined
   let ds64DataSize: number | undefined
   for (const chunk of riffChunks(bytes, 12)) {
-    if (chunk.id === 'ds64' && chunk.size >= 16) {
+    // Header chunks are read only when whole; a cut-off one is as good as absent.
+    const whole = (size: number) => chunk.size >= size && chunk.offset + size <= bytes.length
+    if (chunk.id === 'ds64' && whole(16)) {
       ds64DataSize = Number(view.getBigUint64(chunk.offset + 8, true))
-    } else if (chunk.id === 'fmt ' && chunk.size >= 16) {
+    } else if (chunk.id === 'fmt ' && whole(16)) {
       const o = chunk.offset
       let tag = view.getUint16(o, true)
-      if (tag === FORMAT_EXTENSIBLE && chunk.size >= 40) tag = view.getUint16(o + 24, true)
+      if (tag === FORMAT_EXTENSIBLE && whole(40)) tag = view.getUint16(o + 24, true)
       fmt = {
         tag,
         channels: view.getUint16(o + 2, true),

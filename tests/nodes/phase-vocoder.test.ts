@@ -59,7 +59,7 @@ describe('dsp/phase-vocoder', () => {
 
   it('refuses audio it cannot stretch, saying why', async () => {
     await expect(run(audioOf(Float32Array.of(0.1)))).rejects.toThrow(
-      'audio too short: 1 samples, need at least 257 for FFT size 512',
+      'audio too short: 1 sample, need at least 257 for FFT size 512',
     )
     await expect(run(audioOf())).rejects.toThrow(UserError)
     const poisoned = sine(300, 2000)
