@@ -26,7 +26,14 @@ export type ValidationResult =
   | { ok: false; problems: Problem[]; notes: string[] }
 
 /** Bounds that keep a hostile or broken document from stalling the app. */
-export const DOCUMENT_LIMITS = { nodes: 2000, edges: 8000, textLength: 100_000, bytes: 5_000_000 }
+export const DOCUMENT_LIMITS = {
+  nodes: 2000,
+  edges: 8000,
+  textLength: 100_000,
+  bytes: 5_000_000,
+  /** A graph nests about four levels (nodes[i].params.x); 32 leaves room for growth. */
+  depth: 32,
+}
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const id = z.string().min(1).max(200)
@@ -83,14 +90,15 @@ export function validateGraph(
   const record = raw as Record<string, unknown>
   if (record.format !== GRAPH_FORMAT) {
     return failure(
-      `This is not a Synesthete graph: its "format" is ${JSON.stringify(record.format) ?? 'missing'}, expected "${GRAPH_FORMAT}".`,
+      `This is not a Synesthete graph: its "format" is ${describeFormat(record.format)}, expected "${GRAPH_FORMAT}".`,
       'format',
     )
   }
+  // Before migrating: migrations clone the document, which deep nesting would overflow.
+  const shape = findShapeProblem(record)
+  if (shape) return { ok: false, problems: [shape], notes: [] }
   const migrated = migrateForward(record, migrations)
   if (!migrated.ok) return { ok: false, problems: [migrated.problem], notes: [] }
-  const forbidden = findForbiddenKey(migrated.doc, '')
-  if (forbidden) return failure(`The key "${forbidden.key}" is not allowed.`, forbidden.path)
 
   const parsed = documentSchema.safeParse(migrated.doc)
   if (!parsed.success) {
@@ -104,17 +112,41 @@ export function validateGraph(
     : { ok: true, graph, notes: migrated.notes }
 }
 
+/** The value in words, without serialising something huge or deeply nested. */
+function describeFormat(value: unknown): string {
+  if (value === undefined) return 'missing'
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 60))
+  return Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`
+}
+
 function failure(message: string, path = ''): ValidationResult {
   return { ok: false, problems: [{ message, path }], notes: [] }
 }
 
-function findForbiddenKey(value: unknown, path: string): { key: string; path: string } | undefined {
-  if (typeof value !== 'object' || value === null) return undefined
-  for (const key of Object.keys(value)) {
-    const here = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key
-    if (FORBIDDEN_KEYS.has(key)) return { key, path: here }
-    const inner = findForbiddenKey((value as Record<string, unknown>)[key], here)
-    if (inner) return inner
+/**
+ * Walks the parsed JSON without recursion (a hostile document can nest a million levels, which
+ * would overflow the stack) for keys that could reach object prototypes and for nesting deeper
+ * than any graph has.
+ */
+function findShapeProblem(root: unknown): Problem | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [
+    { value: root, path: '', depth: 0 },
+  ]
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop() as (typeof stack)[number]
+    if (typeof value !== 'object' || value === null) continue
+    if (depth >= DOCUMENT_LIMITS.depth) {
+      return {
+        message: `The document is nested more than ${DOCUMENT_LIMITS.depth} levels deep (at ${path}); a graph never is. It is damaged or not a Synesthete graph.`,
+        path,
+      }
+    }
+    for (const key of Object.keys(value)) {
+      const here = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key
+      if (FORBIDDEN_KEYS.has(key))
+        return { message: `The key "${key}" is not allowed.`, path: here }
+      stack.push({ value: (value as Record<string, unknown>)[key], path: here, depth: depth + 1 })
+    }
   }
   return undefined
 }

@@ -106,9 +106,15 @@ describe('validateGraph', () => {
     if (!huge.ok) expect(huge.problems[0].message).toMatch(/at most 5 MB/)
   })
 
-  it('survives deeply nested input', () => {
-    const deep = `{"format":"${GRAPH_FORMAT}","version":1,"nodes":[],"edges":[],"x":${'['.repeat(5000)}${']'.repeat(5000)}}`
-    expect(parseGraphText(deep, testRegistry).ok).toBe(true)
+  it('refuses deeply nested input in words, without overflowing the stack', () => {
+    for (const depth of [5000, 1_000_000]) {
+      const deep = `{"format":"${GRAPH_FORMAT}","version":1,"nodes":[],"edges":[],"x":${'['.repeat(depth)}${']'.repeat(depth)}}`
+      const result = parseGraphText(deep, testRegistry)
+      expect(result.ok).toBe(false)
+      if (!result.ok) expect(result.problems[0].message).toMatch(/nested more than 32 levels/)
+    }
+    const deepFormat = `{"format":${'['.repeat(100_000)}${']'.repeat(100_000)}}`
+    expect(messages(JSON.parse(deepFormat))[0]).toMatch(/"format" is a list/)
   })
 
   it('migrates older documents forward, step by step, with a note per step', () => {
