@@ -12,7 +12,7 @@
  * preallocated buffers; one FFT plan each way is reused.
  */
 import { createRealFft } from './fft'
-import { makeWindow, type WindowName } from './window'
+import { paddedWindow, type WindowName } from './window'
 
 /** Initial phasors: unit with uniform phase; torch.rand on complex (re, im uniform in [0, 1)),
  * as the notebook's GriffinLim draws them; or explicit values, bin-major. */
@@ -23,6 +23,8 @@ export interface GriffinLimOptions {
   fftSize: number
   hopSize: number
   window: WindowName
+  /** Samples the window spans, centred in the frame (torch's win_length); default fftSize. */
+  windowLength?: number
   iterations: number
   /** torchaudio's momentum, 0 ≤ m < 1 (0.99 in the notebook); applied as m/(1+m). */
   momentum: number
@@ -57,7 +59,7 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   if (!Number.isInteger(frames) || frames < 1) {
     throw new RangeError(`${magnitude.length} values are not ${bins} bins × frames`)
   }
-  const window = makeWindow(options.window, n)
+  const window = paddedWindow(options.window, n, options.windowLength)
   const size = bins * frames
   const offset = Math.floor(n / 2)
   const fullLength = n + hop * (frames - 1)

@@ -6,13 +6,15 @@
  */
 import { createRealFft, type FloatArray } from './fft'
 import { minimumLengthForPad, paddedSample, type PadMode } from './reflect-pad'
-import { makeWindow, type WindowName } from './window'
+import { paddedWindow, type WindowName } from './window'
 
 export interface FrameOptions {
   fftSize: number
   hopSize: number
   window: WindowName
   center: boolean
+  /** Samples the window spans, centred in the frame (torch's win_length); default fftSize. */
+  windowLength?: number
 }
 
 export interface StftOptions extends FrameOptions {
@@ -70,7 +72,7 @@ export function frameReader(signal: FloatArray, options: StftOptions): FrameRead
   const pad = center ? Math.floor(n / 2) : 0
   const length = signal.length
   const fft = createRealFft(n)
-  const window = makeWindow(options.window, n)
+  const window = paddedWindow(options.window, n, options.windowLength)
   const frame = new Float32Array(n)
   return {
     bins: fft.bins,
@@ -110,7 +112,7 @@ export function overlapAdder(options: FrameOptions, frames: number): OverlapAdde
   checkFraming(options)
   const { fftSize: n, hopSize, center } = options
   const fft = createRealFft(n)
-  const window = makeWindow(options.window, n)
+  const window = paddedWindow(options.window, n, options.windowLength)
   const synthesis = window.map((w) => w / n) // the inverse FFT's 1/N folded in
   const fullLength = frames > 0 ? n + hopSize * (frames - 1) : 0
   const sum = new Float32Array(fullLength) // float32 as torch; a few terms per sample

@@ -47,3 +47,21 @@ function windowValue(name: WindowName, theta: number): number {
       return 1
   }
 }
+
+/**
+ * A window of `length` points centred in `size` zeros, as torch.stft pads a window shorter than
+ * n_fft: ⌊(size − length)/2⌋ zeros on the left. `length` undefined or equal to `size` gives
+ * `makeWindow(name, size)`. Cached: treat the result as read-only.
+ */
+export function paddedWindow(name: WindowName, size: number, length?: number): Float32Array {
+  if (length === undefined || length === size) return makeWindow(name, size)
+  if (!Number.isInteger(length) || length < 1 || length > size)
+    throw new RangeError(`Window length ${length} must be between 1 and the FFT size ${size}`)
+  const key = `${name}:${size}:${length}`
+  const cached = cache.get(key)
+  if (cached) return cached
+  const window = new Float32Array(size)
+  window.set(makeWindow(name, length), Math.floor((size - length) / 2))
+  cache.set(key, window)
+  return window
+}
