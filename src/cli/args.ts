@@ -16,7 +16,8 @@ export interface RenderArgs {
 
 export const USAGE = `Usage: npm run render -- GRAPH.json [options]
 
-Runs a Synesthete graph (a preset name such as "visual-sampling" or a .json file) headless.
+Runs a Synesthete graph headless: a preset name such as "visual-sampling", a .json file, or a
+PNG or WAV exported by Synesthete (each carries the graph that made it).
 
   --input NODE=FILE        give a Load Audio / Load Image node a file
   --set NODE.PARAM=VALUE   change a param (repeatable)
@@ -50,7 +51,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
   })
   if (values.help) throw new HelpRequested()
   if (positionals.length !== 1)
-    throw new Error('Give exactly one graph (a preset name or a .json file).')
+    throw new Error('Give exactly one graph (a preset name, a .json file, or a PNG/WAV it made).')
   if (values.cache && values['no-cache'])
     throw new Error('Use either --cache DIR or --no-cache, not both.')
   return {

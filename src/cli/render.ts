@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -8,12 +7,15 @@ import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import { execute, GraphError, type ExecutionEvent, type NodeResult } from '../engine/executor'
 import { parseGraphText } from '../engine/validate'
 import type { GraphDocument } from '../engine/document'
-import { audioOutputFile, imageOutputFile } from '../media/output-files'
+import type { FileResolver } from '../engine/keys'
+import { audioOutputFile, imageOutputFile, type OutputFile } from '../media/output-files'
+import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../media/provenance'
 import type { WavEncoding } from '../media/wav'
 import { HelpRequested, parseRenderArgs, USAGE, type RenderArgs } from './args'
 import { DiskCache } from './disk-cache'
 import { dumpResults } from './dump'
-import { nodeFileResolver, REPO_ROOT } from './files'
+import { nodeFileResolver } from './files'
+import { describeRestored, readGraphSource, sourceWarnings } from './graph-source'
 import { applyCommandLine } from './graph-edits'
 
 export interface Io {
@@ -49,20 +51,25 @@ export async function render(argv: string[], io: Io = consoleIo): Promise<number
 }
 
 async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
-  const graphPath = locateGraph(args.graph)
-  const loaded = parseGraphText(await readFile(graphPath, 'utf8'), registry)
+  const source = await readGraphSource(args.graph)
+  const loaded = parseGraphText(source.text, registry)
   if (!loaded.ok) throw new GraphError(loaded.problems)
+  const log = args.quiet ? () => undefined : (line: string) => io.err(line)
+  const restored = describeRestored(source)
+  if (restored) log(restored)
   for (const note of loaded.notes) io.err(note)
   const graph = applyCommandLine(loaded.graph, args, registry)
-  const log = args.quiet ? () => undefined : (line: string) => io.err(line)
+  const files = nodeFileResolver(source.baseDir)
+  for (const warning of await sourceWarnings(graph, source.restoredFrom?.provenance, files))
+    io.err(`! ${warning}`)
   const result = await execute(graph, {
     registry,
-    files: nodeFileResolver(dirname(graphPath)),
+    files,
     cache: cacheFor(args),
     onEvent: progressPrinter(log),
   })
   const results = [...result.results.values()]
-  const written = await writeOutputs(graph, results, args.out)
+  const written = await writeOutputs(graph, results, args.out, files, source.path)
   if (args.dump) await dumpResults(args.dump, results)
   if (args.report) await writeReport(args.report, results, result.ms)
   if (!args.quiet) printSummary(results, result.ms, written, io)
@@ -75,19 +82,6 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   return failed.length > 0 ? 1 : 0
 }
 
-/** A preset name ("visual-sampling") or a path to a graph file. */
-function locateGraph(name: string): string {
-  const candidates = [
-    resolve(name),
-    join(REPO_ROOT, 'presets', `${name}.json`),
-    join(REPO_ROOT, 'presets', name),
-  ]
-  const found = candidates.find((p) => existsSync(p) && p.endsWith('.json'))
-  if (!found)
-    throw new Error(`No graph "${name}": give a .json file or a preset name from presets/.`)
-  return found
-}
-
 function cacheFor(args: RenderArgs): ValueCache | undefined {
   if (args.noCache) return undefined
   const dir =
@@ -95,10 +89,16 @@ function cacheFor(args: RenderArgs): ValueCache | undefined {
   return new TieredCache(new MemoryCache(), new DiskCache(dir))
 }
 
+/**
+ * Writes what output nodes made, each file carrying the graph and its provenance. Refuses to
+ * overwrite the file the graph was restored from: a re-run may differ from it.
+ */
 async function writeOutputs(
   graph: GraphDocument,
   results: NodeResult[],
   outDir: string,
+  files: FileResolver,
+  sourcePath: string,
 ): Promise<string[]> {
   const written: string[] = []
   for (const result of results) {
@@ -106,16 +106,22 @@ async function writeOutputs(
     const value = result.outputs && Object.values(result.outputs)[0]
     if (!node || !value) continue
     const name = String(node.params.name ?? node.id)
-    const file =
-      result.type === 'audio/output' && value.kind === 'audio'
-        ? audioOutputFile(value, { name, format: node.params.format as WavEncoding })
-        : result.type === 'image/output' && value.kind === 'image'
-          ? imageOutputFile(value, { name })
-          : undefined
-    if (!file) continue
+    const record = () => collectProvenance(graph, registry, { output: node.id, files })
+    let file: OutputFile
+    if (result.type === 'audio/output' && value.kind === 'audio') {
+      const format = node.params.format as WavEncoding
+      file = audioOutputFile(value, { name, format }, wavProvenanceChunks(graph, await record()))
+    } else if (result.type === 'image/output' && value.kind === 'image') {
+      file = imageOutputFile(value, { name }, pngProvenanceText(graph, await record()))
+    } else continue
+    const path = join(outDir, file.fileName)
+    if (resolve(path) === resolve(sourcePath))
+      throw new Error(
+        `Writing ${path} would replace the file this graph was restored from. Give another --out folder.`,
+      )
     await mkdir(outDir, { recursive: true })
-    await writeFile(join(outDir, file.fileName), file.bytes)
-    written.push(join(outDir, file.fileName))
+    await writeFile(path, file.bytes)
+    written.push(path)
   }
   return written
 }

@@ -60,7 +60,11 @@ const documentSchema = z.object({
 })
 
 /** Parses JSON text into a validated graph; never throws. */
-export function parseGraphText(text: string, registry: NodeRegistry): ValidationResult {
+export function parseGraphText(
+  text: string,
+  registry: NodeRegistry,
+  migrations: readonly Migration[] = MIGRATIONS,
+): ValidationResult {
   if (text.length > DOCUMENT_LIMITS.bytes) {
     const mb = (text.length / 1e6).toFixed(1)
     return failure(`The graph is ${mb} MB; graphs are at most 5 MB. Is this the right file?`)
@@ -72,7 +76,7 @@ export function parseGraphText(text: string, registry: NodeRegistry): Validation
     const why = error instanceof Error ? error.message : String(error)
     return failure(`This is not valid JSON (${why}). Check that the file is a Synesthete graph.`)
   }
-  return validateGraph(raw, registry)
+  return validateGraph(raw, registry, migrations)
 }
 
 /**

@@ -1,0 +1,218 @@
+/**
+ * Provenance: every PNG and WAV Synesthete exports carries the graph that made it and a small
+ * record beside it (which node wrote the file, the SHA-256 of each source file, the model ids
+ * and the seeds), so a result can be traced, reopened and run again.
+ *
+ * Where it goes (both UTF-8 JSON):
+ * - PNG: text chunks `synesthete-graph` (the graph document) and `synesthete-provenance`
+ *   (the record), tEXt when the text is Latin-1, otherwise iTXt, right after IHDR.
+ * - WAV: RIFF chunks `syGr` (the graph) and `syPv` (the record) before `data`, plus a
+ *   `LIST`/`INFO` chunk whose `ISFT` names Synesthete, which audio editors display.
+ * Readers that do not know the chunks skip them, as RIFF and PNG require.
+ */
+
+import { z } from 'zod'
+import { ancestorsOf, type GraphDocument } from '../engine/document'
+import { sha256Hex } from '../engine/hash'
+import type { FileResolver } from '../engine/keys'
+import type { NodeRegistry } from '../engine/registry'
+import { DOCUMENT_LIMITS } from '../engine/validate'
+import { readTextChunks } from './png-chunks'
+import { sniff } from './sniff'
+import { readWavChunks, type WavChunk } from './wav'
+
+export const GRAPH_TEXT_KEY = 'synesthete-graph'
+export const PROVENANCE_TEXT_KEY = 'synesthete-provenance'
+export const WAV_GRAPH_CHUNK = 'syGr'
+export const WAV_PROVENANCE_CHUNK = 'syPv'
+export const PROVENANCE_FORMAT = 'synesthete-provenance'
+
+const shortText = z.string().max(2000)
+const provenanceSchema = z.object({
+  format: z.literal(PROVENANCE_FORMAT),
+  version: z.literal(1),
+  app: shortText,
+  createdAt: shortText,
+  /** The node whose output this file is. */
+  output: shortText.optional(),
+  sources: z
+    .array(
+      z.object({
+        node: shortText,
+        param: shortText,
+        ref: shortText,
+        name: shortText,
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
+      }),
+    )
+    .max(DOCUMENT_LIMITS.nodes),
+  models: z.array(z.object({ node: shortText, param: shortText, model: shortText })).max(2000),
+  seeds: z.array(z.object({ node: shortText, param: shortText, seed: z.number() })).max(2000),
+})
+
+export type ProvenanceRecord = z.infer<typeof provenanceSchema>
+
+/** Text params that name a model: `model`, `modelB`… (as the Stable Diffusion node has them). */
+const isModelParam = (key: string): boolean => /^model($|[A-Z0-9_])/.test(key)
+
+/**
+ * The record for a file written by `output` (all of the graph when undefined): only nodes that
+ * feed it and actually run (not bypassed or muted) are listed. Source files are hashed through
+ * `files`; a `blob:` reference already names its hash. A file that cannot be read is listed
+ * without one.
+ */
+export async function collectProvenance(
+  graph: GraphDocument,
+  registry: NodeRegistry,
+  options: { output?: string; files?: FileResolver; now?: Date } = {},
+): Promise<ProvenanceRecord> {
+  const feeding = options.output ? ancestorsOf(graph, [options.output]) : undefined
+  const record: ProvenanceRecord = {
+    format: PROVENANCE_FORMAT,
+    version: 1,
+    app: 'Synesthete',
+    createdAt: (options.now ?? new Date()).toISOString(),
+    output: options.output,
+    sources: [],
+    models: [],
+    seeds: [],
+  }
+  for (const node of graph.nodes) {
+    const def = registry.get(node.type)
+    if (!def || node.mode !== 'normal' || (feeding && !feeding.has(node.id))) continue
+    for (const [param, spec] of Object.entries(def.params)) {
+      const value = Object.hasOwn(node.params, param) ? node.params[param] : spec.default
+      if (spec.type === 'seed' && typeof value === 'number')
+        record.seeds.push({ node: node.id, param, seed: value })
+      if (spec.type === 'text' && isModelParam(param) && String(value).trim())
+        record.models.push({ node: node.id, param, model: String(value) })
+      if (spec.type === 'file' && String(value))
+        record.sources.push({
+          node: node.id,
+          param,
+          ...(await describeSource(String(value), options.files)),
+        })
+    }
+  }
+  return record
+}
+
+async function describeSource(
+  ref: string,
+  files: FileResolver | undefined,
+): Promise<{ ref: string; name: string; sha256?: string }> {
+  const blob = /^blob:([0-9a-f]{64})(?:\/(.*))?$/.exec(ref)
+  const fallbackName =
+    ref
+      .replace(/^[a-z]+:/, '')
+      .split(/[\\/]/)
+      .at(-1) ?? ref
+  if (blob) return { ref, name: safeDecode(blob[2] ?? fallbackName), sha256: blob[1] }
+  if (!files) return { ref, name: fallbackName }
+  try {
+    const file = await files(ref)
+    return { ref, name: file.name, sha256: await sha256Hex(file.bytes) }
+  } catch {
+    return { ref, name: fallbackName }
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** The PNG text chunks (keyword → text) to pass to `encodePng`. */
+export function pngProvenanceText(
+  graph: GraphDocument,
+  record: ProvenanceRecord,
+): Record<string, string> {
+  return { [GRAPH_TEXT_KEY]: JSON.stringify(graph), [PROVENANCE_TEXT_KEY]: JSON.stringify(record) }
+}
+
+const utf8 = (text: string) => new TextEncoder().encode(text)
+
+/** The extra RIFF chunks to pass to `encodeWav`. */
+export function wavProvenanceChunks(graph: GraphDocument, record: ProvenanceRecord): WavChunk[] {
+  return [
+    infoList({ ISFT: 'Synesthete', ICMT: 'Made with Synesthete: the graph is in the syGr chunk.' }),
+    { id: WAV_GRAPH_CHUNK, data: utf8(JSON.stringify(graph)) },
+    { id: WAV_PROVENANCE_CHUNK, data: utf8(JSON.stringify(record)) },
+  ]
+}
+
+/** A `LIST` chunk of type `INFO`: zero-terminated ASCII strings, each padded to even size. */
+function infoList(fields: Record<string, string>): WavChunk {
+  const parts: number[] = [...utf8('INFO')]
+  for (const [id, value] of Object.entries(fields)) {
+    const text = [...utf8(value.replace(/[^\x20-\x7e]/g, '?')), 0]
+    if (text.length & 1) text.push(0)
+    parts.push(...utf8(id), ...le32(text.length), ...text)
+  }
+  return { id: 'LIST', data: Uint8Array.from(parts) }
+}
+
+const le32 = (n: number) => [n & 255, (n >> 8) & 255, (n >> 16) & 255, (n >>> 24) & 255]
+
+export type EmbeddedGraph =
+  | { kind: 'none' }
+  | {
+      kind: 'found'
+      container: 'png' | 'wav'
+      /** The graph's JSON, to be validated like any file (it is untrusted). */
+      graphText: string
+      provenance?: ProvenanceRecord
+    }
+  | { kind: 'unreadable'; message: string }
+
+/**
+ * The graph a PNG or WAV file carries, if it carries one. Never throws: a file that is not
+ * PNG or WAV, or carries no graph, is `none`; a damaged one is `unreadable` with a reason.
+ */
+export function readEmbeddedGraph(bytes: Uint8Array): EmbeddedGraph {
+  const sniffed = sniff(bytes)
+  try {
+    if (sniffed.kind === 'image' && sniffed.format === 'png') {
+      const text = readTextChunks(bytes)
+      return found('png', text[GRAPH_TEXT_KEY], text[PROVENANCE_TEXT_KEY])
+    }
+    if (sniffed.kind === 'audio' && sniffed.format === 'wav') {
+      const chunks = readWavChunks(bytes)
+      const textOf = (id: string) => {
+        const chunk = chunks.find((c) => c.id === id)
+        return chunk && new TextDecoder('utf-8', { fatal: true }).decode(chunk.data)
+      }
+      return found('wav', textOf(WAV_GRAPH_CHUNK), textOf(WAV_PROVENANCE_CHUNK))
+    }
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error)
+    return { kind: 'unreadable', message: `The file's embedded graph cannot be read (${why}).` }
+  }
+  return { kind: 'none' }
+}
+
+function found(
+  container: 'png' | 'wav',
+  graphText: string | undefined,
+  provenanceText: string | undefined,
+): EmbeddedGraph {
+  if (graphText === undefined) return { kind: 'none' }
+  return { kind: 'found', container, graphText, provenance: parseProvenance(provenanceText) }
+}
+
+/** The record if it is well formed; provenance is informative, so a bad one is just left out. */
+export function parseProvenance(text: string | undefined): ProvenanceRecord | undefined {
+  if (!text || text.length > DOCUMENT_LIMITS.bytes) return undefined
+  try {
+    const parsed = provenanceSchema.safeParse(JSON.parse(text))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    return undefined
+  }
+}
