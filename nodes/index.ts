@@ -13,6 +13,11 @@ import { stableDiffusion } from './stable-diffusion'
 import { stft } from './stft'
 import { griffinLim } from './griffin-lim'
 import { phaseVocoder } from './phase-vocoder'
+import { loopAudio } from './loop-audio'
+import { loopFinder } from './loop-finder'
+import { riffusionDecode } from './riffusion-decode'
+import { riffusionEncode } from './riffusion-encode'
+import { saturation } from './saturation'
 
 /** Every node kind Synesthete ships. Adding a node: one file in nodes/, one line here. */
 export const allNodes: readonly AnyNodeDefinition[] = [
@@ -20,11 +25,16 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   loadImage,
   stft,
   normalize,
+  riffusionEncode,
   stableDiffusion,
   splitRgb,
   resizeImage,
+  saturation,
+  loopFinder,
   griffinLim,
+  riffusionDecode,
   phaseVocoder,
+  loopAudio,
   chirpSynth,
   mix,
   audioOutput,

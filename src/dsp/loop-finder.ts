@@ -1,0 +1,158 @@
+/**
+ * Finding a loop along the time axis (columns) of a picture or latent, as the sound-pictures
+ * essay does for its repeating pieces:
+ *
+ *   1. period: for n from `minPeriod` up to `maxPeriod` (default ⌊width/2⌋), the Pearson
+ *      correlation ρ(n) between columns [0, n) and [n, 2n), over every row of every plane;
+ *      the n with the largest ρ wins (the smallest of equals, so a multiple of the true period
+ *      does not beat it).
+ *   2. splice: among column pairs a ∈ [0, n), b = a + n + d with |d| ≤ `drift` and b < width,
+ *      the pair whose columns differ least (mean squared difference over rows and planes): a
+ *      jump from b back to a is then least audible and visible.
+ *
+ * Rows are averaged into at most 64 bands first, which keeps the search fast on tall pictures
+ * and makes it follow the spectral envelope rather than single pixels.
+ */
+
+export interface LoopSearchOptions {
+  minPeriod: number
+  /** 0: half the width. */
+  maxPeriod: number
+  drift: number
+}
+
+export interface LoopPoints {
+  period: number
+  correlation: number
+  /** Loop start a and end b (columns): the loop is [a, b). */
+  start: number
+  end: number
+}
+
+const MAX_BANDS = 64
+
+/** Planes (`rows × width`, row-major) averaged over groups of rows into ≤ 64 bands. */
+function bands(planes: readonly Float32Array[], width: number, rows: number): Float64Array[] {
+  const count = Math.min(rows, MAX_BANDS)
+  return planes.map((plane) => {
+    const out = new Float64Array(count * width)
+    for (let y = 0; y < rows; y++) {
+      const band = Math.floor((y * count) / rows)
+      for (let x = 0; x < width; x++) out[band * width + x] += plane[y * width + x]
+    }
+    return out
+  })
+}
+
+export function findLoop(
+  planes: readonly Float32Array[],
+  width: number,
+  rows: number,
+  options: LoopSearchOptions,
+): LoopPoints | undefined {
+  const half = Math.floor(width / 2)
+  const maxPeriod = options.maxPeriod > 0 ? Math.min(options.maxPeriod, half) : half
+  const minPeriod = Math.max(1, options.minPeriod)
+  if (minPeriod > maxPeriod) return undefined
+  const data = bands(planes, width, rows)
+  const count = data[0].length / width
+  let period = minPeriod
+  let best = -Infinity
+  for (let n = minPeriod; n <= maxPeriod; n++) {
+    let sx = 0
+    let sy = 0
+    let sxx = 0
+    let syy = 0
+    let sxy = 0
+    for (const plane of data) {
+      for (let y = 0; y < count; y++) {
+        const row = y * width
+        for (let x = 0; x < n; x++) {
+          const u = plane[row + x]
+          const v = plane[row + n + x]
+          sx += u
+          sy += v
+          sxx += u * u
+          syy += v * v
+          sxy += u * v
+        }
+      }
+    }
+    const m = n * count * data.length
+    const cov = sxy - (sx * sy) / m
+    const vx = sxx - (sx * sx) / m
+    const vy = syy - (sy * sy) / m
+    const rho = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : vx === 0 && vy === 0 ? 1 : 0
+    if (rho > best + 1e-9) {
+      best = rho
+      period = n
+    }
+  }
+  let start = 0
+  let end = period
+  let bestDistance = Infinity
+  for (let a = 0; a < period; a++) {
+    for (let d = -options.drift; d <= options.drift; d++) {
+      const b = a + period + d
+      if (b <= a || b >= width) continue
+      let distance = 0
+      for (const plane of data) {
+        for (let y = 0; y < count; y++) {
+          const diff = plane[y * width + a] - plane[y * width + b]
+          distance += diff * diff
+        }
+      }
+      if (distance < bestDistance - 1e-12) {
+        bestDistance = distance
+        start = a
+        end = b
+      }
+    }
+  }
+  return { period, correlation: best, start, end }
+}
+
+/** Column order of the looped piece: [0, b), then [a, b) `repeats` times, then [a, width). */
+export function loopOrder(width: number, start: number, end: number, repeats: number): Int32Array {
+  const loop = end - start
+  const out = new Int32Array(end + loop * repeats + (width - start))
+  let k = 0
+  for (let x = 0; x < end; x++) out[k++] = x
+  for (let r = 0; r < repeats; r++) for (let x = start; x < end; x++) out[k++] = x
+  for (let x = start; x < width; x++) out[k++] = x
+  return out
+}
+
+/**
+ * The same order for a sound: samples [0, B), then [A, B) `repeats` times, then [A, end), each
+ * jump from B back to A crossfaded over `fade` samples (equal-power raised cosine: x[B + i]
+ * fades out while x[A + i] fades in), so the seams do not click.
+ */
+export function loopSignal(
+  signal: Float32Array,
+  start: number,
+  end: number,
+  repeats: number,
+  fade: number,
+): Float32Array {
+  const a = Math.max(0, Math.min(start, signal.length))
+  const b = Math.max(a, Math.min(end, signal.length))
+  const f = Math.max(0, Math.min(fade, b - a))
+  const out = new Float32Array(b + (b - a) * repeats + (signal.length - a))
+  out.set(signal.subarray(0, b), 0)
+  let at = b
+  for (let jump = 0; jump <= repeats; jump++) {
+    const last = jump === repeats
+    const piece = signal.subarray(a, last ? signal.length : b)
+    out.set(piece, at)
+    for (let i = 0; i < f && i < piece.length; i++) {
+      const t = (i + 0.5) / f
+      const fadeIn = Math.sin((Math.PI / 2) * t)
+      const fadeOut = Math.cos((Math.PI / 2) * t)
+      const tail = b + i < signal.length ? signal[b + i] : 0
+      out[at + i] = fadeIn * piece[i] + fadeOut * tail
+    }
+    at += piece.length
+  }
+  return out
+}
