@@ -15,6 +15,7 @@ import { griffinLim } from './griffin-lim'
 import { phaseVocoder } from './phase-vocoder'
 import { loopAudio } from './loop-audio'
 import { loopFinder } from './loop-finder'
+import { repaintLong } from './repaint-long'
 import { riffusionDecode } from './riffusion-decode'
 import { riffusionEncode } from './riffusion-encode'
 import { saturation } from './saturation'
@@ -27,6 +28,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   normalize,
   riffusionEncode,
   stableDiffusion,
+  repaintLong,
   splitRgb,
   resizeImage,
   saturation,
