@@ -19,18 +19,29 @@ import { repaintLong } from './repaint-long'
 import { riffusionDecode } from './riffusion-decode'
 import { riffusionEncode } from './riffusion-encode'
 import { saturation } from './saturation'
+import { framesAdjust } from './frames-adjust'
+import { imageAdjust } from './image-adjust'
+import { spectrumFrames } from './spectrum-frames'
+import { spectrumPicture } from './spectrum-picture'
+import { stableDiffusionFrames } from './stable-diffusion-frames'
+import { videoOutput } from './video-output'
 
 /** Every node kind Synesthete ships. Adding a node: one file in nodes/, one line here. */
 export const allNodes: readonly AnyNodeDefinition[] = [
   loadAudio,
   loadImage,
   stft,
+  spectrumFrames,
   normalize,
+  spectrumPicture,
   riffusionEncode,
   stableDiffusion,
   repaintLong,
+  stableDiffusionFrames,
   splitRgb,
   resizeImage,
+  imageAdjust,
+  framesAdjust,
   saturation,
   loopFinder,
   griffinLim,
@@ -41,6 +52,7 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   mix,
   audioOutput,
   imageOutput,
+  videoOutput,
 ]
 
 export const registry = createRegistry(allNodes)

@@ -11,9 +11,12 @@ import { UserError } from '../src/engine/errors'
 import { bool, choice, float, int, seed, text } from '../src/engine/params'
 import type { ImageValue } from '../src/engine/values'
 
-/** One onnxruntime backend per worker: its sessions are created once and kept. */
+/**
+ * One onnxruntime backend per worker: its sessions are created once and kept (and shared with
+ * Stable Diffusion per Frame, so a model is loaded once).
+ */
 let backend: InferenceBackend | undefined
-const getBackend = () => (backend ??= createOrtBackend())
+export const getBackend = () => (backend ??= createOrtBackend())
 
 /** 'A B B', 'ABB', 'a, b, b' → [0, 1, 1]. */
 export function parsePattern(pattern: string): number[] {

@@ -3,12 +3,13 @@
  * transferables and serialise to the cache without code per node.
  */
 
-export type ValueKind = 'audio' | 'spectrogram' | 'image' | 'latent' | 'number' | 'text'
+export type ValueKind = 'audio' | 'spectrogram' | 'image' | 'frames' | 'latent' | 'number' | 'text'
 
 export const VALUE_KINDS: readonly ValueKind[] = [
   'audio',
   'spectrogram',
   'image',
+  'frames',
   'latent',
   'number',
   'text',
@@ -53,6 +54,24 @@ export interface ImageValue {
   channels: Float32Array[]
 }
 
+/**
+ * A sequence of equally sized pictures shown at `fps` frames per second: frame i is on screen
+ * from i / fps to (i + 1) / fps. Each frame is an image's planar channels (1, 3 or 4 planes of
+ * `width × height` in 0..1, row 0 at the top), every frame with the same channel count.
+ * `audio`, when present, is the soundtrack a video export plays along, starting with frame 0.
+ * `binHz`, when present, says the frames are spectra: one row each, column k the level at
+ * binHz[k] Hz (see nodes/spectrum-frames.ts).
+ */
+export interface FramesValue {
+  kind: 'frames'
+  fps: number
+  width: number
+  height: number
+  frames: Float32Array[][]
+  audio?: AudioValue
+  binHz?: number[]
+}
+
 /** A diffusion latent tensor, e.g. [1, 4, 64, 64]. */
 export interface LatentValue {
   kind: 'latent'
@@ -71,12 +90,13 @@ export interface TextValue {
 }
 
 export type Value =
-  AudioValue | SpectrogramValue | ImageValue | LatentValue | NumberValue | TextValue
+  AudioValue | SpectrogramValue | ImageValue | FramesValue | LatentValue | NumberValue | TextValue
 
 export interface ValueOfKind {
   audio: AudioValue
   spectrogram: SpectrogramValue
   image: ImageValue
+  frames: FramesValue
   latent: LatentValue
   number: NumberValue
   text: TextValue
@@ -90,6 +110,8 @@ export function typedArraysOf(value: Value): Float32Array[] {
       return value.channels
     case 'spectrogram':
       return value.phase ? [...value.channels, ...value.phase] : value.channels
+    case 'frames':
+      return [...value.frames.flat(), ...(value.audio?.channels ?? [])]
     case 'latent':
       return [value.data]
     case 'number':

@@ -3,7 +3,8 @@ import type { Value } from '../engine/values'
 /**
  * A value as one C-order float32 array with its shape, the layout `--dump` and NPY downloads
  * use: images [C,H,W] in 0..1, audio [channels, samples], spectrograms [channels, bins,
- * frames], latents as they are, numbers [1]. Text has no array form.
+ * frames], frame sequences [N,C,H,W] (a soundtrack is not included), latents as they are,
+ * numbers [1]. Text has no array form.
  */
 export function valueToArray(value: Value): { data: Float32Array; shape: number[] } | undefined {
   switch (value.kind) {
@@ -13,6 +14,13 @@ export function valueToArray(value: Value): { data: Float32Array; shape: number[
       return stack(value.channels, [value.channels.length, value.height, value.width])
     case 'spectrogram':
       return stack(value.channels, [value.channels.length, value.bins, value.frames])
+    case 'frames':
+      return stack(value.frames.flat(), [
+        value.frames.length,
+        value.frames[0]?.length ?? 0,
+        value.height,
+        value.width,
+      ])
     case 'latent':
       return { data: value.data, shape: value.shape }
     case 'number':

@@ -1,7 +1,7 @@
 import type { NodeOutputs } from '../engine/codec'
 import { CancelledError, isCancelled, UserError } from '../engine/errors'
 import type { NodeJob } from '../engine/runner'
-import { typedArraysOf, type ImageValue, type Value } from '../engine/values'
+import { typedArraysOf, VALUE_KINDS, type ImageValue, type Value } from '../engine/values'
 import type { ProviderReport } from './gpu-report'
 
 /**
@@ -86,7 +86,7 @@ export function transferListOf(outputs: NodeOutputs): ArrayBuffer[] {
   return [...buffers]
 }
 
-const KINDS = new Set(['audio', 'spectrogram', 'image', 'latent', 'number', 'text'])
+const KINDS = new Set<string>(VALUE_KINDS)
 
 function isValue(value: unknown): value is Value {
   return (

@@ -63,6 +63,17 @@ function sampleValue(kind: ValueKind, flavour: Flavour): Value {
         )
       return { kind, width: w, height: h, channels: [poison(plane(1)), plane(3), plane(7)] }
     }
+    case 'frames': {
+      // Three frames: spectra-like rows would be 1 high; pictures exercise more of each node.
+      const [w, h] = [24, 16]
+      const plane = (k: number, f: number) =>
+        Float32Array.from({ length: w * h }, (_, i) =>
+          flavour === 'silence' ? 0 : ((i * k + f * 13) % 89) / 88,
+        )
+      const frames = [0, 1, 2].map((f) => [plane(1, f), plane(3, f), plane(7, f)])
+      poison(frames[1][0])
+      return { kind, fps: 12, width: w, height: h, frames }
+    }
     case 'latent':
       return { kind, shape: [1, 4, 8, 8], data: poison(new Float32Array(256).fill(level)) }
     case 'number':

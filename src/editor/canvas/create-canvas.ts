@@ -23,6 +23,7 @@ const PREVIEW_HEIGHT: Record<ValueKind, number> = {
   audio: 90,
   spectrogram: 130,
   image: 200,
+  frames: 200,
   latent: 110,
   number: 45,
   text: 70,

@@ -5,6 +5,7 @@ import { useNodeRun } from '../nodes/hooks'
 import type { EditorServices } from '../services'
 import { downloadsFor } from './downloads'
 import { formatNumber } from './format'
+import { LargeFrames } from './FramesPreview'
 import { LargeAudio } from './LargeAudio'
 import { LargeImage } from './LargeImage'
 import { LargeSpectrogram } from './LargeSpectrogram'
@@ -77,6 +78,8 @@ export function LargePreview({
           <LargeSpectrogram value={value} />
         ) : value.kind === 'image' ? (
           <LargeImage value={value} />
+        ) : value.kind === 'frames' ? (
+          <LargeFrames value={value} owner={`${node}:${port}`} player={services.player} />
         ) : value.kind === 'latent' ? (
           <div className="large-tiles">
             {latentTiles(value, 256).map((tile, i) => (

@@ -3,6 +3,7 @@ import type { Value } from '../../engine/values'
 import type { EditorServices } from '../services'
 import { AudioThumb } from './AudioThumb'
 import { formatNumber, formatSeconds } from './format'
+import { FramesThumb } from './FramesPreview'
 import { RasterCanvas } from './RasterCanvas'
 import { imageRaster, latentTiles, spectrogramRaster } from './thumbs'
 
@@ -32,6 +33,15 @@ export function OutputPreview(props: {
       return <SpectrogramThumb value={value} onOpen={open} />
     case 'image':
       return <ImageThumb value={value} onOpen={open} />
+    case 'frames':
+      return (
+        <FramesThumb
+          value={value}
+          owner={`${node}:${port}`}
+          player={services.player}
+          onOpen={open}
+        />
+      )
     case 'latent':
       return <LatentThumb value={value} onOpen={open} />
     case 'number':

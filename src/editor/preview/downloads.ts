@@ -3,6 +3,7 @@ import type { Value } from '../../engine/values'
 import { writeNpyFloat32 } from '../../media/npy'
 import { audioOutputFile, imageOutputFile, safeFileStem } from '../../media/output-files'
 import type { WavEncoding } from '../../media/wav'
+import { framesDownloads } from './frames-downloads'
 import { spectrogramRaster } from './thumbs'
 
 export interface Download {
@@ -46,6 +47,15 @@ export function npyOf(value: Value): Uint8Array<ArrayBuffer> | undefined {
     case 'image':
       return own(
         writeNpyFloat32(concat(value.channels), [value.channels.length, value.height, value.width]),
+      )
+    case 'frames':
+      return own(
+        writeNpyFloat32(concat(value.frames.flat()), [
+          value.frames.length,
+          value.frames[0]?.length ?? 0,
+          value.height,
+          value.width,
+        ]),
       )
     case 'latent':
       return own(writeNpyFloat32(value.data, value.shape))
@@ -108,6 +118,7 @@ export function downloadsFor(
       },
     })
   }
+  if (value.kind === 'frames') list.push(...framesDownloads(value, node, stem))
   if (value.kind !== 'number' && value.kind !== 'text') {
     list.push({
       label: 'NPY',

@@ -1,0 +1,145 @@
+/**
+ * Spectra drawn as pictures: bars, pie slices and a wobbling polar ring, over a blurred noise
+ * field. Pure rasterisation into planar RGB in 0..1 (row 0 at the top), antialiased by
+ * coverage: a pixel whose centre lies d pixels inside a shape's edge is covered
+ * clamp(d + ½, 0, 1), and composited as out = bg·(1 − α·c) + colour·α·c (Porter & Duff 1984,
+ * "over" with a constant alpha α).
+ */
+import { resizeF32 } from './resize'
+
+export type SpectrumStyle = 'bars' | 'pie' | 'polar'
+export type SpectrumPalette = 'rainbow' | 'heat' | 'white'
+
+export interface SpectrumDrawOptions {
+  style: SpectrumStyle
+  palette: SpectrumPalette
+  /** Opacity of the shapes over the background, 0..1. */
+  opacity: number
+  /** Levels are multiplied by this (then clamped to 1) before drawing. */
+  gain: number
+  /** Polar: how far the ring's radius swings (0 = a circle), as a fraction of it. */
+  wobble: number
+  /** Seconds into the sequence: the polar wobble turns with time. */
+  timeSec: number
+}
+
+/**
+ * A smooth random field of `width × height` in [0, level] per RGB plane: uniform noise on a
+ * grid `scale` pixels apart (from `random`, so a seed gives the same field), resized to the
+ * picture with Pillow's bicubic (a blur of the noise), then stretched to its own min..max.
+ */
+export function noiseField(
+  width: number,
+  height: number,
+  scale: number,
+  level: number,
+  random: () => number,
+): Float32Array[] {
+  const step = Math.max(1, scale)
+  const gw = Math.max(2, Math.ceil(width / step) + 1)
+  const gh = Math.max(2, Math.ceil(height / step) + 1)
+  return [0, 1, 2].map(() => {
+    const grid = Float32Array.from({ length: gw * gh }, () => random())
+    const plane = resizeF32(grid, gw, gh, width, height, 'bicubic')
+    let lo = Infinity
+    let hi = -Infinity
+    for (const v of plane) {
+      if (v < lo) lo = v
+      if (v > hi) hi = v
+    }
+    const span = hi - lo > 1e-9 ? hi - lo : 1
+    for (let i = 0; i < plane.length; i++) plane[i] = (level * (plane[i] - lo)) / span
+    return plane
+  })
+}
+
+/** HSV (h in turns) to RGB, all in 0..1 (Smith 1978). */
+function hsv(h: number, s: number, v: number): [number, number, number] {
+  const f = (n: number) => {
+    const k = (n + h * 6) % 6
+    return v - v * s * Math.max(0, Math.min(k, 4 - k, 1))
+  }
+  return [f(5), f(3), f(1)]
+}
+
+/** The colour of bin j of n at level v: a hue per bin, a heat ramp by level, or white. */
+export function binColour(
+  palette: SpectrumPalette,
+  j: number,
+  n: number,
+  v: number,
+): [number, number, number] {
+  if (palette === 'white') return [1, 1, 1]
+  if (palette === 'heat')
+    return [Math.min(1, 3 * v), Math.min(1, Math.max(0, 3 * v - 1)), Math.max(0, 3 * v - 2)]
+  return hsv((0.83 * j) / Math.max(1, n - 1), 0.85, 1)
+}
+
+const clamp01 = (v: number) => (v > 1 ? 1 : v > 0 ? v : 0)
+
+/**
+ * Draws one spectrum (`levels` in 0..1, low frequencies first) over `background` (three planes,
+ * copied) and returns the RGB planes.
+ */
+export function drawSpectrum(
+  levels: Float32Array,
+  background: readonly Float32Array[],
+  width: number,
+  height: number,
+  options: SpectrumDrawOptions,
+): Float32Array[] {
+  const n = levels.length
+  const out = background.slice(0, 3).map((plane) => plane.slice())
+  if (n === 0) return out
+  const v = Float32Array.from(levels, (x) => clamp01(x * options.gain))
+  const colours = Array.from(v, (x, j) => binColour(options.palette, j, n, x))
+  const alpha = clamp01(options.opacity)
+  const paint = (i: number, coverage: number, j: number) => {
+    const a = alpha * coverage
+    if (a <= 0) return
+    const c = colours[j]
+    for (let k = 0; k < 3; k++) out[k][i] = out[k][i] * (1 - a) + c[k] * a
+  }
+  if (options.style === 'bars') {
+    for (let x = 0; x < width; x++) {
+      // The loudest of the bins this column shows (several when bins outnumber columns).
+      const j0 = Math.floor((x * n) / width)
+      const j1 = Math.max(j0 + 1, Math.floor(((x + 1) * n) / width))
+      let j = j0
+      for (let k = j0 + 1; k < j1 && k < n; k++) if (v[k] > v[j]) j = k
+      const top = v[j] * height
+      for (let y = 0; y < height; y++) paint(y * width + x, clamp01(top - (height - 1 - y)), j)
+    }
+    return out
+  }
+  const cx = width / 2
+  const cy = height / 2
+  const size = Math.min(width, height)
+  const turn = 2 * Math.PI
+  const phase = turn * 0.25 * options.timeSec
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const dx = x + 0.5 - cx
+      const dy = y + 0.5 - cy
+      const r = Math.hypot(dx, dy)
+      // Angle clockwise from the top, in turns.
+      let t = Math.atan2(dx, -dy) / turn
+      if (t < 0) t += 1
+      if (options.style === 'pie') {
+        const j = Math.min(n - 1, Math.floor(t * n))
+        paint(y * width + x, clamp01(0.48 * size * v[j] - r + 0.5), j)
+      } else {
+        // Polar: levels interpolated around a base circle that wobbles with time.
+        const pos = t * n - 0.5
+        const j0 = (Math.floor(pos) + n) % n
+        const j1 = (j0 + 1) % n
+        const f = pos - Math.floor(pos)
+        const level = (1 - f) * v[j0] + f * v[j1]
+        const base = 0.24 * size * (1 + options.wobble * Math.sin(3 * turn * t + phase))
+        const edge = base + 0.24 * size * level
+        paint(y * width + x, clamp01(edge - r + 0.5), f < 0.5 ? j0 : j1)
+      }
+    }
+  }
+  return out
+}

@@ -1,0 +1,64 @@
+/**
+ * The files a frame sequence exports as, made in one place so the CLI and the editor write
+ * identical bytes: a zip of numbered 8-bit PNGs, the soundtrack as WAV, spectra as CSV, and
+ * the ffmpeg command that joins pictures and sound into a video.
+ */
+import { zipSync, type Zippable } from 'fflate'
+import { UserError } from '../engine/errors'
+import type { FramesValue } from '../engine/values'
+import { frameImage, framesProblem } from './frames'
+import { audioOutputFile, safeFileStem, type OutputFile } from './output-files'
+import { encodePng } from './png'
+import { spectraCsv } from './spectra-csv'
+
+/** Zip entries carry this date, so the same frames always give the same bytes. */
+const ZIP_TIME = new Date(2000, 0, 1)
+
+/** File name of frame i (from 0) in the sequence: 000001.png, 000002.png … (ffmpeg's %06d). */
+export function frameFileName(index: number): string {
+  return `${String(index + 1).padStart(6, '0')}.png`
+}
+
+/**
+ * The frames as PNG files in a folder `STEM/` inside a zip. PNGs are already compressed, so
+ * they are stored as they are (zip method 0). `onFrame` reports progress.
+ */
+export function framesZip(
+  value: FramesValue,
+  name: string,
+  onFrame?: (done: number, total: number) => void,
+): OutputFile {
+  const problem = framesProblem(value)
+  if (problem)
+    throw new UserError(`Cannot export frames that ${problem}.`, 'Check the node feeding it.')
+  if (value.frames[0].length === 2)
+    throw new UserError('PNG export needs grey, RGB or RGBA frames, not grey with alpha.')
+  const stem = safeFileStem(name, 'zip', 'frames')
+  const entries: Zippable = {}
+  const total = value.frames.length
+  for (let i = 0; i < total; i++) {
+    entries[`${stem}/${frameFileName(i)}`] = [encodePng(frameImage(value, i)), { level: 0 }]
+    onFrame?.(i + 1, total)
+  }
+  return { fileName: `${stem}.zip`, bytes: zipSync(entries, { mtime: ZIP_TIME }) }
+}
+
+/** The ffmpeg command that makes a WebM (VP9 + Opus) from the unzipped frames and the WAV. */
+export function muxCommand(value: FramesValue, name: string): string {
+  const stem = safeFileStem(name, 'zip', 'frames')
+  const sound = value.audio ? ` -i ${stem}.wav -c:a libopus -shortest` : ''
+  return `unzip -o ${stem}.zip && ffmpeg -framerate ${value.fps} -i ${stem}/%06d.png${sound} -c:v libvpx-vp9 -pix_fmt yuv420p ${stem}.webm`
+}
+
+/**
+ * Everything a Video Output node writes: the PNG zip, the soundtrack (when the frames carry
+ * one) as 16-bit WAV, and the levels as CSV when the frames are spectra.
+ */
+export function videoOutputFiles(value: FramesValue, params: { name: string }): OutputFile[] {
+  const stem = safeFileStem(params.name, 'zip', 'frames')
+  const files = [framesZip(value, stem)]
+  if (value.audio) files.push(audioOutputFile(value.audio, { name: stem, format: 'pcm16' }))
+  if (value.binHz && value.height === 1)
+    files.push({ fileName: `${stem}.csv`, bytes: new TextEncoder().encode(spectraCsv(value)) })
+  return files
+}
