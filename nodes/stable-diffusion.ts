@@ -59,6 +59,7 @@ export const stableDiffusion = defineNode({
     }),
     model: text('tiny', {
       label: 'Model',
+      widget: 'model',
       description:
         '"tiny" (bundled test model: noise), a known model (sd15, sd-turbo, lcm-dreamshaper-v7), an https:// URL of a diffusers ONNX model, a folder picked in the model panel (folder:NAME) or, on the command line, a folder path.',
     }),
@@ -121,6 +122,7 @@ export const stableDiffusion = defineNode({
     }),
     modelB: text('', {
       label: 'Model B',
+      widget: 'model',
       description: 'A second model for the step pattern (empty: model A again, with prompt B).',
     }),
     promptB: text('', {

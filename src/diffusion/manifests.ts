@@ -70,7 +70,9 @@ export function planDownload(manifest: ModelManifest, gpu: GpuFacts, img2img = t
     )
   }
   if (largestBytes > 2 * GB) {
-    warnings.push(`One file is ${(largestBytes / GB).toFixed(1)} GB: more than a browser can hold.`)
+    // Sizes in words are decimal GB, as the model pages and models/README.md give them.
+    const gb = (largestBytes / 1e9).toFixed(1)
+    warnings.push(`One file is ${gb} GB: more than a browser can hold.`)
   }
   if (
     provider === 'webgpu' &&
@@ -89,7 +91,7 @@ export function planDownload(manifest: ModelManifest, gpu: GpuFacts, img2img = t
     gpu.deviceMemoryGb * GB < 1.5 * totalBytes
   ) {
     warnings.push(
-      `This device reports ${gpu.deviceMemoryGb} GB of memory for a ${(totalBytes / GB).toFixed(1)} GB model.`,
+      `This device reports ${gpu.deviceMemoryGb} GB of memory for a ${(totalBytes / 1e9).toFixed(1)} GB model.`,
     )
   }
   return { totalBytes, largestBytes, provider, warnings }

@@ -10,11 +10,16 @@
  *   silently).
  */
 import * as ort from 'onnxruntime-web'
+import { preferredExecutionProvider } from '../runtime/gpu-report'
 import type { InferenceBackend, IoInfo, ModelSession, SessionRequest } from './backend'
 import { isTensorType, type Tensor } from './tensor'
 
 export interface OrtBackendOptions {
-  /** Try WebGPU where it exists (default true). False forces WASM, e.g. to compare results. */
+  /**
+   * Try WebGPU where it exists. False forces WASM, e.g. to compare results. Default: the
+   * runtime's preference (`preferExecutionProvider`, the editor's `?gpu=wasm`), read when each
+   * session is created.
+   */
   webgpu?: boolean
 }
 
@@ -23,15 +28,19 @@ const isNode = typeof process !== 'undefined' && typeof process.versions?.node =
 ort.env.logLevel = 'error'
 
 export function createOrtBackend(options: OrtBackendOptions = {}): InferenceBackend {
-  const wantGpu = (options.webgpu ?? true) && !isNode
+  const wantGpu = () => !isNode && (options.webgpu ?? preferredExecutionProvider() !== 'wasm')
   return {
     name: `onnxruntime-web ${ort.env.versions.web ?? ''}`.trim(),
-    createSession: (request) => createSession(request, wantGpu),
+    createSession: (request) => createSession(request, wantGpu()),
   }
 }
 
 async function createSession(request: SessionRequest, wantGpu: boolean): Promise<ModelSession> {
-  let note = isNode ? 'Node: WASM' : 'WebGPU not requested'
+  let note = isNode
+    ? 'Node: WASM'
+    : preferredExecutionProvider() === 'wasm'
+      ? 'WASM chosen (?gpu=wasm)'
+      : 'WebGPU not requested'
   if (wantGpu) {
     const gpu = await gpuVerdict(request.usesFloat16)
     note = gpu.reason

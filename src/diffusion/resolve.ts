@@ -1,6 +1,7 @@
 import { UserError } from '../engine/errors'
 import { directorySource, recallModelFolder } from './browser/folder-source'
 import { storedUrlSource } from './browser/model-store'
+import { explainingSource } from './load-errors'
 import { findManifest, MANIFESTS } from './manifests'
 import { folderSource, MissingFileError, urlBaseSource, type ModelSource } from './source'
 import { tinyModelSource } from './tiny-model'
@@ -38,6 +39,10 @@ function remote(base: string, files?: readonly string[]): ModelSource {
 }
 
 export async function resolveModelSource(ref: string): Promise<ModelSource> {
+  return explainingSource(await resolve(ref))
+}
+
+async function resolve(ref: string): Promise<ModelSource> {
   const value = ref.trim()
   if (value === '' || value === 'tiny') return tinyModelSource()
   const manifest = findManifest(value)

@@ -28,6 +28,18 @@ export class MissingFileError extends Error {
   }
 }
 
+/** A server answered a model file's request with an error status other than 404. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError'
+  constructor(
+    readonly path: string,
+    readonly sourceLabel: string,
+    readonly status: number,
+  ) {
+    super(`${sourceLabel}: fetching "${path}" failed: HTTP ${status}`)
+  }
+}
+
 export function isMissingFile(error: unknown): error is MissingFileError {
   return error instanceof MissingFileError
 }
@@ -142,7 +154,7 @@ export async function fetchBytes(
 ): Promise<Uint8Array> {
   const response = await fetchImpl(url)
   if (response.status === 404) throw new MissingFileError(path, label)
-  if (!response.ok) throw new Error(`${label}: fetching "${path}" failed: HTTP ${response.status}`)
+  if (!response.ok) throw new HttpError(path, label, response.status)
   const total = Number(response.headers.get('content-length')) || undefined
   if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer())
   const chunks: Uint8Array[] = []

@@ -1,6 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react'
 import { Canvas } from './canvas/Canvas'
 import { useShortcuts } from './keyboard'
+import { ModelPanelHost } from './models/ModelPanel'
 import { HintLine } from './panels/HintLine'
 import { Legend } from './panels/Legend'
 import { Library } from './panels/Library'
@@ -61,6 +62,7 @@ export function App({
           text={ui.problems.text}
         />
       )}
+      <ModelPanelHost services={services} />
       <Toasts ui={services.ui} />
     </div>
   )

@@ -48,6 +48,8 @@ export interface TextParam extends ParamBase {
   type: 'text'
   default: string
   multiline?: boolean
+  /** A special editor control: 'model' is a model picker over the text (see src/editor/models). */
+  widget?: 'model'
 }
 
 /** A random seed: an integer the editor can randomise; stochastic nodes are keyed by it. */

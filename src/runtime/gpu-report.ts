@@ -33,3 +33,20 @@ export function lastExecutionProvider(): ProviderReport | undefined {
 export function onExecutionProvider(callback: (report: ProviderReport) => void): void {
   listener = callback
 }
+
+/**
+ * The provider GPU code should use: 'auto' (WebGPU where it works, else WASM) or 'wasm' forced,
+ * e.g. by the editor's `?gpu=wasm` flag to compare results or to avoid a misbehaving GPU. The
+ * GPU worker sets it before any job runs (see gpu.worker.ts).
+ */
+export type ProviderPreference = 'auto' | 'wasm'
+
+let preference: ProviderPreference = 'auto'
+
+export function preferExecutionProvider(value: ProviderPreference): void {
+  preference = value
+}
+
+export function preferredExecutionProvider(): ProviderPreference {
+  return preference
+}

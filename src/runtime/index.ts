@@ -31,6 +31,11 @@ export interface BrowserRuntimeOptions {
   createGpuWorker?: () => Worker
   /** IndexedDB database name of the cache (tests use their own). */
   cacheDbName?: string
+  /**
+   * GPU nodes' execution provider: 'auto' (WebGPU where it works, else WASM; the default) or
+   * 'wasm' forced, to compare results or to step around a misbehaving GPU (`?gpu=wasm`).
+   */
+  gpuProvider?: 'auto' | 'wasm'
 }
 
 const LIMIT_KEY = 'synesthete.cacheLimitBytes'
@@ -56,7 +61,7 @@ export async function createBrowserRuntime(
     onPreview,
   })
   const gpuPool = new WorkerPool({
-    createWorker: options.createGpuWorker ?? createGpuWorker,
+    createWorker: options.createGpuWorker ?? (() => createGpuWorker(options.gpuProvider)),
     size: 1,
     label: 'GPU worker',
     // Terminating it throws away loaded models, and one UNet step on WASM can take many

@@ -1,4 +1,4 @@
-import { MissingFileError, type ProgressFn } from '../source'
+import { HttpError, MissingFileError, type ProgressFn } from '../source'
 
 /**
  * Resumable downloads of large model files. A partly downloaded file stays in storage; the next
@@ -15,6 +15,11 @@ export interface PartialStore {
   reset(): Promise<void>
   /** Marks the file complete and returns all its bytes. */
   complete(): Promise<Uint8Array>
+  /**
+   * Writes what is buffered, when a download stops early (cancel, lost connection), so the
+   * next attempt resumes from everything received rather than from the last flush.
+   */
+  persist?(): Promise<void>
 }
 
 export interface DownloadOptions {
@@ -47,9 +52,7 @@ export async function downloadResumable(
   // 416: nothing left to send — what we hold is the whole file.
   if (response.status === 416 && offset > 0) return store.complete()
   if (response.status === 404) throw new MissingFileError(options.path, options.label)
-  if (!response.ok) {
-    throw new Error(`${options.label}: fetching "${options.path}" failed: HTTP ${response.status}`)
-  }
+  if (!response.ok) throw new HttpError(options.path, options.label, response.status)
   if (response.status !== 206 && offset > 0) {
     await store.reset()
     offset = 0
@@ -60,15 +63,21 @@ export async function downloadResumable(
     return store.complete()
   }
   const reader = response.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    await store.append(value)
-    offset += value.byteLength
-    options.onProgress?.(offset, total)
-  }
-  if (total !== undefined && offset !== total) {
-    throw new Error(`${options.label}: "${options.path}" stopped at ${offset} of ${total} bytes`)
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      await store.append(value)
+      offset += value.byteLength
+      options.onProgress?.(offset, total)
+    }
+    if (total !== undefined && offset !== total) {
+      throw new Error(`${options.label}: "${options.path}" stopped at ${offset} of ${total} bytes`)
+    }
+  } catch (error) {
+    // Keep every byte received; a failure to save them must not hide the first error.
+    await store.persist?.().catch(() => undefined)
+    throw error
   }
   return store.complete()
 }

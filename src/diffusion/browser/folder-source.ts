@@ -1,4 +1,4 @@
-import { get, set } from 'idb-keyval'
+import { del, get, keys, set } from 'idb-keyval'
 import { UserError } from '../../engine/errors'
 import { MissingFileError, type ModelSource } from '../source'
 
@@ -18,6 +18,26 @@ interface PermissionHandle {
 /** Called by the app after the user picks a folder. */
 export async function rememberModelFolder(name: string, handle: FileSystemDirectoryHandle) {
   await set(KEY(name), handle)
+}
+
+/** The names of the folders remembered in this browser, for the model panel's list. */
+export async function listModelFolders(): Promise<string[]> {
+  const prefix = KEY('')
+  return (await keys())
+    .filter((k): k is string => typeof k === 'string' && k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length))
+    .sort()
+}
+
+export async function forgetModelFolder(name: string): Promise<void> {
+  await del(KEY(name))
+}
+
+/** The stored handle, without checking permission (the page asks for it again with a click). */
+export async function modelFolderHandle(
+  name: string,
+): Promise<FileSystemDirectoryHandle | undefined> {
+  return get<FileSystemDirectoryHandle>(KEY(name))
 }
 
 export async function recallModelFolder(name: string): Promise<FileSystemDirectoryHandle> {

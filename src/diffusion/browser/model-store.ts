@@ -43,7 +43,12 @@ async function existing(dir: FileSystemDirectoryHandle, name: string) {
 
 type Movable = FileSystemFileHandle & { move?(name: string): Promise<void> }
 
-function opfsPartialStore(dir: FileSystemDirectoryHandle, name: string): PartialStore {
+/** `readBack: false` (prefetching on the page): complete() leaves the bytes in storage. */
+function opfsPartialStore(
+  dir: FileSystemDirectoryHandle,
+  name: string,
+  readBack = true,
+): PartialStore {
   const partName = `${name}.part`
   let pending: Uint8Array<ArrayBuffer>[] = []
   let pendingBytes = 0
@@ -74,29 +79,53 @@ function opfsPartialStore(dir: FileSystemDirectoryHandle, name: string): Partial
       pendingBytes = 0
       await dir.removeEntry(partName).catch(() => undefined)
     },
+    persist: flush,
     async complete() {
       await flush()
       const part = (await handle()) as Movable
-      const bytes = new Uint8Array(await (await part.getFile()).arrayBuffer())
       if (part.move) {
+        const bytes = readBack ? new Uint8Array(await (await part.getFile()).arrayBuffer()) : NONE
         await part.move(name)
+        return bytes
       } else {
+        const bytes = new Uint8Array(await (await part.getFile()).arrayBuffer())
         const done = await dir.getFileHandle(name, { create: true })
         const writable = await done.createWritable()
         await writable.write(bytes)
         await writable.close()
         await dir.removeEntry(partName)
+        return readBack ? bytes : NONE
       }
-      return bytes
     },
   }
+}
+
+const NONE = new Uint8Array(0)
+
+/**
+ * One download of a file at a time across the page and the GPU worker (a Web Lock per file):
+ * two writers appending to the same `.part` would corrupt it. The second waits, then finds
+ * the file complete.
+ */
+function oneAtATime<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  return locks ? locks.request(`synesthete-model-file:${name}`, work) : work()
+}
+
+export interface StoreOptions {
+  /** Stops the download; what arrived stays stored and the next attempt resumes. */
+  signal?: AbortSignal
 }
 
 /**
  * A model at a base URL, stored in OPFS as it downloads. `files`, when given (from a manifest),
  * says which paths exist, so optional files are not requested from the server at all.
  */
-export function storedUrlSource(base: string, files?: readonly string[]): ModelSource {
+export function storedUrlSource(
+  base: string,
+  files?: readonly string[],
+  options: StoreOptions = {},
+): ModelSource {
   const root = base.endsWith('/') ? base : `${base}/`
   const key = storageKey(root)
   const label = root
@@ -110,30 +139,84 @@ export function storedUrlSource(base: string, files?: readonly string[]): ModelS
       const parts = path.split('/')
       const name = parts.pop() ?? path
       const dir = await folder([ROOT, key, ...parts], true)
-      const done = await existing(dir, name)
-      if (done) return new Uint8Array(await (await done.getFile()).arrayBuffer())
-      return downloadResumable(url, opfsPartialStore(dir, name), { onProgress, path, label })
+      return oneAtATime(`${key}/${path}`, async () => {
+        const done = await existing(dir, name)
+        if (done) return new Uint8Array(await (await done.getFile()).arrayBuffer())
+        const { signal } = options
+        return downloadResumable(url, opfsPartialStore(dir, name), {
+          onProgress,
+          path,
+          label,
+          signal,
+        })
+      })
     },
   }
 }
 
+/**
+ * Downloads one file of a model into OPFS ahead of a run (the model panel's Download) without
+ * holding its bytes on the page; resumes a partial file. Returns the stored file.
+ */
+export async function storeUrlFile(
+  base: string,
+  path: string,
+  options: StoreOptions & { onProgress?: (loaded: number, total?: number) => void } = {},
+): Promise<File> {
+  const root = base.endsWith('/') ? base : `${base}/`
+  const key = storageKey(root)
+  const parts = path.split('/')
+  const name = parts.pop() ?? path
+  const dir = await folder([ROOT, key, ...parts], true)
+  return oneAtATime(`${key}/${path}`, async () => {
+    const done = await existing(dir, name)
+    if (done) return done.getFile()
+    const { signal, onProgress } = options
+    const url = new URL(path, root).href
+    await downloadResumable(url, opfsPartialStore(dir, name, false), {
+      onProgress,
+      path,
+      label: root,
+      signal,
+    })
+    return (await dir.getFileHandle(name)).getFile()
+  })
+}
+
+export interface StoredModel {
+  key: string
+  bytes: number
+  /** Some file is still a `.part`: a download stopped and can be resumed. */
+  partial: boolean
+}
+
 /** Models kept in OPFS, by storage key, with their stored bytes. */
-export async function listStoredModels(): Promise<{ key: string; bytes: number }[]> {
+export async function listStoredModels(): Promise<StoredModel[]> {
   if (!hasOpfs()) return []
   const root = await folder([ROOT], true)
-  const out: { key: string; bytes: number }[] = []
+  const out: StoredModel[] = []
   for await (const [key, handle] of root.entries()) {
-    if (handle.kind === 'directory') out.push({ key, bytes: await folderBytes(handle) })
+    if (handle.kind === 'directory') out.push({ key, ...(await folderBytes(handle)) })
   }
   return out
 }
 
-async function folderBytes(dir: FileSystemDirectoryHandle): Promise<number> {
-  let total = 0
-  for await (const handle of dir.values()) {
-    total += handle.kind === 'file' ? (await handle.getFile()).size : await folderBytes(handle)
+async function folderBytes(
+  dir: FileSystemDirectoryHandle,
+): Promise<{ bytes: number; partial: boolean }> {
+  let bytes = 0
+  let partial = false
+  for await (const [name, handle] of dir.entries()) {
+    if (handle.kind === 'file') {
+      bytes += (await handle.getFile()).size
+      partial ||= name.endsWith('.part')
+    } else {
+      const inner = await folderBytes(handle)
+      bytes += inner.bytes
+      partial ||= inner.partial
+    }
   }
-  return total
+  return { bytes, partial }
 }
 
 /** Deletes a stored model (by its base URL or storage key). */

@@ -1,4 +1,5 @@
 import type { ParamSpec, StoredParamValue } from '../../engine/params'
+import { ModelPicker } from '../models/ModelPicker'
 import type { EditorServices } from '../services'
 import { FileControl } from './FileControl'
 import { NumberField } from './NumberField'
@@ -32,7 +33,8 @@ export function ParamRow(props: {
   const { spec, name, value, node, services } = props
   const { set, seal } = useSetParam(services, node, name)
   const label = spec.label ?? name
-  const wide = spec.type === 'file' || (spec.type === 'text' && spec.multiline)
+  const wide =
+    spec.type === 'file' || (spec.type === 'text' && (spec.multiline || spec.widget === 'model'))
   return (
     <div className={`param param-${spec.type}${wide ? ' param-wide' : ''}`} data-param={name}>
       <label className="param-label" title={paramTooltip(spec)}>
@@ -94,7 +96,16 @@ export function ParamRow(props: {
           />
         )
       case 'text':
-        return (
+        return spec.widget === 'model' ? (
+          <ModelPicker
+            spec={spec}
+            value={String(value)}
+            label={label}
+            node={node}
+            param={name}
+            services={services}
+          />
+        ) : (
           <TextControl
             spec={spec}
             value={String(value)}

@@ -1,6 +1,7 @@
 import { useMemo, useRef } from 'react'
 import type { RenderEmit } from 'rete-react-plugin'
 import { ParamRow } from '../controls/ParamRow'
+import { ModelRunInfo } from '../models/ModelRunInfo'
 import { paramValue } from '../store/node-factory'
 import { NodePreview } from '../preview/NodePreview'
 import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
@@ -57,6 +58,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
         run={run}
         names={(text) => withNodeNames(text, services.store.doc, services.registry)}
       />
+      <ModelRunInfo node={node} def={def} run={run} services={services} />
       <div onPointerDown={stopDrag}>
         <NodePreview id={node.id} def={def} run={run} services={services} />
       </div>

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react'
 import { formatDuration } from '../preview/format'
+import { GpuStatus } from '../models/GpuStatus'
 import { CacheInfo } from './CacheInfo'
 import { withNodeNames } from '../nodes/node-names'
 import type { EditorServices } from '../services'
@@ -35,6 +36,7 @@ export function StatusBar({ services, saved }: { services: EditorServices; saved
         </span>
       )}
       <span className="status-spacer" />
+      <GpuStatus services={services} />
       <CacheInfo services={services} version={summary.running ? 0 : summary} />
       <span className="status-saved">{saved}</span>
     </footer>

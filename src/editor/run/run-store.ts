@@ -142,6 +142,8 @@ export class RunStore {
           ms: result.ms,
           error: result.error,
           key: result.key,
+          // A finished node's last word stays (the diffusion node's "ran on webgpu …").
+          message: result.state === 'done' ? current.message : undefined,
           outputs: keepOld ? before.outputs : result.outputs,
           stale: keepOld ? before.stale : false,
         })

@@ -1,0 +1,116 @@
+import { useState } from 'react'
+import { deleteStoredModel, hasOpfs, type StoredModel } from '../../diffusion/browser/model-store'
+import { findManifest, MANIFESTS } from '../../diffusion/manifests'
+import { DownloadProgress } from './DownloadProgress'
+import { downloads } from './downloads'
+import { formatSize } from './format'
+import { useDownload } from './hooks'
+import { rememberedModelUrls, shortName, shortUrl, storedKeyOf } from './model-ref'
+import type { UseModel } from './ModelPanel'
+
+/** The ref (manifest id or URL) a stored folder belongs to, when this browser knows it. */
+function refOfKey(key: string): string | undefined {
+  const refs = [...MANIFESTS.map((m) => m.id), ...rememberedModelUrls()]
+  return refs.find((ref) => storedKeyOf(ref) === key)
+}
+
+/** Models kept in this browser's storage: their size, Use, Resume and Delete. */
+export function StoredModels(props: {
+  stored: { models: StoredModel[]; refresh: () => void }
+  current: string | undefined
+  use: UseModel
+}) {
+  const { stored, current, use } = props
+  if (!hasOpfs()) {
+    return (
+      <section>
+        <h3>Stored in this browser</h3>
+        <p className="model-notes">
+          This browser gives the page no private file storage: downloaded models are fetched again
+          on every visit.
+        </p>
+      </section>
+    )
+  }
+  const total = stored.models.reduce((n, m) => n + m.bytes, 0)
+  return (
+    <section>
+      <h3>
+        Stored in this browser{stored.models.length > 0 ? ` · ${formatSize(total)} in all` : ''}
+      </h3>
+      {stored.models.length === 0 ? (
+        <p className="model-notes">Nothing yet: downloaded models appear here.</p>
+      ) : (
+        <ul className="model-list" data-testid="stored-models">
+          {stored.models.map((m) => (
+            <StoredRow key={m.key} model={m} current={current} use={use} refresh={stored.refresh} />
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+function StoredRow(props: {
+  model: StoredModel
+  current: string | undefined
+  use: UseModel
+  refresh: () => void
+}) {
+  const { model, current, use, refresh } = props
+  const ref = refOfKey(model.key)
+  const manifest = ref ? findManifest(ref) : undefined
+  const state = useDownload(ref ?? '')
+  const [confirming, setConfirming] = useState(false)
+  const label = manifest ? shortName(manifest) : ref ? shortUrl(ref) : model.key
+  const busy = state?.status === 'downloading'
+  const remove = async () => {
+    setConfirming(false)
+    if (ref) downloads.cancel(ref)
+    await deleteStoredModel(model.key)
+    refresh()
+  }
+  return (
+    <li className="model-row" data-stored={model.key}>
+      <div className="model-main">
+        <div className="model-name" title={ref ?? model.key}>
+          {label} <span className="model-tags">{formatSize(model.bytes)}</span>
+          {model.partial && !busy && <span className="model-partial">incomplete</span>}
+          {ref !== undefined && current?.trim() === ref && (
+            <span className="model-current">in use</span>
+          )}
+        </div>
+        {state && ref && !manifest && (
+          <DownloadProgress state={state} onCancel={() => downloads.cancel(ref)} />
+        )}
+        {confirming && (
+          <div className="model-confirm" role="alertdialog" aria-label="Delete this model?">
+            Delete {formatSize(model.bytes)} from this browser? Graphs that use it will download it
+            again.{' '}
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Delete
+            </button>{' '}
+            <button type="button" onClick={() => setConfirming(false)}>
+              Keep
+            </button>
+          </div>
+        )}
+      </div>
+      <div className="model-actions">
+        {ref && model.partial && !busy && (
+          <button type="button" onClick={() => void downloads.start(ref)}>
+            Resume
+          </button>
+        )}
+        {ref && (
+          <button type="button" onClick={() => use(ref, manifest)}>
+            Use
+          </button>
+        )}
+        <button type="button" onClick={() => setConfirming(true)} aria-label={`Delete ${label}`}>
+          Delete
+        </button>
+      </div>
+    </li>
+  )
+}
