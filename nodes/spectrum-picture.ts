@@ -89,7 +89,9 @@ export const spectrumPicture = defineNode({
   run: ({ spectra }, params, ctx) => {
     checkFrames(spectra, 'Spectrum Picture')
     const { width, height } = params
-    const background = noiseField(width, height, params.noiseScale, params.background, ctx.random)
+    const background = noiseField(width, height, params.noiseScale, params.background, () =>
+      ctx.random(),
+    )
     const total = spectra.frames.length
     const frames: Float32Array[][] = []
     for (let i = 0; i < total; i++) {

@@ -6,9 +6,9 @@ import { frameAt } from './frames-view'
 export interface FrameClock {
   index: number
   playing: boolean
-  /** Shows frame i (and, while playing, carries on from there). */
-  seek(index: number): void
-  toggle(): void
+  /** Shows frame i (and stops playing). */
+  seek: (index: number) => void
+  toggle: () => void
 }
 
 /**

@@ -34,6 +34,9 @@ function chunkOf(chunk: EncodedVideoChunk | EncodedAudioChunk): MuxChunk {
   return { timestampUs: chunk.timestamp, key: chunk.type === 'key', data }
 }
 
+const asError = (failure: unknown) =>
+  failure instanceof Error ? failure : new Error('The video encoder failed')
+
 const noWebCodecs = () =>
   new Error(
     'This browser cannot encode video (no WebCodecs VP8/Opus). Download the PNG zip and the WAV, and join them with ffmpeg.',
@@ -80,7 +83,7 @@ async function encodeVideo(
   }
   if (!failure) await encoder.flush()
   encoder.close()
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure))
+  if (failure) throw asError(failure)
   return { chunks, width, height }
 }
 
@@ -131,7 +134,7 @@ async function encodeAudio(audio: AudioValue): Promise<WebmAudioTrack> {
   }
   if (!failure) await encoder.flush()
   encoder.close()
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure))
+  if (failure) throw asError(failure)
   // OpusHead's pre-skip (bytes 10–11) tells the muxer the codec delay.
   const head = description ?? opusHead(channels.length, 312, OPUS_RATE)
   const preSkip = head.length >= 12 ? head[10] | (head[11] << 8) : 0
