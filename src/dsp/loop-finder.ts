@@ -3,9 +3,9 @@
  * essay does for its repeating pieces:
  *
  *   1. period: for n from `minPeriod` up to `maxPeriod` (default ⌊width/2⌋), the Pearson
- *      correlation ρ(n) between columns [0, n) and [n, 2n), over every row of every plane;
- *      the n with the largest ρ wins (the smallest of equals, so a multiple of the true period
- *      does not beat it).
+ *      correlation ρ(n) between columns [0, n) and [n, 2n), over every row of every plane.
+ *      Multiples of the true period correlate about as well (better, by the luck of noise), so
+ *      the winner is the shortest n at a local peak of ρ within 0.02 of the best ρ.
  *   2. splice: among column pairs a ∈ [0, n), b = a + n + d with |d| ≤ `drift` and b < width,
  *      the pair whose columns differ least (mean squared difference over rows and planes): a
  *      jump from b back to a is then least audible and visible.
@@ -56,36 +56,16 @@ export function findLoop(
   if (minPeriod > maxPeriod) return undefined
   const data = bands(planes, width, rows)
   const count = data[0].length / width
-  let period = minPeriod
+  const rho = new Float64Array(maxPeriod + 2).fill(-Infinity)
+  for (let n = minPeriod; n <= maxPeriod; n++) rho[n] = correlation(data, width, count, n)
   let best = -Infinity
+  for (let n = minPeriod; n <= maxPeriod; n++) best = Math.max(best, rho[n])
+  let period = minPeriod
   for (let n = minPeriod; n <= maxPeriod; n++) {
-    let sx = 0
-    let sy = 0
-    let sxx = 0
-    let syy = 0
-    let sxy = 0
-    for (const plane of data) {
-      for (let y = 0; y < count; y++) {
-        const row = y * width
-        for (let x = 0; x < n; x++) {
-          const u = plane[row + x]
-          const v = plane[row + n + x]
-          sx += u
-          sy += v
-          sxx += u * u
-          syy += v * v
-          sxy += u * v
-        }
-      }
-    }
-    const m = n * count * data.length
-    const cov = sxy - (sx * sy) / m
-    const vx = sxx - (sx * sx) / m
-    const vy = syy - (sy * sy) / m
-    const rho = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : vx === 0 && vy === 0 ? 1 : 0
-    if (rho > best + 1e-9) {
-      best = rho
+    const peak = rho[n] >= rho[n - 1] && rho[n] >= rho[n + 1]
+    if (rho[n] >= best - 0.02 && (peak || rho[n] === best)) {
       period = n
+      break
     }
   }
   let start = 0
@@ -109,7 +89,41 @@ export function findLoop(
       }
     }
   }
-  return { period, correlation: best, start, end }
+  return { period, correlation: rho[period], start, end }
+}
+
+/** Pearson correlation of columns [0, n) and [n, 2n) over all bands of all planes. */
+function correlation(
+  data: readonly Float64Array[],
+  width: number,
+  count: number,
+  n: number,
+): number {
+  let sx = 0
+  let sy = 0
+  let sxx = 0
+  let syy = 0
+  let sxy = 0
+  for (const plane of data) {
+    for (let y = 0; y < count; y++) {
+      const row = y * width
+      for (let x = 0; x < n; x++) {
+        const u = plane[row + x]
+        const v = plane[row + n + x]
+        sx += u
+        sy += v
+        sxx += u * u
+        syy += v * v
+        sxy += u * v
+      }
+    }
+  }
+  const m = n * count * data.length
+  const cov = sxy - (sx * sy) / m
+  const vx = sxx - (sx * sx) / m
+  const vy = syy - (sy * sy) / m
+  if (vx > 0 && vy > 0) return cov / Math.sqrt(vx * vy)
+  return vx === 0 && vy === 0 ? 1 : 0
 }
 
 /** Column order of the looped piece: [0, b), then [a, b) `repeats` times, then [a, width). */

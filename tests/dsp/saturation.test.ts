@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { saturate } from '../../src/dsp/saturation'
+
+const pixel = (r: number, g: number, b: number) => [r, g, b].map((v) => Float32Array.of(v))
+const values = (planes: Float32Array[]) => planes.map((p) => p[0])
+
+/** One pass by the formula: luma, push from grey by k = 1 + amount, clamp, blend by opacity. */
+function pass([r, g, b]: number[], amount: number, opacity: number): number[] {
+  const luma = 0.299 * r + 0.587 * g + 0.114 * b
+  return [r, g, b].map((c) => {
+    const boosted = Math.min(1, Math.max(0, luma + (1 + amount) * (c - luma)))
+    return (1 - opacity) * c + opacity * boosted
+  })
+}
+
+describe('saturate', () => {
+  it('pushes colours from their luma by 1 + amount and clamps (one pass, full opacity)', () => {
+    // luma 0.4968; red 0.4968 + 2·0.3032 = 1.1032 → 1, green 0.3032, blue −0.0968 → 0.
+    const out = values(saturate(pixel(0.8, 0.4, 0.2), { amount: 1, opacity: 1, passes: 1 }))
+    expect(out[0]).toBeCloseTo(1, 6)
+    expect(out[1]).toBeCloseTo(0.3032, 6)
+    expect(out[2]).toBeCloseTo(0, 6)
+  })
+
+  it('blends the boosted layer by opacity and applies a second pass to the result', () => {
+    const start = [0.6, 0.5, 0.3]
+    const once = pass(start, 0.5, 0.4)
+    const twice = pass(once, 0.5, 0.4)
+    const out = values(saturate(pixel(0.6, 0.5, 0.3), { amount: 0.5, opacity: 0.4, passes: 2 }))
+    for (let c = 0; c < 3; c++) expect(out[c]).toBeCloseTo(twice[c], 6)
+    expect(out[0] - out[2]).toBeGreaterThan(once[0] - once[2]) // more saturated than one pass
+  })
+
+  it('leaves grey, amount 0, opacity 0 and single-channel pictures as they are', () => {
+    expect(values(saturate(pixel(0.3, 0.3, 0.3), { amount: 3, opacity: 1, passes: 2 }))).toEqual(
+      values(pixel(0.3, 0.3, 0.3)),
+    )
+    for (const options of [
+      { amount: 0, opacity: 1, passes: 2 },
+      { amount: 2, opacity: 0, passes: 2 },
+    ]) {
+      const out = values(saturate(pixel(0.9, 0.2, 0.5), options))
+      for (const [c, v] of [0.9, 0.2, 0.5].entries()) expect(out[c]).toBeCloseTo(v, 6)
+    }
+    expect(
+      saturate([Float32Array.of(0.4)], { amount: 1, opacity: 1, passes: 2 })[0][0],
+    ).toBeCloseTo(0.4, 6)
+  })
+})
