@@ -1,19 +1,50 @@
 import type { NodeJob } from '../engine/runner'
+import { encodedValueOf, type EncodedRef } from './encoded'
 
 /** Arrays below this are left to postMessage's structured clone (one quick copy). */
 const LARGE_BYTES = 256 * 1024
 /** Bytes copied between two yields to the page: a few milliseconds of work here. */
 const SLICE_BYTES = 4 * 1024 * 1024
 
+/** A job ready to post: what to transfer, and the inputs that travel as encoded Blobs. */
+export interface PreparedJob {
+  job: NodeJob
+  transfer: ArrayBuffer[]
+  /**
+   * Inputs left out of `job` (undefined there) that the worker reads from the Blob their
+   * producer encoded for the cache (worker-host.ts), by input port.
+   */
+  encoded?: Record<string, EncodedRef>
+}
+
 /**
- * A copy of the job whose large typed arrays are fresh buffers, ready to transfer. The
- * inputs cannot be transferred themselves (the cache and previews still hold them), and
- * postMessage's structured clone copies them in one synchronous task: about 55 ms for a
- * 3-minute stereo file on our machines. Copying in slices and yielding between them costs
- * about the same in total but never blocks the page for long.
+ * The job as it should be posted to a worker. The inputs cannot be transferred (the cache and
+ * previews still hold them), and postMessage's structured clone copies them in one
+ * synchronous task: about 55 ms for a 3-minute stereo file on our machines.
+ *
+ * A large input that came from a worker or from IndexedDB already has its bytes in a Blob
+ * (encoded.ts): that handle is sent instead, and the worker decodes it. The page then does
+ * no copying at all; copying even in slices cost the page about 65 ms of CPU per 3-minute
+ * stereo input on 2 cores, and 64 MB of fresh page memory that V8 counts towards its next
+ * full GC. Other large arrays (file bytes, values made elsewhere) are copied into fresh
+ * buffers in slices, yielding between them, and the copies transferred.
  */
-export async function prepareJob(job: NodeJob): Promise<{ job: NodeJob; transfer: ArrayBuffer[] }> {
+export async function prepareJob(
+  job: NodeJob,
+  options: { copyOnly?: boolean } = {},
+): Promise<PreparedJob> {
   if (!hasLarge(job)) return { job, transfer: [] } // most jobs: numbers, small images
+  let encoded: Record<string, EncodedRef> | undefined
+  if (!options.copyOnly) {
+    const inputs = { ...job.inputs }
+    for (const [port, value] of Object.entries(job.inputs)) {
+      const ref = value && hasLarge(value) ? encodedValueOf(value) : undefined
+      if (!ref) continue
+      encoded = { ...encoded, [port]: ref }
+      inputs[port] = undefined
+    }
+    if (encoded) job = { ...job, inputs }
+  }
   const transfer: ArrayBuffer[] = []
   const copies = new Map<ArrayBufferView, ArrayBufferView>()
   let sinceYield = 0
@@ -57,7 +88,7 @@ export async function prepareJob(job: NodeJob): Promise<{ job: NodeJob; transfer
     return value
   }
 
-  return { job: (await walk(job)) as NodeJob, transfer }
+  return { job: (await walk(job)) as NodeJob, transfer, encoded }
 }
 
 function hasLarge(value: unknown): boolean {

@@ -2,6 +2,7 @@ import type { NodeOutputs } from '../engine/codec'
 import { CancelledError, isCancelled, UserError } from '../engine/errors'
 import type { NodeJob } from '../engine/runner'
 import { typedArraysOf, VALUE_KINDS, type ImageValue, type Value } from '../engine/values'
+import type { EncodedRef } from './encoded'
 import type { ProviderReport } from './gpu-report'
 
 /**
@@ -20,7 +21,13 @@ export type ToWorker =
        */
       cancelFlag?: Int32Array
     }
-  | { type: 'run'; id: number; job: NodeJob }
+  | {
+      type: 'run'
+      id: number
+      job: NodeJob
+      /** Inputs to read from their producer's cache Blob, not in `job` (see copy-in.ts). */
+      encoded?: Record<string, EncodedRef>
+    }
   | { type: 'cancel'; id: number }
 
 export interface SerializedError {

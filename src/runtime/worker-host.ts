@@ -1,8 +1,9 @@
-import { encodeOutputs, type NodeOutputs } from '../engine/codec'
+import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../engine/codec'
 import { CancelledError } from '../engine/errors'
 import type { NodeRegistry } from '../engine/registry'
 import type { ImageValue } from '../engine/values'
 import { runJob, type NodeJob } from '../engine/runner'
+import { ENCODED_INPUT_UNREADABLE, type EncodedRef } from './encoded'
 import { serializeError, transferListOf, type FromWorker, type ToWorker } from './protocol'
 
 /** The part of a dedicated worker's global scope the host uses (a fake in Node tests). */
@@ -24,7 +25,11 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
   const post = (message: FromWorker, transfer: Transferable[] = []) =>
     scope.postMessage(message, transfer)
 
-  const runOne = async (id: number, job: NodeJob): Promise<void> => {
+  const runOne = async (
+    id: number,
+    job: NodeJob,
+    fromBlobs?: Record<string, EncodedRef>,
+  ): Promise<void> => {
     const controller = new AbortController()
     running.set(id, controller)
     const signal = cancelFlag ? liveSignal(controller, id, cancelFlag) : controller.signal
@@ -42,6 +47,7 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
     post({ type: 'started', id })
     try {
       const preview = (image: ImageValue) => post({ type: 'preview', id, image })
+      if (fromBlobs) job = await readEncodedInputs(job, fromBlobs)
       const outputs = await runJob(registry, job, { signal, progress, preview })
       const ms = performance.now() - started
       const encoded = encodeForCache(outputs) // before the transfer detaches the arrays
@@ -66,13 +72,44 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
         holdLifeLock(message.lock, () => post({ type: 'ready' }))
         break
       case 'run':
-        void runOne(message.id, message.job)
+        void runOne(message.id, message.job, message.encoded)
         break
       case 'cancel':
         running.get(message.id)?.abort(new CancelledError())
         break
     }
   })
+}
+
+/**
+ * The job with the inputs that came as cache Blobs decoded here, off the main thread. Ports
+ * sharing a Blob (two outputs of one node) decode it once.
+ */
+async function readEncodedInputs(
+  job: NodeJob,
+  encoded: Record<string, EncodedRef>,
+): Promise<NodeJob> {
+  const decoded = new Map<Blob, Promise<NodeOutputs>>()
+  const inputs = { ...job.inputs }
+  try {
+    for (const [port, { blob, port: from }] of Object.entries(encoded)) {
+      let outputs = decoded.get(blob)
+      if (!outputs) {
+        outputs = blob.arrayBuffer().then((buffer) => decodeOutputs(new Uint8Array(buffer)))
+        decoded.set(blob, outputs)
+      }
+      const value = (await outputs)[from]
+      if (!value) throw new Error(`no output "${from}" in the stored result`)
+      inputs[port] = value
+    }
+  } catch (error) {
+    const unreadable = new Error(
+      `An input could not be read from its stored result: ${error instanceof Error ? error.message : String(error)}`,
+    )
+    unreadable.name = ENCODED_INPUT_UNREADABLE
+    throw unreadable
+  }
+  return { ...job, inputs }
 }
 
 /**

@@ -3,7 +3,7 @@ import { CancelledError, UserError } from '../engine/errors'
 import type { JobContext, NodeJob } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
 import { prepareJob } from './copy-in'
-import { rememberEncoded } from './encoded'
+import { ENCODED_INPUT_UNREADABLE, rememberEncoded } from './encoded'
 import { reviveError, type FromWorker, type ToWorker } from './protocol'
 
 /** One job on its way through the pool; settles exactly once. */
@@ -90,13 +90,16 @@ export class WorkerSlot {
     void this.send(ticket)
   }
 
-  private async send(ticket: Ticket): Promise<void> {
+  private async send(ticket: Ticket, copyOnly = false): Promise<void> {
     try {
-      // Inputs are copied (the main thread's cache and previews still hold them), in slices
-      // that leave the page responsive, and the copies transferred: see copy-in.ts.
-      const { job, transfer } = await prepareJob(ticket.job)
+      // Large inputs go as the Blobs their producers encoded, or else as copies made in slices
+      // that leave the page responsive (the main thread's cache still holds them): copy-in.ts.
+      const { job, transfer, encoded } = await prepareJob(ticket.job, { copyOnly })
       if (this.ticket !== ticket || !this.alive) return // cancelled while copying
-      this.worker.postMessage({ type: 'run', id: ticket.id, job } satisfies ToWorker, transfer)
+      this.worker.postMessage(
+        { type: 'run', id: ticket.id, job, encoded } satisfies ToWorker,
+        transfer,
+      )
       this.posted = true
     } catch (error) {
       if (this.ticket !== ticket) return
@@ -165,7 +168,13 @@ export class WorkerSlot {
         if (this.ticket?.id === message.id) this.settle((t) => t.resolve(message.outputs))
         break
       case 'failed':
-        if (this.ticket?.id === message.id) this.settle((t) => t.reject(reviveError(message.error)))
+        if (this.ticket?.id !== message.id) break
+        if (message.error.name === ENCODED_INPUT_UNREADABLE && !this.ticket.settled) {
+          this.posted = false // the worker has dropped it; a cancel now needs no message
+          void this.send(this.ticket, true) // the stored bytes are gone: send copies instead
+          break
+        }
+        this.settle((t) => t.reject(reviveError(message.error)))
         break
       case 'provider':
         this.events.message?.(message)

@@ -29,6 +29,15 @@ describe('codec', () => {
       },
       i: { kind: 'image', width: 1, height: 2, channels: [Float32Array.of(0, 1)] },
       l: { kind: 'latent', shape: [1, 4, 1, 1], data: Float32Array.of(1, 2, 3, 4) },
+      f: {
+        kind: 'frames',
+        fps: 24,
+        width: 2,
+        height: 1,
+        frames: [[Float32Array.of(0, 1)], [Float32Array.of(0.5, 0.25)]],
+        audio: { kind: 'audio', sampleRate: 8000, channels: [Float32Array.of(0.1, -0.1)] },
+        binHz: [30, 16000],
+      },
       n: { kind: 'number', value: -0.25 },
       t: { kind: 'text', value: 'a "quoted" prompt ✓' },
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { NodeJob } from '../../src/engine/runner'
 import { prepareJob } from '../../src/runtime/copy-in'
+import { rememberEncoded } from '../../src/runtime/encoded'
 
 describe('prepareJob', () => {
   it('copies large arrays into fresh buffers to transfer, once each, leaving the originals', async () => {
@@ -34,5 +35,34 @@ describe('prepareJob', () => {
     expect(copy.seed).toBe(3)
     expect('b' in copy.inputs).toBe(true)
     expect(big[999_999]).toBe(999_999)
+  })
+
+  it('leaves out large inputs that have an encoded Blob, unless asked for copies', async () => {
+    const audio = {
+      kind: 'audio' as const,
+      sampleRate: 8000,
+      channels: [new Float32Array(100_000)],
+    }
+    const small = { kind: 'audio' as const, sampleRate: 8000, channels: [new Float32Array(4)] }
+    const blob = new Blob(['stands in for the codec bytes'])
+    rememberEncoded({ out: audio }, blob)
+    rememberEncoded({ out: small }, blob)
+    const job: NodeJob = {
+      node: 'n',
+      type: 't',
+      inputs: { a: audio, s: small },
+      params: {},
+      seed: 0,
+    }
+    const sent = await prepareJob(job)
+    expect(sent.encoded).toEqual({ a: { blob, port: 'out' } })
+    expect(sent.job.inputs).toEqual({ a: undefined, s: small }) // small: cloned as before
+    expect(sent.transfer).toEqual([])
+    expect(job.inputs.a).toBe(audio) // the caller's job is untouched
+
+    const copied = await prepareJob(job, { copyOnly: true })
+    expect(copied.encoded).toBeUndefined()
+    expect(copied.transfer).toHaveLength(1)
+    expect(copied.job.inputs.a).toEqual(audio)
   })
 })

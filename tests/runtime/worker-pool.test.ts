@@ -5,7 +5,7 @@ import { execute } from '../../src/engine/executor'
 import { createRegistry } from '../../src/engine/registry'
 import type { JobContext, NodeJob, NodeRunner } from '../../src/engine/runner'
 import { decodeOutputs } from '../../src/engine/codec'
-import { encodedOf } from '../../src/runtime/encoded'
+import { encodedOf, rememberEncoded } from '../../src/runtime/encoded'
 import { createRoutingRunner, WorkerPool } from '../../src/runtime/worker-pool'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
 import { fakeWorkers } from './fake-worker'
@@ -121,6 +121,33 @@ describe('WorkerPool', () => {
     expect(blob?.size).toBeGreaterThan(400_000)
     const decoded = decodeOutputs(new Uint8Array(await (blob as Blob).arrayBuffer()))
     expect(decoded.audio).toEqual(big.audio)
+  })
+
+  it('sends a large input as the Blob its producer encoded, and the worker decodes it', async () => {
+    const { pool: p, workers } = pool()
+    const channel = new Float32Array(100_000).map((_, i) => Math.sin(i))
+    const audio = { kind: 'audio' as const, sampleRate: 8000, channels: [channel] }
+    const first = await p.run(job('test/echo-audio', {}, { audio }), context())
+    expect(encodedOf(first)).toBeDefined()
+    const second = await p.run(job('test/echo-audio', {}, { audio: first.audio }), context())
+    expect(second.audio).toEqual(audio)
+    const posted = workers.made[0].received.filter((m) => m.type === 'run').at(-1)
+    // The page copied nothing: the input went as the Blob and the port to read from it.
+    expect(posted).toMatchObject({ job: { inputs: { audio: undefined } } })
+    expect(posted?.type === 'run' && posted.encoded?.audio.port).toBe('audio')
+  })
+
+  it('sends copies instead when the worker cannot read an input from its Blob', async () => {
+    const { pool: p, workers } = pool()
+    const outputs = {
+      audio: { kind: 'audio' as const, sampleRate: 8000, channels: [new Float32Array(100_000)] },
+    }
+    outputs.audio.channels[0][5] = 0.5
+    rememberEncoded(outputs, new Blob(['not a cache entry']))
+    const echoed = await p.run(job('test/echo-audio', {}, { audio: outputs.audio }), context())
+    expect(echoed.audio).toEqual(outputs.audio)
+    const runs = workers.made[0].received.filter((m) => m.type === 'run')
+    expect(runs.map((m) => m.type === 'run' && m.encoded !== undefined)).toEqual([true, false])
   })
 
   it('brings back a UserError with its hint', async () => {
