@@ -20,14 +20,20 @@ export function modelParamsOf(def: AnyNodeDefinition | undefined): string[] {
 }
 
 /** Nodes of the open graph that have this model param, in document order. */
-export function nodesWithModelParam(services: EditorServices, param: string): string[] {
+/** What these helpers need of the editor (tests pass just a store and a registry). */
+type Editor = Pick<EditorServices, 'store' | 'registry'>
+
+export function nodesWithModelParam(services: Editor, param: string): string[] {
   return services.store.doc.nodes
     .filter((n) => modelParamsOf(services.registry.get(n.type)).includes(param))
     .map((n) => n.id)
 }
 
 /** The node the panel should fill when opened without one: the selected one, or the only one. */
-export function defaultTargetNode(services: EditorServices, param: string): string | undefined {
+export function defaultTargetNode(
+  services: Editor & Pick<EditorServices, 'canvas'>,
+  param: string,
+): string | undefined {
   const candidates = nodesWithModelParam(services, param)
   const selected = services.canvas?.selected().filter((id) => candidates.includes(id)) ?? []
   if (selected.length > 0) return selected[0]
@@ -39,7 +45,7 @@ export function defaultTargetNode(services: EditorServices, param: string): stri
  * and `suggested`, also its steps, guidance and scheduler, where the node has those params.
  */
 export function applyModel(
-  services: EditorServices,
+  services: Editor,
   ref: string,
   nodes: readonly string[],
   param: string,
@@ -62,5 +68,5 @@ export function applyModel(
   }
   const label = describeModelRef(ref).label
   const where = nodes.length > 1 ? ` on ${nodes.length} nodes` : ''
-  return services.store.dispatch(ops, { label: `use model “${label}”${where}` })
+  return services.store.dispatch(ops, { label: `choose model ${label}${where}` })
 }
