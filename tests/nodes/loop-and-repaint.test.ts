@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import { loopAudio } from '../../nodes/loop-audio'
+import { loopFinder } from '../../nodes/loop-finder'
+import { repaintLong } from '../../nodes/repaint-long'
+import type { ImageValue, LatentValue } from '../../src/engine/values'
+import { createRunContext, defaultParams, mulberry32 } from '../helpers/run-context'
+
+describe('Loop Finder', () => {
+  it('searches a connected latent and gives loop points in picture columns', async () => {
+    // A latent repeating every 25 latent columns (200 picture columns), 80 wide.
+    const random = mulberry32(3)
+    const pattern = Float32Array.from({ length: 4 * 8 * 25 }, () => random())
+    const data = Float32Array.from({ length: 4 * 8 * 80 }, (_, i) => {
+      const c = Math.floor(i / 640)
+      const y = Math.floor((i % 640) / 80)
+      return pattern[c * 200 + y * 25 + ((i % 80) % 25)]
+    })
+    const latent: LatentValue = { kind: 'latent', shape: [1, 4, 8, 80], data }
+    const image: ImageValue = {
+      kind: 'image',
+      width: 640,
+      height: 4,
+      channels: [new Float32Array(2560)],
+    }
+    const out = await loopFinder.run(
+      { image, latent },
+      defaultParams(loopFinder.params),
+      createRunContext(),
+    )
+    expect(out.period.value).toBe(200)
+    expect(out.end.value - out.start.value).toBe(200)
+    // 0→b, a→b, a→end
+    expect(out.image.width).toBe(out.end.value + 200 + (640 - out.start.value))
+  })
+})
+
+describe('Loop Audio', () => {
+  it('turns loop points in columns into samples and plays 0→b, a→b, a→end', async () => {
+    const x = Float32Array.from({ length: 1000 }, (_, i) => i)
+    const out = await loopAudio.run(
+      {
+        audio: { kind: 'audio', sampleRate: 1000, channels: [x] },
+        start: { kind: 'number', value: 2 },
+        end: { kind: 'number', value: 5 },
+      },
+      { ...defaultParams(loopAudio.params), samplesPerColumn: 100, crossfadeMs: 0 },
+      createRunContext(),
+    )
+    const y = out.audio.channels[0]
+    expect(y.length).toBe(500 + 300 + 800)
+    expect([y[499], y[500], y[799], y[800], y[y.length - 1]]).toEqual([499, 200, 499, 200, 999])
+  })
+})
+
+describe('Repaint Long Picture', () => {
+  it('joins chunk latents without seams: at strength 0 the tiny model’s VAE gives 8×8 block means everywhere', async () => {
+    // The tiny model's VAE is an exact 8 × 8 block average / repeat (models/README.md): with
+    // nothing repainted, the joined picture must be the block means, overlaps included.
+    const width = 200
+    const height = 64
+    const plane = Float32Array.from(
+      { length: width * height },
+      (_, i) => 0.5 + 0.4 * Math.sin((i % width) / 9) * Math.cos(Math.floor(i / width) / 7),
+    )
+    const image: ImageValue = { kind: 'image', width, height, channels: [plane, plane, plane] }
+    const params = {
+      ...defaultParams(repaintLong.params),
+      strength: 0,
+      height: 64,
+      chunkWidth: 64,
+      overlap: 24,
+    }
+    const out = await repaintLong.run({ image }, params, createRunContext())
+    expect([out.image.width, out.image.height]).toEqual([width, height])
+    expect(out.latent.shape).toEqual([1, 4, 8, 25])
+    let worst = 0
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        let mean = 0
+        const bx = Math.floor(x / 8) * 8
+        const by = Math.floor(y / 8) * 8
+        for (let j = 0; j < 8; j++)
+          for (let i = 0; i < 8; i++) mean += plane[(by + j) * width + bx + i] / 64
+        worst = Math.max(worst, Math.abs(out.image.channels[0][y * width + x] - mean))
+      }
+    expect(worst).toBeLessThan(2e-3)
+  })
+})
