@@ -14,8 +14,9 @@ beforeAll(async () => {
 
 const RATE = 44100
 const tone = (hz: number, seconds: number, level = 1) =>
-  Float32Array.from({ length: Math.round(seconds * RATE) }, (_, i) =>
-    level * Math.sin((2 * Math.PI * hz * i) / RATE),
+  Float32Array.from(
+    { length: Math.round(seconds * RATE) },
+    (_, i) => level * Math.sin((2 * Math.PI * hz * i) / RATE),
   )
 const OPTIONS = { fps: 24, fftSize: 2048, bins: 256, minHz: 30, maxHz: 16000 }
 const argmax = (a: Float32Array) => a.reduce((best, v, i) => (v > a[best] ? i : best), 0)
