@@ -8,6 +8,7 @@ import { execute, GraphError, type ExecutionEvent, type NodeResult } from '../en
 import { parseGraphText } from '../engine/validate'
 import type { GraphDocument } from '../engine/document'
 import type { FileResolver } from '../engine/keys'
+import { muxCommand, videoOutputFiles } from '../media/frames-export'
 import { audioOutputFile, imageOutputFile, type OutputFile } from '../media/output-files'
 import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../media/provenance'
 import type { WavEncoding } from '../media/wav'
@@ -69,10 +70,12 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
     onEvent: progressPrinter(log),
   })
   const results = [...result.results.values()]
-  const written = await writeOutputs(graph, results, args.out, files, source.path)
+  const notes: string[] = []
+  const written = await writeOutputs(graph, results, args.out, files, source.path, notes)
   if (args.dump) await dumpResults(args.dump, results)
   if (args.report) await writeReport(args.report, results, result.ms)
   if (!args.quiet) printSummary(results, result.ms, written, io)
+  if (!args.quiet) for (const note of notes) io.out(note)
   const failed = results.filter((r) => r.state === 'error' || r.state === 'blocked')
   for (const f of failed) {
     io.err(
@@ -91,7 +94,9 @@ function cacheFor(args: RenderArgs): ValueCache | undefined {
 
 /**
  * Writes what output nodes made, each file carrying the graph and its provenance. Refuses to
- * overwrite the file the graph was restored from: a re-run may differ from it.
+ * overwrite the file the graph was restored from: a re-run may differ from it. Video Output
+ * writes its frames as a PNG zip and WAV (or spectra as CSV) and adds to `notes` the ffmpeg
+ * command that joins them.
  */
 async function writeOutputs(
   graph: GraphDocument,
@@ -99,6 +104,7 @@ async function writeOutputs(
   outDir: string,
   files: FileResolver,
   sourcePath: string,
+  notes: string[],
 ): Promise<string[]> {
   const written: string[] = []
   for (const result of results) {
@@ -107,21 +113,26 @@ async function writeOutputs(
     if (!node || !value) continue
     const name = String(node.params.name ?? node.id)
     const record = () => collectProvenance(graph, registry, { output: node.id, files })
-    let file: OutputFile
+    let made: OutputFile[]
     if (result.type === 'audio/output' && value.kind === 'audio') {
       const format = node.params.format as WavEncoding
-      file = audioOutputFile(value, { name, format }, wavProvenanceChunks(graph, await record()))
+      made = [audioOutputFile(value, { name, format }, wavProvenanceChunks(graph, await record()))]
     } else if (result.type === 'image/output' && value.kind === 'image') {
-      file = imageOutputFile(value, { name }, pngProvenanceText(graph, await record()))
+      made = [imageOutputFile(value, { name }, pngProvenanceText(graph, await record()))]
+    } else if (result.type === 'frames/output' && value.kind === 'frames') {
+      made = videoOutputFiles(value, { name })
+      if (!value.binHz) notes.push(`video: cd ${outDir} && ${muxCommand(value, name)}`)
     } else continue
-    const path = join(outDir, file.fileName)
-    if (resolve(path) === resolve(sourcePath))
-      throw new Error(
-        `Writing ${path} would replace the file this graph was restored from. Give another --out folder.`,
-      )
-    await mkdir(outDir, { recursive: true })
-    await writeFile(path, file.bytes)
-    written.push(path)
+    for (const file of made) {
+      const path = join(outDir, file.fileName)
+      if (resolve(path) === resolve(sourcePath))
+        throw new Error(
+          `Writing ${path} would replace the file this graph was restored from. Give another --out folder.`,
+        )
+      await mkdir(outDir, { recursive: true })
+      await writeFile(path, file.bytes)
+      written.push(path)
+    }
   }
   return written
 }

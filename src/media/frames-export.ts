@@ -51,14 +51,15 @@ export function muxCommand(value: FramesValue, name: string): string {
 }
 
 /**
- * Everything a Video Output node writes: the PNG zip, the soundtrack (when the frames carry
- * one) as 16-bit WAV, and the levels as CSV when the frames are spectra.
+ * Everything a Video Output node writes: pictures as the PNG zip, spectra (one row of levels
+ * per frame) as CSV instead, and the soundtrack, when the frames carry one, as 16-bit WAV.
  */
 export function videoOutputFiles(value: FramesValue, params: { name: string }): OutputFile[] {
   const stem = safeFileStem(params.name, 'zip', 'frames')
-  const files = [framesZip(value, stem)]
+  const spectra = value.binHz !== undefined && value.height === 1
+  const files = spectra
+    ? [{ fileName: `${stem}.csv`, bytes: new TextEncoder().encode(spectraCsv(value)) }]
+    : [framesZip(value, stem)]
   if (value.audio) files.push(audioOutputFile(value.audio, { name: stem, format: 'pcm16' }))
-  if (value.binHz && value.height === 1)
-    files.push({ fileName: `${stem}.csv`, bytes: new TextEncoder().encode(spectraCsv(value)) })
   return files
 }

@@ -93,7 +93,7 @@ describe('frame sequence export', () => {
     expect(muxCommand(colourFrames(1, false), 'clip')).not.toContain('wav')
   })
 
-  it('adds a CSV for spectra, and refuses empty sequences with words', () => {
+  it('writes spectra as CSV, and refuses empty sequences with words', () => {
     const spectra: FramesValue = {
       ...colourFrames(2, false),
       height: 1,
@@ -101,10 +101,10 @@ describe('frame sequence export', () => {
       binHz: [1, 2, 3],
     }
     spectra.frames = [[Float32Array.of(0, 0.5, 1)], [Float32Array.of(1, 1, 1)]]
-    expect(videoOutputFiles(spectra, { name: 's' }).map((f) => f.fileName)).toEqual([
-      's.zip',
-      's.csv',
-    ])
+    const [csv, ...rest] = videoOutputFiles(spectra, { name: 's' })
+    expect(rest).toEqual([])
+    expect(csv.fileName).toBe('s.csv')
+    expect(new TextDecoder().decode(csv.bytes)).toBe('time_s,1,2,3\n0,0,0.5,1\n0.083333,1,1,1\n')
     expect(() => framesZip({ ...colourFrames(1), frames: [] }, 'x')).toThrow(/has no frames/)
   })
 

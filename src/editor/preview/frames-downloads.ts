@@ -11,7 +11,7 @@ const own = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes
 
 /**
  * What a frame sequence can be saved as: spectra as CSV; pictures as a WebM video (with the
- * soundtrack) and as a zip of PNGs; the soundtrack alone as WAV.
+ * soundtrack) and as a zip of PNGs; the soundtrack alone as WAV (NPY comes with every value).
  */
 export function framesDownloads(value: FramesValue, node: GraphNode, stem: string): Download[] {
   const name = safeFileStem(
@@ -35,7 +35,7 @@ export function framesDownloads(value: FramesValue, node: GraphNode, stem: strin
       make: () => framesToWebm(value),
     })
   }
-  if (value.frames[0]?.length !== 2) {
+  if (!isSpectra(value) && value.frames[0]?.length !== 2) {
     list.push({
       label: 'PNG zip',
       fileName: `${name}.zip`,
