@@ -15,7 +15,7 @@ function columnLevels(frame: Float32Array[], width: number, height: number): Flo
 
 export const spectrumPicture = defineNode({
   type: 'frames/draw-spectrum',
-  version: 1,
+  version: 2,
   title: 'Spectrum Picture',
   category: 'Audio → Image',
   description:

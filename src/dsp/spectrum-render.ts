@@ -24,9 +24,39 @@ export interface SpectrumDrawOptions {
 }
 
 /**
- * A smooth random field of `width × height` in [0, level] per RGB plane: uniform noise on a
- * grid `scale` pixels apart (from `random`, so a seed gives the same field), resized to the
- * picture with Pillow's bicubic (a blur of the noise), then stretched to its own min..max.
+ * Three passes of a box blur along lines of a float plane, edges repeated, with the extended
+ * box of Gwosdek et al. (2011) so that the passes together are a Gaussian of standard deviation
+ * `sigma` (the float twin of Pillow's GaussianBlur, pillow-ops.ts): radius ρ = l + a from
+ * `boxRadius`, weights 1 / (2ρ + 1) inside ±⌊ρ⌋ and the remainder split over the two next pixels.
+ */
+function gaussianBlurF32(plane: Float32Array, width: number, height: number, sigma: number): void {
+  const sigma2 = (sigma * sigma) / 3
+  const l = Math.floor((Math.sqrt(12 * sigma2 + 1) - 1) / 2)
+  const rho = l + ((2 * l + 1) * (l * (l + 1) - 3 * sigma2)) / (6 * (sigma2 - (l + 1) ** 2))
+  const r = Math.floor(rho)
+  const w = 1 / (2 * rho + 1)
+  const far = (1 - (2 * r + 1) * w) / 2
+  const line = new Float32Array(Math.max(width, height))
+  const pass = (count: number, length: number, index: (line: number, i: number) => number) => {
+    for (let k = 0; k < count; k++) {
+      for (let i = 0; i < length; i++) line[i] = plane[index(k, i)]
+      const at = (i: number) => line[i < 0 ? 0 : i >= length ? length - 1 : i]
+      for (let i = 0; i < length; i++) {
+        let sum = 0
+        for (let j = -r; j <= r; j++) sum += at(i + j)
+        plane[index(k, i)] = w * sum + far * (at(i - r - 1) + at(i + r + 1))
+      }
+    }
+  }
+  for (let p = 0; p < 3; p++) pass(height, width, (y, x) => y * width + x)
+  for (let p = 0; p < 3; p++) pass(width, height, (x, y) => y * width + x)
+}
+
+/**
+ * A smooth random field of `width × height` in [0, level] per RGB plane: uniform noise (from
+ * `random`, so a seed gives the same field) at a quarter of the picture's resolution, blurred
+ * with a Gaussian of σ = scale / 8 there (blobs about `scale` pixels across in the picture),
+ * enlarged with Pillow's bicubic, then stretched to its own min..max.
  */
 export function noiseField(
   width: number,
@@ -35,11 +65,11 @@ export function noiseField(
   level: number,
   random: () => number,
 ): Float32Array[] {
-  const step = Math.max(1, scale)
-  const gw = Math.max(2, Math.ceil(width / step) + 1)
-  const gh = Math.max(2, Math.ceil(height / step) + 1)
+  const gw = Math.max(2, Math.ceil(width / 4))
+  const gh = Math.max(2, Math.ceil(height / 4))
   return [0, 1, 2].map(() => {
     const grid = Float32Array.from({ length: gw * gh }, () => random())
+    gaussianBlurF32(grid, gw, gh, Math.max(0.5, scale / 8))
     const plane = resizeF32(grid, gw, gh, width, height, 'bicubic')
     let lo = Infinity
     let hi = -Infinity
