@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import { TINY_MODEL_PATHS } from '../../src/diffusion/tiny-model'
 import type { GraphDocument } from '../../src/engine/document'
 import { baseUrl, screenshot, useBrowser, type OpenedPage } from './browser'
 import {
@@ -258,6 +259,62 @@ describe('Stable Diffusion in the editor', () => {
     // The browser logs the failed requests this test made on purpose; nothing else.
     const provoked = /Failed to load resource: .*(CONNECTION_REFUSED|404)/
     expect(unexpected(opened.errors).filter((e) => !provoked.test(e))).toEqual([])
+  })
+
+  it('uses a model folder picked on this computer, and refuses a folder that is not a model', async () => {
+    const opened = await openEditor('/', sdGraph())
+    const { page } = opened
+    await waitForFirstRun(page, 120_000)
+    // Headless Chromium cannot click through the native folder picker: stand in for it with
+    // folders of the page's private storage, filled from the fake model host.
+    await page.evaluate(
+      async ([base, paths]) => {
+        const root = await navigator.storage.getDirectory()
+        const folder = async (name: string, files: readonly string[]) => {
+          const top = await root.getDirectoryHandle(name, { create: true })
+          for (const path of files) {
+            const parts = path.split('/')
+            const file = parts.pop() ?? path
+            let dir = top
+            for (const part of parts) dir = await dir.getDirectoryHandle(part, { create: true })
+            const bytes = await (await fetch(base + path)).arrayBuffer()
+            const writable = await (
+              await dir.getFileHandle(file, { create: true })
+            ).createWritable()
+            await writable.write(bytes)
+            await writable.close()
+          }
+          return top
+        }
+        const picks = [
+          await folder('not-a-model', ['model_index.json']),
+          await folder('my-tiny', paths),
+        ]
+        Object.assign(window, { showDirectoryPicker: () => Promise.resolve(picks.shift()) })
+      },
+      [`${baseUrl()}/e2e-models/tiny/`, TINY_MODEL_PATHS] as const,
+    )
+    await openPanel(page)
+    const panel = page.locator('[data-testid="model-panel"]')
+    await panel.getByRole('button', { name: 'Use a folder…' }).click()
+    await expect
+      .poll(() => panel.locator('[data-testid="model-problem"]').innerText())
+      .toMatch(
+        /“not-a-model” is not a Stable Diffusion model folder: it has no tokenizer\/vocab\.json/,
+      )
+    const before = await runCount(page)
+    await panel.getByRole('button', { name: 'Use a folder…' }).click()
+    await expect
+      .poll(async () => (await doc(page)).nodes.find((n) => n.id === 'sd')?.params.model)
+      .toBe('folder:my-tiny')
+    await waitForRun(page, before, 120_000)
+    const run = await sdRun(page)
+    expect(run.state).toBe('done')
+    expect(run.message).toMatch(/ran on .*unet: webgpu/)
+    await openPanel(page)
+    expect(await panel.innerText()).toMatch(/Folder “my-tiny”/)
+    expect(opened.outside).toEqual([])
+    expect(unexpected(opened.errors)).toEqual([])
   })
 
   it('keeps what arrived when a download is cancelled, and resumes it with a Range request', async () => {

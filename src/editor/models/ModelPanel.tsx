@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { ModelManifest } from '../../diffusion/manifests'
 import { findNode } from '../../engine/document'
 import type { EditorServices } from '../services'
@@ -16,9 +16,8 @@ import type { BrowserFacts } from './hooks'
 export function ModelPanelHost({ services }: { services: EditorServices }) {
   const panel = modelPanel(services)
   const target = useSyncExternalStore(panel.subscribe, panel.getSnapshot)
-  return target ? (
-    <ModelPanel services={services} target={target} close={() => panel.close()} />
-  ) : null
+  const close = useCallback(() => panel.close(), [panel])
+  return target ? <ModelPanel services={services} target={target} close={close} /> : null
 }
 
 /** What “Use” does: the model goes into the target node's param (or every such node's). */
@@ -36,7 +35,9 @@ function ModelPanel(props: { services: EditorServices; target: ModelTarget; clos
   const current = node ? String(node.params[target.param] ?? '') : undefined
   const nodes = everyNode || !node ? candidates : [node.id]
 
+  const dialog = useRef<HTMLDivElement>(null)
   useEffect(() => {
+    dialog.current?.focus() // keys go to the panel, not to the canvas behind it
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close()
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
@@ -60,7 +61,14 @@ function ModelPanel(props: { services: EditorServices; target: ModelTarget; clos
         role="dialog"
         aria-label="Stable Diffusion models"
         data-testid="model-panel"
+        ref={dialog}
+        tabIndex={-1}
         onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          // The editor's shortcuts (Delete, Space, F…) must not act on the graph behind.
+          e.stopPropagation()
+          if (e.key === 'Escape') close()
+        }}
       >
         <header className="model-panel-head">
           <h2>Stable Diffusion models</h2>
