@@ -3,6 +3,7 @@ import { chirpBench } from './chirp'
 import { diffusionBench } from './diffusion'
 import { presetBench } from './preset'
 import { griffinLimBench, phaseVocoderBench, stftBench } from './dsp'
+import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
 import type { BenchCase } from './types'
 
 export const cases: readonly BenchCase[] = [
@@ -10,6 +11,9 @@ export const cases: readonly BenchCase[] = [
   griffinLimBench,
   phaseVocoderBench,
   { ...chirpBench, repeats: 5 },
+  riffusionEncodeBench,
+  riffusionDecodeBench,
+  riffusionDecodeFastBench,
   presetBench,
   diffusionBench,
 ]
