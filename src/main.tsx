@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client'
 import { registry } from '../nodes'
 import { App } from './editor/App'
 import { bootEditor } from './editor/bootstrap'
+import { followLinks, openLinkInAddress } from './editor/library/share'
 import { loadRuntime } from './editor/runtime-loader'
 import './editor/styles/theme.css'
 import './editor/styles/node.css'
@@ -17,8 +18,12 @@ createRoot(document.getElementById('root') as HTMLElement).render(
   <App services={services} tidyOnOpen={boot.opensDefault} />,
 )
 
+// A shared link in the address opens before the first run; later links pasted in follow.
+const linkOpened = openLinkInAddress(services).catch(() => undefined)
+followLinks(services)
+
 // The default graph runs as soon as the engine is up, so its previews appear by themselves.
-void loadRuntime().then(({ runtime, problem }) => {
+void Promise.all([loadRuntime(), linkOpened]).then(([{ runtime, problem }]) => {
   boot.setRuntime(runtime)
   if (problem) services.runs.setNotice(problem)
   else if (services.store.doc.nodes.length > 0) void services.controller.run()

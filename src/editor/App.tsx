@@ -1,6 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react'
 import { Canvas } from './canvas/Canvas'
 import { useShortcuts } from './keyboard'
+import { LibraryOverlays } from './library/LibraryOverlays'
 import { ModelPanelHost } from './models/ModelPanel'
 import { HintLine } from './panels/HintLine'
 import { Legend } from './panels/Legend'
@@ -63,6 +64,7 @@ export function App({
         />
       )}
       <ModelPanelHost services={services} />
+      <LibraryOverlays services={services} />
       <Toasts ui={services.ui} />
     </div>
   )

@@ -1,7 +1,5 @@
 import { kindOfInput } from '../engine/define-node'
 import type { GraphDocument, NodeMode } from '../engine/document'
-import { parseGraphText } from '../engine/validate'
-import { settleView } from './view-helpers'
 import type { EditorServices } from './services'
 import { clipFromText, clipToText, copyNodes, pasteNodes } from './store/clipboard'
 import { createNode, newNodeId, nodeIds } from './store/node-factory'
@@ -100,24 +98,6 @@ export async function addNode(
   return id
 }
 
-/** Opens a graph file: validated, and refused with its problems listed when it is not usable. */
-export function openGraphText(services: EditorServices, text: string, source: string): boolean {
-  const result = parseGraphText(text, services.registry)
-  if (!result.ok) {
-    services.ui.set({
-      problems: {
-        title: `“${source}” could not be opened`,
-        problems: result.problems.map((p) => p.message),
-      },
-    })
-    return false
-  }
-  services.store.dispatch({ type: 'replace', graph: result.graph }, { label: `open ${source}` })
-  for (const note of result.notes) services.ui.notify(note, 'info')
-  void settleView(services)
-  return true
-}
-
 export function downloadBlob(bytes: BlobPart, type: string, name: string): void {
   const url = URL.createObjectURL(new Blob([bytes], { type }))
   const a = document.createElement('a')
@@ -127,10 +107,4 @@ export function downloadBlob(bytes: BlobPart, type: string, name: string): void 
   a.click()
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
-export function saveGraphFile(services: EditorServices): void {
-  const doc = services.store.doc
-  const name = (doc.name ?? 'graph').replace(/[^\w.-]+/g, '-').toLowerCase() || 'graph'
-  downloadBlob(JSON.stringify(doc, null, 2), 'application/json', `${name}.synesthete.json`)
 }

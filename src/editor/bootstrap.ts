@@ -1,6 +1,7 @@
 import type { GraphDocument } from '../engine/document'
 import type { NodeRegistry } from '../engine/registry'
 import type { BrowserRuntime } from '../runtime/types'
+import { createLibrary } from './library/create'
 import { defaultGraph } from './presets'
 import { AudioPlayer } from './preview/audio-player'
 import { RunController, type LastRun } from './run/run-controller'
@@ -58,6 +59,7 @@ export function bootEditor(registry: NodeRegistry, storage: KeyValueStorage): Bo
     player: new AudioPlayer(),
     runtime: () => runtime,
     canvas: undefined,
+    library: createLibrary(storage),
   }
   store.subscribe(controller.onDocChange)
 

@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import type { AudioValue } from '../engine/values'
 import { copySelection, deleteNodes, duplicate, paste, toggleMode } from './actions'
+import { saveCurrent } from './library/library-actions'
 import type { EditorServices } from './services'
 
 function typingIn(target: EventTarget | null): boolean {
@@ -54,6 +55,7 @@ export function useShortcuts(services: EditorServices): void {
       if (mod && key === 'a')
         return act(() => void services.canvas?.select(services.store.doc.nodes.map((n) => n.id)))
       if (mod && key === 'enter') return act(() => void services.controller.run())
+      if (mod && key === 's') return act(() => void saveCurrent(services))
       if (mod) return
       if (key === 'delete' || key === 'backspace') return act(() => deleteNodes(services))
       if (key === ' ') return act(() => playSelected(services))

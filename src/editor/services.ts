@@ -1,4 +1,6 @@
 import type { NodeRegistry } from '../engine/registry'
+import type { GraphLibrary } from './library/graph-library'
+import type { LibraryUi } from './library/library-ui'
 import type { BrowserRuntime } from '../runtime/types'
 import type { AudioPlayer } from './preview/audio-player'
 import type { RunController } from './run/run-controller'
@@ -36,4 +38,6 @@ export interface EditorServices {
   player: AudioPlayer
   runtime(): BrowserRuntime | undefined
   canvas: CanvasApi | undefined
+  /** My graphs, the preset browser, sharing (src/editor/library). */
+  library: { graphs: GraphLibrary; ui: LibraryUi }
 }

@@ -91,3 +91,34 @@ export const socket = (node: string, side: 'input' | 'output', port: string) =>
 export function unexpected(errors: string[]): string[] {
   return errors.filter((e) => !/favicon/i.test(e))
 }
+
+/** Drops a file at a point of the page, as the browser does when one is dragged in. */
+export async function dropFile(
+  page: Page,
+  bytes: Uint8Array,
+  name: string,
+  x: number,
+  y: number,
+  type = 'audio/wav',
+) {
+  await page.evaluate(
+    ([data, fileName, px, py, mime]) => {
+      const file = new File([new Uint8Array(data)], fileName, { type: mime })
+      const transfer = new DataTransfer()
+      transfer.items.add(file)
+      const target = document.elementFromPoint(px, py) ?? document.body
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(
+          new DragEvent(type, {
+            dataTransfer: transfer,
+            clientX: px,
+            clientY: py,
+            bubbles: true,
+            cancelable: true,
+          }),
+        )
+      }
+    },
+    [[...bytes], name, x, y, type] as const,
+  )
+}

@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import type { GraphDocument } from '../../src/engine/document'
 import { encodeWav } from '../../src/media/wav'
@@ -7,6 +6,7 @@ import {
   addThroughPalette,
   doc,
   dragSocket,
+  dropFile,
   openWithGraph,
   runCount,
   socket,
@@ -46,30 +46,6 @@ function toneWav(seconds: number): Uint8Array {
     (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 8000),
   )
   return encodeWav({ sampleRate: 8000, channels: [tone] }, 'pcm16')
-}
-
-/** Drops a file at a point of the page, as the browser does when one is dragged in. */
-async function dropFile(page: Page, bytes: Uint8Array, name: string, x: number, y: number) {
-  await page.evaluate(
-    ([data, fileName, px, py]) => {
-      const file = new File([new Uint8Array(data)], fileName, { type: 'audio/wav' })
-      const transfer = new DataTransfer()
-      transfer.items.add(file)
-      const target = document.elementFromPoint(px, py) ?? document.body
-      for (const type of ['dragenter', 'dragover', 'drop']) {
-        target.dispatchEvent(
-          new DragEvent(type, {
-            dataTransfer: transfer,
-            clientX: px,
-            clientY: py,
-            bubbles: true,
-            cancelable: true,
-          }),
-        )
-      }
-    },
-    [[...bytes], name, x, y] as const,
-  )
 }
 
 describe('the editor', () => {

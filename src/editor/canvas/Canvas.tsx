@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { addNode } from '../actions'
 import { fileParamFor, kindOfFile, loadFileIntoNode } from '../controls/file-actions'
 import type { EditorServices } from '../services'
+import { dropGraphFile } from '../library/drop'
 import { createCanvas } from './create-canvas'
 
 export const NODE_DRAG_TYPE = 'application/x-synesthete-node'
@@ -53,6 +54,8 @@ export function Canvas({ services, onReady }: { services: EditorServices; onRead
     }
     const file = event.dataTransfer.files[0]
     if (!file) return
+    const onNode = (event.target as HTMLElement).closest('[data-node-id]')
+    if (!onNode && (await dropGraphFile(services, file))) return
     const kind = kindOfFile(file)
     if (!kind) {
       services.ui.notify(

@@ -1,5 +1,6 @@
 import type { AnyNodeDefinition } from '../../engine/define-node'
 import type { FileParam } from '../../engine/params'
+import { parseFileRef } from '../../runtime/file-store'
 import type { EditorServices } from '../services'
 
 const names = new Map<string, string>()
@@ -11,7 +12,10 @@ export function fileLabel(ref: string): string {
   if (known) return known
   const colon = ref.indexOf(':')
   const rest = colon >= 0 ? ref.slice(colon + 1) : ref
-  return ref.startsWith('blob:') ? `file ${rest.slice(0, 8)}…` : rest
+  if (!ref.startsWith('blob:')) return rest
+  // `blob:<sha256>/<name>` names its file, even in a browser that does not have it (a link).
+  const parsed = parseFileRef(ref)
+  return parsed.scheme === 'blob' && parsed.name ? parsed.name : `file ${rest.slice(0, 8)}…`
 }
 
 /** Learns a file's real name from the runtime's store, once. */

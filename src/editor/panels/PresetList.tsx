@@ -1,9 +1,12 @@
 import { useMemo } from 'react'
 import { bundledPresets } from '../presets'
 import type { EditorServices } from '../services'
-import { settleView } from '../view-helpers'
+import { openPreset } from '../library/library-actions'
 
-/** Bundled example graphs; opening one replaces the canvas (and can be undone). */
+/**
+ * Bundled example graphs; opening one replaces the canvas (undoable, and an unsaved graph is
+ * kept in My graphs first). The browser shows them with pictures, and My graphs.
+ */
 export function PresetList({ services }: { services: EditorServices }) {
   const { presets } = useMemo(() => bundledPresets(services.registry), [services])
   if (presets.length === 0) return null
@@ -16,17 +19,26 @@ export function PresetList({ services }: { services: EditorServices }) {
           key={preset.file}
           className="library-item preset-item"
           title={preset.description ?? preset.name}
-          onClick={() => {
-            services.store.dispatch(
-              { type: 'replace', graph: structuredClone(preset.graph) },
-              { label: `open ${preset.name}` },
-            )
-            void settleView(services)
-          }}
+          onClick={() => void openPreset(services, preset)}
         >
           {preset.name}
         </button>
       ))}
+      <button
+        type="button"
+        className="library-item preset-browse"
+        onClick={() => services.library.ui.openBrowser('examples')}
+        title="Pictures of what each example makes, and comparing them"
+      >
+        Browse and compare…
+      </button>
+      <button
+        type="button"
+        className="library-item preset-browse"
+        onClick={() => services.library.ui.openBrowser('mine')}
+      >
+        My graphs…
+      </button>
     </section>
   )
 }

@@ -1,13 +1,12 @@
-import { useRef, useSyncExternalStore } from 'react'
-import { openGraphText, saveGraphFile } from '../actions'
+import { useSyncExternalStore } from 'react'
+import { LibraryButtons } from '../library/LibraryButtons'
 import type { EditorServices } from '../services'
 
-/** Title, file actions, undo/redo, view actions, and the run controls (Run most prominent). */
+/** Title, graph actions (browser, save, share), undo/redo, view actions, and the run controls. */
 export function TopBar({ services }: { services: EditorServices }) {
   const { store, controller } = services
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot)
   useSyncExternalStore(controller.subscribe, () => `${controller.running}:${controller.auto}`)
-  const fileInput = useRef<HTMLInputElement>(null)
   return (
     <header className="topbar">
       <div className="brand">
@@ -20,20 +19,7 @@ export function TopBar({ services }: { services: EditorServices }) {
         {snapshot.doc.name ?? 'Untitled graph'}
       </div>
       <nav className="toolbar" aria-label="Graph">
-        <button
-          type="button"
-          onClick={() => fileInput.current?.click()}
-          title="Open a graph file (.json)"
-        >
-          Open…
-        </button>
-        <button
-          type="button"
-          onClick={() => saveGraphFile(services)}
-          title="Save this graph as a file"
-        >
-          Save
-        </button>
+        <LibraryButtons services={services} />
         <span className="sep" />
         <button
           type="button"
@@ -101,17 +87,6 @@ export function TopBar({ services }: { services: EditorServices }) {
           ▶ Run
         </button>
       </div>
-      <input
-        ref={fileInput}
-        type="file"
-        accept=".json,application/json"
-        hidden
-        onChange={(e) => {
-          const file = e.target.files?.[0]
-          e.target.value = ''
-          if (file) void file.text().then((text) => openGraphText(services, text, file.name))
-        }}
-      />
     </header>
   )
 }

@@ -29,8 +29,18 @@ export function LargePreview({
   const value = run.outputs?.[port]
   const def = graphNode && services.registry.get(graphNode.type)
   const downloads = useMemo(
-    () => (value && graphNode ? downloadsFor(value, graphNode, port, doc) : []),
-    [value, graphNode, port, doc],
+    () =>
+      value && graphNode
+        ? downloadsFor(
+            value,
+            graphNode,
+            port,
+            doc,
+            services.registry,
+            services.runtime()?.files.resolve,
+          )
+        : [],
+    [value, graphNode, port, doc, services],
   )
   const close = () => services.ui.set({ preview: undefined })
   if (!graphNode || !def) return null

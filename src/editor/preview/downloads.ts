@@ -1,6 +1,10 @@
 import type { GraphDocument, GraphNode } from '../../engine/document'
 import type { Value } from '../../engine/values'
+import type { FileResolver } from '../../engine/keys'
+import type { NodeRegistry } from '../../engine/registry'
 import { writeNpyFloat32 } from '../../media/npy'
+import { insertAfterHeader, textChunk } from '../../media/png-chunks'
+import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../../media/provenance'
 import { audioOutputFile, imageOutputFile, safeFileStem } from '../../media/output-files'
 import type { WavEncoding } from '../../media/wav'
 import { framesDownloads } from './frames-downloads'
@@ -12,9 +16,6 @@ export interface Download {
   mime: string
   make: () => Promise<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer>
 }
-
-/** The graph travels inside exported PNGs, so a picture remembers how it was made. */
-export const GRAPH_TEXT_KEY = 'synesthete-graph'
 
 function concat(arrays: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0))
@@ -79,7 +80,11 @@ export function downloadsFor(
   node: GraphNode,
   port: string,
   doc: GraphDocument,
+  registry: NodeRegistry,
+  files?: FileResolver,
 ): Download[] {
+  // Every WAV and PNG carries the graph and its provenance, so a result remembers how it was made.
+  const provenance = () => collectProvenance(doc, registry, { output: node.id, files })
   const stem = safeFileStem(node.label ?? `${node.id}-${port}`, 'x', 'output')
   const list: Download[] = []
   if (value.kind === 'audio') {
@@ -90,7 +95,10 @@ export function downloadsFor(
       label: 'WAV',
       fileName: `${safeFileStem(name, 'wav')}.wav`,
       mime: 'audio/wav',
-      make: () => own(audioOutputFile(value, { name, format }).bytes),
+      make: async () => {
+        const chunks = wavProvenanceChunks(doc, await provenance())
+        return own(audioOutputFile(value, { name, format }, chunks).bytes)
+      },
     })
   }
   if (value.kind === 'image' && [1, 3, 4].includes(value.channels.length)) {
@@ -99,8 +107,8 @@ export function downloadsFor(
       label: 'PNG',
       fileName: `${safeFileStem(name, 'png')}.png`,
       mime: 'image/png',
-      make: () =>
-        own(imageOutputFile(value, { name }, { [GRAPH_TEXT_KEY]: JSON.stringify(doc) }).bytes),
+      make: async () =>
+        own(imageOutputFile(value, { name }, pngProvenanceText(doc, await provenance())).bytes),
     })
   }
   if (value.kind === 'spectrogram') {
@@ -108,13 +116,20 @@ export function downloadsFor(
       label: 'PNG',
       fileName: `${stem}.png`,
       mime: 'image/png',
-      make: () => {
+      make: async () => {
         const raster = spectrogramRaster(
           value,
           Math.min(value.frames, 4096),
           Math.min(value.bins, 2048),
         )
-        return canvasPng(raster.width, raster.height, raster.rgba)
+        const png = await canvasPng(raster.width, raster.height, raster.rgba)
+        const text = pngProvenanceText(doc, await provenance())
+        return own(
+          insertAfterHeader(
+            png,
+            Object.entries(text).map(([k, v]) => textChunk(k, v)),
+          ),
+        )
       },
     })
   }

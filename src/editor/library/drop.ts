@@ -1,0 +1,45 @@
+import { graphInFile } from '../../media/graph-file'
+import type { ProvenanceRecord } from '../../media/provenance'
+import type { EditorServices } from '../services'
+import { importFiles } from './library-actions'
+
+const GRAPH_JSON = /\.json$/i
+const MEDIA = /\.(png|wav|wave)$/i
+
+/** Where a result came from, in a sentence: its source files, models and seeds. */
+export function describeProvenance(p: ProvenanceRecord | undefined): string {
+  if (!p) return ''
+  const parts: string[] = []
+  const when = p.createdAt.slice(0, 10)
+  if (p.sources.length > 0) parts.push(`from ${p.sources.map((s) => `“${s.name}”`).join(', ')}`)
+  if (p.models.length > 0) parts.push(`model ${p.models.map((m) => m.model).join(', ')}`)
+  if (p.seeds.length > 0) parts.push(`seed ${p.seeds.map((s) => s.seed).join(', ')}`)
+  return ` Made on ${when}${parts.length > 0 ? `, ${parts.join('; ')}` : ''}.`
+}
+
+/**
+ * A file dropped on the empty canvas that is a graph, or carries one: a .json opens (and is
+ * kept in My graphs); a PNG or WAV made by Synesthete asks whether to open its graph or to use
+ * the picture or sound itself. Returns false when the drop should load the file as media.
+ */
+export async function dropGraphFile(services: EditorServices, file: File): Promise<boolean> {
+  if (GRAPH_JSON.test(file.name) || file.type === 'application/json') {
+    await importFiles(services, [file], { open: true })
+    return true
+  }
+  if (!MEDIA.test(file.name)) return false
+  const found = graphInFile(new Uint8Array(await file.arrayBuffer()), file.name)
+  if (found.kind !== 'graph') return false
+  const thing = found.container === 'png' ? 'picture' : 'sound'
+  const choice = await services.library.ui.ask({
+    title: `“${file.name}” carries the graph that made it`,
+    message: `Open that graph in place of yours, or use the ${thing} itself in this graph?${describeProvenance(found.provenance)} If you open it, your graph is kept in My graphs.`,
+    choices: [
+      { id: 'open', label: 'Open its graph', primary: true },
+      { id: 'use', label: `Use the ${thing}` },
+      { id: 'cancel', label: 'Cancel' },
+    ],
+  })
+  if (choice === 'open') await importFiles(services, [file], { open: true })
+  return choice !== 'use'
+}
