@@ -6,7 +6,7 @@ import { resizeF32 } from '../src/dsp/resize'
 import { topologicalOrder, type GraphDocument } from '../src/engine/document'
 import { execute } from '../src/engine/executor'
 import { parseGraphText } from '../src/engine/validate'
-import type { AudioValue, ImageValue } from '../src/engine/values'
+import type { AudioValue, FramesValue, ImageValue } from '../src/engine/values'
 import { encodePng } from '../src/media/png'
 
 /**
@@ -28,7 +28,10 @@ const BACKGROUND = [0x1b, 0x1e, 0x25].map((v) => v / 255)
 const AUDIO = [0x4f, 0xc3, 0xa1].map((v) => v / 255)
 
 export interface PresetResults {
-  /** The first picture the graph computes, in dependency order (usually the sound's picture). */
+  /**
+   * What a Video Output shows halfway, or else the first picture the graph computes, in
+   * dependency order (usually the sound's picture).
+   */
   picture?: ImageValue
   /** What each Audio Output made: the readings the preset compares. */
   sounds: AudioValue[]
@@ -40,11 +43,23 @@ export async function runPreset(graph: GraphDocument): Promise<PresetResults> {
     type: result.results.get(id)?.type,
     outputs: Object.values(result.results.get(id)?.outputs ?? {}),
   }))
-  const picture = values.flatMap((v) => v.outputs).find((v) => v.kind === 'image')
+  const outputs = values.flatMap((v) => v.outputs)
+  const video = values
+    .filter((v) => v.type === 'frames/output')
+    .flatMap((v) => v.outputs)
+    .find((o): o is FramesValue => o.kind === 'frames' && o.height > 1)
+  const picture = (video && middleFrame(video)) ?? outputs.find((v) => v.kind === 'image')
   const sounds = values
     .filter((v) => v.type === 'audio/output')
     .flatMap((v) => v.outputs.filter((o) => o.kind === 'audio'))
+  if (video?.audio) sounds.push(video.audio)
   return { picture, sounds }
+}
+
+/** A video's middle frame as a picture: what it shows once it is under way. */
+function middleFrame(video: FramesValue): ImageValue | undefined {
+  const channels = video.frames[Math.floor(video.frames.length / 2)]
+  return channels && { kind: 'image', width: video.width, height: video.height, channels }
 }
 
 /**
