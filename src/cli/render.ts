@@ -93,10 +93,10 @@ function cacheFor(args: RenderArgs): ValueCache | undefined {
 }
 
 /**
- * Writes what output nodes made, each file carrying the graph and its provenance. Refuses to
- * overwrite the file the graph was restored from: a re-run may differ from it. Video Output
- * writes its frames as a PNG zip and WAV (or spectra as CSV) and adds to `notes` the ffmpeg
- * command that joins them.
+ * Writes what output nodes made, each PNG and WAV carrying the graph and its provenance.
+ * Refuses to overwrite the file the graph was restored from: a re-run may differ from it.
+ * Video Output writes its frames as a PNG zip and WAV (or spectra as CSV), each frame and the
+ * WAV carrying the graph too, and adds to `notes` the ffmpeg command that joins them.
  */
 async function writeOutputs(
   graph: GraphDocument,
@@ -120,7 +120,7 @@ async function writeOutputs(
     } else if (result.type === 'image/output' && value.kind === 'image') {
       made = [imageOutputFile(value, { name }, pngProvenanceText(graph, await record()))]
     } else if (result.type === 'frames/output' && value.kind === 'frames') {
-      made = videoOutputFiles(value, { name })
+      made = videoOutputFiles(value, { name }, { graph, record: await record() })
       if (!value.binHz) notes.push(`video: cd ${outDir} && ${muxCommand(value, name)}`)
     } else continue
     for (const file of made) {

@@ -1,14 +1,17 @@
 /**
  * The files a frame sequence exports as, made in one place so the CLI and the editor write
  * identical bytes: a zip of numbered 8-bit PNGs, the soundtrack as WAV, spectra as CSV, and
- * the ffmpeg command that joins pictures and sound into a video.
+ * the ffmpeg command that joins pictures and sound into a video. Like every PNG and WAV
+ * Synesthete exports, the frames and the soundtrack can carry the graph (see provenance.ts).
  */
 import { zipSync, type Zippable } from 'fflate'
+import type { GraphDocument } from '../engine/document'
 import { UserError } from '../engine/errors'
 import type { FramesValue } from '../engine/values'
 import { frameImage, framesProblem } from './frames'
 import { audioOutputFile, safeFileStem, type OutputFile } from './output-files'
 import { encodePng } from './png'
+import { pngProvenanceText, wavProvenanceChunks, type ProvenanceRecord } from './provenance'
 import { spectraCsv } from './spectra-csv'
 
 /** Zip entries carry this date, so the same frames always give the same bytes. */
@@ -21,11 +24,13 @@ export function frameFileName(index: number): string {
 
 /**
  * The frames as PNG files in a folder `STEM/` inside a zip. PNGs are already compressed, so
- * they are stored as they are (zip method 0). `onFrame` reports progress.
+ * they are stored as they are (zip method 0). `text` (provenance) goes into every frame, so a
+ * single frame taken out of the zip still reopens the graph. `onFrame` reports progress.
  */
 export function framesZip(
   value: FramesValue,
   name: string,
+  text: Record<string, string> = {},
   onFrame?: (done: number, total: number) => void,
 ): OutputFile {
   const problem = framesProblem(value)
@@ -37,7 +42,7 @@ export function framesZip(
   const entries: Zippable = {}
   const total = value.frames.length
   for (let i = 0; i < total; i++) {
-    entries[`${stem}/${frameFileName(i)}`] = [encodePng(frameImage(value, i)), { level: 0 }]
+    entries[`${stem}/${frameFileName(i)}`] = [encodePng(frameImage(value, i), text), { level: 0 }]
     onFrame?.(i + 1, total)
   }
   return { fileName: `${stem}.zip`, bytes: zipSync(entries, { mtime: ZIP_TIME }) }
@@ -53,13 +58,21 @@ export function muxCommand(value: FramesValue, name: string): string {
 /**
  * Everything a Video Output node writes: pictures as the PNG zip, spectra (one row of levels
  * per frame) as CSV instead, and the soundtrack, when the frames carry one, as 16-bit WAV.
+ * With `provenance`, every PNG and the WAV carry the graph and its record; CSV has no place
+ * for them.
  */
-export function videoOutputFiles(value: FramesValue, params: { name: string }): OutputFile[] {
+export function videoOutputFiles(
+  value: FramesValue,
+  params: { name: string },
+  provenance?: { graph: GraphDocument; record: ProvenanceRecord },
+): OutputFile[] {
   const stem = safeFileStem(params.name, 'zip', 'frames')
   const spectra = value.binHz !== undefined && value.height === 1
+  const text = provenance ? pngProvenanceText(provenance.graph, provenance.record) : {}
+  const chunks = provenance ? wavProvenanceChunks(provenance.graph, provenance.record) : []
   const files = spectra
     ? [{ fileName: `${stem}.csv`, bytes: new TextEncoder().encode(spectraCsv(value)) }]
-    : [framesZip(value, stem)]
-  if (value.audio) files.push(audioOutputFile(value.audio, { name: stem, format: 'pcm16' }))
+    : [framesZip(value, stem, text)]
+  if (value.audio) files.push(audioOutputFile(value.audio, { name: stem, format: 'pcm16' }, chunks))
   return files
 }

@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
+import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
 import type { FramesValue } from '../../src/engine/values'
 import { framesZip, muxCommand, videoOutputFiles } from '../../src/media/frames-export'
 import { decodePng } from '../../src/media/png'
+import {
+  PROVENANCE_FORMAT,
+  readEmbeddedGraph,
+  type ProvenanceRecord,
+} from '../../src/media/provenance'
 import { decodeWav } from '../../src/media/wav'
 import { valueToArray } from '../../src/media/value-array'
 
@@ -91,6 +97,47 @@ describe('frame sequence export', () => {
       'unzip -o clip.zip && ffmpeg -framerate 12 -i clip/%06d.png -i clip.wav -c:a libopus -shortest -c:v libvpx-vp9 -pix_fmt yuv420p clip.webm',
     )
     expect(muxCommand(colourFrames(1, false), 'clip')).not.toContain('wav')
+  })
+
+  it('puts the graph and its provenance into every frame PNG and the soundtrack WAV', () => {
+    const graph: GraphDocument = {
+      format: GRAPH_FORMAT,
+      version: 1,
+      name: 'Clip ✓',
+      nodes: [
+        {
+          id: 'video',
+          type: 'frames/output',
+          params: {},
+          position: { x: 0, y: 0 },
+          mode: 'normal',
+        },
+      ],
+      edges: [],
+    }
+    const record: ProvenanceRecord = {
+      format: PROVENANCE_FORMAT,
+      version: 1,
+      app: 'Synesthete',
+      createdAt: '2000-01-01T00:00:00.000Z',
+      output: 'video',
+      sources: [],
+      models: [],
+      seeds: [{ node: 'draw', param: 'seed', seed: 11 }],
+    }
+    const [zip, wav] = videoOutputFiles(colourFrames(3), { name: 'clip' }, { graph, record })
+    const frames = Object.values(unzipSync(zip.bytes))
+    expect(frames).toHaveLength(3)
+    for (const file of [...frames, wav.bytes]) {
+      const found = readEmbeddedGraph(file)
+      expect(found.kind).toBe('found')
+      if (found.kind !== 'found') continue
+      expect(JSON.parse(found.graphText)).toEqual(graph)
+      expect(found.provenance).toEqual(record)
+    }
+    // Given no graph, the frames carry none.
+    const [bare] = videoOutputFiles(colourFrames(1), { name: 'clip' })
+    expect(readEmbeddedGraph(Object.values(unzipSync(bare.bytes))[0]).kind).toBe('none')
   })
 
   it('writes spectra as CSV, and refuses empty sequences with words', () => {

@@ -133,7 +133,7 @@ export function downloadsFor(
       },
     })
   }
-  if (value.kind === 'frames') list.push(...framesDownloads(value, node, stem))
+  if (value.kind === 'frames') list.push(...framesDownloads(value, node, stem, doc, provenance))
   if (value.kind !== 'number' && value.kind !== 'text') {
     list.push({
       label: 'NPY',

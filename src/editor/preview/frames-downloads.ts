@@ -1,7 +1,12 @@
-import type { GraphNode } from '../../engine/document'
+import type { GraphDocument, GraphNode } from '../../engine/document'
 import type { FramesValue } from '../../engine/values'
 import { framesZip } from '../../media/frames-export'
 import { audioOutputFile, safeFileStem } from '../../media/output-files'
+import {
+  pngProvenanceText,
+  wavProvenanceChunks,
+  type ProvenanceRecord,
+} from '../../media/provenance'
 import { spectraCsv } from '../../media/spectra-csv'
 import type { Download } from './downloads'
 import { isSpectra } from './frames-view'
@@ -12,8 +17,16 @@ const own = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes
 /**
  * What a frame sequence can be saved as: spectra as CSV; pictures as a WebM video (with the
  * soundtrack) and as a zip of PNGs; the soundtrack alone as WAV (NPY comes with every value).
+ * Every PNG in the zip and the WAV carry `doc` and its provenance, as all exported PNGs and
+ * WAVs do; the WebM and the CSV do not.
  */
-export function framesDownloads(value: FramesValue, node: GraphNode, stem: string): Download[] {
+export function framesDownloads(
+  value: FramesValue,
+  node: GraphNode,
+  stem: string,
+  doc: GraphDocument,
+  provenance: () => Promise<ProvenanceRecord>,
+): Download[] {
   const name = safeFileStem(
     node.type === 'frames/output' ? String(node.params.name ?? stem) : stem,
     'zip',
@@ -40,7 +53,8 @@ export function framesDownloads(value: FramesValue, node: GraphNode, stem: strin
       label: 'PNG zip',
       fileName: `${name}.zip`,
       mime: 'application/zip',
-      make: () => own(framesZip(value, name).bytes),
+      make: async () =>
+        own(framesZip(value, name, pngProvenanceText(doc, await provenance())).bytes),
     })
   }
   const audio = value.audio
@@ -49,7 +63,10 @@ export function framesDownloads(value: FramesValue, node: GraphNode, stem: strin
       label: 'WAV',
       fileName: `${name}.wav`,
       mime: 'audio/wav',
-      make: () => own(audioOutputFile(audio, { name, format: 'pcm16' }).bytes),
+      make: async () => {
+        const chunks = wavProvenanceChunks(doc, await provenance())
+        return own(audioOutputFile(audio, { name, format: 'pcm16' }, chunks).bytes)
+      },
     })
   }
   return list
