@@ -39,7 +39,7 @@ export interface NodeResult {
   error?: ErrorInfo
   /** The node whose failure kept this one from running. */
   blockedBy?: string
-  /** Time spent in `run` (0 when cached). */
+  /** Time the node's own run took, as its runner timed it where it ran (0 when cached). */
   ms: number
 }
 
@@ -179,6 +179,7 @@ class Run {
       }
     }
     let started = performance.now()
+    let ranMs: number | undefined
     let running = false
     const start = () => {
       if (running) return
@@ -192,6 +193,9 @@ class Run {
         {
           signal: this.signal,
           started: start,
+          ran: (ms) => {
+            ranMs = ms
+          },
           progress: (fraction, message) => {
             start()
             this.emit({ type: 'progress', node: node.id, fraction, message })
@@ -199,10 +203,12 @@ class Run {
         },
       )
       start()
+      // Taken before the cache write: other nodes may run while it is awaited.
+      const ms = ranMs ?? performance.now() - started
       if (key.key) await this.cacheSet(key.key, outputs, node.id)
-      return { ...base, state: 'done', outputs, ms: performance.now() - started }
+      return { ...base, state: 'done', outputs, ms }
     } catch (error) {
-      const ms = performance.now() - started
+      const ms = ranMs ?? performance.now() - started
       if (isCancelled(error) || this.signal.aborted) return { ...base, state: 'cancelled', ms }
       return { ...base, state: 'error', error: describeError(error), ms }
     }

@@ -27,6 +27,13 @@ export interface JobContext {
    * can show 'running' and time the node's own work. Runners that do not queue may omit it.
    */
   started?(): void
+  /**
+   * Called by the runner with how long the node's own run took, timed where it ran. The
+   * executor records this rather than its own clock: on one thread the next queued node can
+   * run before the executor resumes, and its work would be counted in this node's time.
+   * Runners that cannot time the run may omit it; the executor then times the call.
+   */
+  ran?(ms: number): void
   /** Passed on to the node as `ctx.preview`. */
   preview?(image: ImageValue): void
 }
@@ -92,9 +99,14 @@ export function createLocalRunner(registry: NodeRegistry): NodeRunner {
   let queue: Promise<unknown> = Promise.resolve()
   return {
     run: (job, ctx) => {
-      const result = queue.then(() => {
+      const result = queue.then(async () => {
         ctx.started?.()
-        return runJob(registry, job, ctx)
+        const began = performance.now()
+        try {
+          return await runJob(registry, job, ctx)
+        } finally {
+          ctx.ran?.(performance.now() - began)
+        }
       })
       queue = result.catch(() => undefined)
       return result

@@ -165,7 +165,12 @@ export class WorkerSlot {
         break
       case 'done':
         if (message.encoded) rememberEncoded(message.outputs, message.encoded)
-        if (this.ticket?.id === message.id) this.settle((t) => t.resolve(message.outputs))
+        if (this.ticket?.id === message.id) {
+          this.settle((t) => {
+            t.ctx.ran?.(message.ms) // timed in the worker, around the node's run
+            t.resolve(message.outputs)
+          })
+        }
         break
       case 'failed':
         if (this.ticket?.id !== message.id) break

@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { MemoryCache } from '../../src/engine/cache'
+import { MemoryCache, type ValueCache } from '../../src/engine/cache'
 import { execute, GraphError, type ExecutionEvent } from '../../src/engine/executor'
 import type { GraphDocument } from '../../src/engine/document'
 import type { FileResolver } from '../../src/engine/keys'
+import { defineNode } from '../../src/engine/define-node'
+import { float, int } from '../../src/engine/params'
+import { createRegistry } from '../../src/engine/registry'
 import type { NodeRunner } from '../../src/engine/runner'
-import { runJob } from '../../src/engine/runner'
-import { graphOf, runCounts, testRegistry } from '../helpers/test-nodes'
+import { createLocalRunner, runJob } from '../../src/engine/runner'
+import { add, constant, graphOf, runCounts, testRegistry } from '../helpers/test-nodes'
 
 const files: Record<string, Uint8Array> = { 'mem:a': new Uint8Array(3), 'mem:b': new Uint8Array(5) }
 const resolveFile: FileResolver = (ref) => {
@@ -261,5 +264,153 @@ describe('runJob', () => {
     }
     const ctx = { signal: new AbortController().signal, progress: () => undefined }
     await expect(runJob(testRegistry, job, ctx)).rejects.toThrow(/input "a" contains NaN/)
+  })
+})
+
+/** Holds the thread for `ms`, as a synchronous DSP loop does; checks the signal as it goes. */
+function busyWait(ms: number, signal?: AbortSignal, onTick?: () => void): void {
+  const until = performance.now() + ms
+  while (performance.now() < until) {
+    signal?.throwIfAborted()
+    onTick?.()
+  }
+}
+
+const busy = defineNode({
+  type: 'test/busy',
+  version: 1,
+  title: 'Busy',
+  category: 'Test',
+  description: 'Holds the thread for `ms`, reporting progress, stopping when cancelled.',
+  inputs: { a: { kind: 'number', optional: true } },
+  outputs: { value: 'number' },
+  params: { ms: int(10), value: float(0) },
+  runtime: 'cpu',
+  run: (_inputs, { ms, value }, ctx) => {
+    busyWait(ms, ctx.signal, () => ctx.progress(0.5))
+    return { value: { kind: 'number', value } }
+  },
+})
+
+const steps = defineNode({
+  type: 'test/steps',
+  version: 1,
+  title: 'Steps',
+  category: 'Test',
+  description: 'Reports progress a quarter, a half, then all done.',
+  inputs: {},
+  outputs: { value: 'number' },
+  params: {},
+  runtime: 'cpu',
+  run: (_inputs, _params, ctx) => {
+    for (const fraction of [0.25, 0.5, 1]) ctx.progress(fraction)
+    return { value: { kind: 'number', value: 1 } }
+  },
+})
+
+const oneThreadRegistry = createRegistry([constant, add, busy, steps])
+const runOnOneThread = (graph: GraphDocument, extra: Partial<Parameters<typeof execute>[1]> = {}) =>
+  execute(graph, {
+    registry: oneThreadRegistry,
+    files: resolveFile,
+    runner: createLocalRunner(oneThreadRegistry),
+    cache: new MemoryCache(),
+    ...extra,
+  })
+
+describe('node timing', () => {
+  /** Writes take a turn of the event loop, as the CLI's disk cache and IndexedDB do. */
+  const slowWritingCache = (): ValueCache => ({
+    get: () => Promise.resolve(undefined),
+    set: () => new Promise((resolve) => setTimeout(resolve, 0)),
+  })
+
+  // Wall-clock bounds: a busy shared machine can stall a run once; the bug fails every time.
+  it.each([
+    ['A then B', ['A', 'B']],
+    ['B then A', ['B', 'A']],
+  ])(
+    "reports each node's own work when one thread runs them one after another (%s)",
+    { retry: 2 },
+    async (_order, order) => {
+      // Both are queued on the one thread at once, so the second runs while the executor is
+      // still storing the first one's result: its work must not count as the first one's.
+      const work: Record<string, { ms: number; value: number }> = {
+        A: { ms: 50, value: 1 },
+        B: { ms: 10, value: 2 },
+      }
+      const graph = graphOf(order.map((id) => ({ id, type: 'test/busy', params: work[id] })))
+      const result = await runOnOneThread(graph, { cache: slowWritingCache() })
+      const ms = (id: string) => result.results.get(id)?.ms ?? NaN
+      expect(ms('A')).toBeGreaterThanOrEqual(45)
+      expect(ms('B')).toBeGreaterThanOrEqual(9)
+      expect(ms('B')).toBeLessThan(40)
+      // On one thread, the nodes' own times cannot add up to more than the run took.
+      expect(ms('A') + ms('B')).toBeLessThanOrEqual(result.ms + 5)
+    },
+  )
+
+  it('times the runner call itself when the runner reports no time of its own', async () => {
+    const runner: NodeRunner = { run: (job, ctx) => runJob(oneThreadRegistry, job, ctx) }
+    const graph = graphOf([{ id: 'A', type: 'test/busy', params: { ms: 20 } }])
+    const result = await runOnOneThread(graph, { runner, cache: slowWritingCache() })
+    expect(result.results.get('A')?.ms).toBeGreaterThanOrEqual(18)
+  })
+})
+
+describe('execution events', () => {
+  it("passes a node's progress on in order, with the node's id, between running and done", async () => {
+    const events: ExecutionEvent[] = []
+    await runOnOneThread(graphOf([{ id: 'p', type: 'test/steps' }]), {
+      onEvent: (e) => events.push(e),
+    })
+    const ofP = events.filter((e) => 'node' in e && e.node === 'p' && e.type !== 'warning')
+    expect(
+      ofP.map((e) => (e.type === 'progress' ? e.fraction : e.type === 'state' && e.state)),
+    ).toEqual(['queued', 'running', 0.25, 0.5, 1, 'done'])
+    expect(ofP.filter((e) => e.type === 'progress')).toEqual([
+      { type: 'progress', node: 'p', fraction: 0.25 },
+      { type: 'progress', node: 'p', fraction: 0.5 },
+      { type: 'progress', node: 'p', fraction: 1 },
+    ])
+  })
+
+  it('reports the nodes of a cancelled run as cancelled, never as errors', async () => {
+    const controller = new AbortController()
+    const graph = graphOf(
+      [
+        { id: 'x', type: 'test/constant' },
+        { id: 'spin', type: 'test/busy', params: { ms: 10_000 } },
+        { id: 'after', type: 'test/add' },
+        // Queued on the one thread behind spin: it meets the cancel before it starts.
+        { id: 'queued', type: 'test/busy', params: { ms: 10_000, value: 1 } },
+      ],
+      ['x.value->spin.a', 'spin.value->after.a', 'x.value->queued.a'],
+    )
+    const events: ExecutionEvent[] = []
+    const started = performance.now()
+    const result = await runOnOneThread(graph, {
+      signal: controller.signal,
+      onEvent: (e) => {
+        events.push(e)
+        // The node's own signal check then throws the platform's AbortError, not ours.
+        if (e.type === 'progress' && e.node === 'spin') controller.abort()
+      },
+    })
+    expect(performance.now() - started).toBeLessThan(5_000)
+    const finalStates = Object.fromEntries([...result.results].map(([id, r]) => [id, r.state]))
+    expect(finalStates).toEqual({
+      x: 'done',
+      spin: 'cancelled',
+      after: 'cancelled',
+      queued: 'cancelled',
+    })
+    const stateEvents = events.filter((e) => e.type === 'state')
+    expect(stateEvents.filter((e) => e.state === 'error' || e.error)).toEqual([])
+    expect(stateEvents.filter((e) => e.node === 'spin').map((e) => e.state)).toEqual([
+      'queued',
+      'running',
+      'cancelled',
+    ])
   })
 })
