@@ -108,6 +108,25 @@ describe('loading exports that differ from one another', () => {
     expect(calls.every((c) => c.feeds.sample.dims[0] === 1)).toBe(true)
     expect(calls[0].feeds.timestep_cond.dims).toEqual([1, 256])
   })
+
+  it('an LCM UNet in img2img below strength 1/steps: runs every step, from lower down', async () => {
+    const calls: UnetCall[] = []
+    const model = await loadModel(variantSource('lcm'), spyBackend('L', calls))
+    const image = testImage(32, 32)
+    const result = await generate({
+      slots: [{ model, prompt: 'birds', negativePrompt: '', guidance: 8 }],
+      image,
+      width: 32,
+      height: 32,
+      steps: 4,
+      strength: 0.2,
+      scheduler: 'auto',
+      seed: 2,
+    })
+    // diffusers' LCMScheduler.set_timesteps(4, strength=0.2): 4 of the 10 lowest distilled steps.
+    expect(result.steps).toBe(4)
+    expect(calls.map((c) => c.feeds.timestep.data[0])).toEqual([199, 159, 99, 59])
+  })
 })
 
 describe('bad model folders', () => {

@@ -7,6 +7,7 @@ import {
   type SchedulerKind,
 } from '../../src/diffusion/schedulers'
 import { alphasCumprod, trainSigmas } from '../../src/diffusion/schedulers/noise-schedule'
+import { UserError } from '../../src/engine/errors'
 
 /**
  * Reference numbers come from tests/diffusion/fixtures/make_scheduler_reference.py: numpy code
@@ -95,6 +96,32 @@ describe('noise schedule', () => {
   it('gives LCM its published 4-step timetable 999, 759, 499, 259', () => {
     const lcm = createScheduler('lcm', schedulerConfig('lcm', { original_inference_steps: 50 }), 4)
     expect(lcm.timesteps).toEqual([999, 759, 499, 259])
+  })
+
+  it('runs every LCM step in img2img below strength 1/steps, lower on its schedule, as diffusers', () => {
+    const lcm = schedulerConfig('lcm', { original_inference_steps: 50 })
+    expect(createScheduler('lcm', lcm, 4, 0.2).timesteps).toEqual([199, 159, 99, 59])
+    expect(createScheduler('lcm', lcm, 2, 0.4).timesteps).toEqual([399, 199])
+  })
+
+  it('refuses LCM img2img whose strength leaves fewer distilled steps than asked, saying what works', () => {
+    const lcm = schedulerConfig('lcm', { original_inference_steps: 50 })
+    const refusal = (steps: number, strength: number) => {
+      try {
+        createScheduler('lcm', lcm, steps, strength)
+      } catch (error) {
+        return error as UserError
+      }
+      throw new Error('no refusal')
+    }
+    // ⌊50 · 0.05⌋ = 2 distilled steps: 4 cannot be picked from them (diffusers raises too).
+    expect(refusal(4, 0.05)).toBeInstanceOf(UserError)
+    expect(refusal(4, 0.05).message).toMatch(/4 steps .* at strength 0\.05/)
+    expect(refusal(4, 0.05).hint).toBe(
+      'Use at most 2 steps (LCM models want 2–8), or raise the strength to at least 0.08.',
+    )
+    expect(refusal(4, 0.01).hint).toBe('Raise the strength to at least 0.08.')
+    expect(refusal(60, 1).hint).toBe('Use at most 50 steps (LCM models want 2–8).')
   })
 
   it('starts SD-Turbo one-step sampling at t = 999 with sigma 14.6146', () => {

@@ -14,7 +14,9 @@ export type { Scheduler } from './types'
 /**
  * A fresh schedule for one run of `steps` steps. `strength` < 1 is img2img: the run starts part
  * way down the schedule, as diffusers' img2img pipelines do (see `strengthStart`); at 0 it has no
- * steps at all.
+ * steps at all. LCM is the exception: its strength shortens the distillation schedule it picks
+ * its steps from, so it still runs all `steps` (LCMScheduler.set_timesteps(strength=…)); at 0 it too passes the
+ * image through, where diffusers would refuse.
  */
 export function createScheduler(
   kind: SchedulerKind,
@@ -28,7 +30,9 @@ export function createScheduler(
   if (!(strength >= 0 && strength <= 1)) {
     throw new UserError(`Strength must be between 0 and 1, not ${strength}`)
   }
-  if (strengthStart(steps, strength) >= steps) return noSteps(kind)
+  if (strength === 0) return noSteps(kind)
+  // Cutting steps would leave LCM none below strength 1/steps, where diffusers still runs them all.
+  if (kind !== 'lcm' && strengthStart(steps, strength) >= steps) return noSteps(kind)
   switch (kind) {
     case 'euler':
       return createEuler(config, steps, strength, false)

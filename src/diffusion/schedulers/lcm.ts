@@ -23,10 +23,11 @@ export function createLcm(config: SchedulerConfig, steps: number, strength: numb
   const k = Math.floor(n / original)
   const count = Math.trunc(original * strength)
   if (steps > original || Math.floor(count / steps) < 1) {
+    // diffusers refuses the same (LCMScheduler.set_timesteps: "skipping_step < 1").
     throw new UserError(
       `The LCM scheduler cannot take ${steps} steps from its ${original}-step schedule` +
         (strength < 1 ? ` at strength ${strength}` : ''),
-      `Use at most ${Math.max(1, count)} steps (LCM models want 2–8), or raise the strength.`,
+      lcmRemedy(steps, original, count),
     )
   }
   const distilled = Array.from({ length: count }, (_, i) => (i + 1) * k - 1).reverse()
@@ -58,4 +59,15 @@ export function createLcm(config: SchedulerConfig, steps: number, strength: numb
       return axpby(Math.sqrt(aNext), denoised, Math.sqrt(1 - aNext), z)
     },
   }
+}
+
+/** What would let LCM run: fewer steps, or the strength at which ⌊original · strength⌋ ≥ steps. */
+function lcmRemedy(steps: number, original: number, count: number): string {
+  const needed = Math.ceil((steps / original) * 100 - 1e-9) / 100
+  const ways = [
+    count >= 1 ? `use at most ${count} steps (LCM models want 2–8)` : '',
+    needed <= 1 ? `raise the strength to at least ${needed}` : '',
+  ].filter(Boolean)
+  const text = ways.join(', or ')
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`
 }
