@@ -15,11 +15,11 @@ export function Thumbnail(props: {
     () => (graph && !src ? sketchGraph(graph, registry) : undefined),
     [graph, registry, src],
   )
-  if (src) return <img className="thumb" src={src} alt={`What “${label}” makes`} />
-  if (!sketch) return <div className="thumb thumb-empty">?</div>
+  if (src) return <img className="preset-thumb" src={src} alt={`What “${label}” makes`} />
+  if (!sketch) return <div className="preset-thumb preset-thumb-empty">?</div>
   return (
     <svg
-      className="thumb"
+      className="preset-thumb"
       viewBox={`0 0 ${sketch.width} ${sketch.height}`}
       role="img"
       aria-label={`The layout of “${label}”`}
