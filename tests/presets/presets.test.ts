@@ -1,12 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { registry } from '../../nodes'
 import { nodeFileResolver } from '../../src/cli/files'
 import { execute, type ExecutionResult } from '../../src/engine/executor'
 import type { GraphDocument } from '../../src/engine/document'
+import { readShareFragment, shareFragment } from '../../src/engine/share-link'
 import { parseGraphText } from '../../src/engine/validate'
-import type { AudioValue, ImageValue } from '../../src/engine/values'
+import type { AudioValue, FramesValue, ImageValue } from '../../src/engine/values'
 import { stft } from '../../src/dsp/stft'
+import { graphInFile } from '../../src/media/graph-file'
+import { audioOutputFile, imageOutputFile } from '../../src/media/output-files'
+import { decodePng } from '../../src/media/png'
+import {
+  collectProvenance,
+  pngProvenanceText,
+  wavProvenanceChunks,
+} from '../../src/media/provenance'
 import { fixtureNpy, fixturePath } from '../helpers/fixtures'
 
 const presetsDir = new URL('../../presets/', import.meta.url)
@@ -18,8 +27,32 @@ function loadPreset(name: string): GraphDocument {
   return result.graph
 }
 
+const files = nodeFileResolver(process.cwd())
+
 function run(graph: GraphDocument): Promise<ExecutionResult> {
-  return execute(graph, { registry, files: nodeFileResolver(process.cwd()) })
+  return execute(graph, { registry, files })
+}
+
+/**
+ * Opens a file the way the editor's import and drop and `npm run render FILE` all do: the
+ * graph it holds (JSON, or embedded in a PNG or WAV), validated.
+ */
+function openFile(bytes: Uint8Array, fileName: string): GraphDocument {
+  const found = graphInFile(bytes, fileName)
+  if (found.kind !== 'graph') throw new Error(found.message)
+  const result = parseGraphText(found.text, registry)
+  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'))
+  return result.graph
+}
+
+const isFiniteArray = (values: Float32Array) => values.every((x) => Number.isFinite(x))
+
+/** How long the sound frames were made from last: their soundtrack, else the loaded sound. */
+function soundSec(frames: FramesValue, result: ExecutionResult): number {
+  const loaded = [...result.results.values()].find((r) => r.type === 'audio/load')
+  const sound = frames.audio ?? (loaded?.outputs?.audio as AudioValue | undefined)
+  if (!sound) throw new Error('No sound to time the frames against')
+  return sound.channels[0].length / sound.sampleRate
 }
 
 const audioOf = (r: ExecutionResult, node: string) =>
@@ -48,6 +81,66 @@ describe.each(presetNames)('preset %s', (name) => {
       )
       expect(peak, `${r.node} should not be silent`).toBeGreaterThan(0.01)
     }
+    for (const r of result.results.values()) {
+      if (r.type === 'image/output') {
+        const image = r.outputs?.image as ImageValue
+        expect(image.width * image.height, `${r.node} should not be empty`).toBeGreaterThan(0)
+        expect(image.channels.length).toBeGreaterThan(0)
+        for (const channel of image.channels) {
+          expect(channel).toHaveLength(image.width * image.height)
+          expect(isFiniteArray(channel), `${r.node} should have finite pixels`).toBe(true)
+        }
+      }
+      if (r.type === 'frames/output') {
+        const video = r.outputs?.video as FramesValue
+        const expected = video.fps * soundSec(video, result)
+        expect(
+          Math.abs(video.frames.length - expected),
+          `${r.node} frame count`,
+        ).toBeLessThanOrEqual(1)
+        expect(video.width * video.height).toBeGreaterThan(0)
+        const pixels = video.frames.flat()
+        expect(
+          pixels.every((p) => p.length === video.width * video.height && isFiniteArray(p)),
+          `${r.node} should have finite frames of ${video.width}×${video.height}`,
+        ).toBe(true)
+      }
+    }
+  })
+
+  it('comes back unchanged through a share link', async () => {
+    const graph = loadPreset(name)
+    const opened = await readShareFragment(`#${await shareFragment(graph)}`, registry)
+    expect(opened?.ok && opened.graph).toEqual(graph)
+  })
+
+  it('comes back unchanged through JSON export and import', () => {
+    const graph = loadPreset(name)
+    // As the editor's exportGraph (src/editor/library/library-actions.ts) writes it.
+    const exported = new TextEncoder().encode(JSON.stringify(graph, null, 2))
+    expect(openFile(exported, `${graph.name}.synesthete.json`)).toEqual(graph)
+  })
+
+  it('comes back unchanged from the PNG and the WAV it exports', async () => {
+    const graph = loadPreset(name)
+    const record = await collectProvenance(graph, registry, { files })
+    const image = { width: 2, height: 1, channels: [Float32Array.of(0, 1)] }
+    const png = imageOutputFile(image, { name: 'tiny' }, pngProvenanceText(graph, record))
+    const audio = { sampleRate: 8000, channels: [Float32Array.of(0, 0.5, -0.5)] }
+    const chunks = wavProvenanceChunks(graph, record)
+    const wav = audioOutputFile(audio, { name: 'tiny', format: 'pcm16' }, chunks)
+    for (const file of [png, wav]) {
+      expect(openFile(file.bytes, file.fileName)).toEqual(graph)
+      const found = graphInFile(file.bytes, file.fileName)
+      expect(found.kind === 'graph' && found.provenance).toEqual(record)
+    }
+  })
+
+  it('has a thumbnail in presets/thumbnails/', () => {
+    const thumbnail = new URL(`thumbnails/${name.replace(/\.json$/, '.png')}`, presetsDir)
+    expect(existsSync(thumbnail), `${thumbnail.pathname} is missing`).toBe(true)
+    const picture = decodePng(new Uint8Array(readFileSync(thumbnail)))
+    expect(picture.width * picture.height).toBeGreaterThan(0)
   })
 })
 
