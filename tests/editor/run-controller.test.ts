@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { MemoryCache } from '../../src/engine/cache'
 import { createLocalRunner } from '../../src/engine/runner'
 import { graphChanges } from '../../src/editor/run/changes'
@@ -64,6 +64,20 @@ describe('running from the editor', () => {
     expect(controller.lastRun?.cached.sort()).toEqual(['side', 'y'])
     expect(runs.get('more').outputs?.sum).toEqual({ kind: 'number', value: 17 })
     expect(runs.get('more').stale).toBe(false)
+  })
+
+  it('catches up with edits made while auto-run was off when it is turned back on', async () => {
+    const { store, runs, controller } = setup()
+    await controller.run()
+    store.dispatch({ type: 'setParam', node: 'x', param: 'value', value: 4 })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(controller.runCount).toBe(1)
+    controller.setAuto(true)
+    await vi.waitFor(() => expect(controller.lastRun?.ran.sort()).toEqual(['more', 'sum', 'x']))
+    expect(runs.get('more').outputs?.sum).toEqual({ kind: 'number', value: 17 })
+    controller.setAuto(false)
+    controller.setAuto(true)
+    expect(controller.runCount).toBe(2)
   })
 
   it('runs only what a node needs when running to it', async () => {

@@ -39,6 +39,8 @@ export class RunController {
   private autoTimer: ReturnType<typeof setTimeout> | undefined
   private readonly listeners = new Set<() => void>()
   private autoRun = true
+  /** Edits made while auto-run was off, which turning it back on catches up with. */
+  private editedSinceRun = false
   lastRun: LastRun | undefined
   runCount = 0
 
@@ -51,6 +53,7 @@ export class RunController {
   setAuto(on: boolean): void {
     this.autoRun = on
     this.emit()
+    if (on && this.editedSinceRun) void this.run()
   }
 
   get running(): boolean {
@@ -88,6 +91,7 @@ export class RunController {
     this.deps.runs.forget(removed)
     if (affected.size === 0) return
     this.deps.runs.markStale(affected)
+    this.editedSinceRun = true
     if (!this.autoRun) return
     if (this.autoTimer !== undefined) clearTimeout(this.autoTimer)
     this.autoTimer = setTimeout(() => {
@@ -104,6 +108,7 @@ export class RunController {
       return
     }
     if (doc.nodes.length === 0) return
+    if (!targets) this.editedSinceRun = false
     const wanted = targets?.filter((id) => doc.nodes.some((n) => n.id === id))
     const touched = ancestorsOf(doc, wanted ?? doc.nodes.map((n) => n.id))
     const abort = new AbortController()
