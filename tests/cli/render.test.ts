@@ -92,11 +92,90 @@ describe('npm run render', () => {
       ),
     ).toBe(0)
     const parsed = JSON.parse(readFileSync(report, 'utf8')) as {
-      nodes: { cached: boolean }[]
+      nodes: { node: string; type: string; ms: number; cached: boolean }[]
       totalMs: number
     }
-    expect(parsed.nodes.every((n) => n.cached)).toBe(true)
+    expect(parsed.nodes.map((n) => [n.node, n.type, n.cached])).toEqual([
+      ['load', 'audio/load', true],
+      ['out', 'audio/output', true],
+    ])
+    for (const n of parsed.nodes) expect(n.ms).toBeGreaterThanOrEqual(0)
     expect(parsed.totalMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it('passes a bypassed node’s input straight through', async () => {
+    const node = (id: string, type: string, params = {}) => ({
+      id,
+      type,
+      params,
+      position: { x: 0, y: 0 },
+      mode: 'normal' as const,
+    })
+    const { dir, file } = tempGraph({
+      ...copyGraph,
+      nodes: [
+        copyGraph.nodes[0],
+        node('slow', 'dsp/phase-vocoder', { stretch: 2 }),
+        copyGraph.nodes[1],
+      ],
+      edges: [
+        { from: { node: 'load', port: 'audio' }, to: { node: 'slow', port: 'audio' } },
+        { from: { node: 'slow', port: 'audio' }, to: { node: 'out', port: 'audio' } },
+      ],
+    })
+    const length = async (extra: string[]) => {
+      const out = join(dir, extra.length > 0 ? 'bypassed' : 'stretched')
+      expect(
+        await render([file, '--out', out, '--no-cache', '--quiet', ...extra], capture().io),
+      ).toBe(0)
+      return decodeWav(readFileSync(join(out, 'copy.wav'))).channels[0].length
+    }
+    const source = decodeWav(readFileSync(fixturePath('../../public/samples/synesthete-demo.wav')))
+    expect(await length(['--bypass', 'slow'])).toBe(source.channels[0].length)
+    expect(await length([])).toBeCloseTo(2 * source.channels[0].length, -3)
+  })
+
+  it('dumps spectrograms as [channels, bins, frames] and pictures as [C, H, W] in 0..1', async () => {
+    const node = (id: string, type: string, params = {}) => ({
+      id,
+      type,
+      params,
+      position: { x: 0, y: 0 },
+      mode: 'normal' as const,
+    })
+    const { dir, file } = tempGraph({
+      format: GRAPH_FORMAT,
+      version: 1,
+      nodes: [
+        node('load', 'audio/load', { mixdown: true }),
+        node('spec', 'dsp/stft', { fftSize: 256, hopSize: 128 }),
+        node('pic', 'dsp/normalize'),
+      ],
+      edges: [
+        { from: { node: 'load', port: 'audio' }, to: { node: 'spec', port: 'audio' } },
+        { from: { node: 'spec', port: 'spectrogram' }, to: { node: 'pic', port: 'spectrogram' } },
+      ],
+    })
+    const input = fixturePath('notebook/sweep_log_mono_44100/input.wav')
+    const samples = decodeWav(readFileSync(input)).channels[0].length
+    const dump = join(dir, 'dump')
+    const args = [file, '--input', `load=${input}`, '--dump', dump, '--no-cache', '--quiet']
+    expect(await render(args, capture().io)).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(dump, 'manifest.json'), 'utf8')) as {
+      node: string
+      kind: string
+      shape: number[]
+    }[]
+    const frames = 1 + Math.floor(samples / 128) // centred frames
+    expect(manifest.find((m) => m.node === 'spec')).toMatchObject({
+      kind: 'spectrogram',
+      shape: [1, 129, frames],
+    })
+    const picture = manifest.find((m) => m.node === 'pic')
+    expect(picture).toMatchObject({ kind: 'image', shape: [3, 300, 400] }) // 400 wide, 300 high
+    const pixels = readNpy(readFileSync(join(dump, 'pic.image.npy'))).data
+    expect(Math.min(...pixels)).toBeGreaterThanOrEqual(0)
+    expect(Math.max(...pixels)).toBeLessThanOrEqual(1)
   })
 
   it('exits 1 with the node and a hint when a node fails, 2 for an unusable graph', async () => {
