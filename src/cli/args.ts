@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 
 export interface RenderArgs {
@@ -54,11 +55,12 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     throw new Error('Give exactly one graph (a preset name, a .json file, or a PNG/WAV it made).')
   if (values.cache && values['no-cache'])
     throw new Error('Use either --cache DIR or --no-cache, not both.')
+  const here = (path: string | undefined) => path && resolve(invocationDir(), path)
   return {
     graph: positionals[0],
     inputs: values.input.map((spec) => {
       const [node, file] = splitOnce(spec, '=', '--input NODE=FILE')
-      return { node, file }
+      return { node, file: resolve(invocationDir(), file) }
     }),
     sets: values.set.map((spec) => {
       const [target, value] = splitOnce(spec, '=', '--set NODE.PARAM=VALUE')
@@ -66,17 +68,25 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       return { node, param, value }
     }),
     bypass: values.bypass,
-    out: values.out,
-    dump: values.dump,
-    cache: values.cache,
+    out: resolve(invocationDir(), values.out),
+    dump: here(values.dump),
+    cache: here(values.cache),
     noCache: values['no-cache'],
-    report: values.report,
-    model: values.model,
+    report: here(values.report),
+    model: here(values.model),
     quiet: values.quiet,
   }
 }
 
 export class HelpRequested extends Error {}
+
+/**
+ * The folder the person ran the command in, which paths on the command line are relative to:
+ * `npm run` starts scripts in the package root but keeps the caller's folder in INIT_CWD.
+ */
+export function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.cwd()
+}
 
 function splitOnce(text: string, separator: string, form: string): [string, string] {
   const at = text.indexOf(separator)

@@ -7,6 +7,7 @@ import type { FileResolver } from '../engine/keys'
 import { graphInFile } from '../media/graph-file'
 import type { ProvenanceRecord } from '../media/provenance'
 import { REPO_ROOT } from './files'
+import { invocationDir } from './args'
 
 /** Where a graph to run comes from: its JSON text, the folder relative paths start from. */
 export interface GraphSource {
@@ -36,7 +37,7 @@ export async function readGraphSource(name: string): Promise<GraphSource> {
 
 function locateGraph(name: string): string {
   const candidates = [
-    resolve(name),
+    resolve(invocationDir(), name),
     join(REPO_ROOT, 'presets', `${name}.json`),
     join(REPO_ROOT, 'presets', name),
   ]

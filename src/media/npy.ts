@@ -32,7 +32,8 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     .map(Number)
   const count = shape.reduce((a, b) => a * b, 1)
   const offset = headerStart + headerLen
-  const body = bytes.slice(offset).buffer
+  // A copy of its own: Node's Buffer.slice is a view into a shared pool, not a copy.
+  const body = new Uint8Array(bytes.subarray(offset)).buffer
   const stored = decodeBody(descr, body, count)
   const data = fortran && descr !== '<c8' ? fortranToC(stored, shape) : stored
   if (fortran && descr === '<c8')

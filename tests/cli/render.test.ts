@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { render } from '../../src/cli/render'
 import { decodeWav } from '../../src/media/wav'
@@ -95,7 +95,8 @@ describe('npm run render', () => {
       nodes: { node: string; type: string; ms: number; cached: boolean }[]
       totalMs: number
     }
-    expect(parsed.nodes.map((n) => [n.node, n.type, n.cached])).toEqual([
+    const rows = parsed.nodes.map((n) => [n.node, n.type, n.cached])
+    expect(rows.sort()).toEqual([
       ['load', 'audio/load', true],
       ['out', 'audio/output', true],
     ])
@@ -208,6 +209,22 @@ describe('npm run render', () => {
     const c = capture()
     expect(await render([file, '--set', 'load.sampleRateHz=-5'], c.io)).toBe(2)
     expect(c.err.join()).toMatch(/sampleRateHz" must be at least/)
+  })
+
+  it('reads paths on the command line from the folder it was run in, as npm keeps it', async () => {
+    const { dir, file } = tempGraph(copyGraph)
+    const before = process.env.INIT_CWD
+    process.env.INIT_CWD = dirname(fixturePath('notebook/sweep_log_mono_44100/input.wav'))
+    try {
+      const args = [file, '--input', 'load=input.wav', '--out', relative(process.env.INIT_CWD, dir)]
+      expect(await render([...args, '--no-cache', '--quiet'], capture().io)).toBe(0)
+    } finally {
+      if (before === undefined) delete process.env.INIT_CWD
+      else process.env.INIT_CWD = before
+    }
+    const input = decodeWav(readFileSync(fixturePath('notebook/sweep_log_mono_44100/input.wav')))
+    const copy = decodeWav(readFileSync(join(dir, 'copy.wav')))
+    expect(copy.channels[0].length).toBe(input.channels[0].length)
   })
 
   it('prints usage for bad arguments', async () => {
