@@ -1,8 +1,9 @@
 /**
  * A minimal WebM (Matroska) muxer for already-encoded video and audio: an EBML header and one
- * Segment holding SeekHead, Info (with the duration), Tracks, Clusters of SimpleBlocks and Cues,
- * so players know the length and can seek. Follows the Matroska specification (RFC 9559) and
- * the WebM container guidelines (webmproject.org/docs/container); element ids are listed below.
+ * Segment holding SeekHead, Info (with the duration), Tracks, Clusters of SimpleBlocks (the last
+ * Opus block in a BlockGroup, to carry DiscardPadding) and Cues, so players know the length and
+ * can seek. Follows the Matroska specification (RFC 9559) and the WebM container guidelines
+ * (webmproject.org/docs/container); element ids are listed below.
  * No DOM: the encoders (WebCodecs in the browser) live elsewhere and hand over their chunks.
  */
 
@@ -11,6 +12,8 @@ export interface MuxChunk {
   timestampUs: number
   key: boolean
   data: Uint8Array
+  /** Length in microseconds, where the encoder gave one (WebCodecs' `duration`). */
+  durationUs?: number
 }
 
 export interface WebmVideoTrack {
@@ -29,6 +32,12 @@ export interface WebmAudioTrack {
   /** Samples (at 48 kHz) the decoder drops at the start: OpusHead's pre-skip. */
   preSkip: number
   chunks: readonly MuxChunk[]
+  /**
+   * The sound's own length. Opus codes whole packets (20 ms), so the last one runs on past
+   * the end; given this and every chunk's duration, the surplus is marked as DiscardPadding on
+   * the last block and players stop where the sound does (RFC 9559's DiscardPadding element).
+   */
+  durationSec?: number
 }
 
 const ID = {
@@ -69,6 +78,9 @@ const ID = {
   Cluster: 0x1f43b675,
   Timestamp: 0xe7,
   SimpleBlock: 0xa3,
+  BlockGroup: 0xa0,
+  Block: 0xa1,
+  DiscardPadding: 0x75a2,
   Cues: 0x1c53bb6b,
   CuePoint: 0xbb,
   CueTime: 0xb3,
@@ -114,6 +126,11 @@ const el = (id: number, ...payload: Bytes[]): Bytes => {
   return concat([uintBytes(id), sizeVint(data.length), data])
 }
 const uint = (id: number, value: number, min = 1) => el(id, uintBytes(value, min))
+/** A signed integer element (two's complement, big-endian) for a non-negative value. */
+const sint = (id: number, value: number) => {
+  const bytes = uintBytes(value)
+  return el(id, bytes[0] & 0x80 ? concat([Uint8Array.of(0), bytes]) : bytes)
+}
 const text = (id: number, value: string) => el(id, new TextEncoder().encode(value))
 const float = (id: number, value: number) => {
   const bytes = new Uint8Array(8)
@@ -126,14 +143,36 @@ interface Block {
   timeMs: number
   key: boolean
   data: Bytes
+  /** Nanoseconds of decoded sound to drop at the block's end. */
+  discardPaddingNs?: number
 }
 
-function simpleBlock(block: Block, clusterMs: number): Bytes {
+/** A SimpleBlock, or a BlockGroup where the block carries DiscardPadding. */
+function blockElement(block: Block, clusterMs: number): Bytes {
   const head = new Uint8Array(4)
   head[0] = 0x80 | block.track // track number as a 1-byte vint (tracks 1 and 2)
   new DataView(head.buffer).setInt16(1, block.timeMs - clusterMs)
-  head[3] = block.key ? 0x80 : 0
-  return el(ID.SimpleBlock, head, block.data)
+  if (!block.discardPaddingNs) {
+    head[3] = block.key ? 0x80 : 0
+    return el(ID.SimpleBlock, head, block.data)
+  }
+  // A Block's flags have no key bit: a block without references is a key frame.
+  return el(
+    ID.BlockGroup,
+    el(ID.Block, head, block.data),
+    sint(ID.DiscardPadding, block.discardPaddingNs),
+  )
+}
+
+/** Decoded audio past the sound's end, in ns (0 when unknown): what the last block drops. */
+function audioPaddingNs(audio: WebmAudioTrack): number {
+  const last = audio.chunks.at(-1)
+  if (audio.durationSec === undefined || !last?.durationUs) return 0
+  if (audio.chunks.some((c) => !c.durationUs)) return 0
+  const codedUs = audio.chunks.reduce((sum, c) => sum + (c.durationUs ?? 0), 0)
+  const decodedUs = codedUs - (audio.preSkip * 1e6) / 48000
+  const surplusNs = Math.round((decodedUs - audio.durationSec * 1e6) * 1000)
+  return Math.max(0, Math.min(surplusNs, last.durationUs * 1000))
 }
 
 /** Groups blocks (in time order) into clusters that start at video key frames (or every 30 s). */
@@ -147,7 +186,7 @@ function clusters(blocks: readonly Block[]): { timeMs: number; bytes: Bytes }[] 
       block.timeMs - current.timeMs > 30_000
     const cluster = startsNew ? { timeMs: block.timeMs, parts: [] } : current
     if (startsNew) out.push(cluster)
-    cluster.parts.push(simpleBlock(block, cluster.timeMs))
+    cluster.parts.push(blockElement(block, cluster.timeMs))
   }
   return out.map((c) => ({
     timeMs: c.timeMs,
@@ -199,7 +238,11 @@ export function muxWebm(options: {
     key: chunk.key,
     data: chunk.data,
   })
-  const blocks = [...video.chunks.map(toBlock(1)), ...(audio?.chunks ?? []).map(toBlock(2))]
+  const audioBlocks: Block[] = (audio?.chunks ?? []).map(toBlock(2))
+  const paddingNs = audio ? audioPaddingNs(audio) : 0
+  const lastAudio = audioBlocks.at(-1)
+  if (lastAudio && paddingNs > 0) lastAudio.discardPaddingNs = paddingNs
+  const blocks = [...video.chunks.map(toBlock(1)), ...audioBlocks]
   // Stable sort: at equal times video comes first, so each cluster opens with its key frame.
   blocks.sort((a, b) => a.timeMs - b.timeMs || a.track - b.track)
   const header = el(

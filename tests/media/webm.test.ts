@@ -91,6 +91,44 @@ describe('WebM muxer', () => {
     }
   })
 
+  it('marks the surplus of the last Opus packet as DiscardPadding, so the sound ends where it should', () => {
+    // 76 packets of 20 ms less a 312-sample pre-skip decode to 1.5135 s; the sound is 1.5 s.
+    const opus = (durationSec: number | undefined, durationUs: number | undefined) =>
+      muxWebm({
+        video: { codec: 'V_VP8', width: 8, height: 8, chunks: fake(12, 125_000, 8) },
+        audio: {
+          codec: 'A_OPUS',
+          sampleRate: 48000,
+          channels: 1,
+          codecPrivate: opusHead(1, 312, 48000),
+          preSkip: 312,
+          chunks: fake(76, 20_000, 1).map((c) => ({ ...c, durationUs })),
+          durationSec,
+        },
+        durationSec: 1.5,
+      })
+    const groups = (bytes: Uint8Array) => {
+      const { segment } = topLevel(bytes)
+      return children(bytes, segment.start, segment.start + segment.size)
+        .filter((p) => p.id === 0x1f43b675)
+        .flatMap((cluster) => children(bytes, cluster.start, cluster.start + cluster.size))
+        .filter((p) => p.id === 0xa0)
+    }
+    const bytes = opus(1.5, 20_000)
+    const [group] = groups(bytes)
+    expect(groups(bytes)).toHaveLength(1)
+    const padding = child(bytes, group, 0x75a2) as Element
+    // 13.5 ms = 0xCDFE60 ns: a leading zero byte keeps the signed integer positive.
+    expect(padding.size).toBe(4)
+    expect(uintOf(bytes, padding)).toBe(13_500_000)
+    const all = packets(bytes, topLevel(bytes).segment).filter((p) => p.track === 2)
+    expect(all).toHaveLength(76)
+    expect(all.at(-1)).toMatchObject({ timeMs: 1500, data: Uint8Array.of(75, 75, 75) })
+    // Without the sound's length, or without packet durations, every block stays simple.
+    expect(groups(opus(undefined, 20_000))).toEqual([])
+    expect(groups(opus(1.5, undefined))).toEqual([])
+  })
+
   it.skipIf(!hasFfmpeg)(
     'remuxes real VP8 and Opus packets into a file ffmpeg decodes in full',
     { timeout: 60_000 },

@@ -10,28 +10,68 @@ import { muxWebm, opusHead, type MuxChunk, type WebmAudioTrack } from '../../med
 
 const OPUS_RATE = 48000
 
-/** Frame i as RGBA bytes, cropped to `width × height` (VP8 wants even sizes). */
-function frameRgba(value: FramesValue, index: number, width: number, height: number) {
+const unit = (v: number) => (v > 0 ? (v < 1 ? v : 1) : 0) // NaN → 0
+
+/**
+ * Frame i as an I420 picture (4:2:0, BT.601 studio range), cropped to `width × height` (even
+ * sizes). VP8's one colour space is BT.601's (RFC 6386 §9.2), which decoders read with 16–235
+ * levels; handed RGBA, Chromium's encoder converts with BT.709 full range instead (and says so
+ * only in decoderConfig.colorSpace, which neither VP8 nor our WebM carries), so every colour
+ * came back wrong: a saturated blue 54,54,217 played back as 45,33,220. So the conversion is
+ * ours, by ITU-R BT.601-7 §2.5: Y′ = 0.299 R + 0.587 G + 0.114 B,
+ * Y = 16 + 219 Y′, Cb = 128 + 224 (B − Y′) / 1.772, Cr = 128 + 224 (R − Y′) / 1.402, chroma
+ * from the mean colour of each 2 × 2 block.
+ */
+function frameI420(
+  value: FramesValue,
+  index: number,
+  width: number,
+  height: number,
+): Uint8Array<ArrayBuffer> {
   const planes = value.frames[index]
-  const grey = planes.length < 3
-  const rgba = new Uint8ClampedArray(width * height * 4)
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * value.width + x
-      const o = (y * width + x) * 4
-      rgba[o] = Math.round(planes[0][i] * 255)
-      rgba[o + 1] = Math.round(planes[grey ? 0 : 1][i] * 255)
-      rgba[o + 2] = Math.round(planes[grey ? 0 : 2][i] * 255)
-      rgba[o + 3] = 255
+  const [r, g, b] = planes.length < 3 ? [planes[0], planes[0], planes[0]] : planes
+  const chromaWidth = width / 2
+  const out = new Uint8Array((width * height * 3) / 2)
+  const cbAt = width * height
+  const crAt = cbAt + (width * height) / 4
+  for (let y = 0; y < height; y += 2) {
+    for (let x = 0; x < width; x += 2) {
+      let rSum = 0
+      let bSum = 0
+      let lumaSum = 0
+      for (let py = y; py < y + 2; py++) {
+        for (let px = x; px < x + 2; px++) {
+          const at = py * value.width + px
+          const red = unit(r[at])
+          const blue = unit(b[at])
+          const luma = 0.299 * red + 0.587 * unit(g[at]) + 0.114 * blue
+          out[py * width + px] = Math.round(16 + 219 * luma)
+          rSum += red
+          bSum += blue
+          lumaSum += luma
+        }
+      }
+      const c = (y / 2) * chromaWidth + x / 2
+      out[cbAt + c] = Math.round(128 + (224 * (bSum - lumaSum)) / 4 / 1.772)
+      out[crAt + c] = Math.round(128 + (224 * (rSum - lumaSum)) / 4 / 1.402)
     }
   }
-  return rgba
+  return out
+}
+
+/** What frameI420 writes, for VideoFrame (VP8 cannot carry it; this is its default). */
+const BT601_STUDIO: VideoColorSpaceInit = {
+  matrix: 'smpte170m',
+  primaries: 'smpte170m',
+  transfer: 'smpte170m',
+  fullRange: false,
 }
 
 function chunkOf(chunk: EncodedVideoChunk | EncodedAudioChunk): MuxChunk {
   const data = new Uint8Array(chunk.byteLength)
   chunk.copyTo(data)
-  return { timestampUs: chunk.timestamp, key: chunk.type === 'key', data }
+  const durationUs = chunk.duration ?? undefined
+  return { timestampUs: chunk.timestamp, key: chunk.type === 'key', data, durationUs }
 }
 
 const asError = (failure: unknown) =>
@@ -67,8 +107,9 @@ async function encodeVideo(
   encoder.configure(config)
   const keyEvery = Math.max(1, Math.round(value.fps))
   for (let i = 0; i < value.frames.length; i++) {
-    const frame = new VideoFrame(frameRgba(value, i, width, height), {
-      format: 'RGBA',
+    const frame = new VideoFrame(frameI420(value, i, width, height), {
+      format: 'I420',
+      colorSpace: BT601_STUDIO,
       codedWidth: width,
       codedHeight: height,
       timestamp: Math.round((i * 1e6) / value.fps),
@@ -145,6 +186,7 @@ async function encodeAudio(audio: AudioValue): Promise<WebmAudioTrack> {
     codecPrivate: head,
     preSkip,
     chunks,
+    durationSec: audio.channels[0].length / audio.sampleRate,
   }
 }
 
