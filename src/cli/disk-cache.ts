@@ -3,6 +3,12 @@ import { join } from 'node:path'
 import type { ValueCache } from '../engine/cache'
 import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../engine/codec'
 
+/** A temporary file older than this was left by a write that crashed; younger may be live. */
+const STALE_TEMP_MS = 60 * 60 * 1000
+
+/** Makes each write's temporary name unique, even for two writes of one key at once. */
+let writes = 0
+
 /**
  * Node results on disk, one file per content key, bounded in bytes: the least recently used
  * files (by modification time, refreshed on every hit) are deleted first.
@@ -17,14 +23,24 @@ export class DiskCache implements ValueCache {
 
   async get(key: string): Promise<NodeOutputs | undefined> {
     const path = this.pathOf(key)
+    let bytes: Buffer
     try {
-      const bytes = await readFile(path)
-      const now = new Date()
-      await utimes(path, now, now)
-      return decodeOutputs(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      bytes = await readFile(path)
     } catch {
       return undefined // absent or unreadable: a miss
     }
+    let outputs: NodeOutputs
+    try {
+      outputs = decodeOutputs(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    } catch {
+      // Corrupt (a disk error, an unknown format): a miss, and its space is given back.
+      await this.forget(key)
+      return undefined
+    }
+    const now = new Date()
+    // Only recency for eviction: a cache folder we may not touch still serves its hits.
+    await utimes(path, now, now).catch(() => undefined)
+    return outputs
   }
 
   async has(key: string): Promise<boolean> {
@@ -36,9 +52,14 @@ export class DiskCache implements ValueCache {
     if (bytes.length > this.maxBytes) return
     await mkdir(this.dir, { recursive: true })
     // Write then rename, so a crash never leaves a half-written entry under the real name.
-    const temp = `${this.pathOf(key)}.${process.pid}.tmp`
-    await writeFile(temp, bytes)
-    await rename(temp, this.pathOf(key))
+    const temp = `${this.pathOf(key)}.${process.pid}.${++writes}.tmp`
+    try {
+      await writeFile(temp, bytes)
+      await rename(temp, this.pathOf(key))
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined) // a full disk keeps no half entry
+      throw error
+    }
     const index = await this.index()
     index.set(key, bytes.length)
     await this.evict(index)
@@ -53,13 +74,20 @@ export class DiskCache implements ValueCache {
     return join(this.dir, `${key}.bin`)
   }
 
+  private async forget(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true }).catch(() => undefined)
+    this.sizes?.delete(key)
+  }
+
   private async index(): Promise<Map<string, number>> {
     if (this.sizes) return this.sizes
     const sizes = new Map<string, number>()
     const names = await readdir(this.dir).catch(() => [] as string[])
     for (const name of names) {
+      const path = join(this.dir, name)
+      if (name.endsWith('.tmp')) await removeIfStale(path)
       if (!name.endsWith('.bin')) continue
-      const info = await stat(join(this.dir, name)).catch(() => undefined)
+      const info = await stat(path).catch(() => undefined)
       if (info) sizes.set(name.slice(0, -4), info.size)
     }
     this.sizes = sizes
@@ -82,5 +110,13 @@ export class DiskCache implements ValueCache {
       total -= index.get(key) ?? 0
       index.delete(key)
     }
+  }
+}
+
+/** Temporary files outside the size cap would otherwise pile up after crashed writes. */
+async function removeIfStale(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined)
+  if (info && Date.now() - info.mtimeMs > STALE_TEMP_MS) {
+    await rm(path, { force: true }).catch(() => undefined)
   }
 }
