@@ -1,9 +1,15 @@
-import type { EditorServices } from './services'
+import type { CanvasApi, EditorServices } from './services'
 
-/** After a whole graph was loaded: tidy it if its nodes overlap, then show all of it. */
+/** The Rete canvas frames a new graph to be read; a canvas without that (a test's) just fits. */
+const openingView = (canvas: CanvasApi): Promise<void> =>
+  'openingView' in canvas && typeof canvas.openingView === 'function'
+    ? (canvas.openingView as () => Promise<void>)()
+    : canvas.zoomToFit()
+
+/** After a whole graph was loaded: tidy it if its nodes overlap, then show its start, readable. */
 export async function settleView(services: EditorServices): Promise<void> {
   const canvas = services.canvas
   if (!canvas) return
   await canvas.tidyIfCrowded()
-  await canvas.zoomToFit()
+  await openingView(canvas)
 }

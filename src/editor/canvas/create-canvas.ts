@@ -14,6 +14,7 @@ import { installAreaRules } from './area-rules'
 import { BoxSelect } from './box-select'
 import { Modifiers } from './modifiers'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
+import { OpeningView } from './opening-view'
 import { NODE_WIDTH, type AreaExtra, type Schemes } from './schemes'
 import { ViewSync } from './view-sync'
 import { Wiring } from './wiring'
@@ -37,6 +38,8 @@ const nextFrames = (count: number) =>
   })
 
 export interface CanvasHandle extends CanvasApi {
+  /** A new graph's first view: readable, from its sources; settles once previews arrive. */
+  openingView: () => Promise<void>
   destroy: () => void
 }
 
@@ -119,6 +122,19 @@ export async function createCanvas(
     await sync.schedule()
   }
 
+  const opening = new OpeningView(
+    area,
+    services.runs,
+    () =>
+      editor.getNodes().map((node) => {
+        const at = area.nodeViews.get(node.id)?.position ?? { x: 0, y: 0 }
+        return { ...at, width: node.width, height: node.height }
+      }),
+    () => nextFrames(2), // let grown nodes report their sizes
+  )
+  /** The canvas's first fit frames the graph to read it, not to see all of it. */
+  let opened = false
+
   const box = new BoxSelect(container, editor, area, async (ids) => {
     await selector.unselectAll()
     for (const id of ids) await selection.select(id, true)
@@ -156,9 +172,17 @@ export async function createCanvas(
       for (const id of ids) await selection.select(id, true)
     },
     async zoomToFit() {
+      if (!opened) return api.openingView()
+      opening.stop()
       await sync.schedule()
       const nodes = editor.getNodes()
       if (nodes.length > 0) await AreaExtensions.zoomAt(area, nodes, { scale: 0.88 })
+    },
+    async openingView() {
+      opened = true
+      await sync.schedule()
+      await nextFrames(2) // new nodes report their sizes
+      await opening.show()
     },
     toArea,
     center: () => {
@@ -173,6 +197,7 @@ export async function createCanvas(
       if (hasOverlaps(services.store.doc, sizeOf)) await tidy(false)
     },
     destroy() {
+      opening.stop()
       unsubscribe()
       window.removeEventListener('pointerdown', wiring.onPointer, true)
       window.removeEventListener('pointerup', wiring.onPointer, true)
