@@ -46,12 +46,15 @@ export function guide(batch: Float32Array, guidance: number): Float32Array {
 
 /**
  * LCM's guidance-scale embedding (LatentConsistencyModelPipeline.get_guidance_scale_embedding,
- * after VDM's sinusoidal timestep embedding): w' = 1000·w, half = dim/2,
- * f_i = exp(−ln(10000)·i/(half − 1)), embedding = [sin(w'·f), cos(w'·f)]. diffusers passes
- * w = guidance_scale − 1.
+ * after VDM's sinusoidal timestep embedding): w' = 1000·w, half = ⌊dim/2⌋,
+ * f_i = exp(−ln(10000)·i/(half − 1)), embedding = [sin(w'·f), cos(w'·f)], zero-padded to an odd
+ * dim. diffusers passes w = guidance_scale − 1.
+ *
+ * Computed in float64. torch's float32 version differs by up to ~1000·w·2⁻²⁴ (4e-4 at guidance 8:
+ * the argument's float32 rounding), as much as two float32 implementations differ from each other.
  */
 export function guidanceEmbedding(w: number, dim: number): Float32Array {
-  const half = dim / 2
+  const half = Math.floor(dim / 2)
   const out = new Float32Array(dim)
   const scaled = w * 1000
   for (let i = 0; i < half; i++) {

@@ -3,6 +3,7 @@ import { imageToTensor, resizePlane, tensorToImage } from '../../src/diffusion/i
 import { guidanceEmbedding, guide, rollLatent, sampleLatent } from '../../src/diffusion/latent'
 import { createGaussian, NoiseStream } from '../../src/diffusion/random'
 import { fromHalfBits, fromNumbers, toFloat32, toHalfBits } from '../../src/diffusion/tensor'
+import { reference } from './reference'
 
 describe('float16 conversion', () => {
   it('encodes known values exactly', () => {
@@ -73,6 +74,18 @@ describe('latent operations', () => {
     expect(e[0]).toBeCloseTo(Math.sin(7000), 5)
     expect(e[1]).toBeCloseTo(Math.sin(7000 * 1e-4), 5)
     expect(e[3]).toBeCloseTo(Math.cos(7000 * 1e-4), 5)
+  })
+
+  it("embeds guidance as diffusers' get_guidance_scale_embedding, odd widths zero-padded", () => {
+    // The reference is the formula in float64, as ours; torch's float32 numbers differ from both
+    // by up to ~1000·w·2⁻²⁴ (4e-4 at guidance 8), which a wrong w, base or order far exceeds.
+    for (const { guidanceScale, dim, values } of reference.guidanceEmbeddings) {
+      const ours = guidanceEmbedding(guidanceScale - 1, dim)
+      expect(ours).toHaveLength(dim)
+      const worst = Math.max(...Array.from(ours, (v, i) => Math.abs(v - values[i])))
+      expect(worst, `guidance ${guidanceScale}, dim ${dim}`).toBeLessThan(1e-6)
+    }
+    expect(guidanceEmbedding(3, 9)[8]).toBe(0)
   })
 
   it('samples the VAE distribution with a clamped log-variance', () => {

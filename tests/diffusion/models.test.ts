@@ -16,6 +16,7 @@ import { UserError } from '../../src/engine/errors'
 import {
   backend,
   imagesDiff,
+  maxAbsDiff,
   renamed,
   spyBackend,
   testImage,
@@ -23,6 +24,7 @@ import {
   variantSource,
   type UnetCall,
 } from './helpers'
+import { referenceEmbedding } from './reference'
 
 async function run(source: ModelSource, overrides: Partial<GenerateOptions> = {}) {
   const model = await loadModel(source, backend)
@@ -107,6 +109,11 @@ describe('loading exports that differ from one another', () => {
     expect(calls.map((c) => c.feeds.timestep.data[0])).toEqual([999, 759, 499, 259])
     expect(calls.every((c) => c.feeds.sample.dims[0] === 1)).toBe(true)
     expect(calls[0].feeds.timestep_cond.dims).toEqual([1, 256])
+    // The values too: diffusers' embedding of w = guidance − 1 = 7, at every step.
+    const expected = referenceEmbedding(8, 256)
+    for (const call of calls) {
+      expect(maxAbsDiff(call.feeds.timestep_cond.data as Float32Array, expected)).toBeLessThan(1e-6)
+    }
   })
 
   it('an LCM UNet in img2img below strength 1/steps: runs every step, from lower down', async () => {

@@ -60,7 +60,15 @@ const CLASS_DEFAULTS: Record<SchedulerKind, Partial<SchedulerConfig>> = {
   ddim: { timestepSpacing: 'leading', setAlphaToOne: true, clipSample: true },
   pndm: { timestepSpacing: 'leading', setAlphaToOne: false, clipSample: false },
   'dpm++2m': { timestepSpacing: 'linspace', setAlphaToOne: false, clipSample: false },
-  lcm: { timestepSpacing: 'leading', setAlphaToOne: true, clipSample: false },
+  // LCMScheduler, unlike the others, defaults to Stable Diffusion's own betas.
+  lcm: {
+    timestepSpacing: 'leading',
+    setAlphaToOne: true,
+    clipSample: false,
+    betaStart: 0.00085,
+    betaEnd: 0.012,
+    betaSchedule: 'scaled_linear',
+  },
 }
 
 const COMMON: SchedulerConfig = {

@@ -1,6 +1,6 @@
 import type { SchedulerConfig } from './config'
 import { alphasCumprod, spacedTimesteps, strengthStart } from './noise-schedule'
-import { axpby, ddpmAddNoise, epsAndX0, type Scheduler } from './types'
+import { axpby, clipPrediction, ddpmAddNoise, epsAndX0, type Scheduler } from './types'
 
 /**
  * DDIM with η = 0 (Song et al. 2020, eq. 12), as diffusers' DDIMScheduler:
@@ -27,10 +27,8 @@ export function createDdim(config: SchedulerConfig, steps: number, strength: num
       const t = own[index]
       const alphaPrev = alphaAt(t - ratio)
       const { eps, x0 } = epsAndX0(config.predictionType, alphaAt(t), sample, modelOutput)
-      if (config.clipSample) {
-        const r = config.clipSampleRange
-        for (let k = 0; k < x0.length; k++) x0[k] = Math.min(r, Math.max(-r, x0[k]))
-      }
+      // ε stays the model's: diffusers re-derives it from the clipped x0 only on request.
+      clipPrediction(x0, config)
       return axpby(Math.sqrt(alphaPrev), x0, Math.sqrt(1 - alphaPrev), eps)
     },
   }

@@ -5,6 +5,7 @@ import {
   interpolate,
   karrasSigmas,
   linspace,
+  logSigmas,
   roundHalfEven,
   sigmaToTimestep,
   strengthStart,
@@ -54,8 +55,8 @@ export function createDpmSolver(
   let sigmas: number[]
   if (config.useKarrasSigmas) {
     sigmas = karrasSigmas(train[0], train[n - 1], steps)
-    const logSigmas = train.map(Math.log)
-    timesteps = sigmas.map((s) => roundHalfEven(sigmaToTimestep(s, logSigmas)))
+    const logs = logSigmas(train)
+    timesteps = sigmas.map((s) => roundHalfEven(sigmaToTimestep(s, logs)))
   } else {
     sigmas = timesteps.map((t) => interpolate(train, t))
   }

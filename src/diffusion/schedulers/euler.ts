@@ -3,6 +3,7 @@ import {
   alphasCumprod,
   interpolate,
   karrasSigmas,
+  logSigmas,
   sigmaToTimestep,
   spacedTimesteps,
   strengthStart,
@@ -30,12 +31,14 @@ export function createEuler(
   ancestral: boolean,
 ): Scheduler {
   const train = trainSigmas(alphasCumprod(config))
-  let timesteps = spacedTimesteps(config, steps, false)
+  // diffusers keeps Euler's timesteps in float32 (linspace(…, dtype=float32), then
+  // astype(float32) for Karras): 964.55176 for 30 steps, not 964.5517241…, and σ follows from it.
+  let timesteps = spacedTimesteps(config, steps, false).map(Math.fround)
   let sigmas = timesteps.map((t) => interpolate(train, t))
   if (config.useKarrasSigmas && !ancestral) {
     sigmas = karrasSigmas(sigmas[sigmas.length - 1], sigmas[0], steps)
-    const logSigmas = train.map(Math.log)
-    timesteps = sigmas.map((s) => sigmaToTimestep(s, logSigmas))
+    const logs = logSigmas(train)
+    timesteps = sigmas.map((s) => Math.fround(sigmaToTimestep(s, logs)))
   }
   sigmas = [...sigmas, 0].map(Math.fround)
   const maxSigma = Math.max(...sigmas)

@@ -1,7 +1,7 @@
 import { UserError } from '../../engine/errors'
 import type { SchedulerConfig } from './config'
 import { alphasCumprod, linspace } from './noise-schedule'
-import { axpby, ddpmAddNoise, epsAndX0, type Scheduler } from './types'
+import { axpby, clipPrediction, ddpmAddNoise, epsAndX0, type Scheduler } from './types'
 
 /**
  * Latent Consistency Model multistep sampling (Luo et al. 2023, arXiv:2310.04378, Algorithm 3),
@@ -10,8 +10,8 @@ import { axpby, ddpmAddNoise, epsAndX0, type Scheduler } from './types'
  *   k = ⌊N / original_inference_steps⌋
  *   distillation schedule: (1 … ⌊original_steps · strength⌋) · k − 1, reversed
  *   timesteps: that schedule at ⌊linspace(0, len, steps, endpoint=False)⌋
- *   c_skip = σ_d²/((10t)² + σ_d²), c_out = 10t/√((10t)² + σ_d²), σ_d = 0.5 (10 = timestep_scaling)
- *   x0 = (x − √(1−ᾱ_t)·ε)/√ᾱ_t;  denoised = c_out·x0 + c_skip·x
+ *   c_skip, c_out: `lcmBoundaryScalings`
+ *   x0 = (x − √(1−ᾱ_t)·ε)/√ᾱ_t (clamped when clip_sample);  denoised = c_out·x0 + c_skip·x
  *   x_prev = √ᾱ_next · denoised + √(1 − ᾱ_next) · z  (z ~ N(0, 1); the last step returns denoised)
  *
  * Strength enters the schedule itself (img2img starts lower on the distillation schedule), not by
@@ -37,7 +37,6 @@ export function createLcm(config: SchedulerConfig, steps: number, strength: numb
   const alphas = alphasCumprod(config)
   const final = config.setAlphaToOne ? 1 : alphas[0]
   const alphaAt = (t: number) => (t >= 0 ? alphas[t] : final)
-  const sigmaData = 0.5
 
   return {
     kind: 'lcm',
@@ -48,10 +47,9 @@ export function createLcm(config: SchedulerConfig, steps: number, strength: numb
     step(modelOutput, index, sample, noise) {
       const t = timesteps[index]
       const next = index + 1 < timesteps.length ? timesteps[index + 1] : t
-      const scaled = t * config.timestepScaling
-      const cSkip = sigmaData ** 2 / (scaled ** 2 + sigmaData ** 2)
-      const cOut = scaled / Math.sqrt(scaled ** 2 + sigmaData ** 2)
+      const { cSkip, cOut } = lcmBoundaryScalings(t, config.timestepScaling)
       const { x0 } = epsAndX0(config.predictionType, alphaAt(t), sample, modelOutput)
+      clipPrediction(x0, config)
       const denoised = axpby(cOut, x0, cSkip, sample)
       if (index === timesteps.length - 1) return denoised
       const aNext = alphaAt(next)
@@ -59,6 +57,19 @@ export function createLcm(config: SchedulerConfig, steps: number, strength: numb
       return axpby(Math.sqrt(aNext), denoised, Math.sqrt(1 - aNext), z)
     },
   }
+}
+
+/**
+ * The consistency model's boundary condition (LCMScheduler.get_scalings_for_boundary_condition_
+ * discrete; Song et al. 2023, eq. 9): with t' = t · timestep_scaling and σ_data = 0.5,
+ *   c_skip = σ_data² / (t'² + σ_data²),  c_out = t' / √(t'² + σ_data²)
+ * so that at t = 0 the model returns its input (c_skip = 1, c_out = 0).
+ */
+export function lcmBoundaryScalings(t: number, timestepScaling: number) {
+  const sigmaData = 0.5
+  const scaled = t * timestepScaling
+  const denominator = scaled ** 2 + sigmaData ** 2
+  return { cSkip: sigmaData ** 2 / denominator, cOut: scaled / Math.sqrt(denominator) }
 }
 
 /** What would let LCM run: fewer steps, or the strength at which ⌊original · strength⌋ ≥ steps. */

@@ -63,3 +63,14 @@ export function epsAndX0(
   }
   return { eps: axpby(a, modelOutput, b, sample), x0: axpby(a, sample, -b, modelOutput) }
 }
+
+/** clip_sample: x0 clamped to ±clip_sample_range (DDIMScheduler/LCMScheduler.step), in place. */
+export function clipPrediction(
+  x0: Float32Array,
+  config: { clipSample: boolean; clipSampleRange: number },
+) {
+  if (!config.clipSample) return x0
+  const r = config.clipSampleRange
+  for (let k = 0; k < x0.length; k++) x0[k] = Math.min(r, Math.max(-r, x0[k]))
+  return x0
+}
