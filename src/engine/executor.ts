@@ -96,6 +96,7 @@ export async function execute(
 class Run {
   readonly results = new Map<string, NodeResult>()
   private readonly pending = new Map<string, Promise<NodeResult>>()
+  private readonly byKey = new Map<string, Promise<NodeResult>>()
   private readonly keys: KeyComputer
   private readonly runner: NodeRunner
   private readonly byId: Map<string, GraphNode>
@@ -142,6 +143,27 @@ class Run {
       const blocked = await this.firstUnsettledInput(id)
       return blocked ?? { ...base, state: 'error', error: describeError(error) }
     }
+    if (node.mode === 'normal' && key.key) {
+      // Nodes with equal keys compute equal values: the first computes, the others share it.
+      const twin = this.byKey.get(key.key)
+      const shared = twin && (await twin)
+      if (shared?.outputs && (shared.state === 'done' || shared.state === 'cached'))
+        return { ...base, state: 'cached', key: key.key, outputs: shared.outputs }
+      const own = this.produce(id, node, def, key)
+      this.byKey.set(key.key, own)
+      return own
+    }
+    return this.produce(id, node, def, key)
+  }
+
+  /** Reads a node's value from the cache, or gathers its inputs and runs it. */
+  private async produce(
+    id: string,
+    node: GraphNode,
+    def: AnyNodeDefinition,
+    key: NodeKey,
+  ): Promise<NodeResult> {
+    const base = { node: id, type: node.type, ms: 0 }
     if (node.mode === 'normal' && key.key) {
       const hit = await this.cacheGet(key.key, id)
       if (hit) return { ...base, state: 'cached', key: key.key, outputs: hit }

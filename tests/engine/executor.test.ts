@@ -89,6 +89,25 @@ describe('execute', () => {
     expect(runCounts.size).toBe(0)
   })
 
+  it('computes equal nodes once in a run, even without a cache', async () => {
+    const twins = graphOf(
+      [
+        { id: 'x', type: 'test/constant', params: { value: 2 } },
+        { id: 'x2', type: 'test/constant', params: { value: 2 } },
+        { id: 'a', type: 'test/add', params: { offset: 1 } },
+        { id: 'b', type: 'test/add', params: { offset: 1 } },
+        { id: 'c', type: 'test/add', params: { offset: 5 } },
+      ],
+      ['x.value->a.a', 'x2.value->b.a', 'x.value->c.a'],
+    )
+    const result = await run(twins)
+    expect(runCounts.get('test/constant')).toBe(1)
+    expect(runCounts.get('test/add')).toBe(2)
+    expect([valueOf(result, 'a'), valueOf(result, 'b'), valueOf(result, 'c')]).toEqual([3, 3, 7])
+    const states = ['x', 'x2', 'a', 'b'].map((id) => result.results.get(id)?.state).sort()
+    expect(states).toEqual(['cached', 'cached', 'done', 'done'])
+  })
+
   it('keys file inputs by the hash of their bytes', async () => {
     const cache = new MemoryCache()
     const g = (ref: string) => graphOf([{ id: 'f', type: 'test/file-size', params: { file: ref } }])
