@@ -8,9 +8,9 @@ import { SeedControl } from './SeedControl'
 import { TextControl } from './TextControl'
 import { useSetParam } from './use-param'
 
-/** What a param does, its range and default, for its tooltip. */
-export function paramTooltip(spec: ParamSpec): string {
-  const lines = [spec.description ?? '']
+/** Its whole label, what it does, its range and default, for its tooltip. */
+export function paramTooltip(spec: ParamSpec, label?: string): string {
+  const lines = [label ?? '', spec.description ?? '']
   const unit = spec.unit ? ` ${spec.unit}` : ''
   if (
     (spec.type === 'int' || spec.type === 'float') &&
@@ -37,7 +37,7 @@ export function ParamRow(props: {
     spec.type === 'file' || (spec.type === 'text' && (spec.multiline || spec.widget === 'model'))
   return (
     <div className={`param param-${spec.type}${wide ? ' param-wide' : ''}`} data-param={name}>
-      <label className="param-label" title={paramTooltip(spec)}>
+      <label className="param-label" title={paramTooltip(spec, label)}>
         {label}
       </label>
       <div className="param-control">{control()}</div>

@@ -6,7 +6,10 @@ import type { EditorServices } from '../services'
 import { stopDrag } from './hooks'
 import { StateBadge } from './StateBadge'
 
-/** Title (double-click to rename), state badge, and the run-to-here and menu buttons. */
+/**
+ * Title (double-click to rename) with the state badge under it, and the run-to-here and menu
+ * buttons.
+ */
 export function NodeHeader(props: {
   node: GraphNode
   def: AnyNodeDefinition
@@ -16,6 +19,12 @@ export function NodeHeader(props: {
   const { node, def, run, services } = props
   const [editing, setEditing] = useState(false)
   const title = node.label ?? def.title
+  // The whole name first: a long one is cut after two lines.
+  const tooltip = [
+    title === def.title ? title : `${title} (${def.title})`,
+    def.description,
+    'Double-click to rename.',
+  ].join('\n\n')
   const rename = (label: string) => {
     setEditing(false)
     services.store.dispatch({
@@ -26,38 +35,44 @@ export function NodeHeader(props: {
   }
   return (
     <header className="node-header">
-      {editing ? (
-        <input
-          className="node-rename"
-          autoFocus
-          defaultValue={title}
-          aria-label="Node name"
-          onPointerDown={stopDrag}
-          onBlur={(e) => rename(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') rename(e.currentTarget.value)
-            if (e.key === 'Escape') setEditing(false)
-          }}
-        />
-      ) : (
-        <span
-          className="node-title"
-          data-testid="node-title"
-          title={`${def.description}\n\nDouble-click to rename.`}
-          onDoubleClick={(e) => {
-            e.stopPropagation()
-            setEditing(true)
-          }}
-        >
-          {title}
+      <div className="node-heading">
+        {editing ? (
+          <input
+            className="node-rename"
+            autoFocus
+            defaultValue={title}
+            aria-label="Node name"
+            onPointerDown={stopDrag}
+            onBlur={(e) => rename(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') rename(e.currentTarget.value)
+              if (e.key === 'Escape') setEditing(false)
+            }}
+          />
+        ) : (
+          <span
+            className="node-title"
+            data-testid="node-title"
+            title={tooltip}
+            onDoubleClick={(e) => {
+              e.stopPropagation()
+              setEditing(true)
+            }}
+          >
+            {title}
+          </span>
+        )}
+        {/* On a line of its own, so the state never squeezes the name; kept when empty, so
+            nodes do not grow when a run starts. */}
+        <span className="node-state">
+          {node.mode !== 'normal' && (
+            <span className={`mode-tag mode-${node.mode}`}>
+              {node.mode === 'bypass' ? 'Bypassed' : 'Muted'}
+            </span>
+          )}
+          <StateBadge run={run} />
         </span>
-      )}
-      {node.mode !== 'normal' && (
-        <span className={`mode-tag mode-${node.mode}`}>
-          {node.mode === 'bypass' ? 'Bypassed' : 'Muted'}
-        </span>
-      )}
-      <StateBadge run={run} />
+      </div>
       <span className="node-actions" onPointerDown={stopDrag}>
         <button
           type="button"
