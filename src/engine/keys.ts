@@ -6,8 +6,20 @@ import type { FileData } from './params'
 import type { NodeRegistry } from './registry'
 import type { StoredOrFile } from './runner'
 
+/** What a file reference resolves to. */
+export interface ResolvedFile {
+  name: string
+  bytes: Uint8Array
+  /**
+   * The SHA-256 of `bytes` as hex, when the resolver knows it already (a store that keeps
+   * files by their hash, a sample it hashed before): keys then skip hashing the bytes, which
+   * for a 3-minute WAV is a long task on the page.
+   */
+  sha256?: string
+}
+
 /** Reads the bytes behind a file reference (`sample:…`, `file:…`, `blob:<hash>`…). */
-export type FileResolver = (ref: string) => Promise<{ name: string; bytes: Uint8Array }>
+export type FileResolver = (ref: string) => Promise<ResolvedFile>
 
 /** A node's identity by content: what it is, how it is set, and the keys of what feeds it. */
 export interface NodeKey {
@@ -82,10 +94,10 @@ export class KeyComputer {
         hashed[name] = null
         continue
       }
-      const { name: fileName, bytes } = await this.files(ref)
+      const { name: fileName, bytes, sha256 } = await this.files(ref)
       const file: FileData = { ref, name: fileName, bytes }
       params[name] = file
-      hashed[name] = { sha256: await sha256Hex(bytes) }
+      hashed[name] = { sha256: sha256 ?? (await sha256Hex(bytes)) }
     }
     return { params, hashed }
   }

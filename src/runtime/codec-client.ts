@@ -1,33 +1,41 @@
 import { decodeOutputs, type NodeOutputs } from '../engine/codec'
-import type { DecodeReply } from './codec-host'
+import { sha256Hex } from '../engine/hash'
+import type { CodecReply, CodecRequest } from './codec-host'
 import { reviveError } from './protocol'
 
 class WorkerFailed extends Error {}
 
 export type BlobDecoder = (blob: Blob) => Promise<NodeOutputs>
+/** The SHA-256 of a Blob's bytes, as hex. */
+export type BlobHasher = (blob: Blob) => Promise<string>
 
 /** Decodes in this thread: for Node tests, and when no worker can be started. */
 export const decodeHere: BlobDecoder = async (blob) =>
   decodeOutputs(new Uint8Array(await blob.arrayBuffer()))
 
+/** Hashes in this thread (Chromium digests on the calling thread: 90 ms for 30 MB). */
+export const hashHere: BlobHasher = async (blob) =>
+  sha256Hex(new Uint8Array(await blob.arrayBuffer()))
+
+type Answer<Op extends CodecRequest['op']> = Op extends 'decode' ? NodeOutputs : string
+
 /**
- * Decodes cache entries in a worker of their own, which transfers the arrays back. Reading
- * a 3-minute stereo result this way costs the page almost nothing, where decoding it here
- * is a long task. Falls back to decoding here if the worker fails.
+ * One codec worker, started on first use, and the requests waiting on it. If the worker
+ * cannot start or dies, requests fall back to the work done in this thread.
  */
-export function createWorkerDecoder(createWorker: () => Worker): BlobDecoder & { dispose(): void } {
+function codecWorker(createWorker: () => Worker) {
   let worker: Worker | undefined
   let nextId = 1
-  const waiting = new Map<number, { resolve(o: NodeOutputs): void; reject(e: Error): void }>()
+  const waiting = new Map<number, { resolve(a: unknown): void; reject(e: Error): void }>()
 
   const start = (): Worker => {
     const w = createWorker()
-    w.addEventListener('message', (event: MessageEvent<DecodeReply>) => {
+    w.addEventListener('message', (event: MessageEvent<CodecReply>) => {
       const reply = event.data
       const pending = waiting.get(reply.id)
       waiting.delete(reply.id)
-      if ('outputs' in reply) pending?.resolve(reply.outputs)
-      else pending?.reject(reviveError(reply.error))
+      if ('error' in reply) pending?.reject(reviveError(reply.error))
+      else pending?.resolve('outputs' in reply ? reply.outputs : reply.sha256)
     })
     w.addEventListener('error', (event) => {
       event.preventDefault()
@@ -39,28 +47,51 @@ export function createWorkerDecoder(createWorker: () => Worker): BlobDecoder & {
     return w
   }
 
-  const decode = async (blob: Blob): Promise<NodeOutputs> => {
+  const call = async <Op extends CodecRequest['op']>(
+    op: Op,
+    blob: Blob,
+    here: (blob: Blob) => Promise<Answer<Op>>,
+  ): Promise<Answer<Op>> => {
     let target: Worker
     try {
       target = worker ??= start()
     } catch {
-      return decodeHere(blob) // no workers here (CSP, an old browser): decode in this thread
+      return here(blob) // no workers here (CSP, an old browser): do it in this thread
     }
     const id = nextId++
     try {
-      return await new Promise<NodeOutputs>((resolve, reject) => {
+      return await new Promise<Answer<Op>>((resolve, reject) => {
         waiting.set(id, { resolve, reject })
-        target.postMessage({ id, blob })
+        target.postMessage({ id, op, blob })
       })
     } catch (error) {
-      if (error instanceof WorkerFailed) return decodeHere(blob)
-      throw error // the entry itself is damaged
+      if (error instanceof WorkerFailed) return here(blob)
+      throw error // the Blob itself is unreadable, or not a cache entry
     }
   }
-  return Object.assign(decode, {
-    dispose: () => {
-      worker?.terminate()
-      worker = undefined
-    },
-  })
+
+  const dispose = () => {
+    worker?.terminate()
+    worker = undefined
+  }
+  return { call, dispose }
+}
+
+/**
+ * Decodes cache entries in a worker of their own, which transfers the arrays back. Reading
+ * a 3-minute stereo result this way costs the page almost nothing, where decoding it here
+ * is a long task. Falls back to decoding here if the worker fails.
+ */
+export function createWorkerDecoder(createWorker: () => Worker): BlobDecoder & { dispose(): void } {
+  const { call, dispose } = codecWorker(createWorker)
+  return Object.assign((blob: Blob) => call('decode', blob, decodeHere), { dispose })
+}
+
+/**
+ * Hashes Blobs in a codec worker: a dropped 3-minute WAV takes the page a few milliseconds
+ * (handing over the Blob) instead of a 90 ms long task. Falls back to hashing here.
+ */
+export function createWorkerHasher(createWorker: () => Worker): BlobHasher & { dispose(): void } {
+  const { call, dispose } = codecWorker(createWorker)
+  return Object.assign((blob: Blob) => call('sha256', blob, hashHere), { dispose })
 }

@@ -1,20 +1,26 @@
 import { decodeOutputs, type NodeOutputs } from '../engine/codec'
+import { sha256Hex } from '../engine/hash'
 import { serializeError, transferListOf, type SerializedError } from './protocol'
 
-export interface DecodeRequest {
-  id: number
-  blob: Blob
-}
+/** What the codec worker does with a Blob: decode a cache entry, or hash a dropped file. */
+export type CodecRequest =
+  { id: number; op: 'decode'; blob: Blob } | { id: number; op: 'sha256'; blob: Blob }
 
-export type DecodeReply =
-  { id: number; outputs: NodeOutputs } | { id: number; error: SerializedError }
+export type CodecReply =
+  | { id: number; outputs: NodeOutputs }
+  | { id: number; sha256: string }
+  | { id: number; error: SerializedError }
 
-/** Reads and decodes one entry; its arrays go back as transferables. */
-export async function decodeWithTransfer(
-  request: DecodeRequest,
-): Promise<{ reply: DecodeReply; transfer: ArrayBuffer[] }> {
+/** Answers one request; decoded arrays go back as transferables. */
+export async function answerCodecRequest(
+  request: CodecRequest,
+): Promise<{ reply: CodecReply; transfer: ArrayBuffer[] }> {
   try {
-    const outputs = decodeOutputs(new Uint8Array(await request.blob.arrayBuffer()))
+    const bytes = new Uint8Array(await request.blob.arrayBuffer())
+    if (request.op === 'sha256') {
+      return { reply: { id: request.id, sha256: await sha256Hex(bytes) }, transfer: [] }
+    }
+    const outputs = decodeOutputs(bytes)
     return { reply: { id: request.id, outputs }, transfer: transferListOf(outputs) }
   } catch (error) {
     return { reply: { id: request.id, error: serializeError(error) }, transfer: [] }

@@ -1,13 +1,19 @@
 import { UserError } from '../engine/errors'
 import { sha256Hex } from '../engine/hash'
-import type { FileResolver } from '../engine/keys'
+import type { FileResolver, ResolvedFile } from '../engine/keys'
+import { createWorkerHasher, hashHere, type BlobHasher } from './codec-client'
 import { idbKeyValueStore, isQuotaError, type KeyValueStore } from './kv-store'
 import type { BrowserFileStore } from './types'
+import { createCodecWorker } from './workers'
 
 /** A file the user dropped, as kept in IndexedDB under the SHA-256 of its bytes. */
 export interface StoredFile {
   name: string
-  bytes: Uint8Array
+  /**
+   * A Blob, which IndexedDB stores and reads back by handle (a Uint8Array of a 3-minute WAV
+   * costs the page 50–90 ms to clone each way); files stored before hold a Uint8Array.
+   */
+  bytes: Blob | Uint8Array
   addedAt: number
 }
 
@@ -16,7 +22,12 @@ export interface FileStoreOptions {
   /** Where the app is served from (Vite's BASE_URL); bundled samples are under `samples/`. */
   baseUrl?: string
   fetch?: typeof fetch
+  /** How large files are hashed; by default in a codec worker, off the page. */
+  hash?: BlobHasher
 }
+
+/** Files below this are hashed in this thread: a few milliseconds, no worker to start. */
+const HASH_HERE_BYTES = 4 * 1024 * 1024
 
 export const FILES_DB = 'synesthete-files'
 
@@ -49,16 +60,34 @@ export function createBrowserFileStore(options: FileStoreOptions = {}): BrowserF
   const store = options.store ?? idbKeyValueStore<StoredFile>(FILES_DB, 'files')
   const baseUrl = options.baseUrl ?? import.meta.env.BASE_URL
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const hashLarge = options.hash ?? defaultHasher()
+  const hash = (bytes: Uint8Array, blob?: Blob): Promise<string> =>
+    bytes.byteLength < HASH_HERE_BYTES
+      ? sha256Hex(bytes)
+      : hashLarge(blob ?? new Blob([bytes as Uint8Array<ArrayBuffer>]))
   // Keys are recomputed on every run; the same few files should not be re-read each time.
-  const recent = new Map<string, Promise<{ name: string; bytes: Uint8Array }>>()
+  const recent = new Map<string, Promise<ResolvedFile>>()
+  // A sample's hash, once per page: bundled files do not change while it is open.
+  const sampleHashes = new Map<string, string>()
 
-  const load = async (ref: string) => {
+  const load = async (ref: string): Promise<ResolvedFile> => {
     const parsed = parseFileRef(ref)
-    if (parsed.scheme === 'sample') return fetchSample(parsed.name, baseUrl, doFetch)
+    if (parsed.scheme === 'sample') {
+      const { name, bytes } = await fetchSample(parsed.name, baseUrl, doFetch)
+      let sha256 = sampleHashes.get(name)
+      if (sha256 === undefined) {
+        sha256 = await hash(bytes)
+        sampleHashes.set(name, sha256)
+      }
+      return { name, bytes, sha256 }
+    }
     if (parsed.scheme === 'blob') {
       const file = await store.get(parsed.sha256)
       if (!file) throw missingFile(parsed.name)
-      return { name: file.name, bytes: file.bytes }
+      const bytes =
+        file.bytes instanceof Blob ? new Uint8Array(await file.bytes.arrayBuffer()) : file.bytes
+      // Stored under the hash of these bytes (add): the key needs no second hashing.
+      return { name: file.name, bytes, sha256: parsed.sha256 }
     }
     throw new UserError(
       `This graph refers to a file on a disk ("${parsed.name}"), which the browser cannot open.`,
@@ -78,11 +107,11 @@ export function createBrowserFileStore(options: FileStoreOptions = {}): BrowserF
   }
 
   const add = async (bytes: Uint8Array, name: string): Promise<string> => {
-    const sha256 = await sha256Hex(bytes)
+    // One copy into a Blob, which the hashing worker and IndexedDB both take by handle.
+    const blob = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    const sha256 = await hash(bytes, blob)
     try {
-      // A view into a larger buffer would store all of that buffer: keep only its bytes.
-      const own = bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
-      await store.set(sha256, { name, bytes: own, addedAt: Date.now() })
+      await store.set(sha256, { name, bytes: blob, addedAt: Date.now() })
     } catch (error) {
       if (!isQuotaError(error)) throw error
       throw new UserError(
@@ -91,11 +120,17 @@ export function createBrowserFileStore(options: FileStoreOptions = {}): BrowserF
       )
     }
     const ref = blobRef(sha256, name)
-    recent.set(ref, Promise.resolve({ name, bytes }))
+    recent.set(ref, Promise.resolve({ name, bytes, sha256 }))
     return ref
   }
 
   return { resolve, add }
+}
+
+/** The codec worker where workers exist (started on the first large file), else this thread. */
+function defaultHasher(): BlobHasher {
+  if (typeof Worker === 'undefined') return hashHere
+  return createWorkerHasher(createCodecWorker)
 }
 
 async function fetchSample(name: string, baseUrl: string, doFetch: typeof fetch) {
