@@ -34,7 +34,8 @@ import numpy as np
 
 sys.dont_write_bytecode = True  # no __pycache__ next to the committed model
 from graphs import (F16, I64, LATENT_CHANNELS, HIDDEN, SCALING_FACTOR, SEQUENCE, TIME_COND_DIM,
-                    save, text_encoder, unet, vae_decoder, vae_encoder)
+                    TIME_EMBEDDING, float16_weights, save, text_encoder, unet, vae_decoder,
+                    vae_encoder)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VARIANTS = os.path.join(HERE, 'variants')
@@ -196,6 +197,14 @@ def main():
     save(same_unet(timestep_type=F16, io_type=F16), variant('fp16', 'unet/model.onnx'))
     save(vae_encoder(io_type=F16), variant('fp16', 'vae_encoder/model.onnx'))
     save(vae_decoder(io_type=F16), variant('fp16', 'vae_decoder/model.onnx'))
+    # fp16 weights and arithmetic with fp32 IO (convert_float_to_float16(keep_io_types=True)), as
+    # the SD-Turbo and LCM exports for the web (schmuell/sd-turbo-ort-web, aislamov/*); the UNet's
+    # weights in model.onnx_data as aislamov's, its timestep embedding in float32 as diffusers'.
+    half = variant('fp16-weights', '{}/model.onnx').format
+    save(float16_weights(text_encoder(te_rng(), vocab_size)), half('text_encoder'))
+    save(float16_weights(same_unet(), keep_float32=TIME_EMBEDDING), half('unet'), 'model.onnx_data')
+    save(float16_weights(vae_encoder()), half('vae_encoder'))
+    save(float16_weights(vae_decoder()), half('vae_decoder'))
     # optimum >= 1.23: the VAE encoder returns mean and log-variance, not a sample.
     save(vae_encoder(parameters=True), variant('latent-parameters', 'vae_encoder/model.onnx'))
     # LCM exports: an extra timestep_cond input (guidance embedding) and the LCM scheduler.

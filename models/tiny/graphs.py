@@ -15,6 +15,8 @@ TIME_FREQS = 8
 TIME_COND_DIM = 256  # LCM's guidance embedding width (time_cond_proj_dim)
 SCALING_FACTOR = 0.18215
 OPSET = 17
+# The UNet's sinusoidal timestep embedding (node outputs), float32 even in fp16 exports.
+TIME_EMBEDDING = ('t_col', 't_arg', 't_sin', 't_cos', 't_emb')
 
 F32, F16, I32, I64 = TensorProto.FLOAT, TensorProto.FLOAT16, TensorProto.INT32, TensorProto.INT64
 
@@ -191,3 +193,72 @@ def vae_decoder(io_type=F32):
     float_output('x', 'sample', io_type, ['batch', 3, 'height_out', 'width_out'], nodes, outputs)
     return helper.make_graph(nodes, 'vae_decoder', inputs, outputs,
                              [init('w', w), init('b', np.zeros(3))])
+
+
+
+def float16_weights(graph, keep_float32=()):
+    """What onnxconverter-common's convert_float_to_float16(keep_io_types=True) makes of a graph
+    (the fp16 SD-Turbo and LCM exports for the web: fp16 weights and arithmetic, fp32 IO), in
+    miniature: float initializers become float16, every op works in float16, float inputs are
+    cast to float16 on the way in and float outputs back to float32 on the way out.
+
+    `keep_float32` names the outputs of nodes that stay in float32 (with the float initializers
+    only they use), as diffusers computes the timestep embedding in float32 (`timesteps.float()`)
+    before casting it to the UNet's dtype: sin/cos of arguments up to ~1000 rad would lose ~0.25
+    rad in float16. Casts are inserted where the float16 and float32 parts meet.
+    """
+    nodes = list(graph.node)
+    kept = [node.output[0] in keep_float32 for node in nodes]
+    producer = {out: i for i, node in enumerate(nodes) for out in node.output}
+    users = {}
+    for i, node in enumerate(nodes):
+        for x in node.input:
+            users.setdefault(x, []).append(i)
+    inits = {init.name: init for init in graph.initializer}
+    floats = (F32, F16)
+    is_float = {i.name: i.type.tensor_type.elem_type in floats for i in graph.input}
+    is_float.update({name: init.data_type in floats for name, init in inits.items()})
+    for node in nodes:
+        if node.op_type == 'Cast':
+            floaty = next(a.i for a in node.attribute if a.name == 'to') in floats
+        else:
+            floaty = any(is_float.get(x, False) for x in node.input)
+        is_float.update({out: floaty for out in node.output})
+
+    def stays_float32(tensor):
+        if tensor in producer:
+            return kept[producer[tensor]]
+        if tensor in inits:
+            return all(kept[i] for i in users.get(tensor, []))
+        return True  # graph inputs keep their float32 type
+
+    out_nodes, casts = [], {}
+
+    def as_type(tensor, float32):
+        if not is_float.get(tensor, False) or stays_float32(tensor) == float32:
+            return tensor
+        if (tensor, float32) not in casts:
+            casts[(tensor, float32)] = f'{tensor}_{"f32" if float32 else "f16"}'
+            out_nodes.append(helper.make_node('Cast', [tensor], [casts[(tensor, float32)]],
+                                              to=F32 if float32 else F16))
+        return casts[(tensor, float32)]
+
+    outputs = {o.name for o in graph.output if o.type.tensor_type.elem_type == F32}
+    for i, node in enumerate(nodes):
+        renamed = [f'{o}_f16' if o in outputs and not kept[i] else o for o in node.output]
+        new = helper.make_node(node.op_type, [as_type(x, kept[i]) for x in node.input], renamed)
+        new.attribute.extend(node.attribute)
+        for a in new.attribute:
+            if node.op_type == 'Cast' and a.name == 'to' and a.i == F32 and not kept[i]:
+                a.i = F16
+        out_nodes.append(new)
+        out_nodes += [helper.make_node('Cast', [r], [o], to=F32)
+                      for o, r in zip(node.output, renamed) if r != o]
+
+    def convert(init):
+        if init.data_type != F32 or stays_float32(init.name):
+            return init
+        return numpy_helper.from_array(numpy_helper.to_array(init).astype(np.float16), init.name)
+
+    return helper.make_graph(out_nodes, graph.name, list(graph.input), list(graph.output),
+                             [convert(i) for i in graph.initializer])

@@ -42,7 +42,7 @@ async function createSession(request: SessionRequest, wantGpu: boolean): Promise
       ? 'WASM chosen (?gpu=wasm)'
       : 'WebGPU not requested'
   if (wantGpu) {
-    const gpu = await gpuVerdict(request.usesFloat16)
+    const gpu = await gpuVerdict(browserGpu(), request.usesFloat16)
     note = gpu.reason
     if (gpu.ok) {
       try {
@@ -55,16 +55,53 @@ async function createSession(request: SessionRequest, wantGpu: boolean): Promise
   return wrap(await open(request, 'wasm'), 'wasm', `${note}; running on WASM`)
 }
 
-async function gpuVerdict(usesFloat16: boolean): Promise<{ ok: boolean; reason: string }> {
-  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
-    return { ok: false, reason: 'no WebGPU in this browser' }
-  }
-  const adapter = await navigator.gpu.requestAdapter().catch(() => null)
+/** The part of the browser's `navigator.gpu` that the provider choice asks. */
+export interface GpuLike {
+  requestAdapter(): Promise<AdapterLike | null>
+}
+
+/** The part of a `GPUAdapter` that the provider choice reads. */
+export interface AdapterLike {
+  readonly features: { has(feature: string): boolean }
+}
+
+export interface GpuVerdict {
+  ok: boolean
+  /** Said to the person: which provider and why ('the GPU lacks shader-f16, …'). */
+  reason: string
+}
+
+/**
+ * Whether a network may run on WebGPU, from what the browser offers: `gpu` undefined where the
+ * browser has no WebGPU, `adapter` null where it gave no adapter. Networks with float16 weights
+ * need `shader-f16`: without it ORT's WebGPU kernels return wrong numbers or throw.
+ */
+export function webGpuVerdict(
+  gpu: GpuLike | undefined,
+  adapter: AdapterLike | null,
+  usesFloat16: boolean,
+): GpuVerdict {
+  if (!gpu) return { ok: false, reason: 'no WebGPU in this browser' }
   if (!adapter) return { ok: false, reason: 'no WebGPU adapter' }
   if (usesFloat16 && !adapter.features.has('shader-f16')) {
     return { ok: false, reason: 'the GPU lacks shader-f16, which this fp16 model needs' }
   }
   return { ok: true, reason: 'WebGPU' }
+}
+
+/** Asks `gpu` for an adapter (a refusal counts as none) and judges it by `webGpuVerdict`. */
+export async function gpuVerdict(
+  gpu: GpuLike | undefined,
+  usesFloat16: boolean,
+): Promise<GpuVerdict> {
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null
+  return webGpuVerdict(gpu, adapter, usesFloat16)
+}
+
+function browserGpu(): GpuLike | undefined {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && navigator.gpu
+    ? navigator.gpu
+    : undefined
 }
 
 function open(request: SessionRequest, provider: 'webgpu' | 'wasm') {

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { InferenceBackend } from '../../src/diffusion/backend'
 import { loadModel } from '../../src/diffusion/model'
 import { readOnnxFacts } from '../../src/diffusion/onnx-proto'
+import { createOrtBackend } from '../../src/diffusion/ort'
 import { generate, type GenerateOptions } from '../../src/diffusion/pipeline'
 import {
   memorySource,
@@ -26,8 +28,12 @@ import {
 } from './helpers'
 import { referenceEmbedding } from './reference'
 
-async function run(source: ModelSource, overrides: Partial<GenerateOptions> = {}) {
-  const model = await loadModel(source, backend)
+async function run(
+  source: ModelSource,
+  overrides: Partial<GenerateOptions> = {},
+  using: InferenceBackend = backend,
+) {
+  const model = await loadModel(source, using)
   return generate({
     slots: [{ model, prompt: 'birds over water', negativePrompt: 'no letters', guidance: 2.5 }],
     width: 32,
@@ -61,6 +67,12 @@ describe('the tiny model', () => {
     expect(readOnnxFacts(unet)).toEqual({ externalLocations: ['weights.pb'], usesFloat16: false })
     const scalar = readFileSync(`${TINY_FOLDER}variants/timestep-scalar/unet/model.onnx`)
     expect(readOnnxFacts(scalar).externalLocations).toEqual(['model.onnx_data'])
+    // float16 weights are seen from their declared type, external ones included.
+    const half = readFileSync(`${TINY_FOLDER}variants/fp16-weights/unet/model.onnx`)
+    expect(readOnnxFacts(half)).toEqual({
+      externalLocations: ['model.onnx_data'],
+      usesFloat16: true,
+    })
     expect(() => readOnnxFacts(new TextEncoder().encode('not a model'))).toThrow()
   })
 })
@@ -79,6 +91,47 @@ describe('loading exports that differ from one another', () => {
   it('fp16 IO (float16 timestep and tensors): converts both ways, same picture to fp16 precision', async () => {
     const result = await run(variantSource('fp16'), { image: testImage(32, 32) })
     expect(imagesDiff(result.image, (await reference()).image)).toBeLessThan(0.02)
+  })
+
+  it('fp16 weights with fp32 IO (the SD-Turbo and LCM web exports): runs on WASM, within fp16 precision', async () => {
+    const result = await run(variantSource('fp16-weights'), { image: testImage(32, 32) })
+    const difference = imagesDiff(result.image, (await reference()).image)
+    expect(result.providers).toBe(
+      'text_encoder: wasm, unet: wasm, vae_encoder: wasm, vae_decoder: wasm',
+    )
+    // It did compute in float16 (ORT's WASM build casts op by op where it lacks fp16 kernels)...
+    expect(difference).toBeGreaterThan(0)
+    // ...and only that far off: a float16 rounding moves a value by at most 2⁻¹² of itself
+    // (2.4e-4 at 1). Pixels go through a few dozen roundings (text encoder, 5 UNet passes, VAE)
+    // that do not all lean one way: 2e-3 allows ~8 worst-case roundings at full scale (measured:
+    // 1.6e-4). Weights misread or a tensor taken as the wrong type are off by 0.1 or more.
+    expect(difference).toBeLessThan(2e-3)
+  })
+
+  it('fp16 weights: the loader finds them in every network and tells the backend', async () => {
+    const seen = new Map<string, boolean>()
+    const inner = createOrtBackend()
+    const recording: InferenceBackend = {
+      name: 'recording',
+      createSession(request) {
+        seen.set(request.name, request.usesFloat16)
+        return inner.createSession(request)
+      },
+    }
+    await run(
+      renamed(variantSource('fp16-weights'), 'fp16-weights-recorded'),
+      { image: testImage(32, 32) },
+      recording,
+    )
+    expect(Object.fromEntries(seen)).toEqual({
+      'text_encoder/model.onnx': true,
+      'vae_encoder/model.onnx': true,
+      'unet/model.onnx': true,
+      'vae_decoder/model.onnx': true,
+    })
+    seen.clear()
+    await run(renamed(tinyModelSource(), 'fp32-recorded'), { image: testImage(32, 32) }, recording)
+    expect([...seen.values()].some(Boolean)).toBe(false)
   })
 
   it('a VAE encoder returning mean and log-variance: samples the latent with the seed', async () => {
