@@ -19,6 +19,8 @@ export interface IntParam extends ParamBase {
   min?: number
   max?: number
   step?: number
+  /** Shown instead of 0 when 0 is a switch, not an amount ('auto', 'never'). */
+  zeroLabel?: string
 }
 
 export interface FloatParam extends ParamBase {

@@ -1,10 +1,12 @@
 import { useState } from 'react'
 import type { FloatParam, IntParam, SeedParam } from '../../engine/params'
 import { formatNumber } from '../preview/format'
+import { zeroLabel } from './zero-label'
 
 /**
  * A number box that lets you type freely and only stores valid values, clamped to the range;
- * Enter or leaving the box commits, Escape gives back the stored value.
+ * Enter or leaving the box commits, Escape gives back the stored value. Where 0 means "work it
+ * out" it shows that word ("auto") instead of a bare 0, and typing the word sets 0.
  */
 export function NumberField(props: {
   spec: IntParam | FloatParam | SeedParam
@@ -23,10 +25,14 @@ export function NumberField(props: {
     if (max !== undefined) v = Math.min(max, v)
     return v
   }
+  const zero = zeroLabel(spec)
+  const word = value === 0 ? zero : undefined
+  const showsWord = word !== undefined && draft === undefined
   const commit = () => {
     if (draft !== undefined) {
-      const n = Number(draft)
-      if (draft.trim() !== '' && Number.isFinite(n)) onChange(clamp(n), true)
+      const typed = draft.trim()
+      const n = zero !== undefined && typed.toLowerCase() === zero.toLowerCase() ? 0 : Number(typed)
+      if (typed !== '' && Number.isFinite(n)) onChange(clamp(n), true)
     }
     setDraft(undefined)
     onCommit()
@@ -37,7 +43,11 @@ export function NumberField(props: {
         type="text"
         inputMode="decimal"
         aria-label={label}
-        value={draft ?? formatNumber(value)}
+        className={showsWord ? 'number-word' : undefined}
+        value={draft ?? word ?? formatNumber(value)}
+        onFocus={(e) => {
+          if (showsWord) e.currentTarget.select() // typing a number replaces the word
+        }}
         onChange={(e) => setDraft(e.target.value)}
         onBlur={commit}
         onKeyDown={(e) => {
@@ -50,7 +60,10 @@ export function NumberField(props: {
           }
         }}
       />
-      {spec.unit && <span className="unit">{spec.unit}</span>}
+      {spec.unit && (
+        // Hidden, not removed, beside a word: "auto samples" reads oddly, but rows stay aligned.
+        <span className={showsWord ? 'unit unit-hidden' : 'unit'}>{spec.unit}</span>
+      )}
     </span>
   )
 }
