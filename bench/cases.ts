@@ -1,6 +1,6 @@
 /** Every benchmark `npm run bench` runs, in order. Add a case: one file in bench/, one line here. */
 import { chirpBench } from './chirp'
-import { diffusionBench } from './diffusion'
+import { diffusionBench, diffusionStepBench } from './diffusion'
 import { presetBench } from './preset'
 import { griffinLimBench, phaseVocoderBench, stftBench } from './dsp'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
@@ -16,4 +16,5 @@ export const cases: readonly BenchCase[] = [
   riffusionDecodeFastBench,
   presetBench,
   diffusionBench,
+  diffusionStepBench,
 ]

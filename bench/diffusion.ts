@@ -5,13 +5,16 @@
  *
  *   npx tsx bench/diffusion.ts [--model tiny|PATH|URL|sd-turbo…] [--size 512] [--repeats 3]
  *
- * `diffusionBench` is the same work as a case for bench/run.ts (its `run` is async).
+ * For `npm run bench` (bench/run.ts): `diffusionBench` times the notebook's img2img per image,
+ * `diffusionStepBench` one UNet step of it (its `run` calls are async).
  */
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { concat, type UnetInput } from '../src/diffusion/components'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
 import { createOrtBackend } from '../src/diffusion/ort'
 import { generate, type GenerateOptions, type GenerateResult } from '../src/diffusion/pipeline'
+import { createGaussian } from '../src/diffusion/random'
 import { resolveModelSource } from '../src/diffusion/resolve'
 import type { ImageValue } from '../src/engine/values'
 
@@ -108,13 +111,58 @@ export async function benchDiffusion(
   return { providers, figures }
 }
 
-/** For bench/run.ts: the tiny model, 512 × 512, notebook img2img. */
+let tiny: Promise<DiffusionModel> | undefined
+
+/** The tiny model with its sessions, loaded once (on the warm-up call): timed runs only generate. */
+async function tinyModel(): Promise<DiffusionModel> {
+  tiny ??= resolveModelSource('tiny').then((source) => loadModel(source, createOrtBackend()))
+  return tiny
+}
+
+/** For bench/run.ts: the tiny model, 512 × 512, notebook img2img — seconds per image. */
 export const diffusionBench = {
-  name: 'stable diffusion: tiny model, 512², notebook img2img (WASM)',
+  name: 'stable diffusion: tiny model, 512², notebook img2img, per image (WASM)',
   repeats: 3,
   async run(): Promise<void> {
-    const model = await loadModel(await resolveModelSource('tiny'), createOrtBackend())
-    await generate(SETTINGS[1].options(model, 512))
+    await generate(SETTINGS[1].options(await tinyModel(), 512))
+  },
+}
+
+/**
+ * One UNet evaluation of the tiny model as every step of that run makes it: a 64² latent (512²
+ * picture), the prompt and negative prompt as a batch of 2 for guidance. Prepared on the first
+ * (warm-up) call, so the timed calls are the step alone.
+ */
+async function prepareUnetStep(size: number) {
+  const model = await tinyModel()
+  const { prompt, negativePrompt } = slot(model, 2.5)
+  const encoder = await model.textEncoder()
+  const cond = await encoder.encode(model.tokenizer.encodeForModel(prompt))
+  const uncond = await encoder.encode(model.tokenizer.encodeForModel(negativePrompt))
+  const unet = await model.unet()
+  const latent = size / model.vaeScale
+  const dims = [2, model.latentChannels, latent, latent]
+  const input: UnetInput = {
+    sample: createGaussian(1).fill(dims.reduce((a, b) => a * b, 1)),
+    dims,
+    timestep: 999,
+    hidden: concat([uncond.data, cond.data]),
+    hiddenDims: [2, ...cond.dims.slice(1)],
+  }
+  return () => unet.predict(input)
+}
+
+let unetStep: Promise<() => Promise<Float32Array>> | undefined
+
+/** For bench/run.ts: one UNet step of the run above — seconds per step. */
+export const diffusionStepBench = {
+  name: 'stable diffusion: tiny model, 512², one UNet step (CFG batch 2, WASM)',
+  repeats: 10,
+  async run(): Promise<void> {
+    unetStep ??= prepareUnetStep(512)
+    await (
+      await unetStep
+    )()
   },
 }
 
