@@ -1,10 +1,12 @@
-/** 0.5 → "0.50 s", 75 → "1:15". */
+/** 0.5 → "0.50 s", 75 → "1:15", 179.99 → "3:00". */
 export function formatSeconds(sec: number): string {
   if (!Number.isFinite(sec)) return '–'
-  if (sec < 60) return `${sec.toFixed(sec < 10 ? 2 : 1)} s`
-  const m = Math.floor(sec / 60)
-  const s = Math.round(sec - m * 60)
-  return `${m}:${String(s).padStart(2, '0')}`
+  // Each branch checks the value as it will be rounded, so 9.999 is not "10.00 s" and 59.97
+  // not "60.0 s"; minutes come from the rounded total, so 179.99 is not "2:60".
+  if (Math.round(sec * 100) < 1000) return `${sec.toFixed(2)} s`
+  if (Math.round(sec * 10) < 600) return `${sec.toFixed(1)} s`
+  const total = Math.round(sec)
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`
 }
 
 /** 0.0123 → "12 ms", 1.5 → "1.5 s". */
