@@ -68,7 +68,7 @@ export const stableDiffusion = defineNode({
       max: 200,
       label: 'Steps',
       description:
-        'Denoising steps (img2img runs about steps × strength of them). The notebook used 50 with PNDM; SD-Turbo wants 1–4, LCM 2–8.',
+        'Denoising steps (img2img runs about steps × strength of them, except LCM, which runs all of them lower on its schedule). The notebook used 50 with PNDM; SD-Turbo wants 1–4, LCM 2–8.',
     }),
     guidance: float(2.5, {
       min: 0,
