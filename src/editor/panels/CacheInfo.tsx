@@ -1,16 +1,13 @@
 import { useEffect, useState } from 'react'
 import type { RuntimeCacheStats } from '../../runtime/types'
+import { formatSize } from '../models/format'
 import type { EditorServices } from '../services'
-
-function megabytes(bytes: number): string {
-  return bytes < 1e6
-    ? `${Math.round(bytes / 1e3)} kB`
-    : `${(bytes / 1e6).toFixed(bytes < 1e8 ? 1 : 0)} MB`
-}
+import { CacheLimit } from './CacheLimit'
 
 /**
- * What the cache holds (in memory and kept in this browser), refreshed after each run, and a
- * way to empty it. Results are keyed by content, so a cleared cache only costs time.
+ * What the cache holds (in memory and kept in this browser) against its cap, refreshed after
+ * each run, a way to change the cap and one to empty it. Results are keyed by content, so a
+ * cleared cache only costs time.
  */
 export function CacheInfo({ services, version }: { services: EditorServices; version: unknown }) {
   const [stats, setStats] = useState<RuntimeCacheStats | undefined>(undefined)
@@ -23,9 +20,9 @@ export function CacheInfo({ services, version }: { services: EditorServices; ver
   if (!runtime?.cacheStats || !stats) return <span className="status-cache">Cache: starting…</span>
   const kept = stats.persistent
   const title = [
-    `In memory: ${stats.memory.entries} results, ${megabytes(stats.memory.bytes)}`,
+    `In memory: ${stats.memory.entries} results, ${formatSize(stats.memory.bytes)}`,
     kept.available
-      ? `Kept in this browser: ${kept.entries} results, ${megabytes(kept.bytes)} of ${megabytes(kept.maxBytes)}`
+      ? `Kept in this browser: ${kept.entries} results, ${formatSize(kept.bytes)} of ${formatSize(kept.maxBytes)}`
       : 'This browser gives no storage: results are kept until the page closes.',
     kept.lastError ? `Last problem: ${kept.lastError}` : '',
     'Unchanged nodes are never computed twice, even after a reload.',
@@ -34,10 +31,23 @@ export function CacheInfo({ services, version }: { services: EditorServices; ver
     .join('\n')
   return (
     <span className="status-cache" title={title} data-testid="cache-info">
-      Cache:{' '}
-      {kept.available
-        ? `${kept.entries} results · ${megabytes(kept.bytes)}`
-        : `${stats.memory.entries} in memory`}
+      Cache: {kept.available ? `${kept.entries} results · ` : `${stats.memory.entries} in memory`}
+      {kept.available && runtime.setCacheLimit ? (
+        <CacheLimit
+          usedBytes={kept.bytes}
+          maxBytes={kept.maxBytes}
+          setLimit={async (bytes) => {
+            await runtime.setCacheLimit?.(bytes)
+            setStats(runtime.cacheStats?.())
+            services.ui.notify(
+              `The cache keeps up to ${formatSize(bytes)} in this browser.`,
+              'info',
+            )
+          }}
+        />
+      ) : (
+        kept.available && formatSize(kept.bytes)
+      )}
       {runtime.clearCache && (
         <button
           type="button"
