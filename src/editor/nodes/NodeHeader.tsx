@@ -1,13 +1,14 @@
-import { useState } from 'react'
+import { useCallback, useState } from 'react'
 import type { AnyNodeDefinition } from '../../engine/define-node'
 import type { GraphNode } from '../../engine/document'
 import type { NodeRun } from '../run/run-store'
 import type { EditorServices } from '../services'
 import { stopDrag } from './hooks'
+import { useRenameStarter } from './rename'
 import { StateBadge } from './StateBadge'
 
 /**
- * Title (double-click to rename) with the state badge under it, and the run-to-here and menu
+ * Title (double-click, or Rename in the node menu, to rename) with the state badge under it, and the run-to-here and menu
  * buttons.
  */
 export function NodeHeader(props: {
@@ -18,6 +19,11 @@ export function NodeHeader(props: {
 }) {
   const { node, def, run, services } = props
   const [editing, setEditing] = useState(false)
+  useRenameStarter(
+    services,
+    node.id,
+    useCallback(() => setEditing(true), []),
+  )
   const title = node.label ?? def.title
   // The whole name first: a long one is cut after two lines.
   const tooltip = [
@@ -41,6 +47,7 @@ export function NodeHeader(props: {
             className="node-rename"
             autoFocus
             defaultValue={title}
+            onFocus={(e) => e.currentTarget.select()}
             aria-label="Node name"
             onPointerDown={stopDrag}
             onBlur={(e) => rename(e.target.value)}

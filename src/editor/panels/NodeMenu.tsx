@@ -1,5 +1,6 @@
 import { copySelection, deleteNodes, duplicate, toggleMode } from '../actions'
 import { findNode } from '../../engine/document'
+import { startRename } from '../nodes/rename'
 import type { EditorServices } from '../services'
 import type { Point } from '../ui-store'
 
@@ -44,6 +45,7 @@ export function NodeMenu({
       onPointerDown={(e) => e.stopPropagation()}
     >
       {item('Run to here', '', () => void services.controller.run([node]))}
+      {item('Rename', '', () => startRename(services, node))}
       {item('Duplicate', 'Ctrl+D', () => void duplicate(services, ids))}
       {item('Copy', 'Ctrl+C', () => void copySelection(services, ids))}
       {item(graphNode.mode === 'bypass' ? 'Stop bypassing' : 'Bypass', 'Ctrl+B', () =>
