@@ -55,19 +55,28 @@ function newPlan(mod: PffftModule, n: number, kind: number): Plan {
 
 /**
  * Real transform in PFFFT's ordered layout: [X0.re, X(N/2).re, X1.re, X1.im, …]. The caller
- * fills `heap()[inOffset…]`, calls `run`, and reads `heap()[outOffset…]`.
+ * fills `heap()[inOffset…]`, calls `run`, and reads `heap()[outOffset…]`; or transforms between
+ * buffers of its own from `alloc`. Offsets count floats and must be multiples of 4 (PFFFT
+ * asserts 16-byte alignment); input and output may be the same buffer (pffft.h).
  */
 export interface PffftReal {
   readonly size: number
+  /** The heap now: a view that is replaced when the heap grows, so re-read it after `alloc`. */
   heap(): Float32Array
   readonly inOffset: number
   readonly outOffset: number
   run(direction: 'forward' | 'backward'): void
+  /** Transforms heap[from … from+N) into heap[to … to+N). */
+  runAt(from: number, to: number, direction: 'forward' | 'backward'): void
+  /** `floats` 16-byte-aligned floats in the heap; returns their offset. */
+  alloc(floats: number): number
+  release(offset: number): void
 }
 
 export function createPffftReal(mod: PffftModule, n: number): PffftReal {
   if (!pffftRealSupports(n)) throw new RangeError(`PFFFT real transforms cannot do size ${n}`)
   const plan = newPlan(mod, n, REAL)
+  const { setup, workPtr } = plan
   return {
     size: n,
     heap: () => mod.HEAPF32,
@@ -75,7 +84,19 @@ export function createPffftReal(mod: PffftModule, n: number): PffftReal {
     outOffset: plan.outPtr >> 2,
     run(direction) {
       const dir = direction === 'forward' ? FORWARD : BACKWARD
-      mod._pffft_transform_ordered(plan.setup, plan.inPtr, plan.outPtr, plan.workPtr, dir)
+      mod._pffft_transform_ordered(setup, plan.inPtr, plan.outPtr, workPtr, dir)
+    },
+    runAt(from, to, direction) {
+      const dir = direction === 'forward' ? FORWARD : BACKWARD
+      mod._pffft_transform_ordered(setup, from << 2, to << 2, workPtr, dir)
+    },
+    alloc(floats) {
+      const pointer = mod._pffft_aligned_malloc(floats * 4)
+      if (pointer === 0) throw new RangeError(`PFFFT heap cannot hold ${floats} more floats`)
+      return pointer >> 2
+    },
+    release(offset) {
+      mod._pffft_aligned_free(offset << 2)
     },
   }
 }

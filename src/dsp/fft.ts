@@ -9,8 +9,8 @@
  * Backends: PFFFT (WASM SIMD, single precision) for N = 2^a·3^b·5^c multiples of 32 once
  * `initFastFft()` has resolved; otherwise JavaScript (fft-real-js.ts), whose inner complex FFT
  * may itself be PFFFT (Bluestein sizes). Plans are cached per size and backend. Spectra come
- * split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins values), the latter copied
- * straight from the WASM heap for hot loops.
+ * split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins values); hot loops over many
+ * frames use a SpectrumBlock, whose buffers live in the WASM heap so nothing is copied per frame.
  */
 import { createPffftReal, loadPffft, pffftRealSupports, type PffftModule } from './fft-pffft'
 import { jsRealFft } from './fft-real-js'
@@ -37,13 +37,42 @@ export interface RealFft {
    * unscaled (N times larger) when `scaled` is false, for callers that fold 1/N elsewhere.
    */
   inverseInterleaved(spectrum: FloatArray, output: FloatArray, scaled?: boolean): void
+  /**
+   * Buffers for `count` frames that transform where they lie (see SpectrumBlock), with `margin`
+   * spare values (rounded up to a multiple of 4) on each side of every spectrum. Call `free`.
+   */
+  createBlock(count: number, margin?: number): SpectrumBlock
+}
+
+/**
+ * Frames transformed in place, for hot loops: a time buffer of N values and `count` spectrum
+ * slots in one Float32Array, the WASM heap under PFFFT. Slot j holds 2·bins values interleaved
+ * from `spectra + j·stride`, with `margin` values free for the caller on either side.
+ */
+export interface SpectrumBlock {
+  readonly count: number
+  /** Offset of the time buffer: the input of `forward`, the output of `inverse`. */
+  readonly time: number
+  /** Offset of slot 0's spectrum; slot j's is `spectra + j·stride`. */
+  readonly spectra: number
+  readonly stride: number
+  readonly margin: number
+  /** The memory now. Re-read it after creating any plan or block: the WASM heap may move. */
+  memory(): Float32Array
+  /** rfft of the time buffer into slot j, with im X_0 = im X_{N/2} = 0. */
+  forward(slot: number): void
+  /** N·irfft(slot j) into the time buffer, unscaled; im X_0 and im X_{N/2} are ignored. */
+  inverse(slot: number): void
+  /** Returns the memory (to the WASM heap); the block must not be used after. */
+  free(): void
 }
 
 /** The interleaved core each backend provides; split methods are derived from it. */
 export type InterleavedCore = Pick<
   RealFft,
   'size' | 'bins' | 'backend' | 'forwardInterleaved' | 'inverseInterleaved'
->
+> &
+  Partial<Pick<RealFft, 'createBlock'>>
 
 export interface FastFftOptions {
   /** The pffft.wasm bytes, where the package cannot fetch them itself. */
@@ -133,6 +162,76 @@ function pffftRealCore(mod: PffftModule, n: number): InterleavedCore {
       const scale = 1 / n
       for (let i = 0; i < n; i++) output[i] = result[i] * scale
     },
+    createBlock(count, margin = 0) {
+      const layout = blockLayout(n, n / 2 + 1, count, margin)
+      const base = core.alloc(layout.floats)
+      const time = base + layout.time
+      const spectra = base + layout.spectra
+      const { stride } = layout
+      return {
+        count,
+        time,
+        spectra,
+        stride,
+        margin: layout.margin,
+        memory: () => core.heap(),
+        forward(j) {
+          const at = spectra + j * stride
+          core.runAt(time, at, 'forward')
+          const heap = core.heap()
+          heap[at + n] = heap[at + 1]
+          heap[at + n + 1] = 0
+          heap[at + 1] = 0
+        },
+        inverse(j) {
+          const at = spectra + j * stride
+          let heap = core.heap()
+          const im0 = heap[at + 1]
+          heap[at + 1] = heap[at + n]
+          core.runAt(at, time, 'backward')
+          heap = core.heap()
+          heap[at + 1] = im0
+        },
+        free: () => core.release(base),
+      }
+    },
+  }
+}
+
+/**
+ * Where a block's buffers lie, in floats from its start, all 16-byte aligned for PFFFT: the
+ * time buffer, then the slots. The stride is an odd number of 64-byte cache lines, so walking
+ * one bin across the slots does not map every slot to the same L1 set (a stride of 8 KiB does).
+ */
+function blockLayout(n: number, bins: number, count: number, margin: number) {
+  const spare = Math.ceil(margin / 4) * 4
+  const time = 0
+  const spectra = Math.ceil(n / 4) * 4 + spare
+  const lines = Math.ceil((2 * bins + 2 * spare) / 16)
+  const stride = (lines | 1) * 16
+  return { time, spectra, stride, margin: spare, floats: spectra + count * stride }
+}
+
+/** A block over any core, in a Float32Array of its own, through the interleaved methods. */
+function jsBlock(core: InterleavedCore, count: number, margin: number): SpectrumBlock {
+  const { size: n, bins } = core
+  const layout = blockLayout(n, bins, count, margin)
+  const memory = new Float32Array(layout.floats)
+  const { time, spectra, stride } = layout
+  const input = memory.subarray(time, time + n)
+  const slots = Array.from({ length: count }, (_, j) =>
+    memory.subarray(spectra + j * stride, spectra + j * stride + 2 * bins),
+  )
+  return {
+    count,
+    time,
+    spectra,
+    stride,
+    margin: layout.margin,
+    memory: () => memory,
+    forward: (j) => core.forwardInterleaved(input, slots[j]),
+    inverse: (j) => core.inverseInterleaved(slots[j], input, false),
+    free: () => {},
   }
 }
 
@@ -158,5 +257,7 @@ function withSplitMethods(core: InterleavedCore): RealFft {
     core.inverseInterleaved(scratch, out)
     return out
   }
-  return { ...core, forward, inverse } as RealFft
+  const createBlock = (count: number, margin = 0): SpectrumBlock =>
+    core.createBlock ? core.createBlock(count, margin) : jsBlock(core, count, margin)
+  return { ...core, forward, inverse, createBlock } as RealFft
 }

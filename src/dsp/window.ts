@@ -10,6 +10,14 @@
  *   rectangular 1
  *
  * As in torch, a window of length 1 is [1].
+ *
+ * Each is a sum of cosines of period N, w_n = a0 − a1·cos θ_n + a2·cos 2θ_n, so windowing can
+ * be done after the DFT instead of before it (Harris 1978, §5): cos θ_n·x_n transforms to
+ * (X_{k−1} + X_{k+1})/2, hence
+ *
+ *   DFT(w·x)_k = a0·X_k − (a1/2)·(X_{k−1} + X_{k+1}) + (a2/2)·(X_{k−2} + X_{k+2})
+ *
+ * with X periodic in N and X_{−k} = conj X_k for real x.
  */
 
 /** The same literals as WindowName in src/engine/values.ts (src/dsp imports nothing of ours). */
@@ -35,17 +43,28 @@ export function makeWindow(name: WindowName, size: number): Float32Array {
   return window
 }
 
+/** The cosine-sum coefficients [a0, a1, a2] of each window, as in the formulas above. */
+const COSINE_SUM: Record<WindowName, readonly [number, number, number]> = {
+  hann: [0.5, 0.5, 0],
+  hamming: [0.54, 0.46, 0],
+  blackman: [0.42, 0.5, 0.08],
+  rectangular: [1, 0, 0],
+}
+
+/**
+ * The window as a convolution of the spectrum, [c0, c1, c2] with
+ * DFT(w·x)_k = c0·X_k + c1·(X_{k−1} + X_{k+1}) + c2·(X_{k−2} + X_{k+2}); exact for
+ * `makeWindow(name, N)` at any N ≥ 2 (up to its float32 rounding, ≤ 6e-8 of 1).
+ */
+export function windowSpectrumTaps(name: WindowName): readonly [number, number, number] {
+  const [a0, a1, a2] = COSINE_SUM[name]
+  return [a0, -a1 / 2, a2 / 2]
+}
+
 function windowValue(name: WindowName, theta: number): number {
-  switch (name) {
-    case 'hann':
-      return 0.5 - 0.5 * Math.cos(theta)
-    case 'hamming':
-      return 0.54 - 0.46 * Math.cos(theta)
-    case 'blackman':
-      return 0.42 - 0.5 * Math.cos(theta) + 0.08 * Math.cos(2 * theta)
-    case 'rectangular':
-      return 1
-  }
+  const [a0, a1, a2] = COSINE_SUM[name]
+  if (a1 === 0) return a0
+  return a0 - a1 * Math.cos(theta) + (a2 === 0 ? 0 : a2 * Math.cos(2 * theta))
 }
 
 /**

@@ -106,6 +106,47 @@ describe.each([
     unscaled.forEach((v, i) => expect(v / n).toBeCloseTo(scaled[i], 5))
   })
 
+  it.each(SIZES)('transforms the frames of a block where they lie for N = %i', (n) => {
+    const fft = createRealFft(n, { backend })
+    const block = fft.createBlock(3, 2)
+    // A block holds float32 values: rounding costs 6e-8 of the largest |X_k|, a few ‖x‖.
+    const blockTolerance = Math.max(tolerance(fft), 1e-6)
+    try {
+      expect(block.margin).toBe(4)
+      expect(block.stride).toBeGreaterThanOrEqual(2 * fft.bins + 8)
+      const spectra = [0, 1, 2].map((j) => {
+        const x = Float64Array.from(Float32Array.from(randomSignal(n, 500 + 10 * n + j)))
+        block.memory().set(x, block.time)
+        block.forward(j)
+        const expected = new Float64Array(2 * fft.bins)
+        fft.forwardInterleaved(x, expected)
+        return { x, expected }
+      })
+      const memory = block.memory()
+      spectra.forEach(({ x, expected }, j) => {
+        const at = block.spectra + j * block.stride
+        const slot = memory.subarray(at, at + 2 * fft.bins)
+        expect(relativeError(slot, expected, norm(x))).toBeLessThan(blockTolerance)
+        expect(slot[1]).toBe(0)
+        if (n % 2 === 0) expect(slot[n + 1]).toBe(0)
+        slot[1] = 123 // the imaginary part of X_0 is ignored, as irfft ignores it
+        block.inverse(j)
+        const back = block.memory().subarray(block.time, block.time + n)
+        const scale = norm(x) / Math.sqrt(n)
+        expect(
+          relativeError(
+            back.map((v) => v / n),
+            x,
+            scale,
+          ),
+        ).toBeLessThan(10 * blockTolerance)
+        expect(block.memory()[at + 1]).toBe(123) // and left as it was
+      })
+    } finally {
+      block.free()
+    }
+  })
+
   it('writes into caller buffers of either float type', () => {
     const fft = createRealFft(16, { backend })
     const re = new Float32Array(9)

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { initFastFft } from '../../src/dsp/fft'
+import { initFastFft, setDefaultFftBackend } from '../../src/dsp/fft'
 import {
   istft,
   istftComplex,
@@ -10,7 +10,7 @@ import {
   type StftOptions,
 } from '../../src/dsp/stft'
 import { windowEnvelope } from '../../src/dsp/stft-frames'
-import { makeWindow } from '../../src/dsp/window'
+import { makeWindow, paddedWindow, windowSpectrumTaps, WINDOW_NAMES } from '../../src/dsp/window'
 import { decodeWav } from '../../src/media/wav'
 import { fixtureBytes, fixtureNpy } from '../helpers/fixtures'
 import { mulberry32 } from '../helpers/run-context'
@@ -50,6 +50,37 @@ describe('windows', () => {
     expect(makeWindow('blackman', 4)[2]).toBeCloseTo(1, 6)
     expect(Array.from(makeWindow('rectangular', 3))).toEqual([1, 1, 1])
     expect(Array.from(makeWindow('hann', 1))).toEqual([1])
+  })
+
+  it.each(WINDOW_NAMES)('%s windows a spectrum by its taps as it windows samples', (name) => {
+    // DFT(w·x)_k = c0·X_k + c1·(X_{k±1}) + c2·(X_{k±2}), X periodic in N: checked in float64
+    // against the windowed DFT for an odd and an even N.
+    for (const n of [12, 15]) {
+      const x = Array.from(noise(n, n))
+      const w = makeWindow(name, n)
+      const dft = (v: number[], k: number): [number, number] => {
+        let re = 0
+        let im = 0
+        v.forEach((s, i) => {
+          re += s * Math.cos((2 * Math.PI * k * i) / n)
+          im -= s * Math.sin((2 * Math.PI * k * i) / n)
+        })
+        return [re, im]
+      }
+      const [c0, c1, c2] = windowSpectrumTaps(name)
+      for (let k = 0; k < n; k++) {
+        const at = (m: number) => dft(x, (k + m + n) % n)
+        const expected = dft(
+          x.map((s, i) => s * w[i]),
+          k,
+        )
+        for (const part of [0, 1]) {
+          const tapped =
+            c0 * at(0)[part] + c1 * (at(-1)[part] + at(1)[part]) + c2 * (at(-2)[part] + at(2)[part])
+          expect(Math.abs(tapped - expected[part])).toBeLessThan(1e-6) // w is float32
+        }
+      }
+    }
   })
 })
 
@@ -130,6 +161,86 @@ describe('stft', () => {
     expect(values.every(Number.isFinite)).toBe(true)
     expect(values[0]).toBeCloseTo(0.25, 6) // the sample sits at the window's centre, w = 1
   })
+})
+
+/** torch.stft by its definition, in float64: X[k, t] = Σ_n w[n]·x̃[t·H + n]·e^{−2πikn/N}. */
+function definitionStft(x: Float32Array, options: StftOptions): { re: number[]; im: number[] } {
+  const { fftSize: n, hopSize } = options
+  const w = paddedWindow(options.window, n, options.windowLength)
+  const pad = options.center ? Math.floor(n / 2) : 0
+  const sample = (j: number): number => {
+    if (j >= 0 && j < x.length) return x[j]
+    if (options.padMode === 'constant') return 0
+    return j < 0 ? x[-j] : x[2 * x.length - 2 - j]
+  }
+  const frames = stftFrameCount(x.length, options)
+  const bins = Math.floor(n / 2) + 1
+  const re = new Array<number>(bins * frames).fill(0)
+  const im = new Array<number>(bins * frames).fill(0)
+  const cos = Array.from({ length: n }, (_, m) => Math.cos((2 * Math.PI * m) / n))
+  const sin = Array.from({ length: n }, (_, m) => Math.sin((2 * Math.PI * m) / n))
+  for (let t = 0; t < frames; t++) {
+    for (let i = 0; i < n; i++) {
+      const v = w[i] * sample(t * hopSize - pad + i)
+      for (let k = 0; k < bins; k++) {
+        re[k * frames + t] += v * cos[(k * i) % n]
+        im[k * frames + t] -= v * sin[(k * i) % n]
+      }
+    }
+  }
+  return { re, im }
+}
+
+describe.each(['auto', 'js'] as const)('stft with the %s FFT backend', (backend) => {
+  it.each([
+    [64, 4, 'hann', undefined, 'reflect'], // 4 blocks of frames, the last one short
+    [66, 16, 'hamming', undefined, 'reflect'], // 34 bins: two after the groups of four
+    [64, 20, 'blackman', undefined, 'constant'],
+    [64, 16, 'rectangular', undefined, 'reflect'],
+    [63, 16, 'hann', undefined, 'reflect'],
+    [8, 3, 'blackman', undefined, 'reflect'],
+    [7, 2, 'hann', undefined, 'reflect'],
+    [64, 16, 'hann', 40, 'reflect'],
+    [100, 25, 'blackman', 99, 'constant'],
+    [2048, 512, 'hann', undefined, 'reflect'],
+  ] as const)(
+    'agrees with the definition at N %i, hop %i, %s window of length %s, %s padding',
+    (n, hop, window, windowLength, padMode) => {
+      setDefaultFftBackend(backend)
+      try {
+        const options: StftOptions = {
+          fftSize: n,
+          hopSize: hop,
+          window,
+          ...(windowLength ? { windowLength } : {}),
+          center: true,
+          padMode,
+        }
+        const x = noise(Math.max(1000, 3 * n), n)
+        const expected = definitionStft(x, options)
+        const peak = Math.max(...expected.re.map((re, i) => Math.hypot(re, expected.im[i])))
+        const complex = stftComplex(x, options)
+        // float32 FFTs: ~ε·log2(N) of the peak, as the fixture comparison above.
+        expect(maxAbsDiff(complex.re, expected.re)).toBeLessThan(1e-5 * peak)
+        expect(maxAbsDiff(complex.im, expected.im)).toBeLessThan(1e-5 * peak)
+        const magnitude = expected.re.map((re, i) => Math.hypot(re, expected.im[i]))
+        const power = magnitude.map((m) => m * m)
+        expect(maxAbsDiff(stft(x, { ...options, power: 1 }).values, magnitude)).toBeLessThan(
+          1e-5 * peak,
+        )
+        const withPhase = stft(x, { ...options, power: 2, keepPhase: true })
+        expect(maxAbsDiff(withPhase.values, power)).toBeLessThan(1e-5 * peak * peak)
+        expect(withPhase.values).toEqual(stft(x, { ...options, power: 2 }).values)
+        withPhase.phase?.forEach((phase, i) => {
+          if (magnitude[i] < 1e-3 * peak) return // the angle of a rounding error is noise
+          const turn = phase - Math.atan2(expected.im[i], expected.re[i])
+          expect(Math.abs(Math.atan2(Math.sin(turn), Math.cos(turn)))).toBeLessThan(1e-2)
+        })
+      } finally {
+        setDefaultFftBackend('auto')
+      }
+    },
+  )
 })
 
 describe('windowEnvelope', () => {
