@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { ImageValue, SpectrogramValue } from '../../src/engine/values'
+import { encodeOutputs, type NodeOutputs } from '../../src/engine/codec'
+import type { AudioValue, ImageValue, SpectrogramValue } from '../../src/engine/values'
 import { niceTicks } from '../../src/editor/preview/axes'
+import { createThumbMaker } from '../../src/editor/preview/thumb-client'
+import { thumbDataOf, THUMB_WIDTH } from '../../src/editor/preview/thumb-data'
+import { createThumbHost, type ThumbRequest } from '../../src/editor/preview/thumb-host'
 import { imageRaster, spectrogramRaster, waveformPeaks } from '../../src/editor/preview/thumbs'
+import { rememberEncoded } from '../../src/runtime/encoded'
 
 function spectrogram(
   bins: number,
@@ -65,5 +70,115 @@ describe('thumbnails', () => {
   it('picks round axis ticks', () => {
     expect(niceTicks(0, 6, 6)).toEqual([0, 1, 2, 3, 4, 5, 6])
     expect(niceTicks(0, 22050, 5)).toEqual([0, 5000, 10000, 15000, 20000])
+  })
+})
+
+/** Audio of `samples` per channel, its peak `peak`. */
+function audio(samples: number, peak = 0.5, channels = 2): AudioValue {
+  const data = new Float32Array(samples)
+  data[samples - 1] = -peak
+  return {
+    kind: 'audio',
+    sampleRate: 44100,
+    channels: Array.from({ length: channels }, () => data),
+  }
+}
+
+/** Outputs as a worker leaves them: with the cache Blob they were encoded into. */
+function fromWorker<O extends NodeOutputs>(outputs: O): O {
+  rememberEncoded(outputs, new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>]))
+  return outputs
+}
+
+/** The thumbnail worker's host in this thread, behind asynchronous messages. */
+class FakeThumbWorker extends EventTarget {
+  readonly asked: string[] = []
+  private readonly answer = createThumbHost()
+  silent = false
+
+  postMessage(request: ThumbRequest): void {
+    this.asked.push(request.port)
+    if (this.silent) return
+    void this.answer(request).then(({ reply, transfer }) => {
+      const data: unknown = structuredClone(reply, { transfer })
+      this.dispatchEvent(new MessageEvent('message', { data }))
+    })
+  }
+
+  terminate(): void {}
+}
+
+describe('preview data', () => {
+  it("keeps a waveform's peaks at the thumbnail's width and its peak level", () => {
+    const data = thumbDataOf(audio(10_000, 0.25))
+    expect(data.peaks.min).toHaveLength(THUMB_WIDTH)
+    expect(data.peak).toBeCloseTo(0.25)
+  })
+
+  it('is made from the cache Blob of a value, for the port asked', async () => {
+    const outputs = { left: audio(500, 0.5, 1), right: audio(500, 0.75, 1) }
+    const blob = new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
+    const answer = createThumbHost()
+    const [left, right] = await Promise.all([
+      answer({ id: 1, blob, port: 'left' }),
+      answer({ id: 2, blob, port: 'right' }),
+    ])
+    expect(left.reply).toMatchObject({ id: 1, data: { kind: 'audio', peak: 0.5 } })
+    expect(right.reply).toMatchObject({ id: 2, data: { kind: 'audio', peak: 0.75 } })
+    expect(right.transfer).toHaveLength(2)
+    expect((await answer({ id: 3, blob, port: 'gone' })).reply).toEqual({
+      id: 3,
+      error: 'No output "gone" to preview',
+    })
+  })
+})
+
+describe('thumbnail maker', () => {
+  const large = 300_000 // samples per channel: 2.4 MB of stereo, past what the page previews
+
+  it('previews small values on the page at once', () => {
+    const worker = new FakeThumbWorker()
+    const maker = createThumbMaker(() => worker as unknown as Worker)
+    const { audio: small } = fromWorker({ audio: audio(1000, 0.5) })
+    expect(maker.now(small)?.peak).toBeCloseTo(0.5)
+    expect(worker.asked).toEqual([])
+  })
+
+  it('has a worker preview large values from their cache Blob, once', async () => {
+    const worker = new FakeThumbWorker()
+    const maker = createThumbMaker(() => worker as unknown as Worker)
+    const { audio: long } = fromWorker({ audio: audio(large, 0.5) })
+    expect(maker.now(long)).toBeUndefined()
+    await Promise.all([maker.later(long), maker.later(long)])
+    expect(maker.now(long)?.peak).toBeCloseTo(0.5)
+    expect(worker.asked).toEqual(['audio'])
+  })
+
+  it('previews a large value on the page when it has no cache Blob', () => {
+    const worker = new FakeThumbWorker()
+    const maker = createThumbMaker(() => worker as unknown as Worker)
+    expect(maker.now(audio(large, 0.5))?.peak).toBeCloseTo(0.5)
+    expect(worker.asked).toEqual([])
+  })
+
+  it('previews on the page when the worker dies or cannot start', async () => {
+    const worker = new FakeThumbWorker()
+    worker.silent = true
+    const dying = createThumbMaker(() => worker as unknown as Worker)
+    const { audio: long } = fromWorker({ audio: audio(large, 0.5) })
+    const pending = dying.later(long)
+    worker.dispatchEvent(new Event('error', { cancelable: true }))
+    await pending
+    expect(dying.now(long)?.peak).toBeCloseTo(0.5)
+
+    const blocked = createThumbMaker(() => {
+      throw new Error('no workers here')
+    })
+    const { audio: other } = fromWorker({ audio: audio(large, 0.25) })
+    expect(blocked.now(other)).toBeUndefined()
+    await blocked.later(other)
+    expect(blocked.now(other)?.peak).toBeCloseTo(0.25)
+    const { audio: third } = fromWorker({ audio: audio(large, 0.125) })
+    expect(blocked.now(third)?.peak).toBeCloseTo(0.125) // no second try at a worker
   })
 })

@@ -1,13 +1,13 @@
-import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import { useEffect, useRef, useSyncExternalStore } from 'react'
 import { audioDurationSec, type AudioValue } from '../../engine/values'
 import { KIND_COLORS } from '../kinds'
 import type { AudioPlayer } from './audio-player'
 import { Playhead } from './Playhead'
-import { peakOf, waveformPeaks } from './thumbs'
+import { useThumbData } from './thumb-client'
+import { THUMB_WIDTH as WIDTH } from './thumb-data'
 import { drawPeaks } from './waveform-draw'
 import { formatSeconds } from './format'
 
-const WIDTH = 232
 const HEIGHT = 56
 
 /** A node's audio: waveform, play/stop, playhead, and its length and rate. */
@@ -20,20 +20,20 @@ export function AudioThumb(props: {
   const { audio, owner, player, onOpen } = props
   const ref = useRef<HTMLCanvasElement>(null)
   const playing = useSyncExternalStore(player.subscribe, player.getOwner) === owner
+  // Peaks and the peak level, made once per value (in a worker for long sounds).
+  const thumb = useThumbData(audio)
   useEffect(() => {
     const canvas = ref.current
     const context = canvas?.getContext('2d')
     if (!canvas || !context) return
     canvas.width = WIDTH
     canvas.height = HEIGHT
-    const peaks = waveformPeaks(audio, WIDTH)
+    if (!thumb) return // still being made: an empty frame of the same size
     // Quiet sounds are drawn scaled up to their peak, so their shape stays visible.
-    drawPeaks(context, peaks, WIDTH, HEIGHT, KIND_COLORS.audio, 1 / Math.max(peakOf(peaks), 1e-6))
-  }, [audio])
-  const peakDb = useMemo(
-    () => 20 * Math.log10(Math.max(peakOf(waveformPeaks(audio, WIDTH)), 1e-9)),
-    [audio],
-  )
+    const gain = 1 / Math.max(thumb.peak, 1e-6)
+    drawPeaks(context, thumb.peaks, WIDTH, HEIGHT, KIND_COLORS.audio, gain)
+  }, [thumb])
+  const peakDb = thumb ? 20 * Math.log10(Math.max(thumb.peak, 1e-9)) : undefined
   const duration = audioDurationSec(audio)
   return (
     <div className="thumb thumb-audio">
@@ -56,12 +56,14 @@ export function AudioThumb(props: {
           {audio.channels.length === 1 ? 'mono' : `${audio.channels.length} ch`} ·{' '}
           {(audio.sampleRate / 1000).toFixed(audio.sampleRate % 1000 ? 1 : 0)} kHz
         </span>
-        <span
-          className={`peak${peakDb > -0.1 ? ' peak-hot' : ''}`}
-          title="Peak level. The waveform is drawn scaled to it."
-        >
-          {peakDb > -120 ? `${peakDb.toFixed(1)} dB` : 'silent'}
-        </span>
+        {peakDb !== undefined && (
+          <span
+            className={`peak${peakDb > -0.1 ? ' peak-hot' : ''}`}
+            title="Peak level. The waveform is drawn scaled to it."
+          >
+            {peakDb > -120 ? `${peakDb.toFixed(1)} dB` : 'silent'}
+          </span>
+        )}
       </div>
     </div>
   )

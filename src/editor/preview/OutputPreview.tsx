@@ -1,16 +1,17 @@
-import { useMemo } from 'react'
 import type { Value } from '../../engine/values'
 import type { EditorServices } from '../services'
 import { AudioThumb } from './AudioThumb'
 import { formatNumber, formatSeconds } from './format'
 import { FramesThumb } from './FramesPreview'
 import { RasterCanvas } from './RasterCanvas'
-import { imageRaster, latentTiles, spectrogramRaster } from './thumbs'
+import { useThumbData } from './thumb-client'
+import { IMAGE_THUMB_MAX_HEIGHT, SPECTROGRAM_THUMB_HEIGHT, THUMB_WIDTH } from './thumb-data'
+import { fitSize } from './thumbs'
 
-const THUMB_W = 232
-const THUMB_H = 96
-
-/** A small picture (or value) of one output, drawn from downscaled data. */
+/**
+ * A small picture (or value) of one output, drawn from downscaled data that is made once
+ * per value, in a worker for large values (thumb-client.ts).
+ */
 export function OutputPreview(props: {
   value: Value
   node: string
@@ -62,12 +63,16 @@ function SpectrogramThumb({
   value: Extract<Value, { kind: 'spectrogram' }>
   onOpen: () => void
 }) {
-  const raster = useMemo(() => spectrogramRaster(value, THUMB_W, THUMB_H), [value])
+  const raster = useThumbData(value)?.raster
   const seconds = ((value.frames - 1) * value.hopSize) / value.sampleRate
   return (
     <div className="thumb">
       <div className="thumb-frame" onClick={onOpen} title="Open a large view">
-        <RasterCanvas raster={raster} className="thumb-canvas" />
+        <RasterCanvas
+          raster={raster}
+          placeholder={[THUMB_WIDTH, SPECTROGRAM_THUMB_HEIGHT]}
+          className="thumb-canvas"
+        />
       </div>
       <div className="thumb-caption">
         {value.bins} bins × {value.frames} frames · {formatSeconds(seconds)} · {value.scale}
@@ -84,14 +89,18 @@ function ImageThumb({
   value: Extract<Value, { kind: 'image' }>
   onOpen: () => void
 }) {
-  const raster = useMemo(() => imageRaster(value, THUMB_W, 160), [value])
+  const raster = useThumbData(value)?.raster
   const channels =
     ['grey', 'grey + alpha', 'RGB', 'RGBA'][value.channels.length - 1] ??
     `${value.channels.length} ch`
   return (
     <div className="thumb">
       <div className="thumb-frame thumb-checker" onClick={onOpen} title="Open a large view">
-        <RasterCanvas raster={raster} className="thumb-canvas thumb-image" />
+        <RasterCanvas
+          raster={raster}
+          placeholder={fitSize(value.width, value.height, THUMB_WIDTH, IMAGE_THUMB_MAX_HEIGHT)}
+          className="thumb-canvas thumb-image"
+        />
       </div>
       <div className="thumb-caption">
         {value.width} × {value.height} · {channels}
@@ -107,7 +116,7 @@ function LatentThumb({
   value: Extract<Value, { kind: 'latent' }>
   onOpen: () => void
 }) {
-  const tiles = useMemo(() => latentTiles(value, 56), [value])
+  const tiles = useThumbData(value)?.tiles ?? []
   return (
     <div className="thumb">
       <div className="thumb-frame thumb-tiles" onClick={onOpen} title="Open a large view">
