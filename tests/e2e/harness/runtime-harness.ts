@@ -25,6 +25,10 @@ export interface RunOptions {
   local?: boolean
   /** Abort once this node has reported this many progress events. */
   cancelOn?: { node: string; progressEvents: number }
+  /**
+   * Abort this long after a node starts running in a worker (not after the run starts: on a
+   * busy machine the worker may not have the job yet, and the cancel would never reach it).
+   */
   cancelAfterMs?: number
 }
 
@@ -79,7 +83,7 @@ async function run(graph: GraphDocument, options: RunOptions = {}): Promise<RunS
     abortedAt ??= performance.now()
     controller.abort()
   }
-  if (options.cancelAfterMs !== undefined) setTimeout(abort, options.cancelAfterMs)
+  let cancelTimer: ReturnType<typeof setTimeout> | undefined
   const previews: Record<string, number> = {}
   const stopPreviews = rt.onPreview((node) => {
     previews[node] = (previews[node] ?? 0) + 1
@@ -93,6 +97,12 @@ async function run(graph: GraphDocument, options: RunOptions = {}): Promise<RunS
     signal: controller.signal,
     onEvent: (event) => {
       if (event.type === 'warning') warnings.push(event.message)
+      if (
+        event.type === 'state' &&
+        event.state === 'running' &&
+        options.cancelAfterMs !== undefined
+      )
+        cancelTimer ??= setTimeout(abort, options.cancelAfterMs)
       if (event.type !== 'progress') return
       const count = (progressEvents[event.node] ?? 0) + 1
       progressEvents[event.node] = count
