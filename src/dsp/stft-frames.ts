@@ -112,6 +112,33 @@ export interface BlockReader {
 const MIN_SPECTRAL_WINDOW = 8
 
 /**
+ * Whether the framing's window can be applied to the spectrum as taps (window.ts): a window
+ * as long as the FFT (a shorter one, padded with zeros, is no cosine sum of period N).
+ */
+function windowsSpectrum(options: Pick<FrameOptions, 'fftSize' | 'windowLength'>): boolean {
+  const { fftSize: n, windowLength } = options
+  return n >= MIN_SPECTRAL_WINDOW && (windowLength === undefined || windowLength === n)
+}
+
+/**
+ * Writes X continued past both ends into the 4 values either side of the spectrum at `at`
+ * (interleaved, 2·bins values, size N): X_{−m} = conj X_m and X_{bins−1+m} = conj X_{N−bins+1−m}.
+ */
+function extendSpectrum(memory: Float32Array, at: number, n: number, bins: number): void {
+  const top = at + 2 * bins
+  const above1 = at + 2 * (n - bins)
+  const above2 = above1 - 2
+  memory[at - 2] = memory[at + 2]
+  memory[at - 1] = -memory[at + 3]
+  memory[at - 4] = memory[at + 4]
+  memory[at - 3] = -memory[at + 5]
+  memory[top] = memory[above1]
+  memory[top + 1] = -memory[above1 + 1]
+  memory[top + 2] = memory[above2]
+  memory[top + 3] = -memory[above2 + 1]
+}
+
+/**
  * The spectra of frames, `slots` at a time, transformed in place (in the WASM heap under
  * PFFFT). A full-length cosine-sum window is applied after the transform as taps (window.ts),
  * which is exact and leaves a plain copy of the samples per frame; a shorter one (win_length)
@@ -126,15 +153,10 @@ export function blockReader(signal: FloatArray, options: StftOptions, slots: num
   const length = signal.length
   const fft = createRealFft(n)
   const { bins } = fft
-  const spectral =
-    n >= MIN_SPECTRAL_WINDOW && (options.windowLength === undefined || options.windowLength === n)
+  const spectral = windowsSpectrum(options)
   const window = spectral ? null : paddedWindow(options.window, n, options.windowLength)
   const block = fft.createBlock(slots, 4)
   const { time, spectra, stride } = block
-  const top = spectra + 2 * bins // where X_{bins} goes in slot 0
-  // X_{bins+m} = conj X_{N−bins−m}: the mirror images past Nyquist.
-  const above1 = spectra + 2 * (n - bins)
-  const above2 = spectra + 2 * (n - bins - 1)
   return {
     bins,
     frames: stftFrameCount(length, options),
@@ -143,7 +165,7 @@ export function blockReader(signal: FloatArray, options: StftOptions, slots: num
     read(first, count) {
       for (let j = 0; j < count; j++) {
         const start = (first + j) * hopSize - pad
-        let memory = block.memory()
+        const memory = block.memory()
         if (start >= 0 && start + n <= length) {
           if (window) windowInto(memory, time, signal, start, window)
           else memory.set(signal.subarray(start, start + n), time)
@@ -154,16 +176,7 @@ export function blockReader(signal: FloatArray, options: StftOptions, slots: num
           }
         }
         block.forward(j)
-        memory = block.memory()
-        const at = j * stride
-        memory[spectra + at - 2] = memory[spectra + at + 2]
-        memory[spectra + at - 1] = -memory[spectra + at + 3]
-        memory[spectra + at - 4] = memory[spectra + at + 4]
-        memory[spectra + at - 3] = -memory[spectra + at + 5]
-        memory[top + at] = memory[above1 + at]
-        memory[top + at + 1] = -memory[above1 + at + 1]
-        memory[top + at + 2] = memory[above2 + at]
-        memory[top + at + 3] = -memory[above2 + at + 1]
+        extendSpectrum(block.memory(), spectra + j * stride, n, bins)
       }
     },
     free: () => block.free(),
