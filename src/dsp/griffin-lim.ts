@@ -8,8 +8,13 @@
  *   A      = (R_i − α·R_{i−1}) / (|R_i − α·R_{i−1}| + 1e-16),   R_0 = 0
  *
  * repeated `iterations` times, then x = ISTFT(S·A). The spectral convergence reported per
- * iteration is ‖|R_i| − S‖_F / ‖S‖_F (Sturmel & Daudet 2011). Everything runs frame-major on
- * preallocated buffers; one FFT plan each way is reused.
+ * iteration is ‖|R_i| − S‖_F / ‖S‖_F (Sturmel & Daudet 2011).
+ *
+ * Speed: each frame is transformed where it lies in the WASM heap (a SpectrumBlock of one
+ * slot): the windowed estimate is written there, R_i read there, S·A written back over it,
+ * and its inverse overlap-added from there, with no copies in between. (The window stays a
+ * multiplication of samples: as taps over the spectrum, as the STFT applies it, it costs this
+ * loop more than it saves; measured.)
  */
 import { createRealFft } from './fft'
 import { paddedWindow, type WindowName } from './window'
@@ -65,19 +70,13 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   const fullLength = n + hop * (frames - 1)
   const length = fullLength - 2 * offset
 
-  // Frame-major working set: mag[t·bins + k]; spec = S·A and prev = R_{i−1} interleaved
-  // (re, im) per bin, 2·bins values per frame.
+  // Frame-major working set: mag[t·bins + k]; prev = R_{i−1} interleaved (re, im) per bin.
   const mag = new Float32Array(size)
   for (let k = 0; k < bins; k++) {
     for (let t = 0; t < frames; t++) mag[t * bins + k] = magnitude[k * frames + t]
   }
-  const spec = new Float32Array(2 * size)
-  initialise(spec, mag, bins, frames, options)
-  const prev = new Float32Array(2 * size)
   const stride = 2 * bins
-  const specFrames = Array.from({ length: frames }, (_, t) =>
-    spec.subarray(t * stride, (t + 1) * stride),
-  )
+  const prev = new Float32Array(2 * size)
 
   // Synthesis window with the inverse FFT's 1/N folded in; 1 / Σ w² overlap-added, 0 where the
   // envelope vanishes (torch would raise there).
@@ -90,32 +89,21 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
     const e = inverseEnvelope[i]
     inverseEnvelope[i] = e > 1e-11 ? 1 / e : 0
   }
-
   const sum = new Float64Array(fullLength)
   const padded = new Float32Array(fullLength)
-  const frame = new Float32Array(n) // analysis input: zero outside the window's span
-  const synthesised = new Float32Array(n)
   // The window's nonzero span [lo, hi): with a window shorter than the FFT (win_length) the
   // samples outside it are zero in every frame, so the loops skip them.
   let lo = 0
   while (lo < n && window[lo] === 0) lo++
   let hi = n
   while (hi > lo && window[hi - 1] === 0) hi--
-  const rebuilt = new Float32Array(stride)
+  const block = fft.createBlock(1)
+  const { time, spectra: slot } = block
 
-  /** Overlap-adds frame t of ISTFT(spec) into sum (normalised by the envelope later). */
+  /** Overlap-adds w·irfft(slot) for frame t into sum (normalised by the envelope later). */
   const synthesise = (t: number): void => {
-    fft.inverseInterleaved(specFrames[t], synthesised, false)
-    const start = t * hop
-    let i = lo
-    // Unrolled by four: V8 runs these loops ~1.5× faster so (measured in bench).
-    for (; i + 3 < hi; i += 4) {
-      sum[start + i] += synthesised[i] * synthesisWindow[i]
-      sum[start + i + 1] += synthesised[i + 1] * synthesisWindow[i + 1]
-      sum[start + i + 2] += synthesised[i + 2] * synthesisWindow[i + 2]
-      sum[start + i + 3] += synthesised[i + 3] * synthesisWindow[i + 3]
-    }
-    for (; i < hi; i++) sum[start + i] += synthesised[i] * synthesisWindow[i]
+    block.inverse(0)
+    overlapAdd(block.memory(), time, synthesisWindow, lo, hi, sum, t * hop)
   }
 
   let targetEnergy = 0
@@ -124,65 +112,140 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   const reflect = length > offset
   const convergence = new Float32Array(iterations)
 
-  for (let t = 0; t < frames; t++) synthesise(t)
-  // Each pass: the estimate x (normalised, trimmed, reflect-padded as torch.stft pads it), then
-  // per frame its spectrum R_i, the phase update, and at once the frame of the next ISTFT.
-  for (let iteration = 0; iteration < iterations; iteration++) {
-    options.signal?.throwIfAborted()
-    for (let i = offset; i < offset + length; i++) {
-      padded[i] = sum[i] * inverseEnvelope[i]
-      sum[i] = 0 // cleared on the way for the next overlap-add
-    }
-    for (let j = 1; j <= offset; j++) {
-      padded[offset - j] = reflect ? padded[offset + j] : 0
-      padded[offset + length - 1 + j] = reflect ? padded[offset + length - 1 - j] : 0
-    }
-    sum.fill(0, 0, offset)
-    sum.fill(0, offset + length)
-    let error = 0
-    for (let t = 0; t < frames; t++) {
-      const start = t * hop
-      let i = lo
-      for (; i + 3 < hi; i += 4) {
-        frame[i] = padded[start + i] * window[i]
-        frame[i + 1] = padded[start + i + 1] * window[i + 1]
-        frame[i + 2] = padded[start + i + 2] * window[i + 2]
-        frame[i + 3] = padded[start + i + 3] * window[i + 3]
-      }
-      for (; i < hi; i++) frame[i] = padded[start + i] * window[i]
-      fft.forwardInterleaved(frame, rebuilt)
-      const base = t * bins
-      const base2 = t * stride
-      for (let k = 0; k < bins; k++) {
-        const rr = rebuilt[2 * k]
-        const ri = rebuilt[2 * k + 1]
-        const at = base2 + 2 * k
-        const m = mag[base + k]
-        if (m === 0) {
-          // A zero target stays zero whatever the phase (spec was zeroed by initialise), and
-          // its R_{i−1} is never read: only the error needs this bin.
-          error += rr * rr + ri * ri
-          continue
-        }
-        const d = Math.sqrt(rr * rr + ri * ri) - m
-        error += d * d
-        const ar = rr - alpha * prev[at]
-        const ai = ri - alpha * prev[at + 1]
-        prev[at] = rr
-        prev[at + 1] = ri
-        const scale = m / (Math.sqrt(ar * ar + ai * ai) + 1e-16)
-        spec[at] = ar * scale
-        spec[at + 1] = ai * scale
-      }
+  try {
+    // x = ISTFT(S·A0); S·A0 is needed only here, so it is not kept.
+    startingPoint(mag, bins, frames, options, (t, spectrum) => {
+      block.memory().set(spectrum, slot)
       synthesise(t)
+    })
+    // Each pass: the estimate x (normalised, trimmed, reflect-padded as torch.stft pads it),
+    // then per frame its spectrum R_i, the phase update, and at once the frame of the next ISTFT.
+    for (let iteration = 0; iteration < iterations; iteration++) {
+      options.signal?.throwIfAborted()
+      for (let i = offset; i < offset + length; i++) {
+        padded[i] = sum[i] * inverseEnvelope[i]
+        sum[i] = 0 // cleared on the way for the next overlap-add
+      }
+      for (let j = 1; j <= offset; j++) {
+        padded[offset - j] = reflect ? padded[offset + j] : 0
+        padded[offset + length - 1 + j] = reflect ? padded[offset + length - 1 - j] : 0
+      }
+      sum.fill(0, 0, offset)
+      sum.fill(0, offset + length)
+      let error = 0
+      for (let t = 0; t < frames; t++) {
+        const start = t * hop
+        windowSpan(block.memory(), time, padded, start, window, lo, hi)
+        block.forward(0)
+        error += update(block.memory(), slot, mag, t * bins, prev, t * stride, bins, alpha)
+        synthesise(t)
+      }
+      const sc = targetEnergy > 0 ? Math.sqrt(error / targetEnergy) : 0
+      convergence[iteration] = sc
+      options.onIteration?.(iteration + 1, sc)
     }
-    const sc = targetEnergy > 0 ? Math.sqrt(error / targetEnergy) : 0
-    convergence[iteration] = sc
-    options.onIteration?.(iteration + 1, sc)
+  } finally {
+    block.free()
   }
   const waveform = new Float32Array(length)
   for (let i = 0; i < length; i++) waveform[i] = sum[offset + i] * inverseEnvelope[offset + i]
   return { waveform, convergence }
+}
+
+/**
+ * One frame's phase update, in place: reads R from the slot at `at` and writes S·A over it,
+ * A = (R − α·R_{i−1}) / (|R − α·R_{i−1}| + 1e-16); keeps R as R_{i−1}. Returns Σ (|R| − S)².
+ */
+function update(
+  memory: Float32Array,
+  at: number,
+  mag: Float32Array,
+  magAt: number,
+  prev: Float32Array,
+  prevAt: number,
+  bins: number,
+  alpha: number,
+): number {
+  let error = 0
+  for (let k = 0, x = at, p = prevAt; k < bins; k++, x += 2, p += 2) {
+    const rr = memory[x]
+    const ri = memory[x + 1]
+    const m = mag[magAt + k]
+    if (m === 0) {
+      // A zero target stays zero whatever the phase, and its R_{i−1} is never read: only
+      // the error needs this bin.
+      error += rr * rr + ri * ri
+      memory[x] = 0
+      memory[x + 1] = 0
+      continue
+    }
+    const d = Math.sqrt(rr * rr + ri * ri) - m
+    error += d * d
+    const ar = rr - alpha * prev[p]
+    const ai = ri - alpha * prev[p + 1]
+    prev[p] = rr
+    prev[p + 1] = ri
+    const scale = m / (Math.sqrt(ar * ar + ai * ai) + 1e-16)
+    memory[x] = ar * scale
+    memory[x + 1] = ai * scale
+  }
+  return error
+}
+
+/** sum[start + i] += frame[at + i]·window[i] for lo ≤ i < hi. */
+function overlapAdd(
+  frame: Float32Array,
+  at: number,
+  window: Float32Array,
+  lo: number,
+  hi: number,
+  sum: Float64Array,
+  start: number,
+): void {
+  let i = lo
+  // Unrolled by four: V8 runs these loops ~1.5× faster so (measured in bench).
+  for (; i + 3 < hi; i += 4) {
+    sum[start + i] += frame[at + i] * window[i]
+    sum[start + i + 1] += frame[at + i + 1] * window[i + 1]
+    sum[start + i + 2] += frame[at + i + 2] * window[i + 2]
+    sum[start + i + 3] += frame[at + i + 3] * window[i + 3]
+  }
+  for (; i < hi; i++) sum[start + i] += frame[at + i] * window[i]
+}
+
+/** memory[at + i] = x[start + i]·window[i] on the window's span [lo, hi), zeros outside. */
+function windowSpan(
+  memory: Float32Array,
+  at: number,
+  x: Float32Array,
+  start: number,
+  window: Float32Array,
+  lo: number,
+  hi: number,
+): void {
+  memory.fill(0, at, at + lo)
+  memory.fill(0, at + hi, at + window.length)
+  let i = lo
+  for (; i + 3 < hi; i += 4) {
+    memory[at + i] = x[start + i] * window[i]
+    memory[at + i + 1] = x[start + i + 1] * window[i + 1]
+    memory[at + i + 2] = x[start + i + 2] * window[i + 2]
+    memory[at + i + 3] = x[start + i + 3] * window[i + 3]
+  }
+  for (; i < hi; i++) memory[at + i] = x[start + i] * window[i]
+}
+
+/** Hands S·A0 for each frame t, interleaved, to `frame`. */
+function startingPoint(
+  mag: Float32Array,
+  bins: number,
+  frames: number,
+  options: GriffinLimOptions,
+  frame: (t: number, spectrum: Float32Array) => void,
+): void {
+  const spec = new Float32Array(2 * bins * frames)
+  initialise(spec, mag, bins, frames, options)
+  for (let t = 0; t < frames; t++) frame(t, spec.subarray(2 * t * bins, 2 * (t + 1) * bins))
 }
 
 /** spec = S·A0, interleaved frame-major, from the chosen start. */
