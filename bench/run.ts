@@ -69,8 +69,8 @@ for (const bench of cases.filter((c) => !filter || c.name.toLowerCase().includes
     bench.name,
     seconds(ours.cpu),
     seconds(ours.wall),
-    seconds(js?.cpu),
-    js ? (ours.cpu / js.cpu).toFixed(2) : '—',
+    js ? seconds(js.cpu) : bench.withoutFftJs ? `n/a: ${bench.withoutFftJs}` : '—',
+    js ? (ours.cpu / js.cpu).toFixed(2) : bench.withoutFftJs ? 'n/a' : '—',
     reference,
     bench.goalSeconds === undefined
       ? '—'

@@ -7,8 +7,10 @@ export interface BenchCase {
   repeats?: number
   /** Also time `run` with the FFT seam forced to fft.js (same code, JS transforms). */
   compareFftJs?: boolean
+  /** Why no fft.js figure applies (say 'no FFT'), shown in its columns instead of a dash. */
+  withoutFftJs?: string
   /** A reference time for the same work, in seconds, and where it comes from. */
   reference?: { seconds: number; label: string }
-  /** The time to beat, in seconds. */
+  /** The time to beat, in seconds of CPU time (from the issue that set it); judged met/MISSED. */
   goalSeconds?: number
 }
