@@ -13,6 +13,7 @@ import type { Point } from '../ui-store'
 import { installAreaRules } from './area-rules'
 import { BoxSelect } from './box-select'
 import { Modifiers } from './modifiers'
+import { liftNodesWhileMoving } from './motion'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
 import { OpeningView } from './opening-view'
 import { NODE_WIDTH, type AreaExtra, type Schemes } from './schemes'
@@ -83,6 +84,7 @@ export async function createCanvas(
   area.use(render)
   area.use(minimap)
   AreaExtensions.zIndexNodesOrder(area)
+  const stopMotion = liftNodesWhileMoving(area)
 
   const toArea = (client: Point): Point => {
     const rect = container.getBoundingClientRect()
@@ -198,6 +200,7 @@ export async function createCanvas(
     },
     destroy() {
       opening.stop()
+      stopMotion()
       unsubscribe()
       window.removeEventListener('pointerdown', wiring.onPointer, true)
       window.removeEventListener('pointerup', wiring.onPointer, true)
