@@ -13,6 +13,7 @@ import type { Point } from '../ui-store'
 import { installAreaRules } from './area-rules'
 import { BoxSelect } from './box-select'
 import { Modifiers } from './modifiers'
+import { addGrid } from './grid'
 import { liftNodesWhileMoving } from './motion'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
 import { OpeningView } from './opening-view'
@@ -85,6 +86,7 @@ export async function createCanvas(
   area.use(minimap)
   AreaExtensions.zIndexNodesOrder(area)
   const stopMotion = liftNodesWhileMoving(area)
+  const removeGrid = addGrid(area)
 
   const toArea = (client: Point): Point => {
     const rect = container.getBoundingClientRect()
@@ -201,6 +203,7 @@ export async function createCanvas(
     destroy() {
       opening.stop()
       stopMotion()
+      removeGrid()
       unsubscribe()
       window.removeEventListener('pointerdown', wiring.onPointer, true)
       window.removeEventListener('pointerup', wiring.onPointer, true)
