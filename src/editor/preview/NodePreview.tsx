@@ -22,7 +22,9 @@ export function NodePreview(props: {
           ? 'Muted: gives nothing.'
           : run.state === 'error' || run.state === 'blocked'
             ? null
-            : 'Run the graph to see the result here.'
+            : run.state === 'done' || run.state === 'cached'
+              ? 'Loading the preview…' // the result exists; its value is still on its way here
+              : 'Run the graph to see the result here.'
     return why ? <div className="preview-empty">{why}</div> : null
   }
   return (
