@@ -23,6 +23,8 @@ export interface BrowserRuntimeOptions {
   cacheBytes?: number
   /** CPU workers. Default: from navigator.hardwareConcurrency, 1 to 4. */
   workers?: number
+  /** A CPU job silent this long (no start, no progress) counts as hung (default 3 min). */
+  workerStallMs?: number
   /** In-memory tier in bytes (default 512 MiB). */
   memoryCacheBytes?: number
   /** Test harnesses only: another registry and the workers that serve it. */
@@ -58,6 +60,9 @@ export async function createBrowserRuntime(
     createWorker: options.createCpuWorker ?? createNodeWorker,
     size: options.workers ?? defaultPoolSize(),
     label: 'worker',
+    // Far longer than any DSP node goes between progress reports on a long file, so only a
+    // job stuck in a loop trips it. The GPU worker has none: loading a model can take minutes.
+    stallMs: options.workerStallMs ?? 180_000,
     onPreview,
   })
   const gpuPool = new WorkerPool({

@@ -15,6 +15,8 @@ export interface WorkerPoolOptions {
   label?: string
   /** How long a cancelled job may take to stop before its worker is terminated. */
   cancelGraceMs?: number
+  /** How long a job may go without progress before its worker counts as hung (WorkerSlot). */
+  stallMs?: number
   /** Messages from workers that are not about a job (GPU provider reports). */
   onMessage?: (message: FromWorker) => void
   /** Pictures in progress that nodes show through `ctx.preview` (by graph node id). */
@@ -146,7 +148,11 @@ export class WorkerPool implements NodeRunner {
         message: this.options.onMessage,
         preview: this.options.onPreview,
       },
-      { label: this.label, cancelGraceMs: this.options.cancelGraceMs ?? 2000 },
+      {
+        label: this.label,
+        cancelGraceMs: this.options.cancelGraceMs ?? 2000,
+        stallMs: this.options.stallMs,
+      },
     )
     this.slots.push(slot)
     return slot

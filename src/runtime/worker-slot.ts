@@ -32,6 +32,11 @@ export interface SlotOptions {
   label: string
   /** How long a cancelled job may take to stop before the worker is terminated. */
   cancelGraceMs: number
+  /**
+   * How long a job may go without a sign of life (its start, a progress report) before its
+   * worker is taken as hung, terminated and replaced; unset: wait for ever.
+   */
+  stallMs?: number
 }
 
 const SESSION = Math.random().toString(36).slice(2)
@@ -44,6 +49,7 @@ export class WorkerSlot {
   private readonly worker: Worker
   private readonly cancelFlag: Int32Array | undefined
   private cancelTimer: ReturnType<typeof setTimeout> | undefined
+  private stallTimer: ReturnType<typeof setTimeout> | undefined
   /** Whether the current job has reached the worker (it may still be copying its inputs). */
   private posted = false
   /** Set when we end the worker ourselves, so its released life lock is not a crash. */
@@ -87,6 +93,7 @@ export class WorkerSlot {
   start(ticket: Ticket): void {
     this.ticket = ticket
     this.posted = false
+    this.watchStall(ticket)
     void this.send(ticket)
   }
 
@@ -156,10 +163,14 @@ export class WorkerSlot {
         if (lock) this.watchLife(lock)
         break
       case 'started':
-        if (this.ticket?.id === message.id && !this.ticket.settled) this.ticket.ctx.started?.()
+        if (this.ticket?.id === message.id && !this.ticket.settled) {
+          this.watchStall(this.ticket)
+          this.ticket.ctx.started?.()
+        }
         break
       case 'progress':
         if (this.ticket?.id === message.id && !this.ticket.settled) {
+          this.watchStall(this.ticket)
           this.ticket.ctx.progress(message.fraction, message.message)
         }
         break
@@ -192,6 +203,19 @@ export class WorkerSlot {
     }
   }
 
+  /** (Re)starts the count to `stallMs` from now: every sign of life puts it off. */
+  private watchStall(ticket: Ticket): void {
+    clearTimeout(this.stallTimer)
+    const ms = this.options.stallMs
+    if (ms === undefined) return
+    this.stallTimer = setTimeout(() => {
+      if (this.ticket === ticket && !ticket.settled)
+        this.die(
+          `it gave no sign of progress for ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} and looked hung`,
+        )
+    }, ms)
+  }
+
   /** Granted only once the worker no longer holds its life lock: it is gone. */
   private watchLife(lock: string): void {
     void navigator.locks.request(lock, () => {
@@ -203,6 +227,7 @@ export class WorkerSlot {
   private settle(outcome: (ticket: Ticket) => void, free = true): void {
     const ticket = this.ticket
     clearTimeout(this.cancelTimer)
+    clearTimeout(this.stallTimer)
     this.cancelTimer = undefined
     this.ticket = undefined
     if (ticket && !ticket.settled) outcome(ticket)

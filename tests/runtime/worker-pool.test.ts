@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { defineNode } from '../../src/engine/define-node'
 import { CancelledError, UserError } from '../../src/engine/errors'
 import { execute } from '../../src/engine/executor'
+import { int } from '../../src/engine/params'
 import { createRegistry } from '../../src/engine/registry'
 import type { JobContext, NodeJob, NodeRunner } from '../../src/engine/runner'
 import { decodeOutputs } from '../../src/engine/codec'
@@ -43,7 +44,25 @@ const painter = defineNode({
     return { value: { kind: 'number', value: 1 } }
   },
 })
-const registry = createRegistry([...testRegistry.all(), stuck, painter])
+const chatty = defineNode({
+  type: 'test/chatty',
+  version: 1,
+  title: 'Chatty',
+  category: 'Test',
+  description: 'Takes `ms`, reporting progress every 10 ms.',
+  inputs: {},
+  outputs: { value: 'number' },
+  params: { ms: int(100, { min: 0, max: 10_000 }) },
+  runtime: 'cpu',
+  run: async (_inputs, { ms }, ctx) => {
+    for (let t = 0; t < ms; t += 10) {
+      ctx.progress(t / ms)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    return { value: { kind: 'number', value: 1 } }
+  },
+})
+const registry = createRegistry([...testRegistry.all(), stuck, painter, chatty])
 
 const job = (type: string, params: NodeJob['params'] = {}, inputs: NodeJob['inputs'] = {}) => ({
   node: 'n',
@@ -217,6 +236,24 @@ describe('WorkerPool', () => {
     await waitFor(() => workers.made[0].terminated)
     expect(p.stats()).toMatchObject({ replaced: 1, busy: 0 })
     expect((await p.run(job('test/constant', { value: 7 }), context())).value).toEqual(num(7))
+  })
+
+  it('replaces a worker whose job gives no sign of life for too long, with an error in words', async () => {
+    const workers = fakeWorkers(registry)
+    const p = new WorkerPool({ createWorker: workers.create, size: 1, stallMs: 60 })
+    const running = p.run(job('test/stuck'), context())
+    await expect(running).rejects.toThrow(/no sign of progress for 60 ms and looked hung/)
+    expect(workers.made[0].terminated).toBe(true)
+    expect(p.stats()).toMatchObject({ replaced: 1, busy: 0 })
+    expect((await p.run(job('test/constant', { value: 7 }), context())).value).toEqual(num(7))
+  })
+
+  it('lets a job that keeps reporting progress run past the stall time', async () => {
+    const workers = fakeWorkers(registry)
+    const p = new WorkerPool({ createWorker: workers.create, size: 1, stallMs: 60 })
+    const outputs = await p.run(job('test/chatty', { ms: 300 }), context())
+    expect(outputs.value).toEqual(num(1))
+    expect(p.stats().replaced).toBe(0)
   })
 
   it("passes a node's pictures in progress to onPreview, with the node's id", async () => {
