@@ -7,6 +7,7 @@ import { decodeWav } from '../../src/media/wav'
 import { readNpy } from '../../src/media/npy'
 import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
 import { fixturePath } from '../helpers/fixtures'
+import { graphOf } from '../helpers/test-nodes'
 
 function capture() {
   const out: string[] = []
@@ -105,25 +106,16 @@ describe('npm run render', () => {
   })
 
   it('passes a bypassed node’s input straight through', async () => {
-    const node = (id: string, type: string, params = {}) => ({
-      id,
-      type,
-      params,
-      position: { x: 0, y: 0 },
-      mode: 'normal' as const,
-    })
-    const { dir, file } = tempGraph({
-      ...copyGraph,
-      nodes: [
-        copyGraph.nodes[0],
-        node('slow', 'dsp/phase-vocoder', { stretch: 2 }),
-        copyGraph.nodes[1],
-      ],
-      edges: [
-        { from: { node: 'load', port: 'audio' }, to: { node: 'slow', port: 'audio' } },
-        { from: { node: 'slow', port: 'audio' }, to: { node: 'out', port: 'audio' } },
-      ],
-    })
+    const { dir, file } = tempGraph(
+      graphOf(
+        [
+          { id: 'load', type: 'audio/load' },
+          { id: 'slow', type: 'dsp/phase-vocoder', params: { stretch: 2 } },
+          { id: 'out', type: 'audio/output', params: { name: 'copy', format: 'float32' } },
+        ],
+        ['load.audio->slow.audio', 'slow.audio->out.audio'],
+      ),
+    )
     const length = async (extra: string[]) => {
       const out = join(dir, extra.length > 0 ? 'bypassed' : 'stretched')
       expect(
@@ -137,26 +129,16 @@ describe('npm run render', () => {
   })
 
   it('dumps spectrograms as [channels, bins, frames] and pictures as [C, H, W] in 0..1', async () => {
-    const node = (id: string, type: string, params = {}) => ({
-      id,
-      type,
-      params,
-      position: { x: 0, y: 0 },
-      mode: 'normal' as const,
-    })
-    const { dir, file } = tempGraph({
-      format: GRAPH_FORMAT,
-      version: 1,
-      nodes: [
-        node('load', 'audio/load', { mixdown: true }),
-        node('spec', 'dsp/stft', { fftSize: 256, hopSize: 128 }),
-        node('pic', 'dsp/normalize'),
-      ],
-      edges: [
-        { from: { node: 'load', port: 'audio' }, to: { node: 'spec', port: 'audio' } },
-        { from: { node: 'spec', port: 'spectrogram' }, to: { node: 'pic', port: 'spectrogram' } },
-      ],
-    })
+    const { dir, file } = tempGraph(
+      graphOf(
+        [
+          { id: 'load', type: 'audio/load', params: { mixdown: true } },
+          { id: 'spec', type: 'dsp/stft', params: { fftSize: 256, hopSize: 128 } },
+          { id: 'pic', type: 'dsp/normalize' },
+        ],
+        ['load.audio->spec.audio', 'spec.spectrogram->pic.spectrogram'],
+      ),
+    )
     const input = fixturePath('notebook/sweep_log_mono_44100/input.wav')
     const samples = decodeWav(readFileSync(input)).channels[0].length
     const dump = join(dir, 'dump')
