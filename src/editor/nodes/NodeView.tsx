@@ -24,7 +24,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
     [rawRun, missing, def],
   )
   const ref = useRef<HTMLDivElement>(null)
-  useNodeSize(ref, data)
+  const portsTop = useNodeSize(ref, data)
   if (!node) return null
   const params = Object.entries(def.params)
   const classes = ['node', `mode-${node.mode}`, `state-${run.state}`]
@@ -39,7 +39,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       style={{ width: NODE_WIDTH }}
     >
       <NodeHeader node={node} def={def} run={run} services={services} />
-      <Ports view={data} emit={emit} />
+      <Ports view={data} emit={emit} top={portsTop} />
       {params.length > 0 && (
         <div className="node-params" onPointerDown={stopDrag}>
           {params.map(([name, spec]) => (

@@ -1,11 +1,24 @@
+import { memo } from 'react'
 import { Presets, type RenderEmit } from 'rete-react-plugin'
 import { isOptionalInput, type AnyNodeDefinition } from '../../engine/define-node'
 import type { EditorNode, Schemes } from '../canvas/schemes'
 
 const { RefSocket } = Presets.classic
 
-/** Inputs down the left edge, outputs down the right, each with its socket. */
-export function Ports({ view, emit }: { view: EditorNode; emit: RenderEmit<Schemes> }) {
+/**
+ * Inputs down the left edge, outputs down the right, each with its socket. Memoised: each
+ * render of a socket makes Rete measure its position again (a forced layout) and redraw its
+ * connections, so a progress tick of the node must not re-render them. `top` (where the ports
+ * sit in the node) is a prop only so that the sockets are measured again when it changes.
+ */
+export const Ports = memo(function Ports({
+  view,
+  emit,
+}: {
+  view: EditorNode
+  emit: RenderEmit<Schemes>
+  top: number
+}) {
   const def: AnyNodeDefinition = view.def
   const inputs = Object.entries(view.inputs)
   const outputs = Object.entries(view.outputs)
@@ -53,4 +66,4 @@ export function Ports({ view, emit }: { view: EditorNode; emit: RenderEmit<Schem
       </div>
     </div>
   )
-}
+})

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useSyncExternalStore, type RefObject } from 'react'
+import { useCallback, useEffect, useState, useSyncExternalStore, type RefObject } from 'react'
 import { isOptionalInput, type AnyNodeDefinition } from '../../engine/define-node'
 import { findNode, type GraphNode } from '../../engine/document'
 import type { NodeRun, RunStore } from '../run/run-store'
@@ -20,18 +20,30 @@ export function useNodeRun(runs: RunStore, id: string): NodeRun {
   return useSyncExternalStore(subscribe, get)
 }
 
-/** Keeps the view object's size current, for the minimap, zoom-to-fit and auto-arrange. */
-export function useNodeSize(ref: RefObject<HTMLElement | null>, view: EditorNode): void {
+/**
+ * Keeps the view object's size current, for the minimap, zoom-to-fit and auto-arrange, and
+ * returns how far down the node its ports sit. Rete measures a socket's position (a forced
+ * layout each) whenever the socket re-renders, so `Ports` re-renders only when this offset
+ * changes, not on every state change of the node. Read in a ResizeObserver callback, after
+ * layout, so the reads cost nothing.
+ */
+export function useNodeSize(ref: RefObject<HTMLElement | null>, view: EditorNode): number {
+  const [portsTop, setPortsTop] = useState(0)
   useEffect(() => {
     const element = ref.current
     if (!element) return
+    let last: number | undefined // the sockets were measured when they mounted
     const observer = new ResizeObserver(() => {
       view.width = element.offsetWidth
       view.height = element.offsetHeight
+      const top = element.querySelector<HTMLElement>('.node-ports')?.offsetTop ?? 0
+      if (last !== undefined && top !== last) setPortsTop(top)
+      last = top
     })
     observer.observe(element)
     return () => observer.disconnect()
   }, [ref, view])
+  return portsTop
 }
 
 /** Stops pointer presses inside a control from dragging the node or the canvas. */
