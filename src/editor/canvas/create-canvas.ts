@@ -14,6 +14,7 @@ import { installAreaRules } from './area-rules'
 import { BoxSelect } from './box-select'
 import { Modifiers } from './modifiers'
 import { addGrid } from './grid'
+import { drawMinimapOncePerFrame } from './minimap'
 import { liftNodesWhileMoving } from './motion'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
 import { OpeningView } from './opening-view'
@@ -58,6 +59,7 @@ export async function createCanvas(
   const connection = new ConnectionPlugin<Schemes, AreaExtra>()
   const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot })
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true })
+  const stopMinimap = drawMinimapOncePerFrame(minimap)
   const modifiers = new Modifiers()
   const selector = AreaExtensions.selector()
   const selection = AreaExtensions.selectableNodes(area, selector, {
@@ -202,6 +204,7 @@ export async function createCanvas(
     },
     destroy() {
       opening.stop()
+      stopMinimap()
       stopMotion()
       removeGrid()
       unsubscribe()
