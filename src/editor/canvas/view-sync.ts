@@ -54,11 +54,15 @@ export class ViewSync {
     }
     for (const node of stale) await this.owned(node.id, () => editor.removeNode(node.id))
 
+    let added = 0
     for (const node of doc.nodes) {
       let view = editor.getNode(node.id)
       if (!view) {
         const def = this.services.registry.get(node.type)
         if (!def) continue
+        // Rete mounts a node, then measures each of its sockets (a layout each), all in one
+        // go; a loaded graph's nodes each get their own task, so none blocks input for long.
+        if (added++ > 0) await nextTask()
         view = new EditorNode(node.id, def, this.services)
         await this.owned(node.id, () => editor.addNode(view as EditorNode))
       }
@@ -94,3 +98,5 @@ export class ViewSync {
     }
   }
 }
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
