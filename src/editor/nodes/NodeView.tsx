@@ -25,8 +25,26 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
   )
   const ref = useRef<HTMLDivElement>(null)
   const portsTop = useNodeSize(ref, data)
+  // A progress tick re-renders the node; its params only change with the node itself.
+  const paramRows = useMemo(() => {
+    const params = Object.entries(def.params)
+    if (!node || params.length === 0) return null
+    return (
+      <div className="node-params" onPointerDown={stopDrag}>
+        {params.map(([name, spec]) => (
+          <ParamRow
+            key={name}
+            name={name}
+            spec={spec}
+            value={paramValue(node, def, name) ?? spec.default}
+            node={node.id}
+            services={services}
+          />
+        ))}
+      </div>
+    )
+  }, [node, def, services])
   if (!node) return null
-  const params = Object.entries(def.params)
   const classes = ['node', `mode-${node.mode}`, `state-${run.state}`]
   if (data.selected) classes.push('selected')
   return (
@@ -40,20 +58,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
     >
       <NodeHeader node={node} def={def} run={run} services={services} />
       <Ports view={data} emit={emit} top={portsTop} />
-      {params.length > 0 && (
-        <div className="node-params" onPointerDown={stopDrag}>
-          {params.map(([name, spec]) => (
-            <ParamRow
-              key={name}
-              name={name}
-              spec={spec}
-              value={paramValue(node, def, name) ?? spec.default}
-              node={node.id}
-              services={services}
-            />
-          ))}
-        </div>
-      )}
+      {paramRows}
       <NodeStatus
         run={run}
         names={(text) => withNodeNames(text, services.store.doc, services.registry)}
