@@ -63,14 +63,19 @@ export interface FrameReader {
   read(t: number, spectrum: Float32Array): void
 }
 
+/** The framing checked against the signal, with the padding torch.stft adds at each end. */
+function checkedFraming(signal: FloatArray, options: StftOptions) {
+  checkFraming(options)
+  const minimum = minimumStftLength(options)
+  if (signal.length < minimum)
+    throw new SignalTooShortError(signal.length, minimum, options.fftSize)
+  const pad = options.center ? Math.floor(options.fftSize / 2) : 0
+  return { ...options, pad, length: signal.length }
+}
+
 /** Windowed spectra of a signal's frames, padded at the ends as torch.stft pads. */
 export function frameReader(signal: FloatArray, options: StftOptions): FrameReader {
-  checkFraming(options)
-  const { fftSize: n, hopSize, center, padMode } = options
-  const minimum = minimumStftLength(options)
-  if (signal.length < minimum) throw new SignalTooShortError(signal.length, minimum, n)
-  const pad = center ? Math.floor(n / 2) : 0
-  const length = signal.length
+  const { fftSize: n, hopSize, padMode, pad, length } = checkedFraming(signal, options)
   const fft = createRealFft(n)
   const window = paddedWindow(options.window, n, options.windowLength)
   const frame = new Float32Array(n)
@@ -145,12 +150,7 @@ function extendSpectrum(memory: Float32Array, at: number, n: number, bins: numbe
  * multiplies the samples first.
  */
 export function blockReader(signal: FloatArray, options: StftOptions, slots: number): BlockReader {
-  checkFraming(options)
-  const { fftSize: n, hopSize, center, padMode } = options
-  const minimum = minimumStftLength(options)
-  if (signal.length < minimum) throw new SignalTooShortError(signal.length, minimum, n)
-  const pad = center ? Math.floor(n / 2) : 0
-  const length = signal.length
+  const { fftSize: n, hopSize, padMode, pad, length } = checkedFraming(signal, options)
   const fft = createRealFft(n)
   const { bins } = fft
   const spectral = windowsSpectrum(options)
