@@ -6,6 +6,19 @@
  * (webmproject.org/docs/container); element ids are listed below.
  * No DOM: the encoders (WebCodecs in the browser) live elsewhere and hand over their chunks.
  */
+import { resample } from '../dsp/resample'
+import type { AudioValue } from '../engine/values'
+
+/** Opus is coded at 48 kHz whatever the source's rate (RFC 7845 §5.1). */
+export const OPUS_RATE = 48_000
+
+/** A soundtrack as Opus takes it: at most two channels (WebM's stereo), at 48 kHz. */
+export function opusSoundtrack(audio: AudioValue): Float32Array[] {
+  const rate = Math.round(audio.sampleRate)
+  return audio.channels
+    .slice(0, 2)
+    .map((channel) => (rate === OPUS_RATE ? channel : resample(channel, rate, OPUS_RATE)))
+}
 
 export interface MuxChunk {
   /** Presentation time in microseconds (WebCodecs' unit). */

@@ -4,11 +4,16 @@
  * unlike recording a canvas with MediaRecorder. Where WebCodecs is missing the PNG zip and
  * the ffmpeg command are the way out (the error says so).
  */
-import { resample } from '../../dsp/resample'
 import type { AudioValue, FramesValue } from '../../engine/values'
-import { muxWebm, opusHead, type MuxChunk, type WebmAudioTrack } from '../../media/webm'
+import {
+  muxWebm,
+  OPUS_RATE,
+  opusHead,
+  opusSoundtrack,
+  type MuxChunk,
+  type WebmAudioTrack,
+} from '../../media/webm'
 
-const OPUS_RATE = 48000
 
 const unit = (v: number) => (v > 0 ? (v < 1 ? v : 1) : 0) // NaN → 0
 
@@ -130,10 +135,7 @@ async function encodeVideo(
 
 async function encodeAudio(audio: AudioValue): Promise<WebmAudioTrack> {
   if (typeof AudioEncoder === 'undefined') throw noWebCodecs()
-  const channels = audio.channels.slice(0, 2).map((c) => {
-    const rate = Math.round(audio.sampleRate)
-    return rate === OPUS_RATE ? c : resample(c, rate, OPUS_RATE)
-  })
+  const channels = opusSoundtrack(audio)
   const config: AudioEncoderConfig = {
     codec: 'opus',
     sampleRate: OPUS_RATE,
