@@ -15,6 +15,7 @@ import type { WavEncoding } from '../media/wav'
 import { HelpRequested, parseRenderArgs, USAGE, type RenderArgs } from './args'
 import { DiskCache } from './disk-cache'
 import { dumpResults } from './dump'
+import { pathInside } from './safe-paths'
 import { nodeFileResolver } from './files'
 import { describeRestored, readGraphSource, sourceWarnings } from './graph-source'
 import { applyCommandLine } from './graph-edits'
@@ -121,10 +122,10 @@ async function writeOutputs(
       made = [imageOutputFile(value, { name }, pngProvenanceText(graph, await record()))]
     } else if (result.type === 'frames/output' && value.kind === 'frames') {
       made = videoOutputFiles(value, { name }, { graph, record: await record() })
-      if (!value.binHz) notes.push(`video: cd ${outDir} && ${muxCommand(value, name)}`)
+      if (!value.binHz) notes.push(`video: ${muxCommand(value, name, outDir)}`)
     } else continue
     for (const file of made) {
-      const path = join(outDir, file.fileName)
+      const path = pathInside(outDir, file.fileName)
       if (resolve(path) === resolve(sourcePath))
         throw new Error(
           `Writing ${path} would replace the file this graph was restored from. Give another --out folder.`,

@@ -12,6 +12,7 @@ import { frameImage, framesProblem } from './frames'
 import { audioOutputFile, safeFileStem, type OutputFile } from './output-files'
 import { encodePng } from './png'
 import { pngProvenanceText, wavProvenanceChunks, type ProvenanceRecord } from './provenance'
+import { shellCommand } from './shell-quote'
 import { spectraCsv } from './spectra-csv'
 
 /** Zip entries carry this date, so the same frames always give the same bytes. */
@@ -48,11 +49,23 @@ export function framesZip(
   return { fileName: `${stem}.zip`, bytes: zipSync(entries, { mtime: ZIP_TIME }) }
 }
 
-/** The ffmpeg command that makes a WebM (VP9 + Opus) from the unzipped frames and the WAV. */
-export function muxCommand(value: FramesValue, name: string): string {
+/**
+ * The shell line that makes a WebM (VP9 + Opus) from the zip and the WAV, run in `dir` when
+ * given. Every word is shell-quoted: the name comes from a document, and pasting the line
+ * must run exactly these commands whatever it holds.
+ */
+export function muxCommand(value: FramesValue, name: string, dir?: string): string {
   const stem = safeFileStem(name, 'zip', 'frames')
-  const sound = value.audio ? ` -i ${stem}.wav -c:a libopus -shortest` : ''
-  return `unzip -o ${stem}.zip && ffmpeg -framerate ${value.fps} -i ${stem}/%06d.png${sound} -c:v libvpx-vp9 -pix_fmt yuv420p ${stem}.webm`
+  // ffmpeg reads the input pattern printf-style: a literal % in the folder name is %%.
+  const pattern = `${stem.replace(/%/g, '%%')}/%06d.png`
+  const sound = value.audio ? ['-i', `${stem}.wav`, '-c:a', 'libopus', '-shortest'] : []
+  const steps = [
+    ['unzip', '-o', `${stem}.zip`],
+    ['ffmpeg', '-framerate', String(value.fps), '-i', pattern, ...sound]
+      .concat(['-c:v', 'libvpx-vp9', '-pix_fmt', 'yuv420p', `${stem}.webm`]),
+  ]
+  if (dir !== undefined) steps.unshift(['cd', dir])
+  return steps.map(shellCommand).join(' && ')
 }
 
 /**

@@ -13,19 +13,56 @@ export interface OutputFile {
 }
 
 /**
- * A file name from what the user typed: characters that are invalid on common file systems
- * (Windows is the strictest) become `_`, an extension they typed is dropped, and empty names
- * fall back. Keeps names portable between the CLI's folder and the browser's download.
+ * Longest stem in UTF-8 bytes: file systems cap a name at 255 bytes (ext4, APFS) or UTF-16
+ * units (NTFS); this leaves room for an extension and a numbered suffix.
+ */
+const MAX_STEM_BYTES = 200
+
+/**
+ * Invisible format characters that can disguise a name (bidi overrides that show
+ * "mp3.exe" as "exe.3pm", zero-width spaces) and controls. The joiners U+200C and U+200D
+ * are kept: Persian, Indic scripts and emoji need them.
+ */
+const HIDDEN = /(?![\u200c\u200d])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu
+
+/** Names Windows reserves for devices, with or without an extension ("con.take2.wav"). */
+const RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/i
+
+/**
+ * A file name from what the user typed or a document carries: characters invalid on common
+ * file systems (Windows is the strictest), controls and invisible format characters become
+ * `_`, an extension they typed is dropped, leading dots and spaces go (no hidden files, no
+ * `..`), a leading `-` is guarded (no name reads as a command-line option), long names are
+ * cut at 200 UTF-8 bytes on a character boundary, and empty names fall back. The result is
+ * one path component on every platform, so `join(dir, stem + ext)` stays inside `dir`.
+ * Keeps names portable between the CLI's folder and the browser's download.
  */
 export function safeFileStem(name: string, extension: string, fallback = 'output'): string {
   let stem = name
+    .normalize('NFC')
     .trim()
     .replace(new RegExp(`\\.${extension}$`, 'i'), '')
-    .replace(/[<>:"/\\|?*\x00-\x1f\x7f]/g, '_')
-    .replace(/^[.\s]+|[.\s]+$/g, '')
-    .slice(0, 120)
-  if (/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(stem)) stem = `_${stem}`
+    .replace(/[<>:"/\\|?*]/g, '_')
+    .replace(HIDDEN, '_')
+    .replace(/^[.\s]+/, '')
+  stem = cutToBytes(stem, MAX_STEM_BYTES).replace(/[.\s]+$/, '')
+  if (stem.startsWith('-')) stem = `_${stem}`
+  if (RESERVED.test(stem)) stem = `_${stem}`
   return stem || fallback
+}
+
+/** The longest prefix of `text` whose UTF-8 encoding fits `maxBytes`, whole characters only. */
+function cutToBytes(text: string, maxBytes: number): string {
+  let bytes = 0
+  let end = 0
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4
+    if (bytes + size > maxBytes) break
+    bytes += size
+    end += char.length
+  }
+  return text.slice(0, end)
 }
 
 /** The WAV file an Audio Output node exports; `extraChunks` carry provenance. */
