@@ -61,8 +61,13 @@ export function muxCommand(value: FramesValue, name: string, dir?: string): stri
   const sound = value.audio ? ['-i', `${stem}.wav`, '-c:a', 'libopus', '-shortest'] : []
   const steps = [
     ['unzip', '-o', `${stem}.zip`],
-    ['ffmpeg', '-framerate', String(value.fps), '-i', pattern, ...sound]
-      .concat(['-c:v', 'libvpx-vp9', '-pix_fmt', 'yuv420p', `${stem}.webm`]),
+    ['ffmpeg', '-framerate', String(value.fps), '-i', pattern, ...sound].concat([
+      '-c:v',
+      'libvpx-vp9',
+      '-pix_fmt',
+      'yuv420p',
+      `${stem}.webm`,
+    ]),
   ]
   if (dir !== undefined) steps.unshift(['cd', dir])
   return steps.map(shellCommand).join(' && ')

@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -136,7 +143,10 @@ describe('the printed ffmpeg line with a hostile Video Output name', () => {
     const log = join(bin, 'calls.log')
     for (const tool of ['unzip', 'ffmpeg']) {
       const script = join(bin, tool)
-      writeFileSync(script, `#!/bin/sh\n{ echo "${tool} in $PWD"; printf '[%s]\\n' "$@"; } >> '${log}'\n`)
+      writeFileSync(
+        script,
+        `#!/bin/sh\n{ echo "${tool} in $PWD"; printf '[%s]\\n' "$@"; } >> '${log}'\n`,
+      )
       chmodSync(script, 0o755)
     }
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` }
