@@ -14,7 +14,6 @@ import {
   type WebmAudioTrack,
 } from '../../media/webm'
 
-
 const unit = (v: number) => (v > 0 ? (v < 1 ? v : 1) : 0) // NaN → 0
 
 /**
