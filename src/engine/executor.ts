@@ -26,7 +26,16 @@ export interface ErrorInfo {
 }
 
 export type ExecutionEvent =
-  | { type: 'state'; node: string; state: NodeState; ms?: number; error?: ErrorInfo }
+  | {
+      type: 'state'
+      node: string
+      state: NodeState
+      ms?: number
+      error?: ErrorInfo
+      /** A settled node's values and key, sent the moment it settles (progressive previews). */
+      outputs?: NodeOutputs
+      key?: string
+    }
   | { type: 'progress'; node: string; fraction: number; message?: string }
   | { type: 'warning'; message: string; node?: string }
 
@@ -123,6 +132,8 @@ class Run {
           state: result.state,
           ms: result.ms,
           error: result.error,
+          outputs: result.outputs,
+          key: result.key,
         })
         return result
       })

@@ -6,6 +6,7 @@ import { RunController } from '../../src/editor/run/run-controller'
 import { RunStore } from '../../src/editor/run/run-store'
 import { GraphStore } from '../../src/editor/store/graph-store'
 import { applyOp } from '../../src/editor/store/operations'
+import type { NodeRunner } from '../../src/engine/runner'
 import type { BrowserRuntime } from '../../src/runtime/types'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
 
@@ -155,5 +156,112 @@ describe('nodes waiting for a connection', () => {
     expect(controller.lastRun?.failed).toEqual([])
     expect(controller.lastRun?.needsInput).toEqual(['more'])
     expect(runs.getSummary()).toMatchObject({ failed: 0, waiting: 1 })
+  })
+})
+
+describe('progressive results', () => {
+  /** The local runner, but node `more` waits for `release()` before it runs. */
+  function gatedSetup() {
+    const local = createLocalRunner(testRegistry)
+    let open: () => void = () => {}
+    let gate = Promise.resolve()
+    const runner: NodeRunner = {
+      run: async (job, ctx) => {
+        if (job.node === 'more') await gate
+        return local.run(job, ctx)
+      },
+    }
+    const runtime: BrowserRuntime = {
+      runner,
+      cache: new MemoryCache(),
+      files: {
+        resolve: () => Promise.reject(new Error('no files')),
+        add: () => Promise.resolve(''),
+      },
+      dispose: () => {},
+    }
+    const store = new GraphStore(chain())
+    const runs = new RunStore((flush) => queueMicrotask(flush))
+    const controller = new RunController({
+      store,
+      runs,
+      registry: testRegistry,
+      runtime: () => runtime,
+    })
+    controller.setAuto(false)
+    store.subscribe(controller.onDocChange)
+    return {
+      store,
+      runs,
+      controller,
+      hold: () => {
+        gate = new Promise<void>((resolve) => (open = resolve))
+      },
+      release: () => open(),
+    }
+  }
+
+  it("shows each node's outputs as soon as it finishes, before the run ends", async () => {
+    const { runs, controller, hold, release } = gatedSetup()
+    hold()
+    const running = controller.run()
+    await vi.waitFor(() =>
+      expect(runs.get('sum').outputs?.sum).toEqual({ kind: 'number', value: 5 }),
+    )
+    expect(runs.get('sum').state).toBe('done')
+    expect(runs.get('side').state).toBe('done')
+    expect(controller.running).toBe(true)
+    expect(runs.get('more').outputs).toBeUndefined()
+    release()
+    await running
+    expect(runs.get('more').outputs?.sum).toEqual({ kind: 'number', value: 15 })
+  })
+
+  it('keeps an old result in view, marked outdated, until the new one arrives; never "done" beside it', async () => {
+    const { store, runs, controller, hold, release } = gatedSetup()
+    await controller.run()
+    const seen: { state: string; value: unknown; stale: boolean }[] = []
+    runs.subscribeNode('more', () => {
+      const run = runs.get('more')
+      seen.push({ state: run.state, value: run.outputs?.sum, stale: run.stale })
+    })
+    hold()
+    store.dispatch({ type: 'setParam', node: 'x', param: 'value', value: 4 })
+    const running = controller.run()
+    await vi.waitFor(() =>
+      expect(runs.get('sum').outputs?.sum).toEqual({ kind: 'number', value: 7 }),
+    )
+    expect(runs.get('more')).toMatchObject({ stale: true, outputs: { sum: { value: 15 } } })
+    expect(['queued', 'running']).toContain(runs.get('more').state)
+    release()
+    await running
+    expect(runs.get('more')).toMatchObject({ state: 'done', stale: false })
+    expect(runs.get('more').outputs?.sum).toEqual({ kind: 'number', value: 17 })
+    const old = { kind: 'number', value: 15 }
+    expect(
+      seen.filter((s) => s.state === 'done' && JSON.stringify(s.value) === JSON.stringify(old)),
+    ).toEqual([])
+    expect(seen.filter((s) => JSON.stringify(s.value) === JSON.stringify(old) && !s.stale)).toEqual(
+      [],
+    )
+  })
+
+  it('shows a picture in progress while the node runs, and drops it when it settles', async () => {
+    const runs = new RunStore((flush) => queueMicrotask(flush))
+    const image = {
+      kind: 'image' as const,
+      width: 1,
+      height: 1,
+      channels: [new Float32Array([0.5])],
+    }
+    runs.begin(['n'])
+    runs.setLive('n', image) // not running yet: ignored
+    expect(runs.get('n').live).toBeUndefined()
+    runs.onEvent({ type: 'state', node: 'n', state: 'running' })
+    runs.setLive('n', image)
+    expect(runs.get('n').live).toBe(image)
+    runs.onEvent({ type: 'state', node: 'n', state: 'done', outputs: { image } })
+    expect(runs.get('n').live).toBeUndefined()
+    expect(runs.get('n').outputs?.image).toBe(image)
   })
 })

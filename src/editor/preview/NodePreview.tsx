@@ -13,22 +13,35 @@ export function NodePreview(props: {
   const { id, def, run, services } = props
   const ports = Object.keys(def.outputs)
   if (ports.length === 0) return null
+  const working = run.state === 'queued' || run.state === 'running'
+  if (run.live && run.state === 'running') {
+    // The picture so far (Stable Diffusion every N steps), until the finished one replaces it.
+    return (
+      <div className="node-preview live" data-testid="live-preview">
+        <OutputPreview value={run.live} node={id} port={ports[0]} services={services} />
+        <div className="live-tag">in progress{run.message ? ` · ${run.message}` : ''}</div>
+      </div>
+    )
+  }
   const shown = ports.filter((port) => run.outputs?.[port] !== undefined)
   if (shown.length === 0) {
-    const why =
-      run.state === 'queued' || run.state === 'running'
-        ? 'Working…'
-        : run.state === 'muted'
-          ? 'Muted: gives nothing.'
-          : run.state === 'error' || run.state === 'blocked'
-            ? null
-            : run.state === 'done' || run.state === 'cached'
-              ? 'Loading the preview…' // the result exists; its value is still on its way here
-              : 'Run the graph to see the result here.'
+    const why = working
+      ? 'Working…'
+      : run.state === 'muted'
+        ? 'Muted: gives nothing.'
+        : run.state === 'error' || run.state === 'blocked'
+          ? null
+          : run.state === 'done' || run.state === 'cached'
+            ? 'Loading the preview…' // the result exists; its value is still on its way here
+            : 'Run the graph to see the result here.'
     return why ? <div className="preview-empty">{why}</div> : null
   }
   return (
-    <div className={`node-preview${run.stale ? ' stale' : ''}`} data-testid="preview">
+    <div
+      className={`node-preview${run.stale ? ' stale' : ''}`}
+      data-testid="preview"
+      data-stale={run.stale ? 'true' : 'false'}
+    >
       {shown.map((port) => (
         <div key={port} className="preview-port">
           {shown.length > 1 && <div className="preview-port-name">{port}</div>}
@@ -40,7 +53,11 @@ export function NodePreview(props: {
           />
         </div>
       ))}
-      {run.stale && <div className="stale-tag">outdated: run to update</div>}
+      {run.stale && (
+        <div className="stale-tag" data-testid="stale-tag">
+          {working ? 'outdated: updating…' : 'outdated: run to update'}
+        </div>
+      )}
     </div>
   )
 }

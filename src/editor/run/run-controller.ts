@@ -116,6 +116,7 @@ export class RunController {
     this.runCount++
     this.emit()
     runs.begin(touched)
+    const stopLive = runtime.onPreview?.(runs.setLive)
     let result: ExecutionResult | undefined
     let notice: string | undefined
     try {
@@ -136,6 +137,7 @@ export class RunController {
         notice = `The run failed: ${describeError(error).message}`
       }
     }
+    stopLive?.()
     if (abort.signal.aborted && !notice) notice = 'Stopped.'
     const unconnected = unconnectedNodes(doc, registry)
     runs.finish(result?.results, result?.ms, notice, unconnected)

@@ -1,5 +1,6 @@
 import type { NodeOutputs } from '../../engine/codec'
 import type { ErrorInfo, ExecutionEvent, NodeResult, NodeState } from '../../engine/executor'
+import type { ImageValue } from '../../engine/values'
 
 /** What the editor shows about one node's last run. */
 export interface NodeRun {
@@ -15,7 +16,11 @@ export interface NodeRun {
   key?: string
   /** The outputs shown come from before the node (or something it depends on) was edited. */
   stale: boolean
+  /** While running: the latest picture in progress (Stable Diffusion's every-N-steps preview). */
+  live?: ImageValue
 }
+
+type Settled = Pick<NodeResult, 'state' | 'ms' | 'error' | 'outputs' | 'key'>
 
 export interface RunSummary {
   running: boolean
@@ -106,22 +111,28 @@ export class RunStore {
     if (event.type === 'progress') {
       this.set(event.node, { ...current, progress: event.fraction, message: event.message })
     } else if (event.state === 'queued' || event.state === 'running') {
-      const { error: _error, ms: _ms, ...rest } = current
-      this.set(event.node, { ...rest, state: event.state, progress: 0, message: undefined })
+      const { error: _error, ms: _ms, live: _live, ...rest } = current
+      // Running means recomputing: an earlier result stays in view, but as outdated.
+      const stale = rest.stale || (event.state === 'running' && rest.outputs !== undefined)
+      this.set(event.node, { ...rest, state: event.state, progress: 0, message: undefined, stale })
     } else {
-      this.set(event.node, {
-        ...current,
-        state: event.state,
-        ms: event.ms,
-        error: event.error,
-        progress: undefined,
-      })
+      // The node's values arrive with its state: its preview, and its downstream previews'
+      // inputs, need not wait for the rest of the run.
+      this.settle(event.node, event as Settled)
       if (!this.settledIds.has(event.node)) {
         this.settledIds.add(event.node)
         this.count(event.state)
       }
     }
     this.summaryDirty = true
+    this.queueFlush()
+  }
+
+  /** A picture in progress from a running node; dropped once the node settles. */
+  setLive = (id: string, image: ImageValue): void => {
+    const current = this.get(id)
+    if (current.state !== 'running' && current.state !== 'queued') return
+    this.set(id, { ...current, live: image })
     this.queueFlush()
   }
 
@@ -136,17 +147,7 @@ export class RunStore {
       const result = results?.get(id)
       const current = this.get(id)
       if (result) {
-        const keepOld = !result.outputs && result.state === 'cancelled'
-        this.set(id, {
-          state: result.state,
-          ms: result.ms,
-          error: result.error,
-          key: result.key,
-          // A finished node's last word stays (the diffusion node's "ran on webgpu …").
-          message: result.state === 'done' ? current.message : undefined,
-          outputs: keepOld ? before.outputs : result.outputs,
-          stale: keepOld ? before.stale : false,
-        })
+        if (!this.settledIds.has(id)) this.settle(id, result) // its state event did it otherwise
       } else if (current.state === 'queued' || current.state === 'running') {
         this.set(id, { ...before, state: before.state === 'idle' ? 'idle' : before.state })
       }
@@ -206,6 +207,23 @@ export class RunStore {
       this.summaryDirty = false
       for (const listener of [...this.listeners]) listener()
     }
+  }
+
+  /** A node's final word in a run (idempotent: its state event and `finish` both call it). */
+  private settle(id: string, result: Settled): void {
+    const current = this.get(id)
+    const keepOld = !result.outputs && result.state === 'cancelled'
+    const before = this.previous.get(id) ?? current
+    this.set(id, {
+      state: result.state,
+      ms: result.ms,
+      error: result.error,
+      key: result.key,
+      // A finished node's last word stays (the diffusion node's "ran on webgpu …").
+      message: result.state === 'done' ? current.message : undefined,
+      outputs: keepOld ? current.outputs : result.outputs,
+      stale: keepOld ? current.stale || before.stale : false,
+    })
   }
 
   private count(state: NodeState): void {
