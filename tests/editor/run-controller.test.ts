@@ -246,7 +246,7 @@ describe('progressive results', () => {
     )
   })
 
-  it('shows a picture in progress while the node runs, and drops it when it settles', async () => {
+  it('shows a picture in progress while the node runs, and drops it when it settles', () => {
     const runs = new RunStore((flush) => queueMicrotask(flush))
     const image = {
       kind: 'image' as const,
