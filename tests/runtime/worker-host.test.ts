@@ -58,17 +58,16 @@ describe('worker host', () => {
        setTimeout(() => Atomics.store(workerData, 0, 7), 100)`,
       { eval: true, workerData: cancelFlag },
     )
-    const started = performance.now()
+    // The loop would run 30 s and end 'done' if the flag went unseen; the flag is raised
+    // 100 ms in, so only a loop that reads it fails with a cancellation, however busy the machine.
     send({
       type: 'run',
       id: 7,
-      job: { node: 'n', type: 'test/busy', inputs: {}, params: { ms: 5000 }, seed: 0 },
+      job: { node: 'n', type: 'test/busy', inputs: {}, params: { ms: 30_000 }, seed: 0 },
     })
     await new Promise((r) => setTimeout(r, 0))
-    const elapsed = performance.now() - started
     await other.terminate()
     expect(inbox.at(-1)).toMatchObject({ type: 'failed', id: 7, error: { name: 'CancelledError' } })
-    expect(elapsed).toBeLessThan(1000)
   })
 
   it('answers init once it holds its life lock (here: at once, there are no locks)', () => {
