@@ -5,6 +5,7 @@
  */
 
 import { decode as fastDecode, encode as fastEncode, convertIndexedToRgb } from 'fast-png'
+import { Unzlib } from 'fflate'
 import { UserError } from '../engine/errors'
 import { insertAfterHeader, pngChunks, readTextChunks, textChunk } from './png-chunks'
 import { describeSniffed, sniff } from './sniff'
@@ -73,16 +74,27 @@ export function decodePng(bytes: Uint8Array, options: DecodePngOptions = {}): Pl
       'Convert the picture to PNG (any image editor can) and load that.',
     )
   }
-  const header = pngChunks(bytes)[0]
+  const chunks = pngChunks(bytes)
+  const header = chunks[0]
   if (header?.type !== 'IHDR' || header.length < 13) throw damaged(label, 'no image header')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const [width, height] = [view.getUint32(header.offset), view.getUint32(header.offset + 4)]
+  if (width === 0 || height === 0)
+    throw new UserError(
+      `${label} is ${width}×${height} pixels: it holds no picture.`,
+      'Check the file opens in an image viewer, or export it again.',
+    )
   const maxPixels = options.maxPixels ?? 2 ** 25
   if (width * height > maxPixels)
     throw new UserError(
       `${label} is ${width}×${height} pixels; the limit is ${(maxPixels / 1e6).toFixed(1)} megapixels.`,
       'Scale the image down before loading it.',
     )
+  const depth = bytes[header.offset + 8]
+  const colourType = bytes[header.offset + 9]
+  const interlaced = bytes[header.offset + 12] === 1
+  const expected = inflatedSize(width, height, depth * (CHANNELS[colourType] ?? 4), interlaced)
+  checkInflatedSize(bytes, chunks, expected, { width, height, label })
 
   let png: ReturnType<typeof fastDecode>
   let samples: ArrayLike<number>
@@ -93,10 +105,92 @@ export function decodePng(bytes: Uint8Array, options: DecodePngOptions = {}): Pl
     throw damaged(label, error instanceof Error ? error.message : String(error))
   }
   const stored = png.palette ? png.palette[0].length : png.channels
-  const depth = png.palette ? 8 : png.depth
-  const planes = splitPlanes(samples, png.width, png.height, stored, depth, label)
+  const storedDepth = png.palette ? 8 : png.depth
+  const planes = splitPlanes(samples, png.width, png.height, stored, storedDepth, label)
   return { width: png.width, height: png.height, channels: toImageChannels(planes, png) }
 }
+
+/** Samples per pixel by IHDR colour type: grey, RGB, palette index, grey+alpha, RGBA. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }
+
+/** Adam7 passes: first column, first row, column step, row step (PNG spec §8.2). */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const
+
+/**
+ * The exact size of a PNG's inflated image data: per row one filter byte and the packed
+ * samples (PNG spec §7.2), per Adam7 pass when interlaced (empty passes have no rows at all).
+ */
+export function inflatedSize(
+  width: number,
+  height: number,
+  bitsPerPixel: number,
+  interlaced: boolean,
+): number {
+  const rows = (w: number, h: number) =>
+    w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0
+  if (!interlaced) return rows(width, height)
+  let total = 0
+  for (const [x0, y0, dx, dy] of ADAM7)
+    total += rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy))
+  return total
+}
+
+/**
+ * Deflate expands input at most ~1032× (a 258-byte match per 2 bits), so feeding the inflater
+ * (room left + SLACK) / 1032 bytes at a time can overshoot the expected size by at most SLACK.
+ * Steps are kept between 8 KB and 1 MB: fflate's per-push cost makes tiny steps slow.
+ */
+const MAX_RATIO = 1032
+const SLACK = 8 << 20
+
+/**
+ * Inflates the image data once, streaming, and stops as soon as it grows past what the header's
+ * size needs: a small file that inflates to gigabytes (a decompression bomb) is refused after
+ * at most `expected` + SLACK of output instead of being held whole (fast-png would).
+ */
+function checkInflatedSize(
+  bytes: Uint8Array,
+  chunks: readonly { type: string; offset: number; length: number }[],
+  expected: number,
+  image: { width: number; height: number; label: string },
+): void {
+  let total = 0
+  const inflater = new Unzlib((out) => {
+    total += out.length
+    if (total > expected) throw new InflatedTooFar()
+  })
+  try {
+    for (const chunk of chunks) {
+      if (chunk.type !== 'IDAT') continue
+      for (let at = 0; at < chunk.length;) {
+        const room = Math.max(0, expected - total) + SLACK
+        const step = Math.min(1 << 20, Math.max(8192, Math.floor(room / MAX_RATIO)))
+        const end = Math.min(chunk.length, at + step)
+        inflater.push(bytes.subarray(chunk.offset + at, chunk.offset + end))
+        at = end
+      }
+    }
+  } catch (error) {
+    if (error instanceof InflatedTooFar)
+      throw new UserError(
+        `${image.label} says it is ${image.width}×${image.height} pixels, but its compressed data ` +
+          `inflates to more than the ${expected.toLocaleString('en')} bytes that size needs ` +
+          `(a decompression bomb, or a damaged file); it was not read.`,
+        'Open it in an image viewer and export it again as PNG.',
+      )
+    throw damaged(image.label, error instanceof Error ? error.message : String(error))
+  }
+}
+
+class InflatedTooFar extends Error {}
 
 /** Interleaved samples (sub-byte depths packed per row) to float planes in 0..1. */
 function splitPlanes(
