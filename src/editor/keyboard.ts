@@ -1,7 +1,8 @@
 import { useEffect } from 'react'
 import type { AudioValue } from '../engine/values'
 import { copySelection, deleteNodes, duplicate, paste, toggleMode } from './actions'
-import { saveCurrent } from './library/library-actions'
+import { newGraph, saveCurrent } from './library/library-actions'
+import { dialogOpen } from './panels/dialog'
 import type { EditorServices } from './services'
 
 function typingIn(target: EventTarget | null): boolean {
@@ -38,13 +39,15 @@ function playSelected(services: EditorServices): void {
 export function useShortcuts(services: EditorServices): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (typingIn(event.target)) return
+      // While a dialog or panel is open its keys are its own, wherever focus is.
+      if (typingIn(event.target) || dialogOpen()) return
       const mod = event.ctrlKey || event.metaKey
       const key = event.key.toLowerCase()
       const act = (action: () => void) => {
         event.preventDefault()
         action()
       }
+      if (mod && event.altKey && event.code === 'KeyN') return act(() => void newGraph(services))
       if (mod && key === 'z' && !event.shiftKey) return act(() => services.store.undo())
       if (mod && ((key === 'z' && event.shiftKey) || key === 'y'))
         return act(() => services.store.redo())
@@ -67,7 +70,7 @@ export function useShortcuts(services: EditorServices): void {
     }
     // Paste comes as an event so text from other apps (a shared graph) can be pasted too.
     const onPaste = (event: ClipboardEvent) => {
-      if (typingIn(event.target)) return
+      if (typingIn(event.target) || dialogOpen()) return
       event.preventDefault()
       void paste(services, event.clipboardData?.getData('text/plain'))
     }

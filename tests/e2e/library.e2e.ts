@@ -117,7 +117,7 @@ describe('presets, My graphs and sharing', () => {
     )
     expect((await doc(page)).name).toBe('My own work')
     await page.keyboard.press('Escape')
-    await page.getByRole('button', { name: 'OK' }).click()
+    await page.locator('[role="alertdialog"]').waitFor({ state: 'detached' })
 
     const link = new URL(await shareUrl(`${baseUrl()}/`, shared))
     await page.evaluate((hash) => {

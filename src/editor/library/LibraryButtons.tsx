@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react'
 import { canonicalJson } from '../../engine/hash'
 import type { EditorServices } from '../services'
-import { saveCurrent } from './library-actions'
+import { newGraph, saveCurrent } from './library-actions'
 import { shareCurrent } from './share'
 
 /** Whether the open graph differs from the My graphs entry it belongs to (or has none). */
@@ -16,7 +16,7 @@ function unsavedState(services: EditorServices): 'none' | 'changed' | 'saved' {
   return content(entry.graph) === content(services.store.doc) ? 'saved' : 'changed'
 }
 
-/** The top bar's graph actions: the browser, Save (to My graphs) and Share. */
+/** The top bar's graph actions: New, the browser, Save (to My graphs) and Share. */
 export function LibraryButtons({ services }: { services: EditorServices }) {
   const { graphs, ui } = services.library
   useSyncExternalStore(graphs.subscribe, graphs.getSnapshot)
@@ -25,6 +25,14 @@ export function LibraryButtons({ services }: { services: EditorServices }) {
   const saved = unsavedState(services)
   return (
     <>
+      <button
+        type="button"
+        onClick={() => void newGraph(services)}
+        title="Start from an empty canvas; a graph with edits is kept in My graphs (Ctrl+Alt+N)"
+        data-testid="new-graph"
+      >
+        New
+      </button>
       <button
         type="button"
         onClick={() => ui.openBrowser('examples')}

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react'
+import { useDialog } from '../panels/dialog'
 
 /**
- * A dialog over the editor. Keys pressed inside stay inside: the editor's shortcuts listen on
- * the window, and Delete or Space in a dialog must not delete or play on the canvas behind it.
+ * A dialog over the editor (see `useDialog`): focus stays inside, Escape or a click outside
+ * closes it, and keys pressed inside never reach the canvas behind it.
  */
 export function Modal(props: {
   label: string
@@ -15,19 +16,19 @@ export function Modal(props: {
   children: ReactNode
 }) {
   const { label, onClose, className = 'dialog', testId, role = 'dialog', layer, children } = props
+  const { ref, onKeyDown } = useDialog<HTMLDivElement>(onClose)
   return (
     <div className={`modal-backdrop${layer ? ` modal-${layer}` : ''}`} onClick={onClose}>
       <div
+        ref={ref}
         className={className}
         role={role}
         aria-label={label}
         aria-modal
+        tabIndex={-1}
         data-testid={testId}
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose()
-          e.stopPropagation()
-        }}
+        onKeyDown={onKeyDown}
       >
         {children}
       </div>

@@ -1,4 +1,4 @@
-import type { GraphDocument } from '../../engine/document'
+import { emptyGraph, type GraphDocument } from '../../engine/document'
 import { parseGraphText } from '../../engine/validate'
 import { graphInFile } from '../../media/graph-file'
 import { safeFileStem } from '../../media/output-files'
@@ -6,7 +6,7 @@ import { downloadBlob } from '../actions'
 import type { Preset } from '../presets'
 import type { EditorServices } from '../services'
 import type { SavedGraph } from './graph-library'
-import { openChecked, showProblems } from './open'
+import { keepCurrent, openChecked, showProblems } from './open'
 
 /**
  * What the person does with My graphs and the examples: each action reports its outcome in a
@@ -85,6 +85,28 @@ export function exportFileName(name: string): string {
 /** Downloads a graph as a .json file (a saved entry's, or the open one). */
 export function exportGraph(graph: unknown, name: string): void {
   downloadBlob(JSON.stringify(graph, null, 2), 'application/json', exportFileName(name))
+}
+
+/** The name a new graph starts with. */
+export const NEW_GRAPH_NAME = 'Untitled'
+
+/**
+ * New graph: an empty canvas named "Untitled", one undo step. The graph it replaces is kept
+ * in My graphs when it had edits; its name and notes stay with it, so they never reach the
+ * new graph's saves, exports or provenance.
+ */
+export async function newGraph(services: EditorServices): Promise<void> {
+  const previous = await keepCurrent(services, 'a new graph')
+  services.store.dispatch(
+    { type: 'replace', graph: emptyGraph(NEW_GRAPH_NAME) },
+    { label: 'new graph' },
+  )
+  services.library.ui.setCurrentId(undefined)
+  services.ui.notify(
+    previous
+      ? `New graph. Your previous graph is in My graphs as “${previous.name}”.`
+      : 'New graph: double-click the canvas or drag a node from the library.',
+  )
 }
 
 export function openEntry(services: EditorServices, entry: SavedGraph): Promise<boolean> {

@@ -13,10 +13,18 @@ export interface OpenSource {
   entryId?: string
 }
 
-/** A graph's content (nodes and wiring), without its name and notes, for "is it kept?". */
-const contentOf = (graph: unknown): string => {
+/**
+ * A graph's content for "is it kept?": its nodes (kind, settings, mode, label) and wiring,
+ * without name, notes or positions. Opening lays nodes out again, so an example that was only
+ * opened and looked at has other positions than the stored one, yet nothing of it was edited.
+ */
+export const contentOf = (graph: unknown): string => {
   const g = graph as Partial<GraphDocument> | null
-  return canonicalJson({ nodes: g?.nodes ?? [], edges: g?.edges ?? [] })
+  const nodes = (g?.nodes ?? []).map((n) => {
+    const { position: _position, ...rest } = n
+    return rest
+  })
+  return canonicalJson({ nodes, edges: g?.edges ?? [] })
 }
 
 /** A problem list's title: a newer file gets its own, since updating the app is the fix. */
@@ -39,8 +47,8 @@ export function showProblems(services: EditorServices, what: string, problems: P
 
 /**
  * Keeps the open graph in My graphs before something replaces it, unless it is already kept:
- * empty, unchanged since it was opened or saved, or equal to a bundled example. The person
- * can always get back to what they had, even after a reload.
+ * empty, unchanged since it was opened or saved (moving nodes is no edit), or equal to a
+ * bundled example. The person can always get back to what they had, even after a reload.
  */
 export async function keepCurrent(
   services: EditorServices,

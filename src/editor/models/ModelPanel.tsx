@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import { useCallback, useState, useSyncExternalStore } from 'react'
 import type { ModelManifest } from '../../diffusion/manifests'
 import { findNode } from '../../engine/document'
+import { useDialog } from '../panels/dialog'
 import type { EditorServices } from '../services'
 import { applyModel, nodesWithModelParam, type ModelTarget } from './apply'
 import { formatSize } from './format'
@@ -35,13 +36,8 @@ function ModelPanel(props: { services: EditorServices; target: ModelTarget; clos
   const current = node ? String(node.params[target.param] ?? '') : undefined
   const nodes = everyNode || !node ? candidates : [node.id]
 
-  const dialog = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    dialog.current?.focus() // keys go to the panel, not to the canvas behind it
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close()
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [close])
+  // Keys go to the panel, never to the canvas behind it; Escape closes it.
+  const dialog = useDialog<HTMLDivElement>(close)
 
   const use: UseModel = (ref, manifest) => {
     if (nodes.length === 0) {
@@ -60,15 +56,12 @@ function ModelPanel(props: { services: EditorServices; target: ModelTarget; clos
         className="dialog model-panel"
         role="dialog"
         aria-label="Stable Diffusion models"
+        aria-modal
         data-testid="model-panel"
-        ref={dialog}
+        ref={dialog.ref}
         tabIndex={-1}
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          // The editor's shortcuts (Delete, Space, F…) must not act on the graph behind.
-          e.stopPropagation()
-          if (e.key === 'Escape') close()
-        }}
+        onKeyDown={dialog.onKeyDown}
       >
         <header className="model-panel-head">
           <h2>Stable Diffusion models</h2>

@@ -3,6 +3,7 @@ import { findNode } from '../../engine/document'
 import { startRename } from '../nodes/rename'
 import type { EditorServices } from '../services'
 import type { Point } from '../ui-store'
+import { useDialog } from './dialog'
 
 /** Right-click (or ⋯) menu of a node. */
 export function NodeMenu({
@@ -14,11 +15,12 @@ export function NodeMenu({
   node: string
   client: Point
 }) {
+  const close = () => services.ui.set({ menu: undefined })
+  const menu = useDialog<HTMLUListElement>(close, { modal: false })
   const graphNode = findNode(services.store.doc, node)
   if (!graphNode) return null
   const selected = services.canvas?.selected() ?? []
   const ids = selected.includes(node) ? selected : [node]
-  const close = () => services.ui.set({ menu: undefined })
   const item = (label: string, keys: string, action: () => void, danger = false) => (
     <li>
       <button
@@ -38,6 +40,18 @@ export function NodeMenu({
     <ul
       className="node-menu"
       role="menu"
+      aria-label="Node actions"
+      ref={menu.ref}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        menu.onKeyDown(e)
+        const items = [...e.currentTarget.querySelectorAll('button')]
+        const at = items.indexOf(document.activeElement as HTMLButtonElement)
+        const step = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0
+        if (step === 0) return
+        e.preventDefault()
+        items[(at + step + items.length) % items.length]?.focus()
+      }}
       style={{
         left: Math.min(client.x, window.innerWidth - 230),
         top: Math.min(client.y, window.innerHeight - 280),

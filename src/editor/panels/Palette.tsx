@@ -3,6 +3,7 @@ import { addNode } from '../actions'
 import { KIND_COLORS, KIND_LABELS } from '../kinds'
 import type { EditorServices } from '../services'
 import type { PaletteRequest } from '../ui-store'
+import { useDialog } from './dialog'
 import { searchNodes } from './search'
 
 /** The searchable list of node kinds that a double-click on the canvas opens (as in ComfyUI). */
@@ -25,6 +26,7 @@ export function Palette({
     close()
     void addNode(services, type, { x: request.area.x - 20, y: request.area.y - 20 }, request.from)
   }
+  const dialog = useDialog<HTMLDivElement>(close, { modal: false })
   useEffect(() => setActive(0), [query])
   useEffect(() => {
     list.current?.querySelector('.active')?.scrollIntoView({ block: 'nearest' })
@@ -37,7 +39,12 @@ export function Palette({
     <div
       className="palette"
       style={{ left, top }}
+      role="dialog"
+      aria-label="Add a node"
       data-testid="palette"
+      ref={dialog.ref}
+      tabIndex={-1}
+      onKeyDown={dialog.onKeyDown}
       onPointerDown={(e) => e.stopPropagation()}
     >
       <input

@@ -1,5 +1,6 @@
 import { downloadBlob } from '../actions'
 import type { UiStore } from '../ui-store'
+import { useDialog } from './dialog'
 
 /** Lists what is wrong with a graph that could not be opened, naming nodes and fields. */
 export function ProblemsDialog(props: {
@@ -10,13 +11,18 @@ export function ProblemsDialog(props: {
 }) {
   const { ui, title, problems, text } = props
   const close = () => ui.set({ problems: undefined })
+  const dialog = useDialog<HTMLDivElement>(close)
   return (
     <div className="modal-backdrop" onClick={close}>
       <div
         className="dialog"
         role="alertdialog"
         aria-label={title}
+        aria-modal
+        ref={dialog.ref}
+        tabIndex={-1}
         onClick={(e) => e.stopPropagation()}
+        onKeyDown={dialog.onKeyDown}
       >
         <h2>{title}</h2>
         <ul className="problem-list">

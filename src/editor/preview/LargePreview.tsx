@@ -2,6 +2,7 @@ import { useMemo, useSyncExternalStore } from 'react'
 import { findNode } from '../../engine/document'
 import { downloadBlob } from '../actions'
 import { useNodeRun } from '../nodes/hooks'
+import { useDialog } from '../panels/dialog'
 import type { EditorServices } from '../services'
 import { downloadsFor } from './downloads'
 import { formatNumber } from './format'
@@ -43,6 +44,7 @@ export function LargePreview({
     [value, graphNode, port, doc, services],
   )
   const close = () => services.ui.set({ preview: undefined })
+  const dialog = useDialog<HTMLDivElement>(close)
   if (!graphNode || !def) return null
   const title = `${graphNode.label ?? def.title} · ${port}`
   return (
@@ -51,7 +53,11 @@ export function LargePreview({
         className="large-preview"
         role="dialog"
         aria-label={title}
+        aria-modal
+        ref={dialog.ref}
+        tabIndex={-1}
         onClick={(e) => e.stopPropagation()}
+        onKeyDown={dialog.onKeyDown}
       >
         <header>
           <h2>{title}</h2>
