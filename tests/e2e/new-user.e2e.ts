@@ -118,7 +118,10 @@ describe('the editor as a new user meets it', () => {
     // Undo brings the example back; an edit to it makes it worth keeping.
     await page.keyboard.press('Control+z')
     await expect.poll(async () => (await doc(page)).nodes.length).toBe(first.nodes.length)
-    await page.locator('[data-testid="node"]').first().click({ position: { x: 40, y: 12 } })
+    await page
+      .locator('[data-testid="node"]')
+      .first()
+      .click({ position: { x: 40, y: 12 } })
     await page.keyboard.press('Delete')
     await expect.poll(async () => (await doc(page)).nodes.length).toBe(first.nodes.length - 1)
     await page.keyboard.press('Control+Alt+n')

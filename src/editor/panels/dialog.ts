@@ -37,8 +37,7 @@ const top = (): OpenDialog | undefined => stack[stack.length - 1]
 function onFocusIn(event: FocusEvent): void {
   const dialog = top()
   const root = dialog?.element()
-  if (!dialog || !root || !(event.target instanceof Element) || root.contains(event.target))
-    return
+  if (!dialog || !root || !(event.target instanceof Element) || root.contains(event.target)) return
   // A dialog opening above this one (an alert) focuses itself before it is on the stack.
   if (event.target.closest('[aria-modal="true"]')) return
   if (dialog.modal) root.focus()
