@@ -1,6 +1,7 @@
 /** Every benchmark `npm run bench` runs, in order. Add a case: one file in bench/, one line here. */
 import { chirpBench } from './chirp'
 import { diffusionBench, diffusionStepBench } from './diffusion'
+import { nativeStepBench } from './native'
 import { presetBench } from './preset'
 import { griffinLimBench, phaseVocoderBench, stftBench } from './dsp'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
@@ -17,4 +18,5 @@ export const cases: readonly BenchCase[] = [
   presetBench,
   diffusionBench,
   diffusionStepBench,
+  nativeStepBench,
 ]

@@ -10,6 +10,7 @@
  */
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import type { InferenceBackend } from '../src/diffusion/backend'
 import { concat, type UnetInput } from '../src/diffusion/components'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
 import { createOrtBackend } from '../src/diffusion/ort'
@@ -114,7 +115,8 @@ export async function benchDiffusion(
 let tiny: Promise<DiffusionModel> | undefined
 
 /** The tiny model with its sessions, loaded once (on the warm-up call): timed runs only generate. */
-async function tinyModel(): Promise<DiffusionModel> {
+async function tinyModel(backend?: InferenceBackend): Promise<DiffusionModel> {
+  if (backend) return loadModel(await resolveModelSource('tiny'), backend)
   tiny ??= resolveModelSource('tiny').then((source) => loadModel(source, createOrtBackend()))
   return tiny
 }
@@ -133,8 +135,8 @@ export const diffusionBench = {
  * picture), the prompt and negative prompt as a batch of 2 for guidance. Prepared on the first
  * (warm-up) call, so the timed calls are the step alone.
  */
-async function prepareUnetStep(size: number) {
-  const model = await tinyModel()
+export async function prepareUnetStep(size: number, backend?: InferenceBackend) {
+  const model = await tinyModel(backend)
   const { prompt, negativePrompt } = slot(model, 2.5)
   const encoder = await model.textEncoder()
   const cond = await encoder.encode(model.tokenizer.encodeForModel(prompt))

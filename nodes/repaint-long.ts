@@ -1,10 +1,9 @@
-import type { InferenceBackend } from '../src/diffusion/backend'
 import { resizeImage, tensorToImage } from '../src/diffusion/image'
 import { scale } from '../src/diffusion/latent'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
-import { createOrtBackend } from '../src/diffusion/ort'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
+import { runMessage } from '../src/diffusion/run-message'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
 import { defineNode } from '../src/engine/define-node'
@@ -13,11 +12,7 @@ import { choice, float, int, seed, text } from '../src/engine/params'
 import type { ImageValue, LatentValue } from '../src/engine/values'
 import { joinColumns, planChunks } from '../src/dsp/chunks'
 import { imageProblem } from '../src/dsp/image-ops'
-import { parsePattern } from './stable-diffusion'
-
-/** This node's onnxruntime backend in the GPU worker (sessions are created once and kept). */
-let backend: InferenceBackend | undefined
-const getBackend = () => (backend ??= createOrtBackend())
+import { getBackend, parsePattern } from './stable-diffusion'
 
 export const repaintLong = defineNode({
   type: 'ml/repaint-long',
@@ -186,7 +181,9 @@ export const repaintLong = defineNode({
     const decoded = tensorToImage(out.data, out.dims)
     const picture = cropColumns(decoded, 0, Math.min(decoded.width, width))
     const latent: LatentValue = { kind: 'latent', shape, data }
-    ctx.progress(1, `${chunks.length} chunks${modelA.isTiny ? ` — ${TINY_MODEL_WARNING}` : ''}`)
+    const providers = usesB ? `${modelA.providers()} | ${modelB.providers()}` : modelA.providers()
+    const tiny = modelA.isTiny || modelB.isTiny ? TINY_MODEL_WARNING : undefined
+    ctx.progress(1, runMessage(providers, `${chunks.length} chunks`, tiny))
     return { image: picture, latent }
   },
 })

@@ -2,6 +2,7 @@ import { resizeImage } from '../src/diffusion/image'
 import { loadModel } from '../src/diffusion/model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
+import { runMessage } from '../src/diffusion/run-message'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
@@ -122,8 +123,9 @@ export const stableDiffusionFrames = defineNode({
       },
       ctx,
     )
-    const tiny = model.isTiny ? ` — ${TINY_MODEL_WARNING}` : ''
-    ctx.progress(1, `${total} frames, ${reused} kept from an earlier run${tiny}`)
+    const tiny = model.isTiny ? TINY_MODEL_WARNING : undefined
+    const detail = `${total} frames, ${reused} kept from an earlier run`
+    ctx.progress(1, runMessage(model.providers(), detail, tiny))
     return { frames: out }
   },
 })

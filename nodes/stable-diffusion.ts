@@ -1,10 +1,10 @@
-import type { InferenceBackend } from '../src/diffusion/backend'
 import { resizeImage } from '../src/diffusion/image'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
-import { createOrtBackend } from '../src/diffusion/ort'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
+import { runMessage } from '../src/diffusion/run-message'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
+import { sharedBackend } from '../src/diffusion/shared-backend'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
@@ -12,11 +12,10 @@ import { bool, choice, float, int, seed, text } from '../src/engine/params'
 import type { ImageValue } from '../src/engine/values'
 
 /**
- * One onnxruntime backend per worker: its sessions are created once and kept (and shared with
- * Stable Diffusion per Frame, so a model is loaded once).
+ * One onnxruntime backend per worker (the CLI may install onnxruntime-node): its sessions are
+ * created once and kept, shared by every diffusion node, so a model is loaded once.
  */
-let backend: InferenceBackend | undefined
-export const getBackend = () => (backend ??= createOrtBackend())
+export const getBackend = sharedBackend
 
 /** 'A B B', 'ABB', 'a, b, b' → [0, 1, 1]. */
 export function parsePattern(pattern: string): number[] {
@@ -218,10 +217,10 @@ export const stableDiffusion = defineNode({
       onPreview: ctx.preview ? (picture) => ctx.preview?.(picture) : undefined,
     })
     // The execution providers, as a message the editor logs and the CLI prints.
-    const tiny = modelA.isTiny || (usesB && modelB.isTiny) ? ` — ${TINY_MODEL_WARNING}` : ''
+    const tiny = modelA.isTiny || (usesB && modelB.isTiny) ? TINY_MODEL_WARNING : undefined
     ctx.progress(
       1,
-      `ran on ${result.providers} (${result.steps} steps, ${result.scheduler})${tiny}`,
+      runMessage(result.providers, `${result.steps} steps, ${result.scheduler}`, tiny),
     )
     const out =
       image && params.resizeBack

@@ -12,6 +12,9 @@ export interface RenderArgs {
   noCache: boolean
   report?: string
   model?: string
+  modelB?: string
+  /** Which onnxruntime runs Stable Diffusion: native (onnxruntime-node) or WASM (onnxruntime-web). */
+  ort?: 'node' | 'web'
   quiet: boolean
 }
 
@@ -23,7 +26,11 @@ PNG or WAV exported by Synesthete (each carries the graph that made it).
   --input NODE=FILE        give a Load Audio / Load Image node a file
   --set NODE.PARAM=VALUE   change a param (repeatable)
   --bypass NODE            pass the node's input straight through (repeatable)
-  --model DIR              the Stable Diffusion model folder for every SD node
+  --model DIR              the model folder for every diffusion node (Stable Diffusion,
+                           Stable Diffusion per Frame, Repaint Long Picture)
+  --model-b DIR            the model folder for every model B slot
+  --ort node|web           native onnxruntime (all cores; CUDA where installed, the default
+                           where it loads) or onnxruntime-web's WASM
   --out DIR                where output nodes write WAV/PNG files (default ./out)
   --dump DIR               also write every output port as float32 NODE.PORT.npy + manifest.json
   --cache DIR              keep results in DIR (default ~/.cache/synesthete)
@@ -46,6 +53,8 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       'no-cache': { type: 'boolean', default: false },
       report: { type: 'string' },
       model: { type: 'string' },
+      'model-b': { type: 'string' },
+      ort: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -55,6 +64,9 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     throw new Error('Give exactly one graph (a preset name, a .json file, or a PNG/WAV it made).')
   if (values.cache && values['no-cache'])
     throw new Error('Use either --cache DIR or --no-cache, not both.')
+  const ort = values.ort
+  if (ort !== undefined && ort !== 'node' && ort !== 'web')
+    throw new Error(`--ort takes "node" or "web", not "${ort}".`)
   const here = (path: string | undefined) => path && resolve(invocationDir(), path)
   return {
     graph: positionals[0],
@@ -74,6 +86,8 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     noCache: values['no-cache'],
     report: here(values.report),
     model: here(values.model),
+    modelB: here(values['model-b']),
+    ort,
     quiet: values.quiet,
   }
 }

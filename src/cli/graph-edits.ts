@@ -1,13 +1,13 @@
-import { resolve } from 'node:path'
 import { findNode, type GraphDocument } from '../engine/document'
 import { parseParamText } from '../engine/params'
 import type { NodeRegistry } from '../engine/registry'
-import type { RenderArgs } from './args'
+import { invocationDir, type RenderArgs } from './args'
+import { applyModelFlags } from './models-flags'
 
-/** Applies --input, --set, --bypass and --model to a copy of the graph. */
+/** Applies --input, --set, --bypass, --model and --model-b to a copy of the graph. */
 export function applyCommandLine(
   graph: GraphDocument,
-  args: Pick<RenderArgs, 'inputs' | 'sets' | 'bypass' | 'model'>,
+  args: Pick<RenderArgs, 'inputs' | 'sets' | 'bypass' | 'model' | 'modelB'>,
   registry: NodeRegistry,
 ): GraphDocument {
   const edited = structuredClone(graph)
@@ -37,10 +37,6 @@ export function applyCommandLine(
     node.params[param] = parseParamText(spec, value)
   }
   for (const id of args.bypass) nodeOf(id, '--bypass').node.mode = 'bypass'
-  if (args.model) {
-    for (const node of edited.nodes) {
-      if (node.type === 'ml/stable-diffusion') node.params.model = `folder:${resolve(args.model)}`
-    }
-  }
+  applyModelFlags(edited, args, registry, invocationDir())
   return edited
 }

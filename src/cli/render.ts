@@ -19,6 +19,8 @@ import { pathInside } from './safe-paths'
 import { nodeFileResolver } from './files'
 import { describeRestored, readGraphSource, sourceWarnings } from './graph-source'
 import { applyCommandLine } from './graph-edits'
+import { installInferenceBackend, RunMessages } from './inference'
+import { checkModelFolders, tinyModelWarnings } from './models-flags'
 
 export interface Io {
   out(line: string): void
@@ -61,6 +63,11 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   if (restored) log(restored)
   for (const note of loaded.notes) io.err(note)
   const graph = applyCommandLine(loaded.graph, args, registry)
+  await checkModelFolders(graph, registry)
+  for (const warning of await tinyModelWarnings(graph, registry)) io.err(`! ${warning}`)
+  await installInferenceBackend(args.ort, (line) => io.err(line))
+  const runs = new RunMessages()
+  const printer = progressPrinter(log)
   const files = nodeFileResolver(source.baseDir)
   for (const warning of await sourceWarnings(graph, source.restoredFrom?.provenance, files))
     io.err(`! ${warning}`)
@@ -68,13 +75,16 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
     registry,
     files,
     cache: cacheFor(args),
-    onEvent: progressPrinter(log),
+    onEvent: (event) => {
+      runs.see(event)
+      printer(event)
+    },
   })
   const results = [...result.results.values()]
   const notes: string[] = []
   const written = await writeOutputs(graph, results, args.out, files, source.path, notes)
   if (args.dump) await dumpResults(args.dump, results)
-  if (args.report) await writeReport(args.report, results, result.ms)
+  if (args.report) await writeReport(args.report, results, result.ms, runs)
   if (!args.quiet) printSummary(results, result.ms, written, io)
   if (!args.quiet) for (const note of notes) io.out(note)
   const failed = results.filter((r) => r.state === 'error' || r.state === 'blocked')
@@ -138,13 +148,19 @@ async function writeOutputs(
   return written
 }
 
-async function writeReport(path: string, results: NodeResult[], totalMs: number): Promise<void> {
+async function writeReport(
+  path: string,
+  results: NodeResult[],
+  totalMs: number,
+  runs: RunMessages,
+): Promise<void> {
   const nodes = results.map((r) => ({
     node: r.node,
     type: r.type,
     state: r.state,
     ms: round(r.ms),
     cached: r.state === 'cached',
+    ...runs.reportFields(r.node),
   }))
   await mkdir(dirname(resolve(path)), { recursive: true })
   await writeFile(path, JSON.stringify({ nodes, totalMs: round(totalMs) }, null, 2))

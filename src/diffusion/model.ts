@@ -5,7 +5,7 @@ import { kindOfClass, SD15_SCHEDULER_JSON, type SchedulerKind } from './schedule
 import { getSession, memoise, type LoadProgress, type Pending } from './sessions'
 import { textEncoderPlan, unetPlan, vaeDecoderPlan, vaeEncoderPlan } from './signatures'
 import { isMissingFile, readJson, readOptionalJson, type ModelSource } from './source'
-import { TINY_MODEL_ID } from './tiny-model'
+import { isTinyModelIndex, TINY_MODEL_ID } from './tiny-model'
 import { ClipTokenizer, CONTEXT_LENGTH, padTokenFrom } from './tokenizer'
 
 /**
@@ -134,7 +134,7 @@ async function openModel(source: ModelSource, backend: InferenceBackend, progres
     scalingFactor,
     latentChannels,
     vaeScale: 2 ** (blocks - 1),
-    isTiny: source.id === TINY_MODEL_ID || '_synesthete_note' in index,
+    isTiny: source.id === TINY_MODEL_ID || isTinyModelIndex(index),
     textEncoder,
     async unet(p) {
       const path = 'unet/model.onnx'

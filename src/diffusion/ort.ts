@@ -120,8 +120,11 @@ function info(meta: ort.InferenceSession.ValueMetadata): IoInfo {
     : { name: meta.name, type: 'non-tensor', shape: [] }
 }
 
-function toOrt(tensor: Tensor): ort.Tensor {
-  return new ort.Tensor(tensor.type, tensor.data, tensor.dims)
+/** The Tensor class of an onnxruntime package (web and node share onnxruntime-common's). */
+export type OrtTensorClass = typeof ort.Tensor
+
+function toOrt(tensor: Tensor, TensorClass: OrtTensorClass): ort.Tensor {
+  return new TensorClass(tensor.type, tensor.data, tensor.dims)
 }
 
 function fromOrt(name: string, value: ort.OnnxValue): Tensor {
@@ -146,6 +149,19 @@ function fromOrt(name: string, value: ort.OnnxValue): Tensor {
 }
 
 function wrap(session: ort.InferenceSession, provider: string, note: string): ModelSession {
+  return wrapOrtSession(session, ort.Tensor, provider, note)
+}
+
+/**
+ * A `ModelSession` over an onnxruntime session, of this package or of onnxruntime-node (the
+ * CLI's native backend, src/diffusion/node/), which share onnxruntime-common's API.
+ */
+export function wrapOrtSession(
+  session: ort.InferenceSession,
+  TensorClass: OrtTensorClass,
+  provider: string,
+  note: string,
+): ModelSession {
   return {
     inputs: session.inputMetadata.map(info),
     outputs: session.outputMetadata.map(info),
@@ -153,7 +169,8 @@ function wrap(session: ort.InferenceSession, provider: string, note: string): Mo
     providerNote: note,
     async run(feeds) {
       const ortFeeds: Record<string, ort.Tensor> = {}
-      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrt(tensor)
+      for (const [name, tensor] of Object.entries(feeds))
+        ortFeeds[name] = toOrt(tensor, TensorClass)
       const results = await session.run(ortFeeds)
       const out: Record<string, Tensor> = {}
       for (const [name, value] of Object.entries(results)) out[name] = fromOrt(name, value)

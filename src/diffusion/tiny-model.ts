@@ -35,6 +35,11 @@ const TINY_FILES: Record<string, URL> = {
 
 export const TINY_MODEL_ID = 'tiny'
 
+/** Whether a model_index.json is the tiny model's (generate.py marks it with a note). */
+export function isTinyModelIndex(index: unknown): boolean {
+  return typeof index === 'object' && index !== null && '_synesthete_note' in index
+}
+
 /** The paths the tiny model provides (a test keeps this list equal to models/tiny). */
 export const TINY_MODEL_PATHS: readonly string[] = Object.keys(TINY_FILES)
 

@@ -251,7 +251,7 @@ describe('--model', () => {
     const wrong = capture()
     expect(
       await render([file, '--model', join(dir, 'nowhere'), '--no-cache', '--quiet'], wrong.io),
-    ).toBe(1)
-    expect(wrong.err.join('\n')).toMatch(/✗ paint \(ml\/stable-diffusion\)/)
+    ).toBe(2)
+    expect(wrong.err.join('\n')).toMatch(/node "paint" \(Stable Diffusion\), model .*nowhere/)
   })
 })

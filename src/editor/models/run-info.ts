@@ -4,31 +4,14 @@
  *
  *   ran on text_encoder: webgpu, unet: webgpu, vae_decoder: webgpu (4 steps, euler) — <tiny warning>
  *
- * so the provider that really ran each network reaches the page with the result itself.
+ * so the provider that really ran each network reaches the page with the result itself
+ * (src/diffusion/run-message.ts makes and parses it).
  */
 
-export interface NetworkProvider {
-  network: string
-  provider: string
-}
+import type { RunInfo } from '../../diffusion/run-message'
+import { parseRunMessage } from '../../diffusion/run-message'
 
-export interface RunInfo {
-  providers: NetworkProvider[]
-  /** '4 steps, euler' */
-  detail?: string
-  tiny: boolean
-}
-
-export function parseRunMessage(message: string | undefined): RunInfo | undefined {
-  const match = /^ran on (.+?)(?: \(([^)]*)\))?(?: — (.*))?$/.exec(message ?? '')
-  if (!match) return undefined
-  const providers = match[1]
-    .split(/[,|]/) // two model slots are joined by ' | '
-    .map((part) => part.trim().split(/:\s*/))
-    .filter((pair) => pair.length === 2)
-    .map(([network, provider]) => ({ network, provider }))
-  return { providers, detail: match[2], tiny: /tiny/i.test(match[3] ?? '') }
-}
+export { parseRunMessage, type NetworkProvider, type RunInfo } from '../../diffusion/run-message'
 
 const NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'WASM (CPU)' }
 const NETWORKS: Record<string, string> = {

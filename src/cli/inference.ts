@@ -1,0 +1,56 @@
+import { createOrtBackend } from '../diffusion/ort'
+import { parseRunMessage, providersOfRun } from '../diffusion/run-message'
+import { useInferenceBackend } from '../diffusion/shared-backend'
+import type { ExecutionEvent } from '../engine/executor'
+
+/**
+ * Which onnxruntime the CLI's diffusion nodes run on (`--ort node|web`), and which provider
+ * each diffusion node reported, for `--report`.
+ */
+
+export type OrtChoice = 'node' | 'web'
+
+/**
+ * Installs the backend for `choice`: onnxruntime-node (all cores, CUDA where installed), or
+ * onnxruntime-web's WASM. Without a choice, native where the package loads, else WASM with a
+ * note. Returns the backend's name ('onnxruntime-node 1.30.0').
+ */
+export async function installInferenceBackend(
+  choice: OrtChoice | undefined,
+  note: (line: string) => void,
+): Promise<string> {
+  if (choice !== 'web') {
+    try {
+      const { createOrtNodeBackend } = await import('../diffusion/node/ort-node')
+      const backend = createOrtNodeBackend()
+      useInferenceBackend(backend)
+      return backend.name
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      if (choice === 'node')
+        throw new Error(
+          `--ort node: onnxruntime-node does not load here (${why}). ` +
+            'Reinstall it (npm install) or use --ort web.',
+        )
+      note(`! onnxruntime-node does not load here (${why}); Stable Diffusion runs on WASM.`)
+    }
+  }
+  const backend = createOrtBackend({ webgpu: false })
+  useInferenceBackend(backend)
+  return backend.name
+}
+
+/** Remembers each node's last progress message, to read a diffusion node's providers from. */
+export class RunMessages {
+  private readonly last = new Map<string, string>()
+
+  see(event: ExecutionEvent): void {
+    if (event.type === 'progress' && event.message) this.last.set(event.node, event.message)
+  }
+
+  /** `{ provider: 'cpu (onnxruntime-node)' }` for a node that said where it ran, else `{}`. */
+  reportFields(node: string): { provider?: string } {
+    const info = parseRunMessage(this.last.get(node))
+    return info && info.providers.length > 0 ? { provider: providersOfRun(info) } : {}
+  }
+}
