@@ -1,17 +1,17 @@
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
-import { int } from '../src/engine/params'
+import { choice, int } from '../src/engine/params'
 import type { ImageValue, LatentValue } from '../src/engine/values'
 import { imageProblem } from '../src/dsp/image-ops'
-import { findLoop, loopOrder } from '../src/dsp/loop-finder'
+import { findLoop, loopOrder, refineLoop } from '../src/dsp/loop-finder'
 
 export const loopFinder = defineNode({
   type: 'image/loop-finder',
-  version: 1,
+  version: 2,
   title: 'Loop Finder',
   category: 'Image',
   description:
-    'Finds where a picture repeats along its width: the period whose two first stretches correlate best, then the pair of columns to jump between. Gives the loop points and the picture played 0→b, a→b, a→end; Loop Audio does the same to the sound. Searches the latent instead when one is connected.',
+    'Finds where a picture repeats along its width: the period whose two first stretches correlate best, then the pair of columns to jump between. Gives the loop points and the picture played 0→b, a→b, a→end; Loop Audio does the same to the sound. Searches the latent instead when one is connected, then places the points on the picture’s own columns.',
   inputs: {
     image: 'image',
     latent: { kind: 'latent', optional: true, label: 'Latent (optional: search here)' },
@@ -40,6 +40,19 @@ export const loopFinder = defineNode({
       label: 'Drift',
       description:
         'How far the jump may stray from one period when choosing the columns that match best.',
+    }),
+    splice: choice('difference', ['difference', 'correlation'] as const, {
+      label: 'Match columns by',
+      description:
+        'Difference: the pair of columns closest in level and shape (the quietest jump). Correlation: the best correlated pair, as the sound-pictures essay chooses (shape only: a louder repeat still matches).',
+    }),
+    nudgeBoth: int(0, {
+      min: -10000,
+      max: 10000,
+      unit: 'columns',
+      label: 'Nudge both',
+      description:
+        'Move the loop start and end together by this many columns after the search (the essay’s last step): the loop keeps its length.',
     }),
     nudgeStart: int(0, {
       min: -10000,
@@ -91,14 +104,21 @@ export const loopFinder = defineNode({
       minPeriod,
       maxPeriod,
       drift: Math.round(params.drift / scale),
+      splice: params.splice,
     })
     if (!found)
       throw new UserError(
         `Loop Finder: no loop length lies between the shortest (${params.minPeriod}) and the longest (${params.maxPeriod}) columns.`,
         'Make the longest loop 0 (half the width) or longer than the shortest.',
       )
-    const start = clamp(Math.round(found.start * scale) + params.nudgeStart, 0, width - 1)
-    const end = clamp(Math.round(found.end * scale) + params.nudgeEnd, start + 1, width)
+    // A latent's points fall on every `scale`-th picture column: refine them in the picture.
+    const coarse = { start: Math.round(found.start * scale), end: Math.round(found.end * scale) }
+    const inPicture =
+      scale > 1
+        ? refineLoop(image.channels, width, image.height, coarse, scale, params.splice)
+        : coarse
+    const start = clamp(inPicture.start + params.nudgeBoth + params.nudgeStart, 0, width - 1)
+    const end = clamp(inPicture.end + params.nudgeBoth + params.nudgeEnd, start + 1, width)
     const order = loopOrder(width, start, end, params.repeats)
     const channels = image.channels.map((plane) => {
       const out = new Float32Array(order.length * image.height)

@@ -7,18 +7,29 @@
  *      Multiples of the true period correlate about as well (better, by the luck of noise), so
  *      the winner is the shortest n at a local peak of ρ within 0.02 of the best ρ.
  *   2. splice: among column pairs a ∈ [0, n), b = a + n + d with |d| ≤ `drift` and b < width,
- *      the pair whose columns differ least (mean squared difference over rows and planes): a
- *      jump from b back to a is then least audible and visible.
+ *      the pair whose columns match best, by one of two scores:
+ *      - 'difference': least mean squared difference over rows and planes (levels and shape
+ *        both count: a jump from b back to a is then least audible and visible);
+ *      - 'correlation': the essay's "best correlated pair of columns", the highest Pearson
+ *        correlation of column a with column b over rows and planes (shape only: a louder or
+ *        quieter repeat of the same spectrum still matches).
+ *
+ * A search on a latent (8 picture columns per latent column) finds its points on 8-column
+ * steps; `refineLoop` then moves them to the best pair of picture columns near them.
  *
  * Rows are averaged into at most 64 bands first, which keeps the search fast on tall pictures
  * and makes it follow the spectral envelope rather than single pixels.
  */
+
+export type SpliceScore = 'difference' | 'correlation'
 
 export interface LoopSearchOptions {
   minPeriod: number
   /** 0: half the width. */
   maxPeriod: number
   drift: number
+  /** How the pair of columns to jump between is chosen; 'difference' when not given. */
+  splice?: SpliceScore
 }
 
 export interface LoopPoints {
@@ -68,28 +79,118 @@ export function findLoop(
       break
     }
   }
-  let start = 0
-  let end = period
-  let bestDistance = Infinity
-  for (let a = 0; a < period; a++) {
-    for (let d = -options.drift; d <= options.drift; d++) {
-      const b = a + period + d
-      if (b <= a || b >= width) continue
-      let distance = 0
-      for (const plane of data) {
-        for (let y = 0; y < count; y++) {
-          const diff = plane[y * width + a] - plane[y * width + b]
-          distance += diff * diff
-        }
-      }
-      if (distance < bestDistance - 1e-12) {
-        bestDistance = distance
-        start = a
-        end = b
-      }
+  const pairs = function* (): Generator<[number, number]> {
+    for (let a = 0; a < period; a++)
+      for (let d = -options.drift; d <= options.drift; d++) yield [a, a + period + d]
+  }
+  const splice = bestSplice(data, width, count, pairs(), options.splice ?? 'difference')
+  const [start, end] = splice ?? [0, period]
+  return { period, correlation: rho[period], start, end }
+}
+
+/**
+ * Loop points found on a coarser grid (a latent: `step` picture columns per latent column)
+ * moved to the best pair of picture columns within `step` of them, by the same score.
+ */
+export function refineLoop(
+  planes: readonly Float32Array[],
+  width: number,
+  rows: number,
+  coarse: { start: number; end: number },
+  step: number,
+  splice: SpliceScore = 'difference',
+): { start: number; end: number } {
+  const data = bands(planes, width, rows)
+  const count = data[0].length / width
+  const radius = Math.max(0, Math.ceil(step))
+  // The coarse pair first: where the picture cannot tell (ties), the points stay put.
+  const pairs = function* (): Generator<[number, number]> {
+    yield [coarse.start, coarse.end]
+    for (let a = coarse.start - radius; a <= coarse.start + radius; a++)
+      for (let b = coarse.end - radius; b <= coarse.end + radius; b++) yield [a, b]
+  }
+  const best = bestSplice(data, width, count, pairs(), splice)
+  return best ? { start: best[0], end: best[1] } : coarse
+}
+
+/**
+ * The pair (a, b), 0 ≤ a < b < width, whose columns match best: least squared difference, or
+ * highest Pearson correlation, over every band of every plane. Ties go to the first pair.
+ */
+function bestSplice(
+  data: readonly Float64Array[],
+  width: number,
+  count: number,
+  pairs: Iterable<[number, number]>,
+  score: SpliceScore,
+): [number, number] | undefined {
+  let best: [number, number] | undefined
+  let bestScore = -Infinity
+  for (const [a, b] of pairs) {
+    if (a < 0 || b <= a || b >= width) continue
+    const s =
+      score === 'correlation'
+        ? columnCorrelation(data, width, count, a, b)
+        : -columnDistance(data, width, count, a, b)
+    if (s > bestScore + 1e-12) {
+      bestScore = s
+      best = [a, b]
     }
   }
-  return { period, correlation: rho[period], start, end }
+  return best
+}
+
+function columnDistance(
+  data: readonly Float64Array[],
+  width: number,
+  count: number,
+  a: number,
+  b: number,
+): number {
+  let distance = 0
+  for (const plane of data) {
+    for (let y = 0; y < count; y++) {
+      const diff = plane[y * width + a] - plane[y * width + b]
+      distance += diff * diff
+    }
+  }
+  return distance
+}
+
+/** Pearson correlation of column a with column b over every band of every plane. */
+function columnCorrelation(
+  data: readonly Float64Array[],
+  width: number,
+  count: number,
+  a: number,
+  b: number,
+): number {
+  let sx = 0
+  let sy = 0
+  let sxx = 0
+  let syy = 0
+  let sxy = 0
+  for (const plane of data) {
+    for (let y = 0; y < count; y++) {
+      const u = plane[y * width + a]
+      const v = plane[y * width + b]
+      sx += u
+      sy += v
+      sxx += u * u
+      syy += v * v
+      sxy += u * v
+    }
+  }
+  return pearson(sx, sy, sxx, syy, sxy, count * data.length)
+}
+
+/** Pearson's ρ from running sums over m pairs; two flat series are alike (1), one flat is 0. */
+function pearson(sx: number, sy: number, sxx: number, syy: number, sxy: number, m: number): number {
+  const cov = sxy - (sx * sy) / m
+  const vx = sxx - (sx * sx) / m
+  const vy = syy - (sy * sy) / m
+  if (vx > 0 && vy > 0) return cov / Math.sqrt(vx * vy)
+  return vx === 0 && vy === 0 ? 1 : 0
 }
 
 /** Pearson correlation of columns [0, n) and [n, 2n) over all bands of all planes. */
@@ -118,12 +219,7 @@ function correlation(
       }
     }
   }
-  const m = n * count * data.length
-  const cov = sxy - (sx * sy) / m
-  const vx = sxx - (sx * sx) / m
-  const vy = syy - (sy * sy) / m
-  if (vx > 0 && vy > 0) return cov / Math.sqrt(vx * vy)
-  return vx === 0 && vy === 0 ? 1 : 0
+  return pearson(sx, sy, sxx, syy, sxy, n * count * data.length)
 }
 
 /** Column order of the looped piece: [0, b), then [a, b) `repeats` times, then [a, width). */

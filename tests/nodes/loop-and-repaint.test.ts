@@ -32,6 +32,40 @@ describe('Loop Finder', () => {
     // 0→b, a→b, a→end
     expect(out.image.width).toBe(out.end.value + 200 + (640 - out.start.value))
   })
+
+  it('refines latent loop points on the picture, and nudges both by one param', async () => {
+    // The picture repeats every 203 columns; its latent (8 columns per latent column) can only
+    // say "about 25 latent columns".
+    const random = mulberry32(9)
+    const rows = 8
+    const pattern = Float32Array.from({ length: rows * 203 }, () => random())
+    const width = 800
+    const plane = Float32Array.from(
+      { length: rows * width },
+      (_, i) => pattern[Math.floor(i / width) * 203 + ((i % width) % 203)],
+    )
+    const image: ImageValue = { kind: 'image', width, height: rows, channels: [plane] }
+    const latentWidth = width / 8
+    const data = Float32Array.from({ length: rows * latentWidth }, (_, i) => {
+      const y = Math.floor(i / latentWidth)
+      let sum = 0
+      for (let k = 0; k < 8; k++) sum += plane[y * width + (i % latentWidth) * 8 + k]
+      return sum / 8
+    })
+    const latent: LatentValue = { kind: 'latent', shape: [1, 1, rows, latentWidth], data }
+    const params = { ...defaultParams(loopFinder.params), minPeriod: 150 }
+    const found = await loopFinder.run({ image, latent }, params, createRunContext())
+    expect(found.end.value - found.start.value).toBe(203)
+    const nudged = await loopFinder.run(
+      { image, latent },
+      { ...params, nudgeBoth: 5 },
+      createRunContext(),
+    )
+    expect([nudged.start.value, nudged.end.value]).toEqual([
+      found.start.value + 5,
+      found.end.value + 5,
+    ])
+  })
 })
 
 describe('Loop Audio', () => {
