@@ -8,6 +8,7 @@ export interface RenderArgs {
   bypass: string[]
   out: string
   dump?: string
+  listen?: string
   cache?: string
   noCache: boolean
   report?: string
@@ -33,6 +34,8 @@ PNG or WAV exported by Synesthete (each carries the graph that made it).
                            where it loads) or onnxruntime-web's WASM
   --out DIR                where output nodes write WAV/PNG files (default ./out)
   --dump DIR               also write every output port as float32 NODE.PORT.npy + manifest.json
+  --listen DIR             the listening room: each Audio Output as a loudness-matched WAV,
+                           listen.json (loudness, true peak, gain) and listen.png (spectrograms)
   --cache DIR              keep results in DIR (default ~/.cache/synesthete)
   --no-cache               compute everything afresh, store nothing
   --report FILE            per-node timing and cache hits as JSON
@@ -49,6 +52,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       bypass: { type: 'string', multiple: true, default: [] },
       out: { type: 'string', default: 'out' },
       dump: { type: 'string' },
+      listen: { type: 'string' },
       cache: { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
       report: { type: 'string' },
@@ -82,6 +86,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     bypass: values.bypass,
     out: resolve(invocationDir(), values.out),
     dump: here(values.dump),
+    listen: here(values.listen),
     cache: here(values.cache),
     noCache: values['no-cache'],
     report: here(values.report),

@@ -15,6 +15,7 @@ import type { WavEncoding } from '../media/wav'
 import { HelpRequested, parseRenderArgs, USAGE, type RenderArgs } from './args'
 import { DiskCache } from './disk-cache'
 import { dumpResults } from './dump'
+import { writeListening } from './listen'
 import { pathInside } from './safe-paths'
 import { nodeFileResolver } from './files'
 import { describeRestored, readGraphSource, sourceWarnings } from './graph-source'
@@ -84,6 +85,11 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   const notes: string[] = []
   const written = await writeOutputs(graph, results, args.out, files, source.path, notes)
   if (args.dump) await dumpResults(args.dump, results)
+  if (args.listen) {
+    const listened = await writeListening(args.listen, graph, results, files)
+    written.push(...listened.written)
+    for (const s of listened.skipped) notes.push(`listen: ${s.node} left out (${s.reason})`)
+  }
   if (args.report) await writeReport(args.report, results, result.ms, runs)
   if (!args.quiet) printSummary(results, result.ms, written, io)
   if (!args.quiet) for (const note of notes) io.out(note)

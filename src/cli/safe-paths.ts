@@ -38,20 +38,5 @@ export function safePathIn(
   return pathInside(dir, `${safeFileStem(name, extension, fallback)}.${extension}`)
 }
 
-/**
- * Gives each name once per folder: a second "x.npy" becomes "x-2.npy". Names are compared
- * case-folded, since macOS and Windows folders treat "Mix" and "mix" as one file.
- */
-export class UniqueNames {
-  private readonly taken = new Set<string>()
-
-  claim(stem: string, extension: string): string {
-    for (let n = 1; ; n++) {
-      const name = n === 1 ? `${stem}.${extension}` : `${stem}-${n}.${extension}`
-      const key = name.normalize('NFC').toLowerCase()
-      if (this.taken.has(key)) continue
-      this.taken.add(key)
-      return name
-    }
-  }
-}
+// Unique names are made where the browser can use them too (the listening room's zip).
+export { UniqueNames } from '../media/output-files'

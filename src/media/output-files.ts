@@ -65,6 +65,24 @@ function cutToBytes(text: string, maxBytes: number): string {
   return text.slice(0, end)
 }
 
+/**
+ * Gives each name once per folder: a second "x.npy" becomes "x-2.npy". Names are compared
+ * case-folded, since macOS and Windows folders treat "Mix" and "mix" as one file.
+ */
+export class UniqueNames {
+  private readonly taken = new Set<string>()
+
+  claim(stem: string, extension: string): string {
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? `${stem}.${extension}` : `${stem}-${n}.${extension}`
+      const key = name.normalize('NFC').toLowerCase()
+      if (this.taken.has(key)) continue
+      this.taken.add(key)
+      return name
+    }
+  }
+}
+
 /** The WAV file an Audio Output node exports; `extraChunks` carry provenance. */
 export function audioOutputFile(
   audio: PcmAudio,

@@ -1,6 +1,6 @@
 import type { FramesValue } from '../../engine/values'
 import { frameImage } from '../../media/frames'
-import { colormap } from './colormap'
+import { colormap } from '../../media/colormap'
 import { imageRaster, type Raster } from './thumbs'
 
 /** Frames that are spectra (one row of levels each, from Spectrum Frames) draw as a heat map. */

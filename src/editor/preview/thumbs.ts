@@ -1,5 +1,5 @@
 import type { AudioValue, ImageValue, LatentValue, SpectrogramValue } from '../../engine/values'
-import { colormap } from './colormap'
+import { colormap } from '../../media/colormap'
 
 /** An RGBA picture ready for `ImageData`, row 0 at the top. */
 export interface Raster {
