@@ -19,15 +19,21 @@ export const spectrumPicture = defineNode({
   title: 'Spectrum Picture',
   category: 'Audio → Image',
   description:
-    'Draws each frame’s spectrum (from Spectrum Frames) as a picture: bars, pie slices (each bin a wedge, its radius the level) or a polar ring that wobbles, over a seeded blurred noise field.',
+    'Draws each frame’s spectrum (from Spectrum Frames) as a picture: bars, pie slices (each bin a wedge, its radius the level), the Spectral Diffusion post’s half pie and its p5.js circles, or a polar ring that wobbles, over a seeded blurred noise field.',
   inputs: { spectra: 'frames' },
   outputs: { frames: 'frames' },
   params: {
-    style: choice('bars', ['bars', 'pie', 'polar'], {
+    style: choice('bars', ['bars', 'pie', 'half-pie', 'circles', 'polar'], {
       label: 'Style',
-      optionLabels: { bars: 'Bars', pie: 'Pie slices', polar: 'Polar ring' },
+      optionLabels: {
+        bars: 'Bars',
+        pie: 'Pie slices',
+        'half-pie': 'Half pie (the post)',
+        circles: 'Circles (the post’s sketch)',
+        polar: 'Polar ring',
+      },
       description:
-        'Bars from the bottom, low frequencies left; a pie whose wedges grow with their level, clockwise from the top; or levels around a wobbling circle.',
+        'Bars from the bottom, low frequencies left; a pie whose wedges grow with their level, clockwise from the top; the post’s half pie (wedges from the top round the right side to the bottom); the post’s p5.js sketch (bin i a ring of dots at radius 2i rippling as sin 8t, sweeping 4 degrees per unit of level from the top both ways, coloured (4i, 2m, 100)); or levels around a wobbling circle.',
     }),
     width: int(512, {
       min: 8,

@@ -1,13 +1,13 @@
 /**
- * Spectra drawn as pictures: bars, pie slices and a wobbling polar ring, over a blurred noise
- * field. Pure rasterisation into planar RGB in 0..1 (row 0 at the top), antialiased by
+ * Spectra drawn as pictures: bars, pie slices, the Spectral Diffusion post's half pie and its
+ * p5.js circles, and a wobbling polar ring, over a blurred noise field. Pure rasterisation into planar RGB in 0..1 (row 0 at the top), antialiased by
  * coverage: a pixel whose centre lies d pixels inside a shape's edge is covered
  * clamp(d + ½, 0, 1), and composited as out = bg·(1 − α·c) + colour·α·c (Porter & Duff 1984,
  * "over" with a constant alpha α).
  */
 import { resizeF32 } from './resize'
 
-export type SpectrumStyle = 'bars' | 'pie' | 'polar'
+export type SpectrumStyle = 'bars' | 'pie' | 'half-pie' | 'circles' | 'polar'
 export type SpectrumPalette = 'rainbow' | 'heat' | 'white'
 
 export interface SpectrumDrawOptions {
@@ -124,11 +124,15 @@ export function drawSpectrum(
   const v = Float32Array.from(levels, (x) => clamp01(x * options.gain))
   const colours = Array.from(v, (x, j) => binColour(options.palette, j, n, x))
   const alpha = clamp01(options.opacity)
-  const paint = (i: number, coverage: number, j: number) => {
+  const paint = (i: number, coverage: number, j: number, colour?: readonly number[]) => {
     const a = alpha * coverage
     if (a <= 0) return
-    const c = colours[j]
+    const c = colour ?? colours[j]
     for (let k = 0; k < 3; k++) out[k][i] = out[k][i] * (1 - a) + c[k] * a
+  }
+  if (options.style === 'circles') {
+    drawCircles(v, width, height, paint)
+    return out
   }
   if (options.style === 'bars') {
     for (let x = 0; x < width; x++) {
@@ -158,6 +162,13 @@ export function drawSpectrum(
       if (options.style === 'pie') {
         const j = Math.min(n - 1, Math.floor(t * n))
         paint(y * width + x, clamp01(0.48 * size * v[j] - r + 0.5), j)
+      } else if (options.style === 'half-pie') {
+        // The post: draw.pieslice(box, i·step − 90, (i + 1)·step − 90), step = 180 / bins.
+        // Pillow's angles run clockwise from 3 o'clock, so −90…90 is t ∈ [0, ½) here: bin 0
+        // at the top, the last at the bottom, the left half empty.
+        if (t >= 0.5) continue
+        const j = Math.min(n - 1, Math.floor(2 * t * n))
+        paint(y * width + x, clamp01(0.48 * size * v[j] - r + 0.5), j)
       } else {
         // Polar: levels interpolated around a base circle that wobbles with time.
         const pos = t * n - 0.5
@@ -172,4 +183,53 @@ export function drawSpectrum(
     }
   }
   return out
+}
+
+/**
+ * The Spectral Diffusion post's p5.js sketch (angleMode DEGREES), per bin i of n with
+ * magnitude m (here m = 90·level, so a full bin sweeps the whole turn):
+ *
+ *   fill(i·4, m·2, 100)                      (0..255 per channel, clamped)
+ *   for t = 0, 1, … ≤ m·4:  θ = t − 90,  ρ = i·2 + sin(8t)·4
+ *     circle(ρ cos θ, ρ sin θ, size / n)  and its mirror at θ' = 180 − θ
+ *
+ * centred on the picture. The sketch's units are scaled by k so the outermost ring
+ * (ρ ≤ 2(n − 1) + 4) fits in 0.48 of the picture's smaller side; the dots keep their diameter
+ * of size / n pixels.
+ */
+function drawCircles(
+  v: Float32Array,
+  width: number,
+  height: number,
+  paint: (pixel: number, coverage: number, bin: number, colour?: readonly number[]) => void,
+): void {
+  const n = v.length
+  const size = Math.min(width, height)
+  const k = (0.48 * size) / (2 * (n - 1) + 4)
+  const radius = Math.max(0.5, size / n / 2)
+  const cx = width / 2
+  const cy = height / 2
+  const degree = Math.PI / 180
+  for (let i = 0; i < n; i++) {
+    const m = 90 * v[i]
+    const colour = [Math.min(255, i * 4) / 255, Math.min(255, m * 2) / 255, 100 / 255]
+    const disc = (x0: number, y0: number): void => {
+      const xa = Math.max(0, Math.floor(x0 - radius - 1))
+      const xb = Math.min(width - 1, Math.ceil(x0 + radius + 1))
+      const ya = Math.max(0, Math.floor(y0 - radius - 1))
+      const yb = Math.min(height - 1, Math.ceil(y0 + radius + 1))
+      for (let y = ya; y <= yb; y++)
+        for (let x = xa; x <= xb; x++) {
+          const d = radius - Math.hypot(x + 0.5 - x0, y + 0.5 - y0)
+          paint(y * width + x, clamp01(d + 0.5), i, colour)
+        }
+    }
+    for (let t = 0; t <= m * 4; t++) {
+      const theta = (t - 90) * degree
+      const rho = k * (i * 2 + Math.sin(8 * t * degree) * 4)
+      const mirror = (180 - (t - 90)) * degree
+      disc(cx + rho * Math.cos(theta), cy + rho * Math.sin(theta))
+      disc(cx + rho * Math.cos(mirror), cy + rho * Math.sin(mirror))
+    }
+  }
 }

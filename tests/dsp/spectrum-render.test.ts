@@ -29,7 +29,7 @@ describe('spectrum pictures', () => {
   it('draws the same frames for the same levels and background (every style)', () => {
     const levels = Float32Array.from({ length: 32 }, (_, j) => ((j * 7) % 11) / 10)
     const background = noiseField(48, 40, 12, 0.3, mulberry32(1))
-    for (const style of ['bars', 'pie', 'polar'] as const) {
+    for (const style of ['bars', 'pie', 'half-pie', 'circles', 'polar'] as const) {
       const options = { ...plain, style, palette: 'rainbow' as const, wobble: 0.2, timeSec: 0.5 }
       const once = drawSpectrum(levels, background, 48, 40, options)
       expect(drawSpectrum(levels, background, 48, 40, options)).toEqual(once)
@@ -57,6 +57,54 @@ describe('spectrum pictures', () => {
     expect(at(out, 40, 14, 26)).toBe(1) // bottom left, 8.5 px out: inside 9.6
     expect(at(out, 40, 4, 36)).toBe(0) // bottom left corner: outside
     expect(at(out, 40, 10, 10)).toBe(0) // top left: level 0
+  })
+
+  it("draws the post's half pie: pieslice(i·step − 90, (i+1)·step − 90), step = 180 / bins", () => {
+    // Two bins: bin 0 spans Pillow's −90°…0° (12 to 3 o'clock: top right), bin 1 0°…90°
+    // (3 to 6 o'clock: bottom right); the left half is never drawn, whatever the levels.
+    const full = drawSpectrum(Float32Array.of(1, 1), black(40, 40), 40, 40, {
+      ...plain,
+      style: 'half-pie',
+    })
+    expect(at(full, 40, 30, 10)).toBe(1) // top right
+    expect(at(full, 40, 30, 30)).toBe(1) // bottom right
+    expect(at(full, 40, 10, 10)).toBe(0) // top left
+    expect(at(full, 40, 10, 30)).toBe(0) // bottom left
+    const first = drawSpectrum(Float32Array.of(1, 0), black(40, 40), 40, 40, {
+      ...plain,
+      style: 'half-pie',
+    })
+    expect(at(first, 40, 30, 10)).toBe(1)
+    expect(at(first, 40, 30, 30)).toBe(0)
+    // Four bins: 45° each; bin 1 (−45°…0°) holds the point at −22.5°, right of the top-right
+    // diagonal; bin 0 (−90°…−45°) the point at −67.5°, above it.
+    const quarter = drawSpectrum(Float32Array.of(0, 1, 0, 0), black(40, 40), 40, 40, {
+      ...plain,
+      style: 'half-pie',
+    })
+    const polar = (deg: number, r: number): [number, number] => [
+      Math.floor(20 + r * Math.cos((deg * Math.PI) / 180)),
+      Math.floor(20 + r * Math.sin((deg * Math.PI) / 180)),
+    ]
+    expect(at(quarter, 40, ...polar(-22.5, 12))).toBe(1)
+    expect(at(quarter, 40, ...polar(-67.5, 12))).toBe(0)
+  })
+
+  it("draws the post's p5 circles: bin i at radius 2i from the top, coloured (4i, 2m, 100)", () => {
+    // Four bins, only bin 3 sounding, at level 1/90 (m = 1): t runs 0…4 degrees, so its dots
+    // sit at the top, at ρ = k·(6 + sin(8t)·4) with k = 0.48·80 / (2·3 + 4) = 3.84 px.
+    const levels = Float32Array.of(0, 0, 0, 1 / 90)
+    const out = drawSpectrum(levels, black(80, 80), 80, 80, { ...plain, style: 'circles' })
+    const k = (0.48 * 80) / 10
+    const y = Math.floor(40 - k * 6) // t = 0: ρ = 6k straight up
+    expect(out[0][y * 80 + 40]).toBeCloseTo(12 / 255, 6)
+    expect(out[1][y * 80 + 40]).toBeCloseTo(2 / 255, 6)
+    expect(out[2][y * 80 + 40]).toBeCloseTo(100 / 255, 6)
+    // Bins 0-2 are silent: m = 0 still draws one dot each (t = 0), near the centre, up.
+    expect(out[2][Math.floor(40 - k * 2) * 80 + 40]).toBeCloseTo(100 / 255, 6)
+    // Nothing below the centre: every dot of a short sweep lies in the top half.
+    for (let yy = 50; yy < 80; yy++)
+      for (let x = 0; x < 80; x++) expect(out[2][yy * 80 + x]).toBe(0)
   })
 
   it('draws a polar ring whose radius is the base circle plus the level, wobbling in time', () => {
