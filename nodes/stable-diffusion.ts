@@ -2,7 +2,7 @@ import { resizeImage } from '../src/diffusion/image'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
-import { runMessage } from '../src/diffusion/run-message'
+import { providerWhy, runMessage } from '../src/diffusion/run-message'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
 import { sharedBackend } from '../src/diffusion/shared-backend'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
@@ -220,7 +220,12 @@ export const stableDiffusion = defineNode({
     const tiny = modelA.isTiny || (usesB && modelB.isTiny) ? TINY_MODEL_WARNING : undefined
     ctx.progress(
       1,
-      runMessage(result.providers, `${result.steps} steps, ${result.scheduler}`, tiny),
+      runMessage(
+        result.providers,
+        `${result.steps} steps, ${result.scheduler}`,
+        tiny,
+        providerWhy(modelA.providerDetails()),
+      ),
     )
     const out =
       image && params.resizeBack

@@ -23,7 +23,7 @@ export interface ModelSession {
   readonly outputs: readonly IoInfo[]
   /** The execution provider that runs this session: 'wasm', 'webgpu', … */
   readonly provider: string
-  /** Why that provider: 'WebGPU', 'the GPU lacks shader-f16…; running on WASM'. */
+  /** Why that provider: 'WebGPU', 'the GPU lacks shader-f16…'. */
   readonly providerNote: string
   run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>
   release(): Promise<void>

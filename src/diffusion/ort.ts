@@ -3,14 +3,20 @@
  * It turns model bytes into `ModelSession`s and chooses the execution provider:
  *
  * - Node (tests, CLI, bench): the WASM provider.
- * - Browser/worker: WebGPU when an adapter exists — and, for models with float16 weights, when
- *   the adapter has `shader-f16` (without it ORT's WebGPU build returns wrong numbers or throws,
- *   see shared/design/browser-and-gpu.md) — otherwise WASM. WebGPU is tried alone first, so the
- *   session knows which provider really runs it (ORT's ['webgpu', 'wasm'] list would fall back
- *   silently).
+ * - Browser/worker: WebGPU when a hardware adapter exists — and, for models with float16
+ *   weights, when the adapter has `shader-f16` (without it ORT's WebGPU build returns wrong
+ *   numbers or throws, see shared/design/browser-and-gpu.md) — otherwise WASM. A software
+ *   adapter (SwiftShader, `isFallbackAdapter`) counts as none: it runs the tiny model about 20×
+ *   slower than WASM on the same CPU (64×64, 4 steps: 382 ms against 19 ms). `?gpu=webgpu`
+ *   uses it anyway. WebGPU is tried alone first, so the session knows which provider really
+ *   runs it (ORT's ['webgpu', 'wasm'] list would fall back silently).
  */
 import * as ort from 'onnxruntime-web'
-import { preferredExecutionProvider } from '../runtime/gpu-report'
+import {
+  preferredExecutionProvider,
+  softwareAdapterName,
+  type AdapterInfoLike,
+} from '../runtime/gpu-report'
 import type { InferenceBackend, IoInfo, ModelSession, SessionRequest } from './backend'
 import { isTensorType, type Tensor } from './tensor'
 
@@ -36,13 +42,14 @@ export function createOrtBackend(options: OrtBackendOptions = {}): InferenceBack
 }
 
 async function createSession(request: SessionRequest, wantGpu: boolean): Promise<ModelSession> {
+  const preference = preferredExecutionProvider()
   let note = isNode
     ? 'Node: WASM'
-    : preferredExecutionProvider() === 'wasm'
+    : preference === 'wasm'
       ? 'WASM chosen (?gpu=wasm)'
       : 'WebGPU not requested'
   if (wantGpu) {
-    const gpu = await gpuVerdict(browserGpu(), request.usesFloat16)
+    const gpu = await gpuVerdict(browserGpu(), request.usesFloat16, preference === 'webgpu')
     note = gpu.reason
     if (gpu.ok) {
       try {
@@ -52,7 +59,7 @@ async function createSession(request: SessionRequest, wantGpu: boolean): Promise
       }
     }
   }
-  return wrap(await open(request, 'wasm'), 'wasm', `${note}; running on WASM`)
+  return wrap(await open(request, 'wasm'), 'wasm', note)
 }
 
 /** The part of the browser's `navigator.gpu` that the provider choice asks. */
@@ -63,6 +70,9 @@ export interface GpuLike {
 /** The part of a `GPUAdapter` that the provider choice reads. */
 export interface AdapterLike {
   readonly features: { has(feature: string): boolean }
+  readonly info?: AdapterInfoLike
+  /** Older Chromium put it on the adapter itself. */
+  readonly isFallbackAdapter?: boolean
 }
 
 export interface GpuVerdict {
@@ -80,12 +90,22 @@ export function webGpuVerdict(
   gpu: GpuLike | undefined,
   adapter: AdapterLike | null,
   usesFloat16: boolean,
+  forced = false,
 ): GpuVerdict {
   if (!gpu) return { ok: false, reason: 'no WebGPU in this browser' }
   if (!adapter) return { ok: false, reason: 'no WebGPU adapter' }
   if (usesFloat16 && !adapter.features.has('shader-f16')) {
     return { ok: false, reason: 'the GPU lacks shader-f16, which this fp16 model needs' }
   }
+  const software = softwareAdapterName(adapter)
+  if (software && !forced) {
+    return {
+      ok: false,
+      reason: `WebGPU here is ${software}, a software renderer: WASM is faster on this CPU`,
+    }
+  }
+  if (forced)
+    return { ok: true, reason: `WebGPU chosen (?gpu=webgpu${software ? `, on ${software}` : ''})` }
   return { ok: true, reason: 'WebGPU' }
 }
 
@@ -93,9 +113,10 @@ export function webGpuVerdict(
 export async function gpuVerdict(
   gpu: GpuLike | undefined,
   usesFloat16: boolean,
+  forced = false,
 ): Promise<GpuVerdict> {
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null
-  return webGpuVerdict(gpu, adapter, usesFloat16)
+  return webGpuVerdict(gpu, adapter, usesFloat16, forced)
 }
 
 function browserGpu(): GpuLike | undefined {

@@ -1,4 +1,5 @@
 import type { BrowserRuntime } from '../runtime/types'
+import { forcedGpuProvider } from './gpu-flag'
 
 /**
  * Starts the browser runtime (worker pool, caches, file store), or says why it cannot. Loaded
@@ -7,9 +8,7 @@ import type { BrowserRuntime } from '../runtime/types'
 export async function loadRuntime(): Promise<{ runtime?: BrowserRuntime; problem?: string }> {
   try {
     const { createBrowserRuntime } = await import('../runtime')
-    // `?gpu=wasm` runs GPU nodes on WASM: to compare with WebGPU, or when a GPU misbehaves.
-    const forced = new URLSearchParams(window.location.search).get('gpu') === 'wasm'
-    return { runtime: await createBrowserRuntime({ gpuProvider: forced ? 'wasm' : 'auto' }) }
+    return { runtime: await createBrowserRuntime({ gpuProvider: forcedGpuProvider() }) }
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error)
     return { problem: `The engine could not start: ${why}. Reload the page to try again.` }

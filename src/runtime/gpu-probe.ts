@@ -1,3 +1,5 @@
+import { softwareAdapterName } from './gpu-report'
+
 /** What WebGPU this browser offers; the GPU status line and the diffusion code's choice. */
 export interface WebGpuSupport {
   /** 'none': no navigator.gpu or no adapter (Chromium without --enable-unsafe-webgpu). */
@@ -6,6 +8,8 @@ export interface WebGpuSupport {
   shaderF16: boolean
   /** Vendor and architecture as the adapter reports them, e.g. "google swiftshader". */
   description?: string
+  /** The adapter is the CPU in disguise (SwiftShader…): GPU nodes then run on WASM. */
+  software?: string
   /** Why there is no adapter, when there is none. */
   reason?: string
 }
@@ -21,7 +25,12 @@ export async function probeWebGpu(): Promise<WebGpuSupport> {
     }
     const { vendor, architecture } = adapter.info
     const description = [vendor, architecture].filter(Boolean).join(' ') || undefined
-    return { adapter: 'available', shaderF16: adapter.features.has('shader-f16'), description }
+    return {
+      adapter: 'available',
+      shaderF16: adapter.features.has('shader-f16'),
+      description,
+      software: softwareAdapterName(adapter),
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     return { adapter: 'none', shaderF16: false, reason }

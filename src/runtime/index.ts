@@ -34,10 +34,11 @@ export interface BrowserRuntimeOptions {
   /** IndexedDB database name of the cache (tests use their own). */
   cacheDbName?: string
   /**
-   * GPU nodes' execution provider: 'auto' (WebGPU where it works, else WASM; the default) or
-   * 'wasm' forced, to compare results or to step around a misbehaving GPU (`?gpu=wasm`).
+   * GPU nodes' execution provider: 'auto' (WebGPU on a hardware adapter, else WASM; the
+   * default), or one forced (`?gpu=wasm`, `?gpu=webgpu`): to compare results, to step around a
+   * misbehaving GPU, or to use a software adapter anyway.
    */
-  gpuProvider?: 'auto' | 'wasm'
+  gpuProvider?: 'auto' | 'wasm' | 'webgpu'
 }
 
 const LIMIT_KEY = 'synesthete.cacheLimitBytes'

@@ -1,5 +1,6 @@
-/** The GPU worker's name when WASM is forced. Literal in createGpuWorker for Vite. */
+/** The GPU worker's names when a provider is forced. Literal in createGpuWorker for Vite. */
 export const GPU_WORKER_WASM = 'gpu-wasm'
+export const GPU_WORKER_WEBGPU = 'gpu-webgpu'
 
 /**
  * The production worker entries. Kept as literal `new Worker(new URL(…))` calls, the form
@@ -11,17 +12,22 @@ export function createNodeWorker(): Worker {
 }
 
 /**
- * The GPU worker; `provider: 'wasm'` makes GPU nodes skip WebGPU. The choice travels as the
- * worker's name (read in gpu.worker.ts before any job): Vite only bundles workers whose
- * options are literals, hence two spelled-out calls.
+ * The GPU worker; `provider: 'wasm'` makes GPU nodes skip WebGPU, `'webgpu'` uses it even on a
+ * software adapter. The choice travels as the worker's name (read in gpu.worker.ts before any
+ * job): Vite only bundles workers whose options are literals, hence spelled-out calls.
  */
-export function createGpuWorker(provider: 'auto' | 'wasm' = 'auto'): Worker {
-  return provider === 'wasm'
-    ? new Worker(new URL('./gpu.worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'gpu-wasm', // = GPU_WORKER_WASM
-      })
-    : new Worker(new URL('./gpu.worker.ts', import.meta.url), { type: 'module', name: 'gpu' })
+export function createGpuWorker(provider: 'auto' | 'wasm' | 'webgpu' = 'auto'): Worker {
+  if (provider === 'wasm')
+    return new Worker(new URL('./gpu.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'gpu-wasm', // = GPU_WORKER_WASM
+    })
+  if (provider === 'webgpu')
+    return new Worker(new URL('./gpu.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'gpu-webgpu', // = GPU_WORKER_WEBGPU
+    })
+  return new Worker(new URL('./gpu.worker.ts', import.meta.url), { type: 'module', name: 'gpu' })
 }
 
 export function createCodecWorker(): Worker {

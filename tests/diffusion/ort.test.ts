@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gpuVerdict, webGpuVerdict, type AdapterLike, type GpuLike } from '../../src/diffusion/ort'
+import { softwareAdapterName } from '../../src/runtime/gpu-report'
 
 /** A stand-in for navigator.gpu whose adapter has the given features (or none at all). */
 function stubGpu(features: string[] | null | 'refuses'): GpuLike {
@@ -23,8 +24,38 @@ describe('choosing WebGPU or WASM for a network', () => {
     })
   })
 
-  it('runs fp32 networks on any WebGPU adapter', () => {
+  it('runs fp32 networks on any hardware WebGPU adapter', () => {
     expect(webGpuVerdict(stubGpu([]), adapter(), false)).toEqual({ ok: true, reason: 'WebGPU' })
+  })
+
+  it('runs on WASM where the only adapter is a software one, unless WebGPU is forced', () => {
+    const gpu = stubGpu([])
+    // Chromium's headless adapter, as it describes itself (vendor google, architecture swiftshader).
+    const swiftShader: AdapterLike = {
+      features: new Set(),
+      info: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: false },
+    }
+    expect(webGpuVerdict(gpu, swiftShader, false)).toEqual({
+      ok: false,
+      reason: 'WebGPU here is SwiftShader, a software renderer: WASM is faster on this CPU',
+    })
+    const fallback: AdapterLike = { features: new Set(), info: { isFallbackAdapter: true } }
+    expect(webGpuVerdict(gpu, fallback, false).ok).toBe(false)
+    expect(webGpuVerdict(gpu, { features: new Set(), isFallbackAdapter: true }, false).ok).toBe(
+      false,
+    )
+    const hardware: AdapterLike = {
+      features: new Set(),
+      info: { vendor: 'nvidia', architecture: 'ampere' },
+    }
+    expect(webGpuVerdict(gpu, hardware, false)).toEqual({ ok: true, reason: 'WebGPU' })
+    expect(webGpuVerdict(gpu, swiftShader, false, true)).toEqual({
+      ok: true,
+      reason: 'WebGPU chosen (?gpu=webgpu, on SwiftShader)',
+    })
+    expect(softwareAdapterName({ info: { description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } })).toBe(
+      'llvmpipe',
+    )
   })
 
   it('falls back to WASM without WebGPU or without an adapter, saying which', () => {

@@ -14,6 +14,8 @@ interface Timeline {
   preview: Record<string, number>
   /** ms after navigation start: first frame a node's badge said done or cached. */
   done: Record<string, number>
+  /** ms after navigation start: first frame a node's badge said running. */
+  started: Record<string, number>
   /** The node's badge, and whether its preview was marked outdated, when its preview appeared. */
   stateAtPreview: Record<string, string>
   runEnded?: number
@@ -21,7 +23,7 @@ interface Timeline {
 
 /** Runs in the page before the app: watches every node each frame and notes when things show. */
 function recordTimeline() {
-  const timeline: Timeline = { preview: {}, done: {}, stateAtPreview: {} }
+  const timeline: Timeline = { preview: {}, done: {}, started: {}, stateAtPreview: {} }
   ;(window as unknown as { __timeline: Timeline }).__timeline = timeline
   const drawn = (canvas: HTMLCanvasElement) => {
     if (canvas.width === 0 || canvas.height === 0) return false
@@ -38,6 +40,7 @@ function recordTimeline() {
       const state = badge?.dataset.state ?? 'idle'
       if ((state === 'done' || state === 'cached') && timeline.done[id] === undefined)
         timeline.done[id] = now
+      if (state === 'running' && timeline.started[id] === undefined) timeline.started[id] = now
       if (timeline.preview[id] !== undefined) continue
       const preview = node.querySelector<HTMLElement>('[data-testid="preview"]')
       if (!preview) continue
@@ -90,7 +93,7 @@ describe('the first open', () => {
     const rows = graph.nodes.map((n) => {
       const at = (ms: number | undefined) =>
         ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`
-      return `  ${(n.label ?? n.id).padEnd(52)} preview ${at(timeline.preview[n.id]).padStart(8)}   done ${at(timeline.done[n.id]).padStart(8)}   (${timeline.stateAtPreview[n.id] ?? ''})`
+      return `  ${(n.label ?? n.id).slice(0, 40).padEnd(40)} running ${at(timeline.started[n.id]).padStart(8)}   done ${at(timeline.done[n.id]).padStart(8)}   preview ${at(timeline.preview[n.id]).padStart(8)}   (${timeline.stateAtPreview[n.id] ?? ''})`
     })
     const firstPreview = Math.min(...Object.values(timeline.preview))
     console.log(

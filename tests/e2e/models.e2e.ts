@@ -13,7 +13,8 @@ import {
 } from './editor-helpers'
 
 /**
- * Stable Diffusion in the editor: the tiny model through the GPU worker on WebGPU (SwiftShader)
+ * Stable Diffusion in the editor: the tiny model through the GPU worker on WebGPU (SwiftShader,
+ * forced with ?gpu=webgpu: by itself the editor prefers WASM over a software adapter)
  * and on WASM, the model panel, downloads from a fake model host served by the preview server
  * (fakeModelHost in tests/e2e/vite.config.ts) and load failures. Nothing here may reach the internet: every
  * request that leaves 127.0.0.1 is aborted and counted.
@@ -114,7 +115,7 @@ const openPanel = (page: Page) =>
 
 describe('Stable Diffusion in the editor', () => {
   it('runs the tiny model on WebGPU and on WASM with matching pictures, and says which ran', async () => {
-    const gpu = await openEditor('/', sdGraph())
+    const gpu = await openEditor('/?gpu=webgpu', sdGraph())
     await waitForFirstRun(gpu.page, 120_000)
     const onGpu = await sdRun(gpu.page)
     expect(onGpu.state).toBe('done')
@@ -173,6 +174,29 @@ describe('Stable Diffusion in the editor', () => {
     )
     expect(unexpected([...gpu.errors, ...cpu.errors])).toEqual([])
     expect([...gpu.outside, ...cpu.outside]).toEqual([])
+  })
+
+  it('chooses WASM by itself where the only WebGPU adapter is SwiftShader, and says why', async () => {
+    const auto = await openEditor('/', sdGraph())
+    await waitForFirstRun(auto.page, 120_000)
+    const run = await sdRun(auto.page)
+    expect(run.state).toBe('done')
+    expect(run.message).toMatch(/unet: wasm/)
+    expect(run.message).toMatch(/why: WebGPU here is SwiftShader, a software renderer/)
+    const node = auto.page.locator('[data-node-id="sd"]')
+    await expect
+      .poll(() => node.locator('[data-testid="model-provider-why"]').innerText())
+      .toMatch(/SwiftShader, a software renderer: WASM is faster/)
+    await expect
+      .poll(() => auto.page.locator('[data-testid="gpu-status"]').innerText())
+      .toMatch(/GPU: software \(SwiftShader\), so WASM · last ran on WASM \(CPU\)/)
+    await expect
+      .poll(() => auto.page.locator('[data-testid="gpu-last-why"]').innerText())
+      .toMatch(/SwiftShader/)
+    await fit(auto.page)
+    await screenshot(auto.page, 'sd-node-after-run-auto-software-gpu')
+    expect(unexpected(auto.errors)).toEqual([])
+    expect(auto.outside).toEqual([])
   })
 
   it('lists the models with sizes and asks before an fp16 download on a GPU without shader-f16', async () => {
@@ -249,7 +273,7 @@ describe('Stable Diffusion in the editor', () => {
     await waitForRun(page, before, 120_000) // auto-run: the stored files, no new download
     const run = await sdRun(page)
     expect(run.state).toBe('done')
-    expect(run.message).toMatch(/ran on .*unet: webgpu/)
+    expect(run.message).toMatch(/ran on .*unet: (webgpu|wasm)/)
 
     await openPanel(page)
     await stored.getByRole('button', { name: /Delete/ }).click()
@@ -310,7 +334,7 @@ describe('Stable Diffusion in the editor', () => {
     await waitForRun(page, before, 120_000)
     const run = await sdRun(page)
     expect(run.state).toBe('done')
-    expect(run.message).toMatch(/ran on .*unet: webgpu/)
+    expect(run.message).toMatch(/ran on .*unet: (webgpu|wasm)/)
     await openPanel(page)
     expect(await panel.innerText()).toMatch(/Folder “my-tiny”/)
     expect(opened.outside).toEqual([])

@@ -121,6 +121,15 @@ describe('what the diffusion node said after a run', () => {
     expect(parseRunMessage('step 3/4 (model A)')).toBeUndefined()
     expect(parseRunMessage(undefined)).toBeUndefined()
   })
+
+  it('reads why the UNet ran where it did', () => {
+    const why = 'WebGPU here is SwiftShader, a software renderer: WASM is faster on this CPU'
+    const info = parseRunMessage(
+      `ran on text_encoder: wasm, unet: wasm (4 steps, euler) · why: ${why} — ${TINY_MODEL_WARNING}`,
+    )
+    expect(info).toMatchObject({ detail: '4 steps, euler', why, tiny: true })
+    expect(info && providerSummary(info)).toBe('WASM (CPU)')
+  })
 })
 
 describe('model references in words', () => {

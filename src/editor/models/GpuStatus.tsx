@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { GpuStatus as Status } from '../../runtime/types'
+import { forcedGpuProvider } from '../gpu-flag'
 import type { EditorServices } from '../services'
 import { openModelPanel } from './panel-store'
 
@@ -18,14 +19,19 @@ export function GpuStatus({ services }: { services: EditorServices }) {
     void gpu.probe()
     return gpu.subscribe(setStatus)
   }, [gpu])
-  const forced = new URLSearchParams(window.location.search).get('gpu') === 'wasm'
+  const forced = forcedGpuProvider()
   const support = status?.support
   const last = status?.lastRun
   let text = 'GPU: …'
-  if (forced) text = 'GPU: off (?gpu=wasm)'
+  if (forced === 'wasm') text = 'GPU: off (?gpu=wasm)'
+  else if (forced === 'webgpu') text = 'GPU: WebGPU forced (?gpu=webgpu)'
+  else if (support?.software) text = `GPU: software (${support.software}), so WASM`
   else if (support) text = support.adapter === 'available' ? 'GPU: WebGPU' : 'GPU: none'
   const title = [
     support?.description ? `Adapter: ${support.description}` : support?.reason,
+    support?.software && forced === 'auto'
+      ? `${support.software} is the CPU drawing as a GPU: GPU nodes run faster on WASM. ?gpu=webgpu uses it anyway.`
+      : '',
     support?.adapter === 'available' && !support.shaderF16
       ? 'No shader-f16: fp16 models run on the CPU (WASM).'
       : '',
@@ -42,6 +48,12 @@ export function GpuStatus({ services }: { services: EditorServices }) {
         <>
           {' '}
           · last ran on <b data-testid="gpu-last-provider">{PROVIDER[last.provider]}</b>
+          {last.reason && last.reason !== 'WebGPU' && (
+            <span className="status-gpu-why" data-testid="gpu-last-why">
+              {' '}
+              ({last.reason})
+            </span>
+          )}
         </>
       )}
       <button type="button" className="link-button" onClick={() => openModelPanel(services)}>

@@ -38,6 +38,11 @@ export function ModelRunInfo(props: {
           Ran on <b>{providerSummary(info)}</b>
           {info.detail ? ` · ${info.detail}` : ''}
           {cached}
+          {info.why && (
+            <div className="model-provider-why" data-testid="model-provider-why">
+              {info.why}
+            </div>
+          )}
         </div>
       ) : (
         run.state === 'cached' && (

@@ -12,6 +12,11 @@ export interface ThumbMaker {
   now<V extends ThumbValue>(value: V): ThumbDataOf<V> | undefined
   /** Settles once `now(value)` has the preview. */
   later(value: ThumbValue): Promise<void>
+  /**
+   * Starts the worker now. Started on first use, it loaded its modules while the graph's nodes
+   * had both cores, and the first large previews stayed blank for seconds after their values.
+   */
+  prewarm(): void
 }
 
 /**
@@ -71,6 +76,14 @@ export function createThumbMaker(createWorker?: () => Worker): ThumbMaker {
   }
 
   return {
+    prewarm: () => {
+      if (!createWorker || worker) return
+      try {
+        worker = start(createWorker)
+      } catch {
+        usable = false
+      }
+    },
     now: <V extends ThumbValue>(value: V) => {
       const known = made.get(value) as ThumbDataOf<V> | undefined
       if (known) return known
@@ -96,6 +109,7 @@ const pageMaker = createThumbMaker(
     ? undefined
     : () => new Worker(new URL('./thumbs.worker.ts', import.meta.url), { type: 'module' }),
 )
+pageMaker.prewarm()
 
 /**
  * A value's preview data for a node thumbnail; undefined for the moment a worker is making
