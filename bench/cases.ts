@@ -1,5 +1,6 @@
 /** Every benchmark `npm run bench` runs, in order. Add a case: one file in bench/, one line here. */
 import { chirpBench } from './chirp'
+import { fftSizeBenches } from './fft-sizes'
 import { diffusionBench, diffusionStepBench } from './diffusion'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
@@ -8,6 +9,7 @@ import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } 
 import type { BenchCase } from './types'
 
 export const cases: readonly BenchCase[] = [
+  ...fftSizeBenches,
   { ...stftBench, repeats: 7 }, // a short case: more repeats let its best run escape the noise
   griffinLimBench,
   phaseVocoderBench,

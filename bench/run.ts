@@ -20,7 +20,7 @@ const cpuSeconds = (): number => {
   return (user + system) / 1e6
 }
 
-async function time(bench: BenchCase): Promise<Timing> {
+async function time(bench: Pick<BenchCase, 'run' | 'repeats'>): Promise<Timing> {
   await bench.run() // warm up the JIT and the caches of plans, windows and sessions
   let best: Timing = { wall: Infinity, cpu: Infinity }
   for (let i = 0; i < (bench.repeats ?? 3); i++) {
@@ -62,9 +62,22 @@ for (const bench of cases.filter((c) => !filter || c.name.toLowerCase().includes
     js = await time(bench)
     setDefaultFftBackend('auto')
   }
-  const reference = bench.reference
-    ? `${seconds(bench.reference.seconds)} (${bench.reference.label})`
-    : '—'
+  const baseline = bench.baseline
+    ? await time({ run: bench.baseline.run, repeats: bench.repeats })
+    : undefined
+  const ratio = baseline ? ours.cpu / baseline.cpu : undefined
+  const reference =
+    baseline && bench.baseline
+      ? `${seconds(baseline.cpu)} (${bench.baseline.label}, this run)`
+      : bench.reference
+        ? `${seconds(bench.reference.seconds)} (${bench.reference.label})`
+        : '—'
+  const goal =
+    ratio !== undefined && bench.goalRatio !== undefined
+      ? `ratio ${ratio.toFixed(2)} ≤ ${bench.goalRatio} ${ratio <= bench.goalRatio ? 'met' : 'MISSED'}`
+      : bench.goalSeconds === undefined
+        ? '—'
+        : `${seconds(bench.goalSeconds)} ${ours.cpu <= bench.goalSeconds ? 'met' : 'MISSED'}`
   rows.push([
     bench.name,
     seconds(ours.cpu),
@@ -72,9 +85,7 @@ for (const bench of cases.filter((c) => !filter || c.name.toLowerCase().includes
     js ? seconds(js.cpu) : bench.withoutFftJs ? `n/a: ${bench.withoutFftJs}` : '—',
     js ? (ours.cpu / js.cpu).toFixed(2) : bench.withoutFftJs ? 'n/a' : '—',
     reference,
-    bench.goalSeconds === undefined
-      ? '—'
-      : `${seconds(bench.goalSeconds)} ${ours.cpu <= bench.goalSeconds ? 'met' : 'MISSED'}`,
+    goal,
   ])
   console.log(`  done: ${bench.name}`)
 }

@@ -11,6 +11,10 @@ export interface BenchCase {
   withoutFftJs?: string
   /** A reference time for the same work, in seconds, and where it comes from. */
   reference?: { seconds: number; label: string }
+  /** A yardstick timed in the same process, right after the case (the goal is then a ratio). */
+  baseline?: { label: string; run: () => unknown }
+  /** The ratio of the case's CPU time to the baseline's to stay under (from the issue). */
+  goalRatio?: number
   /** The time to beat, in seconds of CPU time (from the issue that set it); judged met/MISSED. */
   goalSeconds?: number
 }

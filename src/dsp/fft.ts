@@ -6,23 +6,34 @@
  *            the imaginary parts of X_0 (and X_{N/2} for even N) ignored (numpy.fft.irfft),
  *   so inverse(forward(x)) = x.
  *
- * Backends: PFFFT (WASM SIMD, single precision) for N = 2^a·3^b·5^c multiples of 32 once
- * `initFastFft()` has resolved; otherwise JavaScript (fft-real-js.ts), whose inner complex FFT
- * may itself be PFFFT (Bluestein sizes). Plans are cached per size and backend. Spectra come
+ * Backends, once `initFastFft()` has resolved (all WASM SIMD, single precision): PFFFT for
+ * N = 2^a·3^b·5^c multiples of 32; our mixed-radix FFT (fft-wasm.ts, src/dsp/wasm/fft.c) for
+ * every other N whose complex length has no prime factor above 31; otherwise JavaScript
+ * (fft-real-js.ts) over Bluestein over PFFFT. Before that, or when told 'js', all JavaScript
+ * (fft.js, float64). Plans are cached per size and backend. Spectra come
  * split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins values); hot loops over many
  * frames use a SpectrumBlock, whose buffers live in the WASM heap so nothing is copied per frame.
  */
 import { createPffftReal, loadPffft, pffftRealSupports, type PffftModule } from './fft-pffft'
 import { jsRealFft } from './fft-real-js'
+import {
+  createMixedRadixPlan,
+  loadMixedRadix,
+  mixedRadixSupports,
+  type MixedRadixModule,
+} from './fft-wasm'
 
 export type FloatArray = Float32Array | Float64Array
-export type FftBackend = 'pffft' | 'js'
+export type FftBackend = 'pffft' | 'mixed-radix' | 'js'
 
 export interface RealFft {
   readonly size: number
   /** ⌊N/2⌋ + 1 */
   readonly bins: number
-  /** 'pffft' where any part runs in PFFFT (single precision), 'js' when all float64 JS. */
+  /**
+   * 'pffft' where any part runs in PFFFT, 'mixed-radix' in our WASM FFT (both single
+   * precision), 'js' when all float64 JS.
+   */
   readonly backend: FftBackend
   /** Reads input[0 … N−1]; writes re/im[0 … bins−1]. */
   forward(input: FloatArray): { re: Float64Array; im: Float64Array }
@@ -80,6 +91,7 @@ export interface FastFftOptions {
 }
 
 let pffft: PffftModule | null = null
+let mixedRadix: MixedRadixModule | null = null
 let defaultBackend: 'auto' | 'js' = 'auto'
 let pffftPromise: Promise<boolean> | null = null
 let pffftFailure: string | undefined
@@ -90,9 +102,13 @@ const plans = new Map<string, RealFft>()
  * resolves false and records why (see `fastFftStatus`) where WASM SIMD is unavailable.
  */
 export function initFastFft(options: FastFftOptions = {}): Promise<boolean> {
-  pffftPromise ??= loadPffft(options.wasmBinary ? { wasmBinary: options.wasmBinary } : {}).then(
-    (mod) => {
+  pffftPromise ??= Promise.all([
+    loadPffft(options.wasmBinary ? { wasmBinary: options.wasmBinary } : {}),
+    loadMixedRadix(),
+  ]).then(
+    ([mod, mixed]) => {
       pffft = mod
+      mixedRadix = mixed
       return true
     },
     (error: unknown) => {
@@ -115,18 +131,75 @@ export function setDefaultFftBackend(backend: 'auto' | 'js'): void {
   defaultBackend = backend
 }
 
-/** A cached real FFT plan of the given size. 'auto' picks PFFFT when loaded and able. */
+/**
+ * A cached real FFT plan of the given size. 'auto' picks, once the WASM backends are loaded,
+ * PFFFT for its sizes (2^a·3^b·5^c multiples of 32), else the mixed-radix FFT (complex length
+ * free of primes above 31), else Bluestein over PFFFT (see fft-complex.ts).
+ */
 export function createRealFft(size: number, options: { backend?: 'auto' | 'js' } = {}): RealFft {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be ≥ 1, not ${size}`)
-  const mod = (options.backend ?? defaultBackend) === 'js' ? null : pffft
-  const key = `${size}:${mod ? 'pffft' : 'js'}`
+  const wasm = (options.backend ?? defaultBackend) !== 'js'
+  const mod = wasm ? pffft : null
+  const key = `${size}:${mod ? 'wasm' : 'js'}`
   let plan = plans.get(key)
   if (!plan) {
-    const core = mod && pffftRealSupports(size) ? pffftRealCore(mod, size) : jsRealFft(size, mod)
+    const core =
+      mod && pffftRealSupports(size)
+        ? pffftRealCore(mod, size)
+        : wasm && mixedRadix && mixedRadixSupports(size)
+          ? mixedRadixCore(mixedRadix, size)
+          : jsRealFft(size, mod)
     plan = withSplitMethods(core)
     plans.set(key, plan)
   }
   return plan
+}
+
+/** The mixed-radix WASM FFT (fft-wasm.ts): interleaved spectra straight from fx_rfft. */
+function mixedRadixCore(mod: MixedRadixModule, n: number): InterleavedCore {
+  const { pointer, bins } = createMixedRadixPlan(mod, n)
+  const inAt = mod.alloc(n)
+  const specAt = mod.alloc(2 * bins)
+  const { fx_rfft: rfft, fx_irfft: irfft } = mod.exports
+  return {
+    size: n,
+    bins,
+    backend: 'mixed-radix',
+    forwardInterleaved(input, spectrum) {
+      mod.heap().set(input.length === n ? input : input.subarray(0, n), inAt)
+      rfft(pointer, inAt << 2, specAt << 2)
+      spectrum.set(mod.heap().subarray(specAt, specAt + 2 * bins))
+    },
+    inverseInterleaved(spectrum, output, scaled = true) {
+      mod.heap().set(spectrum.subarray(0, 2 * bins), specAt)
+      irfft(pointer, specAt << 2, inAt << 2)
+      const result = mod.heap().subarray(inAt, inAt + n)
+      if (!scaled) {
+        output.set(result)
+        return
+      }
+      const scale = 1 / n
+      for (let i = 0; i < n; i++) output[i] = result[i] * scale
+    },
+    createBlock(count, margin = 0) {
+      const layout = blockLayout(n, bins, count, margin)
+      const base = mod.alloc(layout.floats)
+      const time = base + layout.time
+      const spectra = base + layout.spectra
+      const { stride } = layout
+      return {
+        count,
+        time,
+        spectra,
+        stride,
+        margin: layout.margin,
+        memory: () => mod.heap(),
+        forward: (j) => rfft(pointer, time << 2, (spectra + j * stride) << 2),
+        inverse: (j) => irfft(pointer, (spectra + j * stride) << 2, time << 2),
+        free: () => mod.release(base),
+      }
+    },
+  }
 }
 
 /**

@@ -39,7 +39,9 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>, scale: number
 const norm = (x: ArrayLike<number>): number =>
   Math.sqrt(Array.from(x).reduce((s, v) => s + v * v, 0))
 
-const SIZES = [1, 2, 3, 5, 7, 16, 598, 1024, 1025, 2048]
+// Every path: trivial sizes (JS), PFFFT sizes (1024, 2048), the mixed-radix FFT on four lanes
+// (600, 1960 = 2³·5·7²) and on scalars (598 = 2·13·23, 2058 = 2·3·7³, 1029 odd), Bluestein (1025 = 5²·41).
+const SIZES = [1, 2, 3, 5, 7, 16, 598, 600, 1024, 1025, 1029, 1960, 2048, 2058]
 
 // Tolerances. The JS backends compute in float64: rounding error grows like ε·log2(N)·‖x‖
 // (Bluestein adds two more transforms of size ≤ 4N), so 1e-12 of ‖x‖ leaves a wide margin.
@@ -57,7 +59,7 @@ describe.each([
   ['auto (PFFFT where it can)', 'auto'],
 ] as const)('real FFT, backend %s', (_label, backend) => {
   const tolerance = (fft: RealFft): number =>
-    fft.backend === 'pffft' ? PFFFT_TOLERANCE : JS_TOLERANCE
+    fft.backend === 'js' ? JS_TOLERANCE : PFFFT_TOLERANCE
 
   it.each(SIZES)('matches the DFT definition for N = %i', (n) => {
     const x = randomSignal(n, n)
@@ -165,8 +167,58 @@ describe('the fast backend', () => {
   it('loads in Node', () => {
     expect(fastFftStatus()).toEqual({ ready: true, failure: undefined })
     expect(createRealFft(2048).backend).toBe('pffft')
-    expect(createRealFft(598).backend).toBe('pffft') // Bluestein over a 640-point PFFFT
+    expect(createRealFft(598).backend).toBe('mixed-radix') // 2·13·23
+    expect(createRealFft(17640).backend).toBe('mixed-radix') // 2³·3²·5·7²
+    expect(createRealFft(1025).backend).toBe('pffft') // 5²·41: Bluestein over PFFFT
     expect(createRealFft(598, { backend: 'js' }).backend).toBe('js')
+  })
+
+  // The sizes the presets and Riffusion use, sizes whose complex length has every radix and odd
+  // length, random sizes, and primes (Bluestein from 37 up): against fft.js (float64, with
+  // Bluestein over it where the size is not a power of two).
+  const random = mulberry32(77)
+  const randomSizes = Array.from({ length: 12 }, () => 8 + Math.floor(random() * 5000))
+  it.each([
+    512,
+    598,
+    2048,
+    17280,
+    17640,
+    400,
+    1764,
+    8,
+    10,
+    12,
+    14,
+    22,
+    26,
+    34,
+    38,
+    46,
+    58,
+    62,
+    74,
+    9,
+    21,
+    35,
+    49,
+    77,
+    143,
+    31,
+    37,
+    1031,
+    4801,
+    ...randomSizes,
+  ])('agrees with fft.js both ways for N = %i', (n) => {
+    const x = randomSignal(n, 700 + n)
+    const fast = createRealFft(n)
+    const js = createRealFft(n, { backend: 'js' })
+    const a = fast.forward(x)
+    const b = js.forward(x)
+    expect(relativeError(a.re, b.re, norm(x))).toBeLessThan(PFFFT_TOLERANCE)
+    expect(relativeError(a.im, b.im, norm(x))).toBeLessThan(PFFFT_TOLERANCE)
+    const back = fast.inverse(b.re, b.im)
+    expect(relativeError(back, x, norm(x) / Math.sqrt(n))).toBeLessThan(10 * PFFFT_TOLERANCE)
   })
 
   it('agrees with fft.js to float32 precision', () => {

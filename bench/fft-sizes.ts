@@ -1,0 +1,49 @@
+/**
+ * Bench cases for the FFT at sizes that are not 2·3·5-smooth (issue 14's goal: any size within
+ * 2× the time of the nearest 2·3·5-smooth size), each timed beside that smooth size in the same
+ * process: 500 forward and inverse real transforms through the FFT seam.
+ */
+import { createRealFft } from '../src/dsp/fft'
+import { isSmooth235 } from '../src/dsp/fft-pffft'
+import { mulberry32 } from '../src/engine/random'
+import type { BenchCase } from './types'
+
+/** The 2·3·5-smooth size nearest to n (the smaller on a tie). */
+export function nearestSmooth(n: number): number {
+  for (let d = 0; ; d++) {
+    if (isSmooth235(n - d)) return n - d
+    if (isSmooth235(n + d)) return n + d
+  }
+}
+
+const transforms = (n: number) => {
+  const fft = createRealFft(n)
+  const random = mulberry32(n)
+  const x = Float32Array.from({ length: n }, () => random() - 0.5)
+  const spectrum = new Float32Array(2 * fft.bins)
+  return () => {
+    for (let i = 0; i < 500; i++) {
+      fft.forwardInterleaved(x, spectrum)
+      fft.inverseInterleaved(spectrum, x)
+    }
+  }
+}
+
+const sizeCase = (n: number, why: string): BenchCase => {
+  const smooth = nearestSmooth(n)
+  return {
+    name: `FFT ${n} (${why}) ×500 both ways`,
+    repeats: 5,
+    withoutFftJs: 'see the FFT tests',
+    run: transforms(n),
+    baseline: { label: `FFT ${smooth}, the nearest 2·3·5-smooth size`, run: transforms(smooth) },
+    goalRatio: 2,
+  }
+}
+
+export const fftSizeBenches: BenchCase[] = [
+  sizeCase(17640, 'Riffusion: 2³·3²·5·7²'),
+  sizeCase(598, 'notebook: 2·13·23'),
+  sizeCase(2058, '2·3·7³'),
+  sizeCase(1001, 'odd: 7·11·13'),
+]

@@ -1,0 +1,145 @@
+/**
+ * The mixed-radix WASM SIMD backend (src/dsp/wasm/fft.c, built by src/dsp/wasm/build.sh into
+ * fft-wasm-binary.ts): real transforms of any size whose complex length (N/2 for even N, N for
+ * odd) has no prime factor above 31. Single precision, unscaled both ways:
+ * irfft(rfft(x)) = N·x. This file lays out the plans (factors, twiddles in float64 rounded
+ * once, buffers) in the module's memory; the C code only reads them.
+ */
+import { fftWasmBase64 } from './fft-wasm-binary'
+
+interface Exports {
+  memory: WebAssembly.Memory
+  fx_alloc: (bytes: number) => number
+  fx_free: (pointer: number) => void
+  fx_rfft: (plan: number, input: number, spectrum: number) => void
+  fx_irfft: (plan: number, spectrum: number, output: number) => void
+}
+
+/** Must match fft.c. */
+const MAX_STAGES = 32
+const MAX_RADIX = 31
+const PLAN_BYTES = 32 + 12 * MAX_STAGES
+
+export interface MixedRadixModule {
+  readonly exports: Exports
+  /** A view of the whole memory now: re-read after any allocation (memory may grow). */
+  heap(): Float32Array
+  alloc(floats: number): number
+  release(offset: number): void
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/** Instantiates the module; rejects where WebAssembly SIMD is missing. */
+export async function loadMixedRadix(): Promise<MixedRadixModule> {
+  const module = await WebAssembly.compile(decode(fftWasmBase64))
+  const instance = await WebAssembly.instantiate(module)
+  const exports = instance.exports as unknown as Exports
+  let view = new Float32Array(exports.memory.buffer)
+  const heap = (): Float32Array => {
+    if (view.buffer !== exports.memory.buffer) view = new Float32Array(exports.memory.buffer)
+    return view
+  }
+  return {
+    exports,
+    heap,
+    alloc(floats) {
+      const pointer = exports.fx_alloc(floats * 4)
+      if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold ${floats} more floats`)
+      return pointer >> 2
+    },
+    release: (offset) => exports.fx_free(offset << 2),
+  }
+}
+
+/** The radices for a complex length: 4s first, then 2, 3, 5, 7 and odd primes ≤ 31; null if
+ * a larger prime divides it (Bluestein's sizes). */
+export function radices(length: number): number[] | null {
+  const out: number[] = []
+  let rest = length
+  while (rest % 4 === 0) {
+    out.push(4)
+    rest /= 4
+  }
+  for (let p = 2; p <= MAX_RADIX && rest > 1; p++) {
+    while (rest % p === 0) {
+      out.push(p)
+      rest /= p
+    }
+  }
+  return rest === 1 && out.length <= MAX_STAGES ? out : null
+}
+
+/** Whether this backend does real size n (n ≥ 8, every prime factor of its complex length ≤ 31). */
+export const mixedRadixSupports = (n: number): boolean =>
+  Number.isInteger(n) && n >= 8 && radices(n % 2 === 0 ? n / 2 : n) !== null
+
+export interface MixedRadixPlan {
+  readonly size: number
+  readonly bins: number
+  /** Byte offset of the plan, for fx_rfft / fx_irfft. */
+  readonly pointer: number
+}
+
+/** A plan for real size n (see mixedRadixSupports). Plans live as long as the module. */
+export function createMixedRadixPlan(mod: MixedRadixModule, n: number): MixedRadixPlan {
+  const h = n % 2 === 0 ? n / 2 : n
+  const lanes = h % 4 === 0 ? 4 : 1
+  const len = h / lanes
+  const factors = radices(len)
+  if (!factors || n < 8) throw new RangeError(`The mixed-radix FFT cannot do size ${n}`)
+  const floats = (values: number[]): number => {
+    const at = mod.alloc(Math.max(values.length, 4))
+    mod.heap().set(values, at)
+    return at << 2
+  }
+  const stages = factors.map((p, i) => {
+    const before = factors.slice(0, i).reduce((a, b) => a * b, 1)
+    const current = len / before
+    const m = current / p
+    const tw: number[] = []
+    for (let q = 0; q < m; q++) {
+      for (let k = 1; k < p; k++) {
+        const angle = (2 * Math.PI * ((q * k) % current)) / current
+        tw.push(Math.cos(angle), -Math.sin(angle))
+      }
+    }
+    const rc: number[] = []
+    const half = (p - 1) / 2
+    if (p >= 7) {
+      for (let k = 1; k <= half; k++) {
+        for (let r = 1; r <= half; r++) {
+          const angle = (2 * Math.PI * ((r * k) % p)) / p
+          rc.push(Math.cos(angle), Math.sin(angle))
+        }
+      }
+    }
+    return { p, tw: floats(tw), rc: rc.length ? floats(rc) : 0 }
+  })
+  const realtw: number[] = []
+  for (let k = 0; k <= h; k++) {
+    const angle = (2 * Math.PI * k) / n
+    realtw.push(Math.cos(angle), Math.sin(angle))
+  }
+  const lanetw: number[] = []
+  if (lanes === 4) {
+    for (let k = 0; k < len; k++) {
+      for (let l = 0; l < 4; l++) lanetw.push(Math.cos((2 * Math.PI * ((l * k) % h)) / h))
+      for (let l = 0; l < 4; l++) lanetw.push(-Math.sin((2 * Math.PI * ((l * k) % h)) / h))
+    }
+  }
+  const realtwAt = floats(realtw)
+  const lanetwAt = lanetw.length ? floats(lanetw) : 0
+  const work = mod.alloc(4 * h) << 2
+  const pointer = mod.exports.fx_alloc(PLAN_BYTES)
+  if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)
+  const ints = new Int32Array(mod.exports.memory.buffer, pointer, PLAN_BYTES / 4)
+  ints.set([n, h, lanes, len, factors.length, realtwAt, lanetwAt, work])
+  stages.forEach((stage, i) => ints.set([stage.p, stage.tw, stage.rc], 8 + 3 * i))
+  return { size: n, bins: Math.floor(n / 2) + 1, pointer }
+}
