@@ -73,11 +73,15 @@ export const loadAudio = defineNode({
       channels = resampled
       sampleRate = target
     }
-    const seconds = (channels[0].length / sampleRate).toFixed(2)
-    ctx.progress(
-      1,
-      decoded.truncated ? `File is cut short: read the ${seconds} s it holds` : undefined,
-    )
+    const damage = decoded.damage
+    if (damage) {
+      const { message, ...figures } = damage
+      const data = Object.fromEntries(
+        Object.entries(figures).filter((entry) => entry[1] !== undefined),
+      ) as Record<string, number | boolean>
+      ctx.warn?.({ code: 'audio/damaged', message, data })
+    }
+    ctx.progress(1)
     return { audio: { kind: 'audio', sampleRate, channels } }
   },
 })

@@ -23,6 +23,20 @@ type InputValue<S extends InputSpec> = S extends ValueKind
 export type InputValues<I extends InputSpecs> = { [K in keyof I]: InputValue<I[K]> }
 export type OutputValues<O extends OutputSpecs> = { [K in keyof O]: ValueOfKind[O[K]] }
 
+/**
+ * Something a node wants people to know about a result it still produced (a damaged file it
+ * loaded what it could of). Data, not prose: tools branch on `code` and read `data`; the
+ * editor shows `message` on the node, the CLI prints it on stderr.
+ */
+export interface NodeWarning {
+  /** Stable id of the kind of warning, e.g. `audio/damaged`. */
+  code: string
+  /** One sentence for people. */
+  message: string
+  /** The figures behind the message (e.g. `lostFraction`, `lostSec`). */
+  data?: Record<string, number | string | boolean>
+}
+
 /** What a running node may ask of the world: progress, cancellation, seeded randomness. */
 export interface RunContext {
   signal: AbortSignal
@@ -32,6 +46,11 @@ export interface RunContext {
   random(): number
   /** Shows a picture of the work in progress, where the host can (the editor can, the CLI not). */
   preview?(image: ImageValue): void
+  /**
+   * Reports a warning about this run's result. A result that came with a warning is not
+   * cached, so the warning shows again on every run rather than vanishing on a cache hit.
+   */
+  warn?(warning: NodeWarning): void
 }
 
 export type Runtime = 'cpu' | 'gpu'

@@ -1,6 +1,11 @@
 import type { ValueCache } from './cache'
 import type { NodeOutputs } from './codec'
-import { isOptionalInput, kindOfInput, type AnyNodeDefinition } from './define-node'
+import {
+  isOptionalInput,
+  kindOfInput,
+  type AnyNodeDefinition,
+  type NodeWarning,
+} from './define-node'
 import { ancestorsOf, incomingEdges, type GraphDocument, type GraphNode } from './document'
 import { describeError, isCancelled } from './errors'
 import { bypassPorts, KeyComputer, type FileResolver, type NodeKey } from './keys'
@@ -37,7 +42,8 @@ export type ExecutionEvent =
       key?: string
     }
   | { type: 'progress'; node: string; fraction: number; message?: string }
-  | { type: 'warning'; message: string; node?: string }
+  /** A cache problem (no `warning`), or a node's own warning about its result (`warning`). */
+  | { type: 'warning'; message: string; node?: string; warning?: NodeWarning }
 
 export interface NodeResult {
   node: string
@@ -50,6 +56,8 @@ export interface NodeResult {
   blockedBy?: string
   /** Time the node's own run took, as its runner timed it where it ran (0 when cached). */
   ms: number
+  /** What the node warned about its result (`ctx.warn`), in order. */
+  warnings?: NodeWarning[]
 }
 
 export interface ExecutionResult {
@@ -213,6 +221,7 @@ class Run {
     }
     let started = performance.now()
     let ranMs: number | undefined
+    const warnings: NodeWarning[] = []
     let running = false
     const start = () => {
       if (running) return
@@ -233,13 +242,18 @@ class Run {
             start()
             this.emit({ type: 'progress', node: node.id, fraction, message })
           },
+          warn: (warning) => {
+            warnings.push(warning)
+            this.emit({ type: 'warning', node: node.id, message: warning.message, warning })
+          },
         },
       )
       start()
       // Taken before the cache write: other nodes may run while it is awaited.
       const ms = ranMs ?? performance.now() - started
-      if (key.key) await this.cacheSet(key.key, outputs, node.id)
-      return { ...base, state: 'done', outputs, ms }
+      // A warned result is not cached: from the cache, the warning would be lost.
+      if (key.key && warnings.length === 0) await this.cacheSet(key.key, outputs, node.id)
+      return { ...base, state: 'done', outputs, ms, ...(warnings.length > 0 && { warnings }) }
     } catch (error) {
       const ms = ranMs ?? performance.now() - started
       if (isCancelled(error) || this.signal.aborted) return { ...base, state: 'cancelled', ms }

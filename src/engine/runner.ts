@@ -1,5 +1,5 @@
 import type { NodeOutputs } from './codec'
-import type { AnyNodeDefinition } from './define-node'
+import type { AnyNodeDefinition, NodeWarning } from './define-node'
 import type { FileData } from './params'
 import { mulberry32 } from './random'
 import type { NodeRegistry } from './registry'
@@ -36,6 +36,8 @@ export interface JobContext {
   ran?(ms: number): void
   /** Passed on to the node as `ctx.preview`. */
   preview?(image: ImageValue): void
+  /** Passed on to the node as `ctx.warn`. */
+  warn?(warning: NodeWarning): void
 }
 
 /**
@@ -68,6 +70,7 @@ export async function runJob(
     progress: (fraction, message) => ctx.progress(fraction, message),
     random: mulberry32(job.seed),
     preview: ctx.preview && ((image: ImageValue) => ctx.preview?.(image)),
+    warn: (warning) => ctx.warn?.(warning),
   })) as NodeOutputs
   checkOutputs(def, outputs)
   return outputs

@@ -7,6 +7,7 @@
  */
 
 import { CancelledError, UserError } from '../engine/errors'
+import { declaredLength } from './declared-length'
 import { readFlacStreamInfo } from './flac-info'
 import { describeSniffed, mpegChannelCount, sniff, type AudioFormat } from './sniff'
 import { decodeWav, readWavHeader } from './wav'
@@ -26,7 +27,28 @@ export interface DecodedAudio {
   format: AudioFormat
   /** True when the file ended early (a cut-short WAV) and what was there was decoded. */
   truncated: boolean
+  /** Set when the file is damaged or cut short and only part of it decoded: say so. */
+  damage?: AudioDamage
 }
+
+/** What a damaged file lost: the figures, and a sentence for people. */
+export interface AudioDamage {
+  message: string
+  /** Seconds the file declares (its header), when it declares them. */
+  declaredSec?: number
+  /** Seconds that decoded and were loaded. */
+  decodedSec: number
+  /** Share of the declared length that is missing (0..1), when the length is declared. */
+  lostFraction?: number
+  lostSec?: number
+  /** Frames or pages the decoder reported as damaged and skipped. */
+  decodeErrors: number
+  /** The file ends early (cut short) rather than being damaged inside. */
+  cutShort: boolean
+}
+
+/** Less missing than this is a decoder's rounding of the start and end, not damage. */
+const LOST_TOLERANCE_SEC = 0.05
 
 const SUPPORTED = 'WAV, MP3, Ogg Vorbis or FLAC'
 
@@ -88,10 +110,77 @@ function tooLong(label: string, durationSec: number, maxSec: number, about = fal
   )
 }
 
+/**
+ * The damage report for a file that decoded to `decodedFrames`, given what its header declares
+ * (undefined when it declares nothing), the decoder's complaints, and whether it visibly ends
+ * early. Undefined when nothing is missing.
+ */
+export function describeDamage(
+  label: string,
+  sampleRate: number,
+  decodedFrames: number,
+  declared: { frames?: number; complete: boolean },
+  decodeErrors: number,
+  wav = false,
+): AudioDamage | undefined {
+  const decodedSec = decodedFrames / sampleRate
+  // A stream that visibly ends early declares only what it holds: no length to compare with.
+  const declaredSec =
+    declared.frames !== undefined && declared.complete ? declared.frames / sampleRate : undefined
+  const lostSec = declaredSec !== undefined ? Math.max(0, declaredSec - decodedSec) : undefined
+  const lost = lostSec !== undefined && lostSec > LOST_TOLERANCE_SEC
+  if (!lost && decodeErrors === 0 && declared.complete) return undefined
+  const lostFraction = lost && declaredSec ? lostSec / declaredSec : undefined
+  const skipped =
+    decodeErrors > 0
+      ? `the decoder skipped ${decodeErrors} damaged frame${decodeErrors === 1 ? '' : 's'}`
+      : ''
+  const figures = { ...(declaredSec !== undefined && { declaredSec }), decodedSec, decodeErrors }
+  if (lost && declaredSec !== undefined && lostFraction !== undefined) {
+    // A WAV's header gives its length; a file shorter than it was cut, or its header lies.
+    const what = wav ? 'is cut short, or its header is wrong' : 'is damaged or cut short'
+    return {
+      ...figures,
+      lostSec,
+      lostFraction,
+      // A WAV shorter than its header is cut short (or lies); an MP3 or FLAC cannot tell.
+      cutShort: wav,
+      message:
+        `${label} ${what}: it declares ${formatDuration(declaredSec)} but only ` +
+        `${formatDuration(decodedSec)} could be read (${percent(lostFraction)} missing` +
+        `${skipped ? `; ${skipped}` : ''}). What could be read is loaded.`,
+    }
+  }
+  if (!declared.complete)
+    return {
+      ...figures,
+      cutShort: true,
+      message:
+        `${label} is cut short: it ends without its end-of-stream mark, so part of it is ` +
+        `missing (how much, the file does not say)${skipped ? `, and ${skipped}` : ''}. ` +
+        `The ${formatDuration(decodedSec)} it holds are loaded.`,
+    }
+  return {
+    ...figures,
+    cutShort: false,
+    message:
+      `${label} is damaged: ${skipped}; ${formatDuration(decodedSec)} could be read and is ` +
+      'loaded. Listen for clicks or noise where it was damaged.',
+  }
+}
+
+/** "24 %", "0.4 %", "over 99 %": shares of a file, as read in a message. */
+function percent(fraction: number): string {
+  if (fraction > 0.99 && fraction < 1) return 'over 99 %'
+  return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)} %`
+}
+
 function decodeWavChecked(bytes: Uint8Array, options: DecodeAudioOptions, label: string) {
   const header = readWavHeader(bytes)
-  if (header.declaredDurationSec > options.maxDurationSec)
-    throw tooLong(label, header.declaredDurationSec, options.maxDurationSec)
+  // What the file holds counts, not what its header claims: a header may lie (a 2 s file
+  // declaring 6 h is cut short or damaged, and says so below, rather than "6 h long").
+  const heldSec = header.frames / header.sampleRate
+  if (heldSec > options.maxDurationSec) throw tooLong(label, heldSec, options.maxDurationSec)
   const { sampleRate, channels } = decodeWav(bytes)
   let bad = 0
   let first = -1
@@ -107,7 +196,15 @@ function decodeWavChecked(bytes: Uint8Array, options: DecodeAudioOptions, label:
         `${(first / sampleRate).toFixed(3)} s.`,
       'The file is damaged or was written by a faulty program; re-export it from its source.',
     )
-  return { sampleRate, channels, format: 'wav' as const, truncated: header.truncated }
+  const damage = describeDamage(
+    label,
+    sampleRate,
+    header.frames,
+    { frames: header.declaredFrames, complete: true },
+    0,
+    true,
+  )
+  return { sampleRate, channels, format: 'wav' as const, truncated: header.truncated, damage }
 }
 
 async function decodeCompressed(
@@ -136,7 +233,21 @@ async function decodeCompressed(
       format === 'mp3' && mpegChannelCount(bytes) === 1
         ? result.channels.slice(0, 1)
         : result.channels
-    return { sampleRate: result.sampleRate, channels, format, truncated: false }
+    const declared = declaredLength(format, bytes)
+    const damage = describeDamage(
+      label,
+      result.sampleRate,
+      result.frames,
+      declared,
+      result.errorCount,
+    )
+    return {
+      sampleRate: result.sampleRate,
+      channels,
+      format,
+      truncated: damage?.cutShort ?? false,
+      damage,
+    }
   } catch (error) {
     if (error instanceof UserError || error instanceof CancelledError) throw error
     if (options.signal?.aborted) throw new CancelledError()
@@ -163,7 +274,9 @@ async function createDecoder(format: Exclude<AudioFormat, 'wav'>): Promise<Strea
       const d = new MPEGDecoder()
       await d.ready
       return {
-        decode: (chunk) => Promise.resolve(d.decode(chunk)),
+        // mpg123-decoder prints each damaged frame to console.error as well as returning it;
+        // the returned errors are counted into the warning, so the printed copy is dropped.
+        decode: (chunk) => Promise.resolve(withoutMpg123Noise(() => d.decode(chunk))),
         flush: () => Promise.resolve(undefined),
         free: () => d.free(),
       }
@@ -180,5 +293,22 @@ async function createDecoder(format: Exclude<AudioFormat, 'wav'>): Promise<Strea
       await d.ready
       return { decode: (c) => d.decode(c), flush: () => d.flush(), free: () => d.free() }
     }
+  }
+}
+
+/**
+ * Runs a synchronous mpg123 call with its "mpg123-decoder: …" console.error lines held back
+ * (anything else still goes through). Synchronous, so nothing else can log in between.
+ */
+function withoutMpg123Noise<T>(call: () => T): T {
+  const original = console.error
+  console.error = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('mpg123-decoder:')) return
+    original(...args)
+  }
+  try {
+    return call()
+  } finally {
+    console.error = original
   }
 }

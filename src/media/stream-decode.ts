@@ -29,6 +29,8 @@ export type StreamResult =
       frames: number
       /** Decoder complaints about damaged frames, deduplicated. */
       errors: string[]
+      /** How many complaints there were in all (one per damaged frame or page). */
+      errorCount: number
     }
   /** Stopped past the limit; the length is extrapolated from the bytes read so far. */
   | { kind: 'too-long'; estimatedSec: number }
@@ -44,11 +46,13 @@ export async function decodeStreaming(
 ): Promise<StreamResult> {
   const pieces: Float32Array[][] = []
   const errors = new Set<string>()
+  let errorCount = 0
   let frames = 0
   let sampleRate = 0
   const add = (piece: DecodedPiece | undefined): boolean => {
     if (!piece) return false
     for (const e of piece.errors) errors.add(e.message)
+    errorCount += piece.errors.length
     if (piece.samplesDecoded === 0) return false
     sampleRate ||= piece.sampleRate
     pieces.push(piece.channelData.map((c) => c.subarray(0, piece.samplesDecoded)))
@@ -71,6 +75,7 @@ export async function decodeStreaming(
     channels: joinPieces(pieces, frames),
     frames,
     errors: [...errors],
+    errorCount,
   }
 }
 

@@ -1,5 +1,6 @@
 import type { NodeOutputs } from '../engine/codec'
 import { CancelledError, isCancelled, UserError } from '../engine/errors'
+import type { NodeWarning } from '../engine/define-node'
 import type { NodeJob } from '../engine/runner'
 import { typedArraysOf, VALUE_KINDS, type ImageValue, type Value } from '../engine/values'
 import type { EncodedRef } from './encoded'
@@ -42,6 +43,8 @@ export type FromWorker =
   /** The job reached the worker and its node begins (the executor's 'running'). */
   | { type: 'started'; id: number }
   | { type: 'progress'; id: number; fraction: number; message?: string }
+  /** The node's `ctx.warn`: something to know about the result it is producing. */
+  | { type: 'warning'; id: number; warning: NodeWarning }
   | {
       type: 'done'
       id: number

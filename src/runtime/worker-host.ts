@@ -1,4 +1,5 @@
 import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../engine/codec'
+import type { NodeWarning } from '../engine/define-node'
 import { CancelledError } from '../engine/errors'
 import type { NodeRegistry } from '../engine/registry'
 import type { ImageValue } from '../engine/values'
@@ -48,7 +49,8 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
     try {
       const preview = (image: ImageValue) => post({ type: 'preview', id, image })
       if (fromBlobs) job = await readEncodedInputs(job, fromBlobs)
-      const outputs = await runJob(registry, job, { signal, progress, preview })
+      const warn = (warning: NodeWarning) => post({ type: 'warning', id, warning })
+      const outputs = await runJob(registry, job, { signal, progress, preview, warn })
       const ms = performance.now() - started
       const encoded = encodeForCache(outputs) // before the transfer detaches the arrays
       try {

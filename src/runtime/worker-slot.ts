@@ -174,6 +174,10 @@ export class WorkerSlot {
           this.ticket.ctx.progress(message.fraction, message.message)
         }
         break
+      case 'warning':
+        if (this.ticket?.id === message.id && !this.ticket.settled)
+          this.ticket.ctx.warn?.(message.warning)
+        break
       case 'done':
         if (message.encoded) rememberEncoded(message.outputs, message.encoded)
         if (this.ticket?.id === message.id) {

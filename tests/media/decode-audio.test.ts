@@ -175,16 +175,32 @@ function repeat(bytes: Uint8Array, times: number): Uint8Array {
 
 describe('decodeAudio length limit', () => {
   it('refuses a one-hour WAV from its header alone, naming the duration and the limit', async () => {
-    // Header of 1 h of 44.1 kHz stereo 16-bit (635 MB) followed by a few bytes: nothing is allocated.
-    const bytes = riffWave([
+    // 1 h of 44.1 kHz stereo 16-bit (635 MB): a zeroed buffer of that size whose pages are never
+    // touched, so only the header written at its start is ever read; nothing more is allocated.
+    const dataBytes = 3600 * 44100 * 4
+    const head = riffWave([
       fmtChunk({ channels: 2, rate: 44100, bits: 16 }),
-      chunk('data', new Uint8Array(64), { declaredSize: 3600 * 44100 * 4 }),
+      chunk('data', new Uint8Array(0), { declaredSize: dataBytes }),
     ])
+    const bytes = new Uint8Array(head.length + dataBytes)
+    bytes.set(head)
     // CPU time, which a busy machine does not inflate: decoding 1 h would take seconds of it.
     const { ms, value: error } = await cpuTimeOf(() => userError(decode(bytes, 600, 'long.wav')))
     expect(ms).toBeLessThan(100)
     expect(error.message).toBe('"long.wav" is 1 h long; the limit is 10 min.')
     expect(error.hint).toMatch(/Max duration/)
+  })
+
+  it('does not call a WAV "1 h long" when its header claims 1 h but it holds 16 frames', async () => {
+    const bytes = riffWave([
+      fmtChunk({ channels: 2, rate: 44100, bits: 16 }),
+      chunk('data', new Uint8Array(64), { declaredSize: 3600 * 44100 * 4 }),
+    ])
+    const audio = await decode(bytes, 600, 'liar.wav')
+    expect(audio.channels[0]).toHaveLength(16)
+    expect(audio.damage?.message).toMatch(
+      /^"liar\.wav" is cut short, or its header is wrong: it declares 1 h but only 0\.0 s/,
+    )
   })
 
   it('refuses a long FLAC from its STREAMINFO before decoding', async () => {

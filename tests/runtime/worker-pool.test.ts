@@ -62,7 +62,22 @@ const chatty = defineNode({
     return { value: { kind: 'number', value: 1 } }
   },
 })
-const registry = createRegistry([...testRegistry.all(), stuck, painter, chatty])
+const warner = defineNode({
+  type: 'test/warner',
+  version: 1,
+  title: 'Warner',
+  category: 'Test',
+  description: 'Gives its result with a warning about it (a damaged file loaded in part).',
+  inputs: {},
+  outputs: { value: 'number' },
+  params: {},
+  runtime: 'cpu',
+  run: (_inputs, _params, ctx) => {
+    ctx.warn?.({ code: 'test/partial', message: 'Half of it', data: { lostFraction: 0.5 } })
+    return { value: { kind: 'number', value: 1 } }
+  },
+})
+const registry = createRegistry([...testRegistry.all(), stuck, painter, chatty, warner])
 
 const job = (type: string, params: NodeJob['params'] = {}, inputs: NodeJob['inputs'] = {}) => ({
   node: 'n',
@@ -266,6 +281,15 @@ describe('WorkerPool', () => {
     })
     await p.run({ ...job('test/painter'), node: 'sd' }, context())
     expect(seen).toEqual([['sd', 0.5]])
+  })
+
+  it("passes a node's warnings back from its worker, as data", async () => {
+    const { pool: p } = pool()
+    const warnings: unknown[] = []
+    await p.run(job('test/warner'), { ...context(), warn: (w) => warnings.push(w) })
+    expect(warnings).toEqual([
+      { code: 'test/partial', message: 'Half of it', data: { lostFraction: 0.5 } },
+    ])
   })
 
   it('runs a whole graph through the executor', async () => {

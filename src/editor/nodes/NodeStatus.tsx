@@ -1,7 +1,8 @@
 import type { NodeRun } from '../run/run-store'
 
 /**
- * A progress bar while running; the error and what to do about it when it failed. `names` turns
+ * A progress bar while running; the error and what to do about it when it failed; a warning
+ * badge when it ran but said something is wrong with its result (a damaged file loaded in part). `names` turns
  * node ids in engine messages into the names people see.
  */
 export function NodeStatus({ run, names }: { run: NodeRun; names: (text: string) => string }) {
@@ -26,6 +27,18 @@ export function NodeStatus({ run, names }: { run: NodeRun; names: (text: string)
       >
         <div>{names(run.error.message)}</div>
         {run.error.hint && <div className="node-error-hint">{run.error.hint}</div>}
+      </div>
+    )
+  }
+  if (run.state === 'done' && run.warnings && run.warnings.length > 0) {
+    return (
+      <div className="node-warning" role="status" data-testid="node-warning">
+        {run.warnings.map((w, i) => (
+          <div key={i} data-code={w.code}>
+            <span aria-hidden="true">⚠ </span>
+            {names(w.message)}
+          </div>
+        ))}
       </div>
     )
   }

@@ -1,4 +1,5 @@
 import type { NodeOutputs } from '../../engine/codec'
+import type { NodeWarning } from '../../engine/define-node'
 import type { ErrorInfo, ExecutionEvent, NodeResult, NodeState } from '../../engine/executor'
 import type { ImageValue } from '../../engine/values'
 
@@ -18,6 +19,8 @@ export interface NodeRun {
   stale: boolean
   /** While running: the latest picture in progress (Stable Diffusion's every-N-steps preview). */
   live?: ImageValue
+  /** What the node warned about its last result (a damaged file loaded in part). */
+  warnings?: NodeWarning[]
 }
 
 type Settled = Pick<NodeResult, 'state' | 'ms' | 'error' | 'outputs' | 'key'>
@@ -106,12 +109,19 @@ export class RunStore {
   }
 
   onEvent = (event: ExecutionEvent): void => {
-    if (event.type === 'warning') return
+    if (event.type === 'warning') {
+      // Cache troubles concern the run, not the result; only a node's own warnings are shown.
+      if (!event.node || !event.warning) return
+      const current = this.get(event.node)
+      this.set(event.node, { ...current, warnings: [...(current.warnings ?? []), event.warning] })
+      this.queueFlush()
+      return
+    }
     const current = this.get(event.node)
     if (event.type === 'progress') {
       this.set(event.node, { ...current, progress: event.fraction, message: event.message })
     } else if (event.state === 'queued' || event.state === 'running') {
-      const { error: _error, ms: _ms, live: _live, ...rest } = current
+      const { error: _error, ms: _ms, live: _live, warnings: _warnings, ...rest } = current
       // Running means recomputing: an earlier result stays in view, but as outdated.
       const stale = rest.stale || (event.state === 'running' && rest.outputs !== undefined)
       this.set(event.node, { ...rest, state: event.state, progress: 0, message: undefined, stale })
@@ -221,6 +231,7 @@ export class RunStore {
       key: result.key,
       // A finished node's last word stays (the diffusion node's "ran on webgpu …").
       message: result.state === 'done' ? current.message : undefined,
+      warnings: result.state === 'done' ? current.warnings : undefined,
       outputs: keepOld ? current.outputs : result.outputs,
       stale: keepOld ? current.stale || before.stale : false,
     })
