@@ -5,6 +5,7 @@ import { diffusionBench, diffusionStepBench } from './diffusion'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
 import { griffinLimBench, phaseVocoderBench, stftBench } from './dsp'
+import { loudnessBench } from './loudness'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
 import type { BenchCase } from './types'
 
@@ -14,6 +15,7 @@ export const cases: readonly BenchCase[] = [
   griffinLimBench,
   phaseVocoderBench,
   { ...chirpBench, repeats: 5 },
+  loudnessBench,
   riffusionEncodeBench,
   riffusionDecodeBench,
   riffusionDecodeFastBench,

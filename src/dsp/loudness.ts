@@ -116,44 +116,67 @@ export function channelWeights(count: number): number[] {
 }
 
 /**
- * Sums of the K-weighted squares of one channel over consecutive segments of `segment`
- * samples (the 100 ms steps); a trailing partial segment is dropped. Both biquads run in
- * float64 in direct form I, fused in one loop.
+ * Adds w_a·Σ y_a² + w_b·Σ y_b² of the K-weighted channels a and b over consecutive segments of
+ * `segment` samples (the 100 ms steps) to `out`; a trailing partial segment is dropped. Both
+ * biquads run in float64 in direct form I. Two channels go through one loop because each
+ * filter's recursion is a chain of dependent operations: two independent chains keep the CPU
+ * busy while each waits (about 1.7× faster than one channel at a time). `b` may be null.
  */
-function kWeightedSegmentPowers(
-  x: Float32Array,
+function addKWeightedPowers(
+  a: Float32Array,
+  b: Float32Array | null,
+  wa: number,
+  wb: number,
   sampleRate: number,
   segment: number,
-): Float64Array {
-  const { shelf: s, highPass: h } = kWeightingFilters(sampleRate)
-  const segments = Math.floor(x.length / segment)
-  const out = new Float64Array(segments)
-  let x1 = 0
-  let x2 = 0
-  let m1 = 0
-  let m2 = 0
-  let y1 = 0
-  let y2 = 0
-  const { b0, b1, b2, a1, a2 } = s
-  const ha1 = h.a1
-  const ha2 = h.a2
-  for (let seg = 0, n = 0; seg < segments; seg++) {
-    let sum = 0
+  out: Float64Array,
+): void {
+  const { shelf, highPass } = kWeightingFilters(sampleRate)
+  const { b0, b1, b2, a1, a2 } = shelf
+  const ha1 = highPass.a1
+  const ha2 = highPass.a2
+  const other = b ?? a
+  const wOther = b ? wb : 0
+  // State: input x, shelf output m, high-pass output y, one and two samples back, per channel.
+  let ax1 = 0
+  let ax2 = 0
+  let am1 = 0
+  let am2 = 0
+  let ay1 = 0
+  let ay2 = 0
+  let bx1 = 0
+  let bx2 = 0
+  let bm1 = 0
+  let bm2 = 0
+  let by1 = 0
+  let by2 = 0
+  for (let seg = 0, n = 0; seg < out.length; seg++) {
+    let sa = 0
+    let sb = 0
     for (const end = n + segment; n < end; n++) {
-      const x0 = x[n]
-      const m0 = b0 * x0 + b1 * x1 + b2 * x2 - a1 * m1 - a2 * m2
-      x2 = x1
-      x1 = x0
-      const y0 = m0 - 2 * m1 + m2 - ha1 * y1 - ha2 * y2
-      m2 = m1
-      m1 = m0
-      y2 = y1
-      y1 = y0
-      sum += y0 * y0
+      const ax0 = a[n]
+      const bx0 = other[n]
+      const am0 = b0 * ax0 + b1 * ax1 + b2 * ax2 - a1 * am1 - a2 * am2
+      const bm0 = b0 * bx0 + b1 * bx1 + b2 * bx2 - a1 * bm1 - a2 * bm2
+      const ay0 = am0 - 2 * am1 + am2 - ha1 * ay1 - ha2 * ay2
+      const by0 = bm0 - 2 * bm1 + bm2 - ha1 * by1 - ha2 * by2
+      ax2 = ax1
+      ax1 = ax0
+      am2 = am1
+      am1 = am0
+      ay2 = ay1
+      ay1 = ay0
+      bx2 = bx1
+      bx1 = bx0
+      bm2 = bm1
+      bm1 = bm0
+      by2 = by1
+      by1 = by0
+      sa += ay0 * ay0
+      sb += by0 * by0
     }
-    out[seg] = sum
+    out[seg] += wa * sa + wOther * sb
   }
-  return out
 }
 
 const lufsOf = (power: number): number => -0.691 + 10 * Math.log10(power)
@@ -174,11 +197,19 @@ export function integratedLoudness(
   if (segments < 4) return null
   // Weighted power per 100 ms segment, summed over channels.
   const seg = new Float64Array(segments)
-  channels.forEach((ch, i) => {
-    if (weights[i] === 0) return
-    const p = kWeightedSegmentPowers(ch.subarray(0, length), sampleRate, segment)
-    for (let j = 0; j < segments; j++) seg[j] += weights[i] * p[j]
-  })
+  const weighted = channels.flatMap((ch, i) => (weights[i] > 0 ? [{ ch, w: weights[i] }] : []))
+  for (let i = 0; i < weighted.length; i += 2) {
+    const b = weighted[i + 1]
+    addKWeightedPowers(
+      weighted[i].ch,
+      b?.ch ?? null,
+      weighted[i].w,
+      b?.w ?? 0,
+      sampleRate,
+      segment,
+      seg,
+    )
+  }
   // Block j covers segments j..j+3: its mean square is their sum over 4 segments' samples.
   const blocks = new Float64Array(segments - 3)
   const blockSamples = 4 * segment
@@ -273,20 +304,33 @@ export function channelTruePeak(x: Float32Array, floor = 0): number {
       if (a > local) local = a
     }
     if (local * PHASE_ABS_SUM <= peak) continue
+    // A sliding window in locals: one load per output instead of twelve.
+    let w0 = w[0]
+    let w1 = w[1]
+    let w2 = w[2]
+    let w3 = w[3]
+    let w4 = w[4]
+    let w5 = w[5]
+    let w6 = w[6]
+    let w7 = w[7]
+    let w8 = w[8]
+    let w9 = w[9]
+    let w10 = w[10]
     for (let t = 0; t < count; t++) {
-      // x_k = w[t + 11 − k]; sums in pairs so the adds do not wait on one another.
-      const s0 = w[t + 11] + w[t]
-      const d0 = w[t + 11] - w[t]
-      const s1 = w[t + 10] + w[t + 1]
-      const d1 = w[t + 10] - w[t + 1]
-      const s2 = w[t + 9] + w[t + 2]
-      const d2 = w[t + 9] - w[t + 2]
-      const s3 = w[t + 8] + w[t + 3]
-      const d3 = w[t + 8] - w[t + 3]
-      const s4 = w[t + 7] + w[t + 4]
-      const d4 = w[t + 7] - w[t + 4]
-      const s5 = w[t + 6] + w[t + 5]
-      const d5 = w[t + 6] - w[t + 5]
+      // x_k = w_{11−k}, the newest sample last.
+      const w11 = w[t + 11]
+      const s0 = w11 + w0
+      const d0 = w11 - w0
+      const s1 = w10 + w1
+      const d1 = w10 - w1
+      const s2 = w9 + w2
+      const d2 = w9 - w2
+      const s3 = w8 + w3
+      const d3 = w8 - w3
+      const s4 = w7 + w4
+      const d4 = w7 - w4
+      const s5 = w6 + w5
+      const d5 = w6 - w5
       const u0 = u00 * s0 + u01 * s1 + (u02 * s2 + u03 * s3) + (u04 * s4 + u05 * s5)
       const v0 = v00 * d0 + v01 * d1 + (v02 * d2 + v03 * d3) + (v04 * d4 + v05 * d5)
       const u1 = u10 * s0 + u11 * s1 + (u12 * s2 + u13 * s3) + (u14 * s4 + u15 * s5)
@@ -295,6 +339,17 @@ export function channelTruePeak(x: Float32Array, floor = 0): number {
       const p1 = (u1 < 0 ? -u1 : u1) + (v1 < 0 ? -v1 : v1)
       if (p0 > peak) peak = p0
       if (p1 > peak) peak = p1
+      w0 = w1
+      w1 = w2
+      w2 = w3
+      w3 = w4
+      w4 = w5
+      w5 = w6
+      w6 = w7
+      w7 = w8
+      w8 = w9
+      w9 = w10
+      w10 = w11
     }
   }
   return peak
