@@ -2,6 +2,8 @@ import { initFastFft } from '../src/dsp/fft'
 import {
   levelsToUnit,
   logBinFrequencies,
+  postBinIndices,
+  postSpectrumFrames,
   spectrumFrameCount,
   spectrumFrames as analyse,
 } from '../src/dsp/spectrum-frames'
@@ -63,11 +65,17 @@ export const spectrumFrames = defineNode({
       label: 'Highest frequency',
       description: 'The last bin’s frequency (at most half the sample rate).',
     }),
+    binning: choice('log-bands', ['log-bands', 'post'], {
+      label: 'Bins',
+      optionLabels: { 'log-bands': 'Log bands (Hann)', post: 'The post’s indices' },
+      description:
+        'Log bands: the loudest FFT bin in each band between the lowest and highest frequency, Hann window. The post’s: |rfft| of each frame’s chunk (no window) at the integer indices logspace(1, log10(window/2), bins), as the Spectral Diffusion post’s CSV; the frequency range is then set by the window.',
+    }),
     scale: choice('db', ['db', 'linear'], {
       label: 'Level scale',
       optionLabels: { db: 'Decibels', linear: 'Linear amplitude' },
       description:
-        'Decibels map the floor below to 0 and a full-scale sine to 1; linear uses the amplitude itself (quiet sounds look small).',
+        'Decibels map the floor below to 0 and a full-scale sine to 1; linear uses the amplitude itself (quiet sounds look small). With the post’s bins, linear keeps its raw |rfft| values (often far above 1), as its CSV.',
     }),
     floorDb: float(-80, {
       min: -200,
@@ -84,7 +92,7 @@ export const spectrumFrames = defineNode({
       throw new UserError('Spectrum Frames: the audio input is empty.', 'Load a sound first.')
     const nyquist = audio.sampleRate / 2
     const maxHz = Math.min(params.maxHz, nyquist)
-    if (!(params.minHz < maxHz))
+    if (params.binning === 'log-bands' && !(params.minHz < maxHz))
       throw new UserError(
         `Spectrum Frames: the lowest frequency (${params.minHz} Hz) must be below the highest (${maxHz} Hz${maxHz < params.maxHz ? ', half the sample rate' : ''}).`,
         'Lower the lowest frequency or raise the highest.',
@@ -96,18 +104,35 @@ export const spectrumFrames = defineNode({
         'Lower the frame rate or use a shorter sound.',
       )
     await initFastFft()
-    const options = { ...params, maxHz, window: 'hann' as const }
-    const amplitudes = analyse(audio.channels, audio.sampleRate, options, (done, total) => {
+    const onFrame = (done: number, total: number) => {
       if (ctx.signal.aborted) throw new CancelledError()
       if (done % 16 === 0 || done === total) ctx.progress(done / total, `frame ${done} of ${total}`)
-    })
+    }
+    const post = params.binning === 'post'
+    const amplitudes = post
+      ? postSpectrumFrames(audio.channels, audio.sampleRate, params, onFrame)
+      : analyse(audio.channels, audio.sampleRate, { ...params, maxHz, window: 'hann' }, onFrame)
+    const binHz = post
+      ? Array.from(
+          postBinIndices(params.bins, params.fftSize),
+          (k) => (k * audio.sampleRate) / params.fftSize,
+        )
+      : Array.from(logBinFrequencies(params.bins, params.minHz, maxHz))
     const spectra: FramesValue = {
       kind: 'frames',
       fps: params.fps,
       width: params.bins,
       height: 1,
-      frames: amplitudes.map((a) => [levelsToUnit(a, params.scale, params.floorDb)]),
-      binHz: Array.from(logBinFrequencies(params.bins, params.minHz, maxHz)),
+      frames: amplitudes.map((a) => [
+        post && params.scale === 'linear' ? a : levelsToUnit(a, params.scale, params.floorDb),
+      ]),
+      binHz,
+      analysis: {
+        sampleRate: audio.sampleRate,
+        chunkSamples: audio.sampleRate / params.fps,
+        windowSamples: params.fftSize,
+        binning: params.binning,
+      },
     }
     return { spectra }
   },

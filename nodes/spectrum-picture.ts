@@ -64,9 +64,10 @@ export const spectrumPicture = defineNode({
     gain: float(1, {
       min: 0,
       max: 20,
-      step: 0.1,
+      step: 0.01,
       label: 'Gain',
-      description: 'Levels are multiplied by this before drawing (quiet sounds draw larger).',
+      description:
+        'Levels are multiplied by this before drawing (quiet sounds draw larger). The post’s raw bins (Spectrum Frames, its bins, linear) run to tens: about 0.03 fits them; 1/90 gives its circles sketch their own m.',
     }),
     wobble: float(0.15, {
       min: 0,

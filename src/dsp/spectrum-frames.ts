@@ -153,3 +153,60 @@ export function levelsToUnit(
   }
   return out
 }
+
+/**
+ * The Spectral Diffusion post's bins: integer FFT indices
+ *   idx_j = ⌊10^(1 + j · (log10(N/2) − 1) / (count − 1))⌋,  j = 0 … count − 1
+ * (numpy's `logspace(1, log10(n_window / 2), count).astype(int)`), so several low bins can
+ * read the same index, as the post's CSV does.
+ */
+export function postBinIndices(count: number, fftSize: number): Int32Array {
+  // numpy's linspace: start + j · step, the last point set to the stop exactly.
+  const top = Math.log10(fftSize / 2)
+  const step = count > 1 ? (top - 1) / (count - 1) : 0
+  return Int32Array.from({ length: count }, (_, j) => {
+    const exponent = count > 1 && j === count - 1 ? top : 1 + j * step
+    return Math.trunc(10 ** exponent) // astype(int) truncates toward zero
+  })
+}
+
+/** Where frame i's chunk starts and how long it is: the rate / fps samples from round(i·rate/fps). */
+export function postChunk(frame: number, sampleRate: number, fps: number): [number, number] {
+  const start = frameCentreSample(frame, sampleRate, fps)
+  return [start, frameCentreSample(frame + 1, sampleRate, fps) - start]
+}
+
+/**
+ * The post's spectra, frame by frame: the frame's chunk of rate / fps samples, mono as the mean
+ * of the channels ((L + R) / 2), scaled as the post's int16 samples / 2¹⁶ (that is s / 2 for
+ * floats s = int16 / 2¹⁵), cut or zero-padded to `fftSize` samples with no window
+ * (`numpy.fft.rfft(chunk, n_window)`), and |X| read at `postBinIndices`: linear amplitudes,
+ * one row per frame, as its CSV.
+ */
+export function postSpectrumFrames(
+  channels: readonly Float32Array[],
+  sampleRate: number,
+  options: { fps: number; fftSize: number; bins: number },
+  onFrame?: (done: number, total: number) => void,
+): Float32Array[] {
+  const { fps, fftSize, bins } = options
+  const samples = channels[0]?.length ?? 0
+  const count = spectrumFrameCount(samples, sampleRate, fps)
+  const fft = createRealFft(fftSize)
+  const input = new Float64Array(fftSize)
+  const spectrum = new Float64Array(2 * fft.bins)
+  const indices = postBinIndices(bins, fftSize)
+  const scale = 1 / (2 * Math.max(1, channels.length))
+  const out: Float32Array[] = []
+  for (let i = 0; i < count; i++) {
+    const [start, length] = postChunk(i, sampleRate, fps)
+    input.fill(0)
+    const end = Math.min(start + Math.min(length, fftSize), samples)
+    for (const channel of channels)
+      for (let s = start; s < end; s++) input[s - start] += channel[s] * scale
+    fft.forwardInterleaved(input, spectrum)
+    out.push(Float32Array.from(indices, (k) => Math.hypot(spectrum[2 * k], spectrum[2 * k + 1])))
+    onFrame?.(i + 1, count)
+  }
+  return out
+}

@@ -60,7 +60,7 @@ export interface ImageValue {
  * `width × height` in 0..1, row 0 at the top), every frame with the same channel count.
  * `audio`, when present, is the soundtrack a video export plays along, starting with frame 0.
  * `binHz`, when present, says the frames are spectra: one row each, column k the level at
- * binHz[k] Hz (see nodes/spectrum-frames.ts).
+ * binHz[k] Hz (see nodes/spectrum-frames.ts); `analysis` says how they were measured.
  */
 export interface FramesValue {
   kind: 'frames'
@@ -70,6 +70,18 @@ export interface FramesValue {
   frames: Float32Array[][]
   audio?: AudioValue
   binHz?: number[]
+  analysis?: SpectraAnalysis
+}
+
+/** How spectra frames were measured, written beside their CSV (spectra.json). */
+export interface SpectraAnalysis {
+  sampleRate: number
+  /** Samples between frames (rate / fps; not whole when fps does not divide the rate). */
+  chunkSamples: number
+  /** FFT length. */
+  windowSamples: number
+  /** 'log-bands': loudest bin per log band, Hann, amplitude; 'post': the post's integer indices, no window, |rfft|. */
+  binning: 'log-bands' | 'post'
 }
 
 /** A diffusion latent tensor, e.g. [1, 4, 64, 64]. */

@@ -13,7 +13,7 @@ import { audioOutputFile, safeFileStem, type OutputFile } from './output-files'
 import { encodePng } from './png'
 import { pngProvenanceText, wavProvenanceChunks, type ProvenanceRecord } from './provenance'
 import { shellCommand } from './shell-quote'
-import { spectraCsv } from './spectra-csv'
+import { spectraCsv, spectraJson } from './spectra-csv'
 
 /** Zip entries carry this date, so the same frames always give the same bytes. */
 const ZIP_TIME = new Date(2000, 0, 1)
@@ -75,7 +75,8 @@ export function muxCommand(value: FramesValue, name: string, dir?: string): stri
 
 /**
  * Everything a Video Output node writes: pictures as the PNG zip, spectra (one row of levels
- * per frame) as CSV instead, and the soundtrack, when the frames carry one, as 16-bit WAV.
+ * per frame) as CSV instead with a JSON beside it saying how they were measured, and the
+ * soundtrack, when the frames carry one, as 16-bit WAV.
  * With `provenance`, every PNG and the WAV carry the graph and its record; CSV has no place
  * for them.
  */
@@ -88,8 +89,12 @@ export function videoOutputFiles(
   const spectra = value.binHz !== undefined && value.height === 1
   const text = provenance ? pngProvenanceText(provenance.graph, provenance.record) : {}
   const chunks = provenance ? wavProvenanceChunks(provenance.graph, provenance.record) : []
+  const text8 = (s: string) => new TextEncoder().encode(s)
   const files = spectra
-    ? [{ fileName: `${stem}.csv`, bytes: new TextEncoder().encode(spectraCsv(value)) }]
+    ? [
+        { fileName: `${stem}.csv`, bytes: text8(spectraCsv(value)) },
+        { fileName: `${stem}.json`, bytes: text8(spectraJson(value)) },
+      ]
     : [framesZip(value, stem, text)]
   if (value.audio) files.push(audioOutputFile(value.audio, { name: stem, format: 'pcm16' }, chunks))
   return files

@@ -83,5 +83,6 @@ export async function mapFrames(
     frames,
     ...(value.audio ? { audio: value.audio } : {}),
     ...(value.binHz && sameSize ? { binHz: value.binHz } : {}),
+    ...(value.analysis && sameSize ? { analysis: value.analysis } : {}),
   }
 }

@@ -31,6 +31,30 @@ export function spectraCsv(value: FramesValue): string {
   return `${[header, ...rows].join('\n')}\n`
 }
 
+/**
+ * What a reader of the CSV needs to know about it (written beside it as JSON): the sound's
+ * rate, samples per frame, FFT length, how many bins and how they were chosen, and each
+ * column's frequency.
+ */
+export function spectraJson(value: FramesValue): string {
+  const analysis = value.analysis
+  const info = {
+    fps: value.fps,
+    frames: value.frames.length,
+    ...(analysis
+      ? {
+          sampleRate: analysis.sampleRate,
+          chunkSamples: analysis.chunkSamples,
+          windowSamples: analysis.windowSamples,
+        }
+      : {}),
+    bins: value.width,
+    binning: analysis?.binning ?? 'log-bands',
+    binHz: value.binHz ?? [],
+  }
+  return `${JSON.stringify(info, null, 2)}\n`
+}
+
 export interface ParsedSpectraCsv {
   timesSec: number[]
   binHz: number[]

@@ -4,9 +4,14 @@ import {
   frameCentreSample,
   levelsToUnit,
   logBinFrequencies,
+  postBinIndices,
+  postChunk,
+  postSpectrumFrames,
   spectrumFrameCount,
   spectrumFrames,
 } from '../../src/dsp/spectrum-frames'
+import { fixtureJson } from '../helpers/fixtures'
+import { mulberry32 } from '../helpers/run-context'
 
 beforeAll(async () => {
   await initFastFft()
@@ -87,5 +92,52 @@ describe('spectrum frames', () => {
     const unit = levelsToUnit(Float32Array.of(1, 0.1, 1e-4, 1e-5, 2), 'db', -80)
     expect(Array.from(unit)).toEqual([1, Math.fround(0.75), Math.fround(0.0), 0, 1])
     expect(Array.from(levelsToUnit(Float32Array.of(0.25, 3), 'linear', -80))).toEqual([0.25, 1])
+  })
+})
+
+describe("the Spectral Diffusion post's spectra", () => {
+  it('reads the integer indices numpy gives: logspace(1, log10(n_window / 2), bins).astype(int)', () => {
+    const numpy = fixtureJson<Record<string, number[]>>('spectral-diffusion/post-bin-indices.json')
+    for (const [key, indices] of Object.entries(numpy)) {
+      const [window, bins] = key.split(',').map(Number)
+      expect(Array.from(postBinIndices(bins, window)), key).toEqual(indices)
+    }
+  })
+
+  it('is |rfft(chunk, n_window)| of the mono chunk / 2 (int16 / 2^16), no window', () => {
+    // Two channels, so mono = (L + R) / 2; fps 10 at 8 kHz: chunks of 800 samples, zero-padded
+    // to a 1024-point FFT. Reference: the DFT written out, at the post's indices.
+    const rate = 8000
+    const random = mulberry32(3)
+    const left = Float32Array.from({ length: 2400 }, () => random() - 0.5)
+    const right = Float32Array.from({ length: 2400 }, () => random() - 0.5)
+    const options = { fps: 10, fftSize: 1024, bins: 16 }
+    const frames = postSpectrumFrames([left, right], rate, options)
+    expect(frames).toHaveLength(3)
+    const indices = postBinIndices(16, 1024)
+    for (let f = 0; f < 3; f++) {
+      const [start, length] = postChunk(f, rate, 10)
+      expect([start, length]).toEqual([800 * f, 800])
+      for (let j = 0; j < 16; j++) {
+        const k = indices[j]
+        let re = 0
+        let im = 0
+        for (let n = 0; n < length; n++) {
+          const x = ((left[start + n] + right[start + n]) / 2) * 0.5
+          re += x * Math.cos((2 * Math.PI * k * n) / 1024)
+          im -= x * Math.sin((2 * Math.PI * k * n) / 1024)
+        }
+        expect(frames[f][0 + j]).toBeCloseTo(Math.hypot(re, im), 4)
+      }
+    }
+  })
+
+  it('cuts a chunk longer than the window to its first n_window samples, as rfft(x, n) does', () => {
+    // fps 1: a chunk of 44100 samples, of which a 256-point FFT reads the first 256.
+    const signal = tone(500, 1)
+    const options = { fps: 1, fftSize: 256, bins: 8 }
+    const head = postSpectrumFrames([signal.subarray(0, 256)], RATE, options)
+    const whole = postSpectrumFrames([signal], RATE, options)
+    expect(Array.from(whole[0])).toEqual(Array.from(head[0]))
   })
 })

@@ -148,10 +148,28 @@ describe('frame sequence export', () => {
       binHz: [1, 2, 3],
     }
     spectra.frames = [[Float32Array.of(0, 0.5, 1)], [Float32Array.of(1, 1, 1)]]
-    const [csv, ...rest] = videoOutputFiles(spectra, { name: 's' })
+    spectra.analysis = {
+      sampleRate: 8000,
+      chunkSamples: 8000 / 12,
+      windowSamples: 1024,
+      binning: 'post',
+    }
+    const [csv, json, ...rest] = videoOutputFiles(spectra, { name: 's' })
     expect(rest).toEqual([])
     expect(csv.fileName).toBe('s.csv')
     expect(new TextDecoder().decode(csv.bytes)).toBe('time_s,1,2,3\n0,0,0.5,1\n0.083333,1,1,1\n')
+    // Beside it, how they were measured.
+    expect(json.fileName).toBe('s.json')
+    expect(JSON.parse(new TextDecoder().decode(json.bytes))).toEqual({
+      fps: 12,
+      frames: 2,
+      sampleRate: 8000,
+      chunkSamples: 8000 / 12,
+      windowSamples: 1024,
+      bins: 3,
+      binning: 'post',
+      binHz: [1, 2, 3],
+    })
     expect(() => framesZip({ ...colourFrames(1), frames: [] }, 'x')).toThrow(/has no frames/)
   })
 
