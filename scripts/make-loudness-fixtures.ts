@@ -9,21 +9,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mulberry32 } from '../src/engine/random'
 import { encodeWav } from '../src/media/wav'
 import { ffmpegLoudness, ffmpegVersion } from '../tests/helpers/ffmpeg-loudness'
 
 const DIR = fileURLToPath(new URL('../tests/fixtures/loudness/', import.meta.url))
-
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** White noise (uniform, rms `rms`) through a one-pole low pass y += c·(x − y). */
 function noise(n: number, seed: number, rms: number, smoothing = 1): Float32Array {

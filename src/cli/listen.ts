@@ -9,26 +9,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { registry } from '../../nodes'
-import type { GraphDocument, GraphNode } from '../engine/document'
+import type { GraphDocument } from '../engine/document'
 import type { NodeResult } from '../engine/executor'
 import type { FileResolver } from '../engine/keys'
 import {
   buildListenExport,
+  LANE_NODE_TYPE,
+  laneLabel,
   type ListenLaneSource,
   type ListenManifest,
 } from '../media/listen-export'
 import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../media/provenance'
 import type { WavEncoding } from '../media/wav'
 import { pathInside } from './safe-paths'
-
-/** The node type whose outputs are lanes. */
-export const LANE_NODE_TYPE = 'audio/output'
-
-/** A lane's name: the label the user gave the node, else its file name, else its id. */
-export function laneLabel(node: GraphNode): string {
-  const name = node.params.name
-  return node.label?.trim() || (typeof name === 'string' && name.trim()) || node.id
-}
 
 export interface ListenResult {
   manifest: ListenManifest

@@ -12,6 +12,7 @@
  */
 
 import { zipSync, type Zippable } from 'fflate'
+import type { GraphNode } from '../engine/document'
 import {
   matchedTargetLufs,
   matchLoudness,
@@ -27,6 +28,15 @@ import type { WavChunk, WavEncoding } from './wav'
 export const LISTEN_FORMAT = 'synesthete-listen'
 export const LISTEN_MANIFEST_FILE = 'listen.json'
 export const LISTEN_SHEET_FILE = 'listen.png'
+
+/** The node type whose outputs are lanes by default: Audio Output. */
+export const LANE_NODE_TYPE = 'audio/output'
+
+/** A lane's name: the label the user gave the node, else its file name, else its id. */
+export function laneLabel(node: GraphNode): string {
+  const name = node.params.name
+  return node.label?.trim() || (typeof name === 'string' && name.trim()) || node.id
+}
 
 export interface ListenLaneSource {
   /** The node whose output this lane is. */

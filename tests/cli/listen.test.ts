@@ -104,4 +104,44 @@ describe('npm run render -- GRAPH --listen DIR', () => {
     expect(readEmbeddedGraph(png).kind).toBe('found')
     expect(out.join('\n')).toMatch(/wrote .*listen\.json/)
   })
+  it('writes a silent lane unchanged, says "null" for its loudness, and leaves muted outputs out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synesthete-listen-'))
+    const file = join(dir, 'graph.json')
+    const silentGraph: GraphDocument = {
+      ...graph,
+      nodes: [
+        node('loadTone', 'audio/load', { file: fixturePath('loudness/sine1k_mono_48000.wav') }),
+        node('loadSilence', 'audio/load', {
+          file: fixturePath('loudness/silence_stereo_44100.wav'),
+        }),
+        node('outTone', 'audio/output', { name: 'tone' }),
+        node('outSilence', 'audio/output', { name: 'silence' }),
+        { ...node('outMuted', 'audio/output', { name: 'muted' }), mode: 'mute' },
+      ],
+      edges: [
+        { from: { node: 'loadTone', port: 'audio' }, to: { node: 'outTone', port: 'audio' } },
+        { from: { node: 'loadSilence', port: 'audio' }, to: { node: 'outSilence', port: 'audio' } },
+        { from: { node: 'loadTone', port: 'audio' }, to: { node: 'outMuted', port: 'audio' } },
+      ],
+    }
+    writeFileSync(file, JSON.stringify(silentGraph))
+    const listen = join(dir, 'room')
+    const out: string[] = []
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) }
+    expect(
+      await render([file, '--listen', listen, '--no-cache', '--out', join(dir, 'out')], io),
+    ).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(listen, 'listen.json'), 'utf8')) as ListenManifest
+    expect(manifest.lanes.map((l) => l.node)).toEqual(['outTone', 'outSilence'])
+    expect(manifest.lanes[1]).toMatchObject({
+      integratedLufs: null,
+      truePeakDbtp: null,
+      gainDb: 0,
+      matchedLufs: null,
+    })
+    expect(manifest.targetLufs).toBeCloseTo(manifest.lanes[0].integratedLufs!, 6)
+    const silence = decodeWav(readFileSync(join(listen, 'silence.wav')))
+    expect(silence.channels.every((c) => c.every((v) => v === 0))).toBe(true)
+    expect(out.join('\n')).toMatch(/listen: outMuted left out \(muted\)/)
+  })
 })
