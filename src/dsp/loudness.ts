@@ -8,7 +8,8 @@
  *      with prewarping, K = tan(π f0 / fs), using the prototype constants libebur128 and
  *      ffmpeg's `ebur128` filter fitted to the 48 kHz table (f0, gain and Q below).
  *   2. Mean square z_i of each channel over 400 ms blocks starting every 100 ms (75 % overlap);
- *      only whole blocks count.
+ *      only whole blocks count. A step is round(fs / 10) samples, so at a rate that is not a
+ *      multiple of 10 Hz a block is 400 ms to within half a sample.
  *   3. Block loudness l_j = −0.691 + 10·log10(Σ_i G_i · z_ij), channel weights G_i below.
  *   4. Absolute gate: blocks with l_j > −70 LUFS. Relative gate: Γr = loudness of the mean power
  *      of those blocks − 10 LU; integrated loudness = −0.691 + 10·log10 of the mean of
@@ -372,6 +373,11 @@ function checkInput(channels: readonly Float32Array[], sampleRate: number): void
   if (!(Number.isFinite(sampleRate) && sampleRate > 0))
     throw new RangeError(
       `Loudness needs a positive sample rate; got ${sampleRate}. Pass the audio's rate in Hz.`,
+    )
+  // K-weighting's shelf sits at 1.7 kHz: below 8 kHz it would fold past Nyquist.
+  if (sampleRate < 8000)
+    throw new RangeError(
+      `Loudness (BS.1770) is defined for audio at 8 kHz or more; this audio is at ${sampleRate} Hz. Resample it first.`,
     )
   if (channels.length === 0)
     throw new RangeError('Loudness needs at least one channel; the audio has none.')

@@ -124,6 +124,7 @@ describe('integrated loudness (analytic)', () => {
     expect(() => measureLoudness([Float32Array.of(0, NaN)], 48000)).toThrow(/non-finite sample/)
     expect(() => measureLoudness([], 48000)).toThrow(/at least one channel/)
     expect(() => measureLoudness([new Float32Array(10)], 0)).toThrow(/positive sample rate/)
+    expect(() => measureLoudness([new Float32Array(10)], 4000)).toThrow(/8 kHz or more/)
   })
 })
 
