@@ -7,12 +7,15 @@ import { openWithGraph, runCount, waitForFirstRun, waitForRun } from '../tests/e
 import type { BenchRow } from '../tests/e2e/harness/bench'
 import type { Harness } from '../tests/e2e/harness/runtime-harness'
 import { buildForE2e, startPreview } from '../tests/e2e/preview-server'
+import { panRows } from './pan-browser'
 
 /**
  * The browser runtime's benchmark: builds the e2e bundle, opens the runtime harness in
  * headless Chromium and prints what tests/e2e/harness/bench.ts measured, then opens the
  * editor itself on a 3-minute stereo file and records the page's long tasks.
+ * Last, panning the canvas at 14, 56 and 112 nodes (bench/pan-browser.ts).
  *   npm run bench:runtime            (E2E_SKIP_BUILD=1 reuses the last build)
+ *   BENCH_ONLY=pan npm run bench:runtime   (only the panning; BENCH_TRACE=1 adds a trace)
  */
 declare const window: Window & { harness: Harness; __longTasks: number[] }
 
@@ -140,6 +143,10 @@ function print(rows: BenchRow[]): void {
 const server = await startPreview(buildForE2e())
 const browser = await launchChromium()
 try {
+  if (process.env.BENCH_ONLY === 'pan') {
+    print(await panRows(browser, server.url))
+    process.exit(0)
+  }
   const page = await browser.newPage()
   await page.goto(`${server.url}/tests/e2e/harness/runtime.html`)
   await page.waitForFunction(() => 'harness' in window)
@@ -150,6 +157,7 @@ try {
   print(rows)
   await page.close()
   print(await editorRows(browser, server.url))
+  print(await panRows(browser, server.url))
 } finally {
   await browser.close()
   await server.stop()

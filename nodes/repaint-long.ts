@@ -36,6 +36,7 @@ export const repaintLong = defineNode({
     }),
     model: text('tiny', {
       label: 'Model',
+      widget: 'model', // the editor's model picker, with the tiny model's noise warning
       description:
         '"tiny" (bundled test model: noise), a known model id, an https:// URL of a diffusers ONNX model, folder:NAME, or on the command line a folder path (a Riffusion export for spectrograms).',
     }),
@@ -61,6 +62,7 @@ export const repaintLong = defineNode({
     }),
     modelB: text('', {
       label: 'Model B',
+      widget: 'model',
       description: 'A second model for the step pattern (empty: model A again, with prompt B).',
     }),
     promptB: text('', { label: 'Prompt B', description: "Model B's prompt (empty: the prompt)." }),

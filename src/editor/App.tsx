@@ -9,6 +9,7 @@ import { Library } from './panels/Library'
 import { NodeMenu } from './panels/NodeMenu'
 import { Palette } from './panels/Palette'
 import { ProblemsDialog } from './panels/ProblemsDialog'
+import { useRemembered } from './panels/remembered'
 import { StatusBar } from './panels/StatusBar'
 import { Toasts } from './panels/Toasts'
 import { TopBar } from './panels/TopBar'
@@ -28,6 +29,7 @@ export function App({
   const ui = useSyncExternalStore(services.ui.subscribe, services.ui.getSnapshot)
   const { doc } = useSyncExternalStore(services.store.subscribe, services.store.getSnapshot)
   useShortcuts(services)
+  const [minimap, setMinimap] = useRemembered('synesthete.minimap', true)
   const onReady = useCallback(() => {
     if (tidyOnOpen) void settleView(services)
     else void services.canvas?.zoomToFit()
@@ -37,10 +39,10 @@ export function App({
       <TopBar services={services} />
       <div className="workspace">
         <Library services={services} />
-        <main className="canvas-wrap">
+        <main className={minimap ? 'canvas-wrap' : 'canvas-wrap minimap-off'}>
           <Canvas services={services} onReady={onReady} />
           <HintLine empty={doc.nodes.length === 0} />
-          <Legend />
+          <Legend minimap={minimap} setMinimap={setMinimap} />
         </main>
       </div>
       <StatusBar services={services} saved={ui.saved ?? ''} />

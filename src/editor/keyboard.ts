@@ -3,6 +3,8 @@ import type { AudioValue } from '../engine/values'
 import { copySelection, deleteNodes, duplicate, paste, toggleMode } from './actions'
 import { newGraph, saveCurrent } from './library/library-actions'
 import { dialogOpen } from './panels/dialog'
+import { KIND_HINTS } from './kinds'
+import { nodeName } from './nodes/node-names'
 import type { EditorServices } from './services'
 
 function typingIn(target: EventTarget | null): boolean {
@@ -16,6 +18,18 @@ function typingIn(target: EventTarget | null): boolean {
   )
 }
 
+/** Why Space plays nothing: a node that makes no sound says what it makes instead. */
+function noSoundMessage(services: EditorServices, id: string): string {
+  const { doc } = services.store
+  const name = nodeName(doc, services.registry, id) ?? 'The selected node'
+  const type = doc.nodes.find((n) => n.id === id)?.type
+  const kinds = [...new Set(Object.values(services.registry.get(type ?? '')?.outputs ?? {}))]
+  if (kinds.includes('audio')) return `${name} has no sound to play yet: run the graph.`
+  if (kinds.length === 0) return `${name} has no sound to play.`
+  const makes = kinds.map((k) => KIND_HINTS[k].charAt(0).toLowerCase() + KIND_HINTS[k].slice(1))
+  return `${name} has no sound: it makes ${makes.join(' and ')}.`
+}
+
 /** Space: play or stop the first audio output of the selected node. */
 function playSelected(services: EditorServices): void {
   const [id] = services.canvas?.selected() ?? []
@@ -26,7 +40,7 @@ function playSelected(services: EditorServices): void {
   const outputs = services.runs.get(id).outputs ?? {}
   const entry = Object.entries(outputs).find(([, v]) => v.kind === 'audio')
   if (!entry) {
-    services.ui.notify('The selected node has no sound to play yet.', 'info')
+    services.ui.notify(noSoundMessage(services, id), 'info')
     return
   }
   services.player.toggle(`${id}:${entry[0]}`, entry[1] as AudioValue)

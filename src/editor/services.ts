@@ -23,6 +23,8 @@ export interface CanvasApi {
   arrange(): Promise<void>
   /** Tidies without an undo step when nodes overlap (a graph laid out for smaller nodes). */
   tidyIfCrowded(): Promise<void>
+  /** Pans just enough to bring a node into view (keyboard focus moved to it). */
+  reveal?(id: string): Promise<void>
 }
 
 /**

@@ -1,7 +1,83 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { screenshot, useBrowser } from './browser'
-import { doc, unexpected } from './editor-helpers'
+import type { GraphDocument } from '../../src/engine/document'
+import { MANIFESTS } from '../../src/diffusion/manifests'
+import { storedKeyOf } from '../../src/editor/models/model-ref'
+import { doc, openWithGraph, unexpected, waitForFirstRun } from './editor-helpers'
+
+const node = (id: string, type: string, x: number, y: number, mode = 'normal' as const) => ({
+  id,
+  type,
+  params: {},
+  position: { x, y },
+  mode: mode as 'normal' | 'mute',
+})
+
+/** A sound into a muted output, a picture loader, and a Repaint Long Picture. */
+const smallItems: GraphDocument = {
+  format: 'synesthete-graph',
+  version: 1,
+  name: 'Small things',
+  nodes: [
+    node('load', 'audio/load', 0, 0),
+    { ...node('out', 'audio/output', 340, 0), mode: 'mute' },
+    node('img', 'image/load', 0, 420),
+    node('long', 'ml/repaint-long', 340, 420),
+  ],
+  edges: [{ from: { node: 'load', port: 'audio' }, to: { node: 'out', port: 'audio' } }],
+}
+
+/**
+ * Every piece of text on the nodes in view: its rendered size (font size × the canvas zoom)
+ * and its WCAG contrast against the background it is drawn on.
+ */
+function measureText(page: Page) {
+  return page.evaluate(() => {
+    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number)
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => {
+        const x = v / 255
+        return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4
+      }
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+    }
+    const background = (el: Element | null): number[] => {
+      for (let at = el; at; at = at.parentElement) {
+        const c = rgb(getComputedStyle(at).backgroundColor)
+        if (c.length >= 3 && (c[3] ?? 1) >= 0.5) return c
+      }
+      return [17, 19, 24]
+    }
+    const area = document.querySelector('.canvas-area')!.getBoundingClientRect()
+    const out: { text: string; cls: string; px: number; contrast: number }[] = []
+    for (const n of document.querySelectorAll<HTMLElement>('[data-testid="node"]')) {
+      const k = n.getBoundingClientRect().width / n.offsetWidth
+      for (const el of n.querySelectorAll<HTMLElement>('*')) {
+        const own = [...el.childNodes].filter((c) => c.nodeType === 3 && c.textContent?.trim())
+        if (own.length === 0) continue
+        const r = el.getBoundingClientRect()
+        if (r.width === 0 || r.right < area.left || r.left > area.right) continue
+        if (r.bottom < area.top || r.top > area.bottom) continue
+        const style = getComputedStyle(el)
+        if (el.closest(':disabled, [aria-disabled="true"]')) continue
+        const a = lum(rgb(style.color))
+        const b = lum(background(el))
+        out.push({
+          text: (own[0].textContent ?? '').trim().slice(0, 30),
+          cls: el.className,
+          px: parseFloat(style.fontSize) * k,
+          contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
+        })
+      }
+    }
+    return out
+  })
+}
+
+type Box = { left: number; top: number; right: number; bottom: number }
+const overlaps = (a: Box, b: Box) =>
+  a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
 
 /** The nodes drawn on the canvas. */
 const nodeCount = (page: Page) => page.locator('[data-testid="node"]').count()
@@ -164,6 +240,166 @@ describe('the editor as a new user meets it', () => {
     }
     expect(await keptNames(page)).toEqual([])
     expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
+  it('opens readable: text of 11 px and more, contrast of 4.5:1, its sources clear of the hint and minimap', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    const intro = page.locator('[data-testid="intro-line"]')
+    await intro.waitFor()
+    expect(await intro.textContent()).toMatch(/turns sound into pictures/)
+    await waitForFirstRun(page, 300_000)
+    // The second placement, after previews grew the nodes, has happened once the run is over.
+    await page.waitForFunction(() => document.querySelectorAll('.thumb-caption').length > 0)
+    await screenshot(page, 'new-user-opening')
+
+    const texts = await measureText(page)
+    expect(texts.length).toBeGreaterThan(40)
+    const small = texts.filter((t) => t.px < 11 - 1e-6)
+    const faint = texts.filter((t) => t.contrast < 4.5)
+    console.log(
+      `opening view: ${texts.length} texts, smallest ${Math.min(...texts.map((t) => t.px)).toFixed(2)} px, ` +
+        `lowest contrast ${Math.min(...texts.map((t) => t.contrast)).toFixed(2)}:1`,
+    )
+    expect(small).toEqual([])
+    expect(faint).toEqual([])
+
+    const boxes = await page.evaluate(() => {
+      const box = (el: Element | null) => {
+        const r = el?.getBoundingClientRect()
+        return r ? { left: r.left, top: r.top, right: r.right, bottom: r.bottom } : undefined
+      }
+      return {
+        nodes: [...document.querySelectorAll('[data-testid="node"]')].map((n) => box(n)!),
+        hint: box(document.querySelector('.canvas-top')),
+        minimap: box(document.querySelector('[data-testid="minimap"]')),
+        area: box(document.querySelector('.canvas-wrap'))!,
+      }
+    })
+    // The default graph is larger than one screen at a readable zoom: the view starts at its
+    // sources, which sit wholly in view, below the hint line and clear of the minimap.
+    const sources = boxes.nodes.filter((n) => n.left < boxes.area.left + (boxes.area.right - boxes.area.left) * 0.4)
+    expect(sources.length).toBeGreaterThan(0)
+    for (const n of sources) {
+      if (boxes.hint) expect(overlaps(n, boxes.hint)).toBe(false)
+      if (boxes.minimap) expect(overlaps(n, boxes.minimap)).toBe(false)
+      expect(n.top).toBeGreaterThanOrEqual(boxes.area.top)
+      expect(n.bottom).toBeLessThanOrEqual(boxes.area.bottom)
+    }
+    const inView = boxes.nodes.filter(
+      (n) =>
+        n.left >= boxes.area.left &&
+        n.right <= boxes.area.right &&
+        n.top >= boxes.area.top &&
+        n.bottom <= boxes.area.bottom,
+    )
+    console.log(`opening view: ${inView.length} of ${boxes.nodes.length} nodes wholly in view`)
+
+    // The minimap can be hidden, and the intro dismissed; both are remembered.
+    await page.locator('[data-testid="minimap-toggle"]').uncheck()
+    await page.locator('[data-testid="intro-dismiss"]').click()
+    await expect.poll(() => page.locator('[data-testid="minimap"]').isVisible()).toBe(false)
+    await intro.waitFor({ state: 'detached' })
+    await page.reload()
+    await page.locator('[data-testid="node"]').first().waitFor()
+    expect(await page.locator('[data-testid="minimap"]').isVisible()).toBe(false)
+    expect(await intro.count()).toBe(0)
+    expect(await page.locator('[data-testid="minimap-toggle"]').isChecked()).toBe(false)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
+  it('fixes the small things: model picker, incomplete downloads, Space on a picture, one Muted', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    // A download that failed before its first byte: an empty folder for SD-Turbo.
+    const turbo = MANIFESTS.find((m) => /turbo/i.test(m.id))
+    const key = turbo && storedKeyOf(turbo.id)
+    expect(key).toBeTruthy()
+    await page.evaluate(async (k) => {
+      const root = await navigator.storage.getDirectory()
+      const models = await root.getDirectoryHandle('synesthete-models', { create: true })
+      await models.getDirectoryHandle(k, { create: true })
+    }, key as string)
+    await openWithGraph(page, smallItems)
+
+    // Repaint Long Picture gets the model picker, with the tiny model's warning.
+    const picker = page.locator('[data-node-id="long"] [data-testid="model-picker"]')
+    expect(await picker.count()).toBe(2)
+    expect(await picker.first().textContent()).toMatch(/noise/)
+
+    // The failed download is not among the stored models: it says it is incomplete.
+    await picker.first().getByRole('button').click()
+    const panel = page.locator('[data-testid="model-panel"]')
+    await panel.waitFor()
+    const incomplete = panel.locator('[data-testid="incomplete-models"] li')
+    await expect.poll(() => incomplete.count()).toBe(1)
+    expect(await incomplete.textContent()).toMatch(/SD-Turbo.*incomplete.*cannot run yet/i)
+    expect(await incomplete.getByRole('button', { name: 'Resume' }).count()).toBe(1)
+    expect(await incomplete.getByRole('button', { name: /Delete/ }).count()).toBe(1)
+    expect(await incomplete.getByRole('button', { name: 'Use' }).count()).toBe(0)
+    expect(await panel.locator('[data-testid="stored-models"]').count()).toBe(0)
+    await screenshot(page, 'new-user-incomplete-download')
+    await page.keyboard.press('Escape')
+    await panel.waitFor({ state: 'detached' })
+
+    // Space on a picture node: it has no sound, it makes a picture.
+    await page.locator('[data-node-id="img"] [data-testid="node-title"]').click()
+    await page.keyboard.press(' ')
+    await expect
+      .poll(() => page.locator('.toast').allTextContents())
+      .toContainEqual(expect.stringMatching(/Load Image has no sound: it makes a picture/))
+
+    // A muted node says so once, before and after a run marks it.
+    const muted = page.locator('[data-node-id="out"] .node-state')
+    expect((await muted.textContent())?.match(/muted/gi)).toHaveLength(1)
+    await expect
+      .poll(() => page.locator('[data-node-id="out"]').getAttribute('class'))
+      .toMatch(/state-muted/)
+    expect((await muted.textContent())?.match(/muted/gi)).toHaveLength(1)
+    expect(unexpected(errors).filter((e) => !/image|picture|file/i.test(e))).toEqual([])
+    await context.close()
+  })
+
+  it('moves among nodes and selects them from the keyboard', async () => {
+    const { page, context } = await session.open('/', { viewport: { width: 1440, height: 900 } })
+    await openWithGraph(page, smallItems)
+    const names = await page
+      .locator('[data-testid="node"]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label')))
+    expect(names).toEqual(
+      expect.arrayContaining(['Load Audio', 'Load Image', 'Repaint Long Picture']),
+    )
+    // Tab from the canvas reaches a node; the arrows walk the layout.
+    await page.locator('[data-node-id="load"]').focus()
+    await page.keyboard.press('ArrowRight')
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-node-id') ?? null)
+    expect(await focused()).toBe('out')
+    await page.keyboard.press('ArrowDown')
+    expect(await focused()).toBe('long')
+    await page.keyboard.press('ArrowLeft')
+    expect(await focused()).toBe('img')
+    expect(
+      await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle),
+    ).toBe('solid')
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(() => page.locator('[data-node-id="img"]').getAttribute('class'))
+      .toMatch(/selected/)
+    await page.keyboard.press('ArrowUp')
+    await page.keyboard.press(' ')
+    await expect
+      .poll(() => page.locator('[data-node-id="load"]').getAttribute('class'))
+      .toMatch(/selected/)
+    expect(await page.locator('[data-node-id="img"]').getAttribute('class')).not.toMatch(/selected/)
+    expect(await page.locator('[data-node-id="load"]').getAttribute('aria-label')).toMatch(
+      /selected/,
+    )
+    await screenshot(page, 'new-user-keyboard-focus')
     await context.close()
   })
 })

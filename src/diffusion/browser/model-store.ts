@@ -188,6 +188,8 @@ export interface StoredModel {
   bytes: number
   /** Some file is still a `.part`: a download stopped and can be resumed. */
   partial: boolean
+  /** The paths of its complete files (a `.part` is not one). */
+  files: string[]
 }
 
 /** Models kept in OPFS, by storage key, with their stored bytes. */
@@ -203,20 +205,24 @@ export async function listStoredModels(): Promise<StoredModel[]> {
 
 async function folderBytes(
   dir: FileSystemDirectoryHandle,
-): Promise<{ bytes: number; partial: boolean }> {
+  prefix = '',
+): Promise<{ bytes: number; partial: boolean; files: string[] }> {
   let bytes = 0
   let partial = false
+  const files: string[] = []
   for await (const [name, handle] of dir.entries()) {
     if (handle.kind === 'file') {
       bytes += (await handle.getFile()).size
-      partial ||= name.endsWith('.part')
+      if (name.endsWith('.part')) partial = true
+      else files.push(prefix + name)
     } else {
-      const inner = await folderBytes(handle)
+      const inner = await folderBytes(handle, `${prefix}${name}/`)
       bytes += inner.bytes
       partial ||= inner.partial
+      files.push(...inner.files)
     }
   }
-  return { bytes, partial }
+  return { bytes, partial, files }
 }
 
 /** Deletes a stored model (by its base URL or storage key). */

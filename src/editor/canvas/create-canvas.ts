@@ -40,6 +40,29 @@ const nextFrames = (count: number) =>
     step(count)
   })
 
+/**
+ * How far the overlays reach into the canvas (the hint and intro lines at the top, the legend
+ * at the bottom, the minimap on the right when shown), so a new graph is framed clear of them.
+ */
+function coveredEdges(container: HTMLElement) {
+  const view = container.getBoundingClientRect()
+  const wrap = container.closest('.canvas-wrap') ?? container
+  const gap = 8
+  const insets = { top: 0, right: 0, bottom: 0, left: 0 }
+  for (const el of wrap.querySelectorAll<HTMLElement>('.canvas-top, .legend')) {
+    const r = el.getBoundingClientRect()
+    if (r.height === 0) continue
+    if (r.top < view.top + view.height / 2)
+      insets.top = Math.max(insets.top, r.bottom - view.top + gap)
+    else insets.bottom = Math.max(insets.bottom, view.bottom - r.top + gap)
+  }
+  const minimap = container.querySelector<HTMLElement>('[data-testid="minimap"]')
+  const map = minimap?.getBoundingClientRect()
+  if (map && map.width > 0 && getComputedStyle(minimap as HTMLElement).display !== 'none')
+    insets.right = view.right - map.left + gap
+  return insets
+}
+
 export interface CanvasHandle extends CanvasApi {
   /** A new graph's first view: readable, from its sources; settles once previews arrive. */
   openingView: () => Promise<void>
@@ -137,6 +160,7 @@ export async function createCanvas(
         return { ...at, width: node.width, height: node.height }
       }),
     () => nextFrames(2), // let grown nodes report their sizes
+    () => coveredEdges(container),
   )
   /** The canvas's first fit frames the graph to read it, not to see all of it. */
   let opened = false
@@ -196,6 +220,31 @@ export async function createCanvas(
       return toArea({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
     },
     pointer: () => ({ ...area.area.pointer }),
+    async reveal(id) {
+      // Focus scrolls even an overflow-hidden box; the area's transform is the only offset.
+      container.scrollTop = 0
+      container.scrollLeft = 0
+      const el = area.nodeViews.get(id)?.element
+      if (!el) return
+      const view = container.getBoundingClientRect()
+      const node = el.getBoundingClientRect()
+      const pad = 40
+      const dx =
+        node.left < view.left + pad
+          ? view.left + pad - node.left
+          : node.right > view.right - pad
+            ? Math.max(view.right - pad - node.right, view.left + pad - node.left)
+            : 0
+      const dy =
+        node.top < view.top + pad
+          ? view.top + pad - node.top
+          : node.bottom > view.bottom - pad
+            ? Math.max(view.bottom - pad - node.bottom, view.top + pad - node.top)
+            : 0
+      if (dx === 0 && dy === 0) return
+      const { x, y } = area.area.transform
+      await area.area.translate(x + dx, y + dy)
+    },
     arrange: () => tidy(true),
     async tidyIfCrowded() {
       await sync.schedule()

@@ -16,18 +16,31 @@ export interface Transform {
   k: number
 }
 
+/** Screen pixels along each side of the view that something lies over (hint line, minimap). */
+export interface Insets {
+  top: number
+  right: number
+  bottom: number
+  left: number
+}
+
 export interface OpeningOptions {
-  /** Below this, 12 px labels shrink under ~9 px and sliders get too small to hold. */
+  /** Below this, the smallest text on a node (12 px) renders under 11 px. */
   minZoom?: number
   /** Never blow a small graph up past its real size. */
   maxZoom?: number
   /** Share of the view a fitted graph fills. */
   fill?: number
-  /** Screen pixels kept free around a graph that does not fit (the hint line sits on top). */
+  /** Screen pixels kept free around a graph that does not fit. */
   margin?: number
+  /** Parts of the view covered by overlays: the graph is framed in what is left. */
+  insets?: Insets
 }
 
-export const OPENING_MIN_ZOOM = 0.75
+/** The smallest font on a node, and the smallest size text may render at on opening. */
+export const NODE_MIN_FONT_PX = 12
+export const MIN_READABLE_PX = 11
+export const OPENING_MIN_ZOOM = MIN_READABLE_PX / NODE_MIN_FONT_PX
 
 /**
  * Where a freshly opened graph should sit. A graph that fits at a readable size is centred, as
@@ -37,8 +50,22 @@ export const OPENING_MIN_ZOOM = 0.75
  */
 export function openingTransform(
   rects: readonly Rect[],
-  view: { width: number; height: number },
+  whole: { width: number; height: number },
   options: OpeningOptions = {},
+): Transform {
+  const { insets = { top: 0, right: 0, bottom: 0, left: 0 } } = options
+  const view = {
+    width: Math.max(1, whole.width - insets.left - insets.right),
+    height: Math.max(1, whole.height - insets.top - insets.bottom),
+  }
+  const t = framedIn(rects, view, options)
+  return { x: t.x + insets.left, y: t.y + insets.top, k: t.k }
+}
+
+function framedIn(
+  rects: readonly Rect[],
+  view: { width: number; height: number },
+  options: OpeningOptions,
 ): Transform {
   const { minZoom = OPENING_MIN_ZOOM, maxZoom = 1, fill = 0.88, margin = 48 } = options
   if (rects.length === 0) return { x: view.width / 2, y: view.height / 2, k: 1 }
@@ -90,6 +117,7 @@ export class OpeningView {
     private readonly runs: RunStore,
     private readonly rects: () => Rect[],
     private readonly afterLayout: () => Promise<void>,
+    private readonly insets: () => Insets,
   ) {}
 
   async show(): Promise<void> {
@@ -124,7 +152,7 @@ export class OpeningView {
 
   private async place(): Promise<Transform> {
     const { clientWidth: width, clientHeight: height } = this.area.container
-    const target = openingTransform(this.rects(), { width, height })
+    const target = openingTransform(this.rects(), { width, height }, { insets: this.insets() })
     const transform = this.area.area.transform
     transform.x = target.x
     transform.y = target.y

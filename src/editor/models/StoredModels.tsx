@@ -14,6 +14,18 @@ function refOfKey(key: string): string | undefined {
   return refs.find((ref) => storedKeyOf(ref) === key)
 }
 
+/**
+ * Whether a stored model can run: no file still downloading, and every file its manifest
+ * lists (a model from a URL: at least its UNet) there. A download that failed before its first
+ * byte leaves an empty folder, which is no model.
+ */
+export function isCompleteModel(model: StoredModel, ref: string | undefined): boolean {
+  if (model.partial || model.files.length === 0) return false
+  const manifest = ref ? findManifest(ref) : undefined
+  const needed = manifest ? manifest.files.map((f) => f.path) : ['unet/model.onnx']
+  return needed.every((path) => model.files.includes(path))
+}
+
 /** Models kept in this browser's storage: their size, Use, Resume and Delete. */
 export function StoredModels(props: {
   stored: { models: StoredModel[]; refresh: () => void }
@@ -32,20 +44,29 @@ export function StoredModels(props: {
       </section>
     )
   }
-  const total = stored.models.reduce((n, m) => n + m.bytes, 0)
+  const complete = stored.models.filter((m) => isCompleteModel(m, refOfKey(m.key)))
+  const incomplete = stored.models.filter((m) => !complete.includes(m))
+  const total = complete.reduce((n, m) => n + m.bytes, 0)
+  const row = (m: StoredModel) => (
+    <StoredRow key={m.key} model={m} current={current} use={use} refresh={stored.refresh} />
+  )
   return (
     <section>
-      <h3>
-        Stored in this browser{stored.models.length > 0 ? ` · ${formatSize(total)} in all` : ''}
-      </h3>
-      {stored.models.length === 0 ? (
+      <h3>Stored in this browser{complete.length > 0 ? ` · ${formatSize(total)} in all` : ''}</h3>
+      {complete.length === 0 ? (
         <p className="model-notes">Nothing yet: downloaded models appear here.</p>
       ) : (
         <ul className="model-list" data-testid="stored-models">
-          {stored.models.map((m) => (
-            <StoredRow key={m.key} model={m} current={current} use={use} refresh={stored.refresh} />
-          ))}
+          {complete.map(row)}
         </ul>
+      )}
+      {incomplete.length > 0 && (
+        <>
+          <h3>Downloads not finished</h3>
+          <ul className="model-list" data-testid="incomplete-models">
+            {incomplete.map(row)}
+          </ul>
+        </>
       )}
     </section>
   )
@@ -64,6 +85,7 @@ function StoredRow(props: {
   const [confirming, setConfirming] = useState(false)
   const label = manifest ? shortName(manifest) : ref ? shortUrl(ref) : model.key
   const busy = state?.status === 'downloading'
+  const complete = isCompleteModel(model, ref)
   const remove = async () => {
     setConfirming(false)
     if (ref) downloads.cancel(ref)
@@ -74,8 +96,16 @@ function StoredRow(props: {
     <li className="model-row" data-stored={model.key}>
       <div className="model-main">
         <div className="model-name" title={ref ?? model.key}>
-          {label} <span className="model-tags">{formatSize(model.bytes)}</span>
-          {model.partial && !busy && <span className="model-partial">incomplete</span>}
+          {label}{' '}
+          {complete ? (
+            <span className="model-tags">{formatSize(model.bytes)}</span>
+          ) : (
+            !busy && (
+              <span className="model-partial">
+                incomplete: {formatSize(model.bytes)} so far, it cannot run yet
+              </span>
+            )
+          )}
           {ref !== undefined && current?.trim() === ref && (
             <span className="model-current">in use</span>
           )}
@@ -97,12 +127,12 @@ function StoredRow(props: {
         )}
       </div>
       <div className="model-actions">
-        {ref && model.partial && !busy && (
+        {ref && !complete && !busy && (
           <button type="button" onClick={() => void downloads.start(ref)}>
             Resume
           </button>
         )}
-        {ref && (
+        {ref && complete && (
           <button type="button" onClick={() => use(ref, manifest)}>
             Use
           </button>

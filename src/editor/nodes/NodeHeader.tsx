@@ -72,11 +72,13 @@ export function NodeHeader(props: {
         {/* On a line of its own, so the state never squeezes the name; kept when empty, so
             nodes do not grow when a run starts. */}
         <span className="node-state">
-          {node.mode !== 'normal' && (
-            <span className={`mode-tag mode-${node.mode}`}>
-              {node.mode === 'bypass' ? 'Bypassed' : 'Muted'}
-            </span>
-          )}
+          {/* Once a run has marked the node, its state says "Muted" already: said once. */}
+          {node.mode !== 'normal' &&
+            run.state !== (node.mode === 'mute' ? 'muted' : 'bypassed') && (
+              <span className={`mode-tag mode-${node.mode}`}>
+                {node.mode === 'bypass' ? 'Bypassed' : 'Muted'}
+              </span>
+            )}
           <StateBadge run={run} />
         </span>
       </div>

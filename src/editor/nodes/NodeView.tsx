@@ -1,16 +1,61 @@
-import { useMemo, useRef } from 'react'
+import { useMemo, useRef, type KeyboardEvent } from 'react'
 import type { RenderEmit } from 'rete-react-plugin'
 import { ParamRow } from '../controls/ParamRow'
 import { ModelRunInfo } from '../models/ModelRunInfo'
 import { paramValue } from '../store/node-factory'
 import { NodePreview } from '../preview/NodePreview'
 import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
+import type { EditorServices } from '../services'
 import { stopDrag, useGraphNode, useMissingInputs, useNodeRun, useNodeSize } from './hooks'
 import { NodeHeader } from './NodeHeader'
 import { NodeStatus } from './NodeStatus'
 import { withMissing } from './missing-inputs'
 import { withNodeNames } from './node-names'
 import { Ports } from './Ports'
+
+/** Arrow keys: the node whose middle is nearest in that direction (closer to the line wins). */
+function nextNode(from: HTMLElement, key: string): HTMLElement | undefined {
+  const [dx, dy] = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] }[
+    key
+  ] ?? [0, 0]
+  const mid = (r: DOMRect) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 })
+  const here = mid(from.getBoundingClientRect())
+  let best: { el: HTMLElement; score: number } | undefined
+  for (const el of document.querySelectorAll<HTMLElement>('[data-testid="node"]')) {
+    if (el === from) continue
+    const there = mid(el.getBoundingClientRect())
+    const along = (there.x - here.x) * dx + (there.y - here.y) * dy
+    const across = Math.abs((there.x - here.x) * dy) + Math.abs((there.y - here.y) * dx)
+    if (along <= 0) continue
+    const score = along + 2 * across
+    if (!best || score < best.score) best = { el, score }
+  }
+  return best?.el
+}
+
+/**
+ * Keys on a focused node (not on a control inside it): arrows move to the neighbouring node,
+ * Enter or Space selects it (Space on a selected node plays it, as everywhere on the canvas).
+ */
+function onNodeKey(
+  event: KeyboardEvent<HTMLDivElement>,
+  id: string,
+  selected: boolean,
+  services: EditorServices,
+): void {
+  if (event.target !== event.currentTarget || event.ctrlKey || event.metaKey || event.altKey) return
+  if (event.key === 'Enter' || (event.key === ' ' && !selected)) {
+    event.preventDefault()
+    event.stopPropagation()
+    void services.canvas?.select([id])
+    return
+  }
+  if (!event.key.startsWith('Arrow')) return
+  const next = nextNode(event.currentTarget, event.key)
+  event.preventDefault()
+  event.stopPropagation()
+  next?.focus({ preventScroll: true })
+}
 
 /** A node on the canvas, built from its definition and the document; Rete only places it. */
 export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Schemes> }) {
@@ -47,6 +92,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
   if (!node) return null
   const classes = ['node', `mode-${node.mode}`, `state-${run.state}`]
   if (data.selected) classes.push('selected')
+  const title = node.label ?? def.title
   return (
     <div
       ref={ref}
@@ -55,6 +101,14 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       data-node-type={def.type}
       data-testid="node"
       style={{ width: NODE_WIDTH }}
+      tabIndex={0}
+      role="group"
+      aria-roledescription="node"
+      aria-label={`${title}${node.label ? ` (${def.title})` : ''}${data.selected ? ', selected' : ''}`}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) void services.canvas?.reveal?.(node.id)
+      }}
+      onKeyDown={(e) => onNodeKey(e, node.id, data.selected === true, services)}
     >
       <NodeHeader node={node} def={def} run={run} services={services} />
       <Ports view={data} emit={emit} top={portsTop} />
