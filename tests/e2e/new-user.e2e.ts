@@ -280,7 +280,9 @@ describe('the editor as a new user meets it', () => {
     })
     // The default graph is larger than one screen at a readable zoom: the view starts at its
     // sources, which sit wholly in view, below the hint line and clear of the minimap.
-    const sources = boxes.nodes.filter((n) => n.left < boxes.area.left + (boxes.area.right - boxes.area.left) * 0.4)
+    const sources = boxes.nodes.filter(
+      (n) => n.left < boxes.area.left + (boxes.area.right - boxes.area.left) * 0.4,
+    )
     expect(sources.length).toBeGreaterThan(0)
     for (const n of sources) {
       if (boxes.hint) expect(overlaps(n, boxes.hint)).toBe(false)

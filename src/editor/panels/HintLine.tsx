@@ -13,8 +13,8 @@ export function HintLine({ empty }: { empty: boolean }) {
     <div className="intro-line" role="note" data-testid="intro-line">
       <span>
         <b>Synesthete turns sound into pictures and pictures back into sound.</b> Each box is one
-        step; what it makes flows along the wires, left to right. Change a setting and what
-        depends on it runs again.
+        step; what it makes flows along the wires, left to right. Change a setting and what depends
+        on it runs again.
       </span>
       <button
         type="button"
@@ -34,8 +34,8 @@ export function HintLine({ empty }: { empty: boolean }) {
         <div className="empty-state">
           <h2>Start a graph</h2>
           <p>
-            Double-click the canvas to add a node, drag one in from the library on the left, or
-            drop a sound file here.
+            Double-click the canvas to add a node, drag one in from the library on the left, or drop
+            a sound file here.
           </p>
           <p>Or open one of the example graphs at the bottom of the library.</p>
         </div>

@@ -12,7 +12,10 @@ export function Legend(props: { minimap: boolean; setMinimap: (on: boolean) => v
           {KIND_LABELS[kind]}
         </span>
       ))}
-      <label className="legend-item legend-minimap" title="The overview in the corner of the canvas">
+      <label
+        className="legend-item legend-minimap"
+        title="The overview in the corner of the canvas"
+      >
         <input
           type="checkbox"
           checked={minimap}
