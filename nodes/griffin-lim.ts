@@ -1,3 +1,4 @@
+import { realFftOps, secondsFor } from '../src/engine/capacity'
 import { defineNode, type RunContext } from '../src/engine/define-node'
 import { CancelledError, UserError } from '../src/engine/errors'
 import { bool, choice, float, int, seed } from '../src/engine/params'
@@ -97,6 +98,26 @@ export const griffinLim = defineNode({
     }),
   },
   runtime: 'cpu',
+  estimate: ({ image }, params) => {
+    const fftSize = params.fftSize > 0 ? params.fftSize : 2 * (image.height - 1)
+    const hopSize = params.hopSize > 0 ? params.hopSize : Math.max(1, Math.floor(fftSize / 2))
+    const bins = Math.floor(fftSize / 2) + 1
+    const colours = Math.min(3, image.channels.length)
+    const cells = bins * image.width
+    const samples = fftSize + hopSize * image.width
+    // One colour at a time: its magnitude (4 B), the previous and the current complex
+    // spectrogram (8 B each) and the rows read from the picture (4 B); three float signals.
+    const bytes = 4 * image.width * image.height * image.channels.length + 24 * cells + 20 * samples
+    // Every iteration: an inverse and a forward FFT per column, for each colour.
+    const ops = colours * params.iterations * image.width * 2 * realFftOps(fftSize)
+    return {
+      bytes: bytes + colours * 4 * samples,
+      seconds: secondsFor(ops),
+      detail:
+        `${params.iterations} iterations × ${image.width} columns × FFT ${fftSize}` +
+        (colours > 1 ? ` × ${colours} colours` : ''),
+    }
+  },
   run: async ({ image }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

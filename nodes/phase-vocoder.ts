@@ -1,3 +1,4 @@
+import { realFftOps, secondsFor } from '../src/engine/capacity'
 import { defineNode } from '../src/engine/define-node'
 import { CancelledError, UserError } from '../src/engine/errors'
 import { float, int } from '../src/engine/params'
@@ -42,6 +43,21 @@ export const phaseVocoder = defineNode({
     }),
   },
   runtime: 'cpu',
+  estimate: ({ audio }, { stretch, fftSize, hopSize }) => {
+    const length = audio.channels[0]?.length ?? 0
+    const frames = Math.floor(length / Math.max(1, hopSize)) + 1
+    const steps = Math.ceil(frames * stretch)
+    const bins = Math.floor(fftSize / 2) + 1
+    const count = audio.channels.length
+    // Per channel: the analysis spectrum and its polar form (16 B a cell), the stretched
+    // spectrum (8 B a cell), the input and the result.
+    const perChannel = bins * (16 * frames + 8 * steps) + 4 * length * (1 + stretch)
+    return {
+      bytes: count * perChannel,
+      seconds: secondsFor(count * (frames + steps) * realFftOps(fftSize)),
+      detail: `${count} channel${count === 1 ? '' : 's'} of ${length} samples × stretch ${stretch} × FFT ${fftSize}`,
+    }
+  },
   run: async ({ audio }, params, ctx) => {
     const length = audio.channels[0]?.length ?? 0
     if (audio.channels.length === 0 || length === 0)

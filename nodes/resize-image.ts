@@ -74,6 +74,24 @@ export const resizeImage = defineNode({
     }),
   },
   runtime: 'cpu',
+  estimate: ({ image }, params) => {
+    const { outWidth, outHeight } = resizeGeometry(
+      image.width,
+      image.height,
+      params.width,
+      params.height,
+      params.mode,
+    )
+    const count = image.channels.length
+    const [inPx, outPx] = [image.width * image.height, outWidth * outHeight]
+    // Per channel: the float result, an 8-bit result and source, and the plane between the
+    // horizontal and vertical passes; then one more copy of all results for the cache.
+    const perChannel = 4 * outPx + outPx + inPx + 4 * outWidth * image.height
+    return {
+      bytes: count * (4 * inPx + perChannel) + count * 4 * outPx,
+      detail: `${count} channel${count === 1 ? '' : 's'} of ${outWidth} × ${outHeight} pixels`,
+    }
+  },
   run: ({ image }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

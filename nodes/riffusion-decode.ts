@@ -1,3 +1,4 @@
+import { realFftOps, secondsFor } from '../src/engine/capacity'
 import { defineNode } from '../src/engine/define-node'
 import { CancelledError, UserError } from '../src/engine/errors'
 import { bool, choice, float, int, seed } from '../src/engine/params'
@@ -93,6 +94,26 @@ export const riffusionDecode = defineNode({
     ...riffusionFramingParams,
   },
   runtime: 'cpu',
+  estimate: ({ image }, params) => {
+    const { fftSize, hopSize } = framingFrom(params, image.height)
+    const bins = Math.floor(fftSize / 2) + 1
+    const planes = Math.min(3, image.channels.length)
+    // Griffin-Lim runs on chunks of columns (with their overlaps), one plane at a time.
+    const chunk = Math.min(image.width, params.chunkColumns + 2 * params.overlapColumns)
+    const chunks = Math.ceil(image.width / Math.max(1, params.chunkColumns))
+    const columns = Math.min(chunks * chunk, image.width + 2 * chunks * params.overlapColumns)
+    const samples = hopSize * image.width + fftSize
+    const bytes =
+      4 * image.width * image.height * image.channels.length +
+      (24 * bins + 4 * image.height) * chunk +
+      planes * 8 * samples
+    const ops = planes * params.iterations * columns * 2 * realFftOps(fftSize)
+    return {
+      bytes,
+      seconds: secondsFor(ops),
+      detail: `${params.iterations} iterations × ${image.width} columns × FFT ${fftSize}${planes > 1 ? ` × ${planes} channels` : ''}`,
+    }
+  },
   run: async ({ image }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

@@ -1,3 +1,4 @@
+import { realFftOps, secondsFor } from '../src/engine/capacity'
 import { defineNode } from '../src/engine/define-node'
 import { CancelledError, UserError } from '../src/engine/errors'
 import { bool, choice, int } from '../src/engine/params'
@@ -71,6 +72,21 @@ export const stft = defineNode({
     }),
   },
   runtime: 'cpu',
+  estimate: ({ audio }, params) => {
+    const length = audio.channels[0]?.length ?? 0
+    const hopSize =
+      params.hopSize > 0 ? params.hopSize : Math.max(1, Math.floor(params.fftSize / 2))
+    const frames = Math.floor(length / hopSize) + 1
+    const cells = (Math.floor(params.fftSize / 2) + 1) * frames
+    const count = audio.channels.length
+    // Per channel: the values and, kept or not, the phase or the real and imaginary parts.
+    const perCell = params.keepPhase ? 12 : 8
+    return {
+      bytes: count * (4 * length + perCell * cells) + 4 * cells,
+      seconds: secondsFor(count * frames * realFftOps(params.fftSize)),
+      detail: `${count} channel${count === 1 ? '' : 's'} × ${frames} frames × FFT ${params.fftSize}`,
+    }
+  },
   run: async ({ audio }, params, ctx) => {
     const length = audio.channels[0]?.length ?? 0
     if (audio.channels.length === 0 || length === 0)

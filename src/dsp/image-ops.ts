@@ -28,7 +28,11 @@ export function toUint8(plane: Float32Array, mode: 'round' | 'truncate' = 'round
 
 /** 8-bit levels to 0..1: k / 255 (as torchvision ToTensor). */
 export function fromUint8(levels: Uint8Array): Float32Array {
-  return Float32Array.from(levels, (k) => k / 255)
+  // A loop, not Float32Array.from(levels, map): V8 gathers a mapped from() in a JS array first,
+  // which at 16384² pixels runs out of heap ("invalid array length") and aborts the process.
+  const out = new Float32Array(levels.length)
+  for (let i = 0; i < levels.length; i++) out[i] = levels[i] / 255
+  return out
 }
 
 /** The index of the first NaN or infinite value, or −1. */

@@ -53,6 +53,21 @@ export interface RunContext {
   warn?(warning: NodeWarning): void
 }
 
+/**
+ * What a run will need, worked out from its inputs' sizes and its params before it starts
+ * (`estimate` on a definition). Rough on purpose: it has to tell what fits from what cannot.
+ */
+export interface RunEstimate {
+  /** Peak memory the run holds: inputs, outputs and working arrays, in bytes. */
+  bytes: number
+  /** The largest single array it allocates, in bytes (one typed array holds at most 4 GiB). */
+  largestArrayBytes?: number
+  /** Time on one core, where the work can be counted (FFTs, iterations). */
+  seconds?: number
+  /** What the figure is made of, in the user's words ("8192 columns × 16385 bins × 3 colours"). */
+  detail?: string
+}
+
 export type Runtime = 'cpu' | 'gpu'
 
 export interface NodeDefinition<
@@ -72,6 +87,11 @@ export interface NodeDefinition<
   outputs: O
   params: P
   runtime: Runtime
+  /**
+   * Optional: memory (and work) the run will need, from input sizes and params. The executor
+   * calls it before `run` and refuses, with these figures, a run the machine cannot do.
+   */
+  estimate?(inputs: InputValues<I>, params: ParamValues<P>): RunEstimate
   run(
     inputs: InputValues<I>,
     params: ParamValues<P>,
@@ -90,6 +110,7 @@ export interface AnyNodeDefinition {
   outputs: OutputSpecs
   params: ParamSpecs
   runtime: Runtime
+  estimate?(inputs: Record<string, unknown>, params: Record<string, unknown>): RunEstimate
   run(
     inputs: Record<string, unknown>,
     params: Record<string, unknown>,

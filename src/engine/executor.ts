@@ -1,4 +1,5 @@
 import type { ValueCache } from './cache'
+import { estimateProblem, type MachineCapacity } from './capacity'
 import type { NodeOutputs } from './codec'
 import {
   isOptionalInput,
@@ -74,6 +75,8 @@ export interface ExecuteOptions {
   targets?: readonly string[]
   signal?: AbortSignal
   onEvent?: (event: ExecutionEvent) => void
+  /** What nodes' estimates are checked against; default: this machine (`machineCapacity`). */
+  capacity?: MachineCapacity
 }
 
 /** The graph itself is unusable (a cycle, a mistyped edge…): nothing ran. */
@@ -219,6 +222,8 @@ class Run {
         },
       }
     }
+    const tooMuch = this.checkEstimate(def, inputs, key.params)
+    if (tooMuch) return { ...base, ms: 0, state: 'error', error: tooMuch }
     let started = performance.now()
     let ranMs: number | undefined
     const warnings: NodeWarning[] = []
@@ -259,6 +264,22 @@ class Run {
       if (isCancelled(error) || this.signal.aborted) return { ...base, state: 'cancelled', ms }
       return { ...base, state: 'error', error: describeError(error), ms }
     }
+  }
+
+  /** A node's own up-front estimate against the machine: its refusal, before anything runs. */
+  private checkEstimate(
+    def: AnyNodeDefinition,
+    inputs: Record<string, Value | undefined>,
+    params: Record<string, unknown>,
+  ): ErrorInfo | undefined {
+    if (!def.estimate) return undefined
+    let problem
+    try {
+      problem = estimateProblem(def.title, def.estimate(inputs, params), this.options.capacity)
+    } catch {
+      return undefined // an estimate that cannot be made leaves the node's own checks to speak
+    }
+    return problem && describeError(problem)
   }
 
   private async gatherInputs(
