@@ -39,7 +39,14 @@ PNG or WAV exported by Synesthete (each carries the graph that made it).
   --cache DIR              keep results in DIR (default ~/.cache/synesthete)
   --no-cache               compute everything afresh, store nothing
   --report FILE            per-node timing and cache hits as JSON
-  --quiet                  print only errors`
+  --quiet                  print only errors
+
+Many files, one machine or a farm (see README, "The render farm"):
+  --each NODE=GLOB         run once per matching file, outputs in OUT/<file stem>/
+  --concurrency N          runs at once here (default: every core), or worker processes
+  --queue redis://H:P      submit the runs as BullMQ jobs and wait (--detach: return at once;
+                           --status: show the batch)
+  --worker --queue URL     run jobs from the queue (--cache DIR on shared storage)`
 
 /** Parses the command line; throws an Error with a usage hint on anything malformed. */
 export function parseRenderArgs(argv: string[]): RenderArgs {

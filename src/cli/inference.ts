@@ -19,6 +19,16 @@ export async function installInferenceBackend(
   choice: OrtChoice | undefined,
   note: (line: string) => void,
 ): Promise<string> {
+  // Each render in a long-lived process (a farm worker) keeps the backend, and so its sessions.
+  if (installed && installed.choice === (choice ?? 'default')) return installed.name
+  const name = await chooseBackend(choice, note)
+  installed = { choice: choice ?? 'default', name }
+  return name
+}
+
+let installed: { choice: string; name: string } | undefined
+
+async function chooseBackend(choice: OrtChoice | undefined, note: (line: string) => void) {
   if (choice !== 'web') {
     try {
       const { createOrtNodeBackend } = await import('../diffusion/node/ort-node')

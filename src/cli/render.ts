@@ -19,6 +19,7 @@ import { writeListening } from './listen'
 import { pathInside } from './safe-paths'
 import { nodeFileResolver } from './files'
 import { describeRestored, readGraphSource, sourceWarnings } from './graph-source'
+import { farm, isFarmCommand } from './farm'
 import { applyCommandLine } from './graph-edits'
 import { installInferenceBackend, RunMessages } from './inference'
 import { checkModelFolders, tinyModelWarnings } from './models-flags'
@@ -32,6 +33,7 @@ const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l)
 
 /** Exit codes: 0 all ran, 1 some node failed, 2 the command or graph is unusable. */
 export async function render(argv: string[], io: Io = consoleIo): Promise<number> {
+  if (isFarmCommand(argv)) return farm(argv, io, render)
   let args: RenderArgs
   try {
     args = parseRenderArgs(argv)

@@ -1,0 +1,147 @@
+/**
+ * Bench: render-farm throughput with 1, 2 and 3 worker processes on this machine, as a ratio to
+ * one worker. Needs Debian's redis-server (started here on a free local port, no persistence).
+ *
+ *   npx tsx bench/farm.ts [--inputs 8] [--seconds 3] [--iterations 32]
+ *
+ * Each batch is a CPU graph (load → STFT → picture → Griffin-Lim → WAV) over the same inputs;
+ * workers run with --no-cache so every run computes. Each worker count first runs one warm-up
+ * batch (process start, module loading, the job process BullMQ keeps), then the timed one.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { renderCommand } from '../src/cli/farm'
+import { render } from '../src/cli/render'
+import {
+  GRAPH_FORMAT,
+  GRAPH_VERSION,
+  type GraphDocument,
+  type GraphNode,
+} from '../src/engine/document'
+import { encodeWav } from '../src/media/wav-encode'
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : fallback
+}
+
+const node = (id: string, type: string, params: GraphNode['params'] = {}) => ({
+  id,
+  type,
+  params,
+  position: { x: 0, y: 0 },
+  mode: 'normal' as const,
+})
+const edge = (from: string, fromPort: string, to: string, toPort: string) => ({
+  from: { node: from, port: fromPort },
+  to: { node: to, port: toPort },
+})
+
+function graph(iterations: number): GraphDocument {
+  return {
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    nodes: [
+      node('load', 'audio/load'),
+      node('stft', 'dsp/stft'),
+      node('picture', 'dsp/normalize'),
+      node('gl', 'dsp/griffin-lim', { iterations }),
+      node('out', 'audio/output', { name: 'heard' }),
+    ],
+    edges: [
+      edge('load', 'audio', 'stft', 'audio'),
+      edge('stft', 'spectrogram', 'picture', 'spectrogram'),
+      edge('picture', 'image', 'gl', 'image'),
+      edge('gl', 'audio', 'out', 'audio'),
+    ],
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+function untilLine(child: ChildProcess, pattern: RegExp): Promise<void> {
+  return new Promise((done) => {
+    let buffer = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString()
+      if (pattern.test(buffer)) done()
+    })
+  })
+}
+
+const quiet = { out: () => undefined, err: () => undefined }
+
+if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
+  console.log('bench/farm.ts: redis-server is not installed (apt-get install redis-server).')
+  process.exit(0)
+}
+const inputs = arg('inputs', 8)
+const seconds = arg('seconds', 3)
+const dir = mkdtempSync(join(tmpdir(), 'synesthete-farm-bench-'))
+mkdirSync(join(dir, 'in'))
+const rate = 22050
+for (let i = 0; i < inputs; i++) {
+  const samples = Float32Array.from(
+    { length: seconds * rate },
+    (_, t) => 0.4 * Math.sin((2 * Math.PI * (200 + 37 * i) * t) / rate),
+  )
+  writeFileSync(
+    join(dir, 'in', `take-${i}.wav`),
+    encodeWav({ sampleRate: rate, channels: [samples] }, 'pcm16'),
+  )
+}
+const graphFile = join(dir, 'graph.json')
+writeFileSync(graphFile, JSON.stringify(graph(arg('iterations', 32))))
+const port = await freePort()
+const redis = spawn(
+  'redis-server',
+  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+)
+await untilLine(redis, /ready to accept connections/i)
+const url = `redis://127.0.0.1:${port}`
+
+const submit = async (out: string) => {
+  const code = await render(
+    [graphFile, '--each', `load=${join(dir, 'in')}/*.wav`, '--out', out, '--queue', url],
+    quiet,
+  )
+  if (code !== 0) throw new Error(`the batch failed (exit ${code})`)
+}
+
+const times: number[] = []
+for (const count of [1, 2, 3]) {
+  const workers = Array.from({ length: count }, () => {
+    const { command, args } = renderCommand(['--worker', '--queue', url, '--no-cache'])
+    return spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  })
+  await Promise.all(workers.map((w) => untilLine(w, /^worker /m)))
+  await submit(join(dir, `warm-${count}`))
+  const started = performance.now()
+  await submit(join(dir, `timed-${count}`))
+  times.push((performance.now() - started) / 1000)
+  for (const w of workers) w.kill('SIGTERM')
+  await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))))
+}
+redis.kill('SIGTERM')
+rmSync(dir, { recursive: true, force: true })
+console.log(
+  `Render farm: ${inputs} runs of ${seconds} s each, ${availableParallelism()} cores, one machine\n`,
+)
+times.forEach((t, i) =>
+  console.log(
+    `${i + 1} worker${i ? 's' : ' '}  ${t.toFixed(1)} s  throughput ${(times[0] / t).toFixed(2)}× one worker`,
+  ),
+)

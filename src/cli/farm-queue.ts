@@ -1,0 +1,244 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import { Queue, QueueEvents, Worker } from 'bullmq'
+import { cacheFlags, renderCommand, type FarmArgs } from './farm'
+import type { PlannedRun } from './farm-plan'
+import { invocationDir } from './args'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Io } from './render'
+
+/**
+ * The farm on BullMQ and Redis: a well-kept job queue (atomic moves in Redis scripts, locks,
+ * stalled-job recovery, retries, events) rather than one of our own. A job is one run of
+ * farm-plan.ts: its data is the run's command line, its id the run's content hash, so
+ * submitting the same batch twice adds nothing.
+ */
+
+export const QUEUE_NAME = 'synesthete-render'
+
+/** The worker's flags for every run (its cache folder, --ort), handed to farm-job.ts. */
+export const WORKER_FLAGS_ENV = 'SYNESTHETE_FARM_WORKER_FLAGS'
+
+/**
+ * The job's processor, which BullMQ runs in a child process it keeps (see farm-job.ts). Not
+ * imported here: it imports render.ts, which may be the module still starting this worker.
+ */
+const JOB_FILE = fileURLToPath(new URL('./farm-job.ts', import.meta.url))
+
+export interface RunJobData {
+  argv: string[]
+  stem: string
+  out: string
+}
+
+export interface RunJobResult {
+  written: string[]
+}
+
+/** Job progress as workers report it: the node running now, and how many have finished. */
+export interface RunProgress {
+  node: string
+  done: number
+}
+
+function connection(url: string, forWorker: boolean) {
+  // Workers keep retrying a lost Redis (it may restart); the submitting command gives up and says so.
+  return forWorker
+    ? { url, maxRetriesPerRequest: null }
+    : { url, maxRetriesPerRequest: 1, retryStrategy: (times: number) => (times > 5 ? null : 200) }
+}
+
+async function ready<T extends { waitUntilReady(): Promise<unknown> }>(thing: T, url: string) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Cannot reach Redis at ${url}. Is redis-server running there?`)),
+      10_000,
+    )
+  })
+  try {
+    await Promise.race([thing.waitUntilReady(), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+  return thing
+}
+
+const JOB_OPTIONS = {
+  // Thrown errors (a full disk, a lost mount) are retried; bad input fails at once
+  // (UnrecoverableError). A worker that dies mid-job is noticed by its lapsed lock.
+  attempts: 3,
+  backoff: { type: 'fixed', delay: 1000 },
+  removeOnComplete: false,
+  removeOnFail: false,
+} as const
+
+/** Submits the runs (or shows their state with --status) and, unless --detach, waits for them. */
+export async function submitRuns(args: FarmArgs, runs: PlannedRun[], io: Io): Promise<number> {
+  const url = args.queue ?? ''
+  const queue = await ready(
+    new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection: connection(url, false) }),
+    url,
+  )
+  const events =
+    args.status || args.detach
+      ? undefined
+      : await ready(new QueueEvents(QUEUE_NAME, { connection: connection(url, false) }), url)
+  try {
+    if (args.status) return await showStatus(queue, runs, io)
+    const byId = new Map(runs.map((r) => [r.id, r]))
+    const finished = new Map<string, 'completed' | 'failed'>()
+    let settle: () => void = () => undefined
+    const allDone = new Promise<void>((r) => (settle = r))
+    const finish = (id: string, state: 'completed' | 'failed', detail: string) => {
+      const run = byId.get(id)
+      if (!run || finished.has(id)) return
+      finished.set(id, state)
+      io.out(state === 'completed' ? `✓ ${run.stem} → ${run.out}` : `✗ ${run.stem}: ${detail}`)
+      if (finished.size === runs.length) settle()
+    }
+    events?.on('progress', ({ jobId, data }) => {
+      const run = byId.get(jobId)
+      const p = data as Partial<RunProgress>
+      if (run && typeof p.node === 'string') io.err(`… ${run.stem}: ${p.node}`)
+    })
+    events?.on('active', ({ jobId }) => {
+      const run = byId.get(jobId)
+      if (run) io.err(`… ${run.stem}: started`)
+    })
+    events?.on('completed', ({ jobId }) => finish(jobId, 'completed', ''))
+    events?.on('failed', ({ jobId, failedReason }) => {
+      // A failure that will be retried is not the end of the job.
+      void queue.getJob(jobId).then(async (job) => {
+        if (job && (await job.getState()) === 'failed') finish(jobId, 'failed', failedReason)
+      })
+    })
+    await queue.addBulk(
+      runs.map((run) => ({
+        name: run.stem,
+        data: { argv: run.argv, stem: run.stem, out: run.out },
+        opts: { ...JOB_OPTIONS, jobId: run.id },
+      })),
+    )
+    io.out(`${runs.length} runs on ${url} (queue "${QUEUE_NAME}").`)
+    if (args.detach) {
+      io.out(
+        'Workers: npm run render -- --worker --queue URL. Follow them with the same command and --status.',
+      )
+      return 0
+    }
+    // Jobs finished before we listened (an earlier submission of the same batch) count too.
+    for (const run of runs) {
+      const job = await queue.getJob(run.id)
+      const state = job ? await job.getState() : 'unknown'
+      if (state === 'completed') finish(run.id, 'completed', '')
+      if (state === 'failed') finish(run.id, 'failed', job?.failedReason ?? 'failed')
+    }
+    await allDone
+    const failed = [...finished.values()].filter((s) => s === 'failed').length
+    io.out(
+      `${runs.length - failed} of ${runs.length} runs done${failed ? `, ${failed} failed` : ''}.`,
+    )
+    return failed ? 1 : 0
+  } finally {
+    await events?.close()
+    await queue.close()
+  }
+}
+
+async function showStatus(
+  queue: Queue<RunJobData, RunJobResult>,
+  runs: PlannedRun[],
+  io: Io,
+): Promise<number> {
+  const width = Math.max(4, ...runs.map((r) => r.stem.length))
+  const counts = new Map<string, number>()
+  for (const run of runs) {
+    const job = await queue.getJob(run.id)
+    const state = job ? await job.getState() : 'not submitted'
+    counts.set(state, (counts.get(state) ?? 0) + 1)
+    const p = job?.progress as Partial<RunProgress> | undefined
+    const detail =
+      state === 'failed'
+        ? (job?.failedReason ?? '')
+        : state === 'active' && p?.node
+          ? `at ${p.node}`
+          : state === 'completed'
+            ? run.out
+            : ''
+    io.out(`${run.stem.padEnd(width)}  ${state.padEnd(13)}  ${detail}`)
+  }
+  io.out([...counts.entries()].map(([s, n]) => `${n} ${s}`).join(', '))
+  return 0
+}
+
+/**
+ * `--worker`: with `--concurrency N` above 1, N worker processes (each run is CPU-bound
+ * JavaScript and native inference: processes use the cores); with 1, a BullMQ worker here.
+ */
+export async function runWorkers(args: FarmArgs, io: Io): Promise<number> {
+  const n = args.concurrency ?? 1
+  if (n > 1) return superviseWorkers(args, n, io)
+  const { values } = parseArgs({
+    args: args.rest,
+    options: {
+      cache: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      ort: { type: 'string' },
+    },
+  })
+  const own = [
+    ...cacheFlags({
+      cache: values.cache && resolve(invocationDir(), values.cache),
+      noCache: values['no-cache'],
+    }),
+    ...(values.ort ? ['--ort', values.ort] : []),
+  ]
+  const url = args.queue ?? ''
+  process.env[WORKER_FLAGS_ENV] = JSON.stringify(own)
+  const worker = new Worker<RunJobData, RunJobResult>(QUEUE_NAME, JOB_FILE, {
+    connection: connection(url, true),
+    concurrency: 1,
+    lockDuration: args.stallSeconds * 1000,
+    stalledInterval: args.stallSeconds * 1000,
+    maxStalledCount: 2,
+    autorun: false,
+  })
+  worker.on('active', (job) => io.out(`started ${job.id} ${job.data.stem}`))
+  worker.on('completed', (job) => io.out(`finished ${job.id} ${job.data.stem}`))
+  worker.on('failed', (job, error) =>
+    io.out(`failed ${job?.id ?? '?'} ${job?.data.stem ?? ''}: ${error.message}`),
+  )
+  worker.on('error', (error) => io.err(`! ${error.message}`))
+  await ready(worker, url)
+  io.out(`worker ${process.pid} on ${url} (queue "${QUEUE_NAME}")`)
+  const stop = () => void worker.close()
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  await worker.run()
+  return 0
+}
+
+function superviseWorkers(args: FarmArgs, n: number, io: Io): Promise<number> {
+  const argv = [
+    '--worker',
+    '--queue',
+    args.queue ?? '',
+    '--stall-seconds',
+    String(args.stallSeconds),
+    ...args.rest,
+  ]
+  const children: ChildProcess[] = []
+  for (let i = 0; i < n; i++) {
+    const { command, args: childArgs } = renderCommand(argv)
+    children.push(spawn(command, childArgs, { stdio: 'inherit' }))
+  }
+  io.err(`${n} worker processes: ${children.map((c) => c.pid).join(', ')}`)
+  const stop = () => children.forEach((c) => c.kill('SIGTERM'))
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return Promise.all(
+    children.map((c) => new Promise<number>((r) => c.on('close', (code) => r(code ?? 0)))),
+  ).then((codes) => Math.max(0, ...codes))
+}

@@ -1,0 +1,256 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Queue } from 'bullmq'
+import { afterAll, describe, expect, it } from 'vitest'
+import { renderCommand } from '../../src/cli/farm'
+import { QUEUE_NAME } from '../../src/cli/farm-queue'
+import { render } from '../../src/cli/render'
+import { encodeWav } from '../../src/media/wav-encode'
+import { decodeWav } from '../../src/media/wav'
+import { graphOf } from '../helpers/test-nodes'
+
+/**
+ * The render farm end to end: Debian's redis-server on a free local port with no persistence,
+ * three worker processes, six inputs submitted as BullMQ jobs, one worker killed with SIGKILL
+ * while it runs a job. Every output must exist exactly once and equal, sample for sample, what
+ * a local `--each` run makes. CI installs redis-server (.ci/run); without it the test says so
+ * and skips.
+ */
+
+const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
+if (!hasRedis) console.log('farm.test.ts: redis-server is not installed; skipping the farm test.')
+
+/** Load → STFT → picture → Griffin-Lim → WAV: CPU work only, no model. */
+const graph = graphOf(
+  [
+    { id: 'load', type: 'audio/load' },
+    { id: 'stft', type: 'dsp/stft' },
+    { id: 'picture', type: 'dsp/normalize' },
+    { id: 'gl', type: 'dsp/griffin-lim', params: { iterations: 16 } },
+    { id: 'out', type: 'audio/output', params: { name: 'heard', format: 'float32' } },
+  ],
+  [
+    'load.audio->stft.audio',
+    'stft.spectrogram->picture.spectrogram',
+    'picture.image->gl.image',
+    'gl.audio->out.audio',
+  ],
+)
+
+function tone(hz: number, seconds: number, rate = 22050): Uint8Array {
+  const samples = Float32Array.from(
+    { length: Math.round(seconds * rate) },
+    (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate) * Math.min(1, i / 500),
+  )
+  return encodeWav({ sampleRate: rate, channels: [samples] }, 'pcm16')
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => done(port))
+    })
+  })
+}
+
+/** Resolves with the first line of `child`'s stdout that `match` accepts. */
+function lineFrom(child: ChildProcess, match: (line: string) => boolean): Promise<string> {
+  return new Promise((done, fail) => {
+    let buffer = ''
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const lines = buffer.split('\n')
+      buffer = lines.pop() ?? ''
+      const hit = lines.find(match)
+      if (hit !== undefined) {
+        child.stdout?.off('data', onData)
+        done(hit)
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.once('exit', () => fail(new Error('the process ended before saying so')))
+  })
+}
+
+/** Every whole line a worker prints (stdout and stderr), and a way to wait for one. */
+function watch(child: ChildProcess) {
+  const lines: string[] = []
+  const waiting: { match: (l: string) => boolean; done: (l: string) => void }[] = []
+  const reader = () => {
+    let buffer = ''
+    return (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const parts = buffer.split('\n')
+      buffer = parts.pop() ?? ''
+      for (const line of parts) {
+        lines.push(line)
+        for (const w of waiting.filter((w) => w.match(line))) {
+          waiting.splice(waiting.indexOf(w), 1)
+          w.done(line)
+        }
+      }
+    }
+  }
+  child.stdout?.on('data', reader())
+  child.stderr?.on('data', reader())
+  const waitFor = (match: (l: string) => boolean) =>
+    new Promise<string>((done) => {
+      const seen = lines.find(match)
+      if (seen !== undefined) done(seen)
+      else waiting.push({ match, done })
+    })
+  return { lines, waitFor }
+}
+
+function capture() {
+  const out: string[] = []
+  const err: string[] = []
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err }
+}
+
+const started: ChildProcess[] = []
+const dir = mkdtempSync(join(tmpdir(), 'synesthete-farm-'))
+afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
+  it('runs six inputs on three workers, survives one killed mid-job, and matches --each', async () => {
+    const inputs = join(dir, 'in')
+    mkdirSync(inputs)
+    const stems = ['a', 'b', 'c', 'd', 'e', 'f']
+    // "a" is long (several hundred ms of work even on a fast machine), so the worker that starts
+    // it is surely killed mid-job; the others are short, to keep the test quick.
+    stems.forEach((stem, i) =>
+      writeFileSync(join(inputs, `${stem}.wav`), tone(220 + 110 * i, stem === 'a' ? 8 : 0.5)),
+    )
+    const graphFile = join(dir, 'graph.json')
+    writeFileSync(graphFile, JSON.stringify(graph))
+
+    // Redis: a free local port, nothing written to disk.
+    const port = await freePort()
+    const redis = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    started.push(redis)
+    await lineFrom(redis, (l) => /ready to accept connections/i.test(l))
+    const url = `redis://127.0.0.1:${port}`
+
+    // Three workers sharing one cache folder, each giving up a silent peer's job after 3 s.
+    const cache = join(dir, 'cache')
+    const workers = [0, 1, 2].map(() => {
+      const { command, args } = renderCommand([
+        '--worker',
+        '--queue',
+        url,
+        '--cache',
+        cache,
+        '--stall-seconds',
+        '3',
+      ])
+      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      started.push(child)
+      return child
+    })
+    const logs = workers.map(watch)
+    await Promise.all(logs.map((log) => log.waitFor((l) => l.startsWith('worker '))))
+
+    // The worker that starts the long run is killed as soon as it says so, mid-job.
+    const victim = Promise.race(
+      logs.map((log, i) =>
+        log
+          .waitFor((l) => l.startsWith('started ') && l.endsWith(' a'))
+          .then((line) => ({
+            i,
+            job: line.split(' ')[1],
+          })),
+      ),
+    ).then((hit) => {
+      workers[hit.i].kill('SIGKILL')
+      return hit
+    })
+
+    const farmOut = join(dir, 'farm-out')
+    const submit = capture()
+    const code = await render(
+      [graphFile, '--each', `load=${inputs}/*.wav`, '--out', farmOut, '--queue', url],
+      submit.io,
+    )
+    expect(code, [...submit.out, ...submit.err].join('\n')).toBe(0)
+    const killed = await victim
+    expect(workers[killed.i].signalCode).toBe('SIGKILL')
+    // The killed worker never finished its job; another one did, after its lock lapsed.
+    const finished = (i: number) => logs[i].lines.some((l) => l === `finished ${killed.job} a`)
+    expect(finished(killed.i)).toBe(false)
+    const finishers = [0, 1, 2].filter((i) => i !== killed.i && finished(i))
+    expect(finishers).toHaveLength(1)
+    for (const stem of stems) expect(submit.out).toContain(`✓ ${stem} → ${join(farmOut, stem)}`)
+
+    // Resubmitting the same batch adds nothing: the same job ids, already completed.
+    const again = capture()
+    expect(
+      await render(
+        [graphFile, '--each', `load=${inputs}/*.wav`, '--out', farmOut, '--queue', url, '--status'],
+        again.io,
+      ),
+    ).toBe(0)
+    expect(again.out.at(-1)).toBe('6 completed')
+    const queue = new Queue(QUEUE_NAME, { connection: { url } })
+    expect(await queue.getJobCountByTypes('completed', 'waiting', 'active', 'failed')).toBe(6)
+    await queue.close()
+
+    // Every output exactly once, equal to a local --each run sample for sample.
+    const localOut = join(dir, 'local-out')
+    const local = capture()
+    expect(
+      await render(
+        [
+          graphFile,
+          '--each',
+          `load=${inputs}/*.wav`,
+          '--out',
+          localOut,
+          '--no-cache',
+          '--concurrency',
+          '1',
+        ],
+        local.io,
+      ),
+    ).toBe(0)
+    expect(readdirSync(farmOut).sort()).toEqual(stems)
+    for (const stem of stems) {
+      expect(readdirSync(join(farmOut, stem))).toEqual(['heard.wav'])
+      const farmWav = decodeWav(readFileSync(join(farmOut, stem, 'heard.wav')))
+      const localWav = decodeWav(readFileSync(join(localOut, stem, 'heard.wav')))
+      expect(farmWav.channels[0].length).toBeGreaterThan(10000)
+      expect(farmWav.sampleRate).toBe(localWav.sampleRate)
+      expect(farmWav.channels).toEqual(localWav.channels)
+    }
+
+    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM')
+    redis.kill('SIGTERM')
+    await new Promise((done) => redis.once('exit', done))
+  }, 180_000)
+})
