@@ -16,14 +16,16 @@ const gainParam = (port: string) =>
 
 export const mix = defineNode({
   type: 'audio/mix',
-  version: 1,
+  // 2: in stereo mode an input left empty keeps its channel (silent) instead of shifting the rest.
+  version: 2,
   title: 'Mix',
   category: 'Audio',
   description:
     'Mixes up to four sounds: their average, their sum, or each on its own channel (a on the left, b on the right). ' +
     'Shorter sounds are padded with silence; all must share one sample rate.',
   inputs: {
-    a: 'audio',
+    // Must be connected, but a muted source there is silence (the others still mix).
+    a: { kind: 'audio', mixable: true },
     b: { kind: 'audio', optional: true },
     c: { kind: 'audio', optional: true },
     d: { kind: 'audio', optional: true },
@@ -85,8 +87,17 @@ export const mix = defineNode({
       if (audio.channels.length === 0)
         throw new UserError(`Mix: input ${port} has no channels.`, 'Check the node feeding it.')
     }
+    // One channel each keeps every input on its own channel: a muted a leaves the left silent.
+    const last = ports.findLastIndex(([, audio]) => audio !== undefined)
+    const sources =
+      params.mode === 'stereo'
+        ? ports.slice(0, last + 1).map(([, audio, db]) => ({
+            channels: audio?.channels ?? [],
+            gain: dbToGain(db),
+          }))
+        : present.map(({ audio, gain }) => ({ channels: audio.channels, gain }))
     const channels = mixSignals(
-      present.map(({ audio, gain }) => ({ channels: audio.channels, gain })),
+      sources,
       params.mode,
       params.normalize ? dbToGain(params.peakDb) : undefined,
     )

@@ -1,8 +1,15 @@
 import type { ParamSpecs, ParamValues } from './params'
 import type { ImageValue, ValueKind, ValueOfKind } from './values'
 
-/** An input port: its value kind, or a kind marked optional (the node runs without it). */
-export type InputSpec = ValueKind | { kind: ValueKind; optional: true; label?: string }
+/**
+ * An input port: its value kind, or a kind marked optional (the node runs without it) or
+ * mixable (it must be connected, but a muted source counts as silence: the node runs on its
+ * other inputs, as Mix does). Either way `run` sees `undefined` for a port with nothing in it.
+ */
+export type InputSpec =
+  | ValueKind
+  | { kind: ValueKind; optional: true; label?: string }
+  | { kind: ValueKind; mixable: true; label?: string }
 export type InputSpecs = Record<string, InputSpec>
 export type OutputSpecs = Record<string, ValueKind>
 
@@ -11,7 +18,12 @@ export function kindOfInput(spec: InputSpec): ValueKind {
 }
 
 export function isOptionalInput(spec: InputSpec): boolean {
-  return typeof spec !== 'string' && spec.optional
+  return typeof spec !== 'string' && 'optional' in spec && spec.optional
+}
+
+/** Whether a muted source on this input counts as nothing there, not as a missing value. */
+export function takesSilence(spec: InputSpec): boolean {
+  return typeof spec !== 'string' && ('optional' in spec || 'mixable' in spec)
 }
 
 type InputValue<S extends InputSpec> = S extends ValueKind

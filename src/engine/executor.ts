@@ -4,6 +4,7 @@ import type { NodeOutputs } from './codec'
 import {
   isOptionalInput,
   kindOfInput,
+  takesSilence,
   type AnyNodeDefinition,
   type NodeWarning,
 } from './define-node'
@@ -207,8 +208,12 @@ class Run {
     inputs: Record<string, Value | undefined>,
   ): Promise<NodeResult> {
     const base = { node: node.id, type: node.type, key: key.key }
+    const fed = incomingEdges(this.graph, node.id)
     const missing = Object.entries(def.inputs).find(
-      ([port, spec]) => !isOptionalInput(spec) && inputs[port] === undefined,
+      ([port, spec]) =>
+        !isOptionalInput(spec) &&
+        inputs[port] === undefined &&
+        !(takesSilence(spec) && fed.has(port)),
     )
     if (missing) {
       const [port, spec] = missing
@@ -287,17 +292,37 @@ class Run {
     def: AnyNodeDefinition,
   ): Promise<{ inputs: Record<string, Value | undefined> } | { blocked: NodeResult }> {
     const inputs: Record<string, Value | undefined> = {}
+    let silenced: { port: string; upstream: NodeResult } | undefined
     for (const [port, edge] of incomingEdges(this.graph, id)) {
       const upstream = await this.evaluate(edge.from.node)
       const value = SETTLED.has(upstream.state) ? upstream.outputs?.[edge.from.port] : undefined
       if (value === undefined) {
+        // Mute means silence: into an optional or mixable input it is simply nothing there.
+        if (this.isSilent(upstream) && takesSilence(def.inputs[port])) {
+          if (!isOptionalInput(def.inputs[port])) silenced ??= { port, upstream }
+          continue
+        }
         const by = upstream.blockedBy ?? upstream.node
         return { blocked: this.blockedResult(id, by, upstream, port) }
       }
       inputs[port] = value
     }
+    // A mixable input silenced with nothing else coming in: there is nothing to mix.
+    if (silenced && Object.values(inputs).every((v) => v === undefined)) {
+      const { port, upstream } = silenced
+      return {
+        blocked: this.blockedResult(id, upstream.blockedBy ?? upstream.node, upstream, port),
+      }
+    }
     for (const port of Object.keys(def.inputs)) inputs[port] ??= undefined
     return { inputs }
+  }
+
+  /** Muted, or waiting only because something it needs is muted: it gives silence. */
+  private isSilent(result: NodeResult): boolean {
+    if (result.state === 'muted') return true
+    const cause = result.blockedBy === undefined ? undefined : this.results.get(result.blockedBy)
+    return result.state === 'blocked' && cause?.state === 'muted'
   }
 
   private blockedResult(id: string, by: string, upstream: NodeResult, port: string): NodeResult {

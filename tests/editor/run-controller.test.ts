@@ -265,3 +265,51 @@ describe('progressive results', () => {
     expect(runs.get('n').outputs?.image).toBe(image)
   })
 })
+
+describe('automatic runs after edits', () => {
+  function autoSetup() {
+    const made = setup()
+    made.controller.setAuto(true)
+    return made
+  }
+  const node = (id: string, type: string) => ({
+    id,
+    type,
+    params: {},
+    position: { x: 0, y: 0 },
+    mode: 'normal' as const,
+  })
+
+  it('do not start for a node added with a required input unconnected; Run still runs it', async () => {
+    const { store, runs, controller } = autoSetup()
+    await controller.run()
+    const before = controller.runCount
+    store.dispatch({ type: 'addNodes', nodes: [node('lonely', 'test/add')] })
+    await new Promise((resolve) => setTimeout(resolve, 400)) // past the 250 ms auto delay
+    expect(controller.runCount).toBe(before)
+    expect(runs.get('lonely').state).toBe('idle')
+    expect(runs.getSummary().waiting).toBe(0) // no run has finished since
+    await controller.run()
+    expect(runs.get('lonely').state).toBe('error')
+    expect(controller.lastRun?.needsInput).toEqual(['lonely'])
+  })
+
+  it('run once it is connected, leaving out other nodes that still wait', async () => {
+    const { store, runs, controller } = autoSetup()
+    await controller.run()
+    store.dispatch({
+      type: 'addNodes',
+      nodes: [node('fresh', 'test/add'), node('other', 'test/add')],
+    })
+    const before = controller.runCount
+    store.dispatch({
+      type: 'connect',
+      edge: { from: { node: 'x', port: 'value' }, to: { node: 'fresh', port: 'a' } },
+    })
+    await vi.waitFor(() => expect(controller.runCount).toBe(before + 1))
+    await vi.waitFor(() => expect(controller.running).toBe(false))
+    expect(runs.get('fresh').outputs?.sum).toEqual({ kind: 'number', value: 2 })
+    expect(runs.get('other').state).toBe('idle')
+    expect(runs.getSummary().waiting).toBe(1)
+  })
+})

@@ -222,6 +222,54 @@ describe('execute', () => {
     expect(result.results.get('more')?.error?.message).toMatch(/muted/)
   })
 
+  it('treats a muted node feeding an optional input as absent, not as a missing value', async () => {
+    const graph = chain()
+    graph.nodes[1].mode = 'mute' // y feeds sum.b (optional): sum = x + 0
+    const result = await run(graph)
+    expect(result.results.get('sum')?.state).toBe('done')
+    expect(valueOf(result, 'more')).toBe(12)
+  })
+
+  it('treats a muted source on a mixable input as silence, directly or through a chain', async () => {
+    const graph = graphOf(
+      [
+        { id: 'x', type: 'test/constant', params: { value: 2 }, mode: 'mute' },
+        { id: 'y', type: 'test/constant', params: { value: 3 } },
+        { id: 'after', type: 'test/add' }, // blocked: x is muted
+        { id: 'direct', type: 'test/mix' },
+        { id: 'chained', type: 'test/mix' },
+      ],
+      [
+        'x.value->after.a',
+        'x.value->direct.a',
+        'y.value->direct.b',
+        'after.sum->chained.a',
+        'y.value->chained.b',
+      ],
+    )
+    const result = await run(graph)
+    expect(result.results.get('after')).toMatchObject({ state: 'blocked', blockedBy: 'x' })
+    expect(valueOf(result, 'direct')).toBe(3)
+    expect(valueOf(result, 'chained')).toBe(3)
+  })
+
+  it('still blocks a mixable input whose source failed, and one with nothing else to mix', async () => {
+    const graph = graphOf(
+      [
+        { id: 'x', type: 'test/constant', mode: 'mute' },
+        { id: 'broken', type: 'test/fail' },
+        { id: 'y', type: 'test/constant' },
+        { id: 'alone', type: 'test/mix' },
+        { id: 'failed', type: 'test/mix' },
+      ],
+      ['x.value->alone.a', 'broken.value->failed.a', 'y.value->failed.b'],
+    )
+    const result = await run(graph)
+    expect(result.results.get('alone')).toMatchObject({ state: 'blocked', blockedBy: 'x' })
+    expect(result.results.get('alone')?.error?.message).toMatch(/muted/)
+    expect(result.results.get('failed')).toMatchObject({ state: 'blocked', blockedBy: 'broken' })
+  })
+
   it('treats a node output containing NaN as that node failing', async () => {
     const result = await run(graphOf([{ id: 'n', type: 'test/nan' }]))
     expect(result.results.get('n')?.error?.message).toMatch(/non-finite/)

@@ -47,6 +47,22 @@ export const add = defineNode({
   },
 })
 
+export const mixNumbers = defineNode({
+  type: 'test/mix',
+  version: 1,
+  title: 'Mix numbers',
+  category: 'Test',
+  description: 'a + b: a must be connected but a muted source there is silence (0); b optional.',
+  inputs: { a: { kind: 'number', mixable: true }, b: { kind: 'number', optional: true } },
+  outputs: { sum: 'number' },
+  params: {},
+  runtime: 'cpu',
+  run: ({ a, b }) => {
+    count('test/mix')
+    return { sum: num((a?.value ?? 0) + (b?.value ?? 0)) }
+  },
+})
+
 export const fail = defineNode({
   type: 'test/fail',
   version: 1,
@@ -166,6 +182,7 @@ export const testRegistry = createRegistry([
   echoAudio,
   constant,
   add,
+  mixNumbers,
   fail,
   slow,
   noise,

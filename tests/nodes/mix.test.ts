@@ -7,7 +7,7 @@ import { defaultParams } from '../helpers/node-defaults'
 import { createRunContext } from '../helpers/run-context'
 
 type Params = ParamValues<typeof mix.params>
-type Inputs = { a: AudioValue; b?: AudioValue; c?: AudioValue; d?: AudioValue }
+type Inputs = { a?: AudioValue; b?: AudioValue; c?: AudioValue; d?: AudioValue }
 const defaults = defaultParams(mix)
 const audio = (values: number[][], sampleRate = 48000): AudioValue => ({
   kind: 'audio',
@@ -16,7 +16,7 @@ const audio = (values: number[][], sampleRate = 48000): AudioValue => ({
 })
 const run = (inputs: Inputs, params: Partial<Params> = {}) =>
   mix.run(
-    { b: undefined, c: undefined, d: undefined, ...inputs },
+    { a: undefined, b: undefined, c: undefined, d: undefined, ...inputs },
     { ...defaults, ...params },
     createRunContext(),
   ) as { audio: AudioValue }
@@ -41,6 +41,20 @@ describe('Mix node', () => {
   it('uses any connected optional inputs and skips the others', () => {
     expect(samples(run({ a, d: b }, { mode: 'sum' }))).toEqual([[1.5, -0.5, 0.5]])
     expect(run({ a }).audio.channels).toEqual(a.channels)
+  })
+
+  it('mixes the others when a is silenced (a muted source), keeping b on the right in stereo', () => {
+    expect(samples(run({ b }, { mode: 'sum' }))).toEqual([[0.5, 0.5]])
+    expect(samples(run({ b }, { mode: 'stereo' }))).toEqual([
+      [0, 0],
+      [0.5, 0.5],
+    ])
+    // A gap before a later input keeps that input on its own channel (c is channel 3).
+    expect(samples(run({ a, c: b }, { mode: 'stereo' }))).toEqual([
+      [1, -1, 0.5],
+      [0, 0, 0],
+      [0.5, 0.5, 0],
+    ])
   })
 
   it('applies gains in dB', () => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type RefObject } from 'react'
-import { isOptionalInput, type AnyNodeDefinition } from '../../engine/define-node'
+import type { AnyNodeDefinition } from '../../engine/define-node'
+import { unconnectedInputs } from '../../engine/inputs'
 import { findNode, type GraphNode } from '../../engine/document'
 import type { NodeRun, RunStore } from '../run/run-store'
 import type { GraphStore } from '../store/graph-store'
@@ -51,11 +52,6 @@ export const stopDrag = (event: { stopPropagation(): void }): void => event.stop
 
 /** Required inputs of a node that nothing feeds, as a stable comma-joined string. */
 export function useMissingInputs(store: GraphStore, id: string, def: AnyNodeDefinition): string {
-  const get = useCallback(() => {
-    const fed = new Set(store.doc.edges.filter((e) => e.to.node === id).map((e) => e.to.port))
-    return Object.keys(def.inputs)
-      .filter((port) => !isOptionalInput(def.inputs[port]) && !fed.has(port))
-      .join(',')
-  }, [store, id, def])
+  const get = useCallback(() => unconnectedInputs(store.doc, id, def).join(','), [store, id, def])
   return useSyncExternalStore(store.subscribe, get)
 }

@@ -7,16 +7,16 @@ import { KIND_LABELS } from '../kinds'
  * what to connect), not as an error: it is the normal state of a node just added.
  */
 export function withMissing(run: NodeRun, missing: string[], def: AnyNodeDefinition): NodeRun {
-  if (
-    missing.length === 0 ||
-    (run.state !== 'error' && run.state !== 'blocked' && run.state !== 'idle')
-  )
-    return run
+  // Whatever it showed before a connection was taken away is outdated now (automatic runs
+  // leave such a node alone, so its last state would otherwise stand).
+  const busy = run.state === 'queued' || run.state === 'running' || run.state === 'muted'
+  if (missing.length === 0 || busy) return run
   const list = missing.map(
     (port) => `“${port}” (${KIND_LABELS[kindOfInput(def.inputs[port])].toLowerCase()})`,
   )
   return {
     ...run,
+    stale: run.stale || run.outputs !== undefined,
     state: 'needs-input',
     error: {
       message: `Connect ${list.join(' and ')} to run this node.`,

@@ -1,7 +1,7 @@
-import { isOptionalInput } from '../../engine/define-node'
 import { ancestorsOf, type GraphDocument } from '../../engine/document'
 import { execute, GraphError, type ExecutionResult } from '../../engine/executor'
 import { describeError } from '../../engine/errors'
+import { unconnectedInputs } from '../../engine/inputs'
 import type { NodeRegistry } from '../../engine/registry'
 import type { BrowserRuntime } from '../../runtime/types'
 import type { GraphStore } from '../store/graph-store'
@@ -41,6 +41,8 @@ export class RunController {
   private autoRun = true
   /** Edits made while auto-run was off, which turning it back on catches up with. */
   private editedSinceRun = false
+  /** Nodes edited since the last automatic run was scheduled. */
+  private pendingEdits = new Set<string>()
   lastRun: LastRun | undefined
   runCount = 0
 
@@ -53,7 +55,7 @@ export class RunController {
   setAuto(on: boolean): void {
     this.autoRun = on
     this.emit()
-    if (on && this.editedSinceRun) void this.run()
+    if (on && this.editedSinceRun) void this.runAfterEdits()
   }
 
   get running(): boolean {
@@ -92,12 +94,33 @@ export class RunController {
     if (affected.size === 0) return
     this.deps.runs.markStale(affected)
     this.editedSinceRun = true
+    for (const id of affected) this.pendingEdits.add(id)
     if (!this.autoRun) return
     if (this.autoTimer !== undefined) clearTimeout(this.autoTimer)
     this.autoTimer = setTimeout(() => {
       this.autoTimer = undefined
-      void this.run()
+      void this.runAfterEdits()
     }, this.deps.autoDelayMs ?? 250)
+  }
+
+  /**
+   * The automatic run after edits: every node but those waiting for a connection (a required
+   * input unconnected, or a node just added with none of its inputs connected yet — a new
+   * Stable Diffusion node would otherwise paint from its prompt alone for half a minute). When
+   * only such nodes were edited, nothing runs. The Run button still runs everything.
+   */
+  private async runAfterEdits(): Promise<void> {
+    const doc = this.deps.store.doc
+    const edited = [...this.pendingEdits].filter((id) => doc.nodes.some((n) => n.id === id))
+    this.pendingEdits = new Set()
+    const waiting = waitingForConnection(doc, this.deps.registry, this.deps.runs)
+    if (edited.length > 0 && edited.every((id) => waiting.has(id))) {
+      this.editedSinceRun = false
+      return
+    }
+    if (waiting.size === 0) return this.run()
+    this.editedSinceRun = false
+    return this.run(doc.nodes.filter((n) => !waiting.has(n.id)).map((n) => n.id))
   }
 
   private async start(doc: GraphDocument, targets: string[] | undefined): Promise<void> {
@@ -170,15 +193,31 @@ function summarise(
   }
 }
 
+/**
+ * Nodes an automatic run leaves alone: a required input unconnected, or never run and with
+ * inputs of which none is connected yet (only optional ones, or they would be in the first set).
+ */
+export function waitingForConnection(
+  doc: GraphDocument,
+  registry: NodeRegistry,
+  runs: RunStore,
+): Set<string> {
+  const out = unconnectedNodes(doc, registry)
+  const fed = new Set(doc.edges.map((e) => e.to.node))
+  for (const node of doc.nodes) {
+    const def = registry.get(node.type)
+    const fresh = runs.get(node.id).state === 'idle'
+    if (def && fresh && Object.keys(def.inputs).length > 0 && !fed.has(node.id)) out.add(node.id)
+  }
+  return out
+}
+
 /** Nodes with a required input that nothing feeds. */
 export function unconnectedNodes(doc: GraphDocument, registry: NodeRegistry): Set<string> {
-  const fed = new Set(doc.edges.map((e) => `${e.to.node}\u0000${e.to.port}`))
   const out = new Set<string>()
   for (const node of doc.nodes) {
     const def = registry.get(node.type)
-    if (!def) continue
-    for (const [port, spec] of Object.entries(def.inputs))
-      if (!isOptionalInput(spec) && !fed.has(`${node.id}\u0000${port}`)) out.add(node.id)
+    if (def && unconnectedInputs(doc, node.id, def).length > 0) out.add(node.id)
   }
   return out
 }

@@ -163,7 +163,7 @@ export class RunStore {
       }
     }
     this.previous = new Map()
-    const waiting = [...(results?.values() ?? [])].filter(
+    const refused = [...(results?.values() ?? [])].filter(
       (r) => r.state === 'error' && unconnected.has(r.node),
     ).length
     this.summary = {
@@ -172,8 +172,9 @@ export class RunStore {
       ms,
       notice,
       progress: 1,
-      failed: Math.max(0, this.summary.failed - waiting),
-      waiting,
+      failed: Math.max(0, this.summary.failed - refused),
+      // Automatic runs leave such nodes out, so count them all, run or not.
+      waiting: unconnected.size,
     }
     this.summaryDirty = true
     this.queueFlush()
