@@ -14,6 +14,7 @@ import { StatusBar } from './panels/StatusBar'
 import { Toasts } from './panels/Toasts'
 import { TopBar } from './panels/TopBar'
 import { LargePreview } from './preview/LargePreview'
+import { ListeningRoomHost } from './room/ListeningRoomHost'
 import type { EditorServices } from './services'
 import { settleView } from './view-helpers'
 
@@ -45,6 +46,7 @@ export function App({
           <Legend minimap={minimap} setMinimap={setMinimap} />
         </main>
       </div>
+      <ListeningRoomHost services={services} open={ui.room ?? false} />
       <StatusBar services={services} saved={ui.saved ?? ''} />
       {ui.palette && (
         <Palette

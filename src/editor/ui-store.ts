@@ -24,6 +24,8 @@ export interface UiState {
   palette?: PaletteRequest
   preview?: { node: string; port: string }
   menu?: { node: string; client: Point }
+  /** The listening room is open (src/editor/room). */
+  room?: boolean
   toasts: Toast[]
   /** Problems to show in a dialog (a file that did not load, an unreadable autosave…). */
   problems?: { title: string; problems: string[]; text?: string }

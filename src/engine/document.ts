@@ -6,7 +6,7 @@ import type { StoredParamValue } from './params'
  */
 
 export const GRAPH_FORMAT = 'synesthete-graph'
-export const GRAPH_VERSION = 1
+export const GRAPH_VERSION = 2
 
 export type NodeMode = 'normal' | 'bypass' | 'mute'
 
@@ -30,6 +30,39 @@ export interface GraphEdge {
   to: PortRef
 }
 
+/** What a lane does past the end of its sound while the ruler (the longest lane) goes on. */
+export type PastEnd = 'loop' | 'silence'
+
+/** A lane of the listening room: an audio port, and how it plays. */
+export interface RoomLane {
+  node: string
+  port: string
+  pastEnd?: PastEnd
+}
+
+/**
+ * The listening room (schema version 2): which audio ports are compared, in what order, the
+ * loop region, loudness matching and the view. Absent: every Audio Output is a lane.
+ */
+export interface ListeningRoomState {
+  /** Lanes in the order shown; Audio Outputs not listed (and not removed) follow them. */
+  lanes: RoomLane[]
+  /** Audio Outputs the listener took out of the room (`node:port`). */
+  removed: string[]
+  loop?: { startSec: number; endSec: number; on: boolean }
+  /** Play every lane at the same integrated loudness (on by default). */
+  match: boolean
+  /** The loudness to match to, in LUFS; absent: the quietest lane's. */
+  targetLufs?: number
+  view: {
+    frequency: 'linear' | 'log'
+    /** The visible part of the ruler, in seconds; absent: all of it. */
+    zoom?: { startSec: number; endSec: number }
+    /** Show the picture each reading came from beside its lane. */
+    pictures: boolean
+  }
+}
+
 export interface GraphDocument {
   format: typeof GRAPH_FORMAT
   version: typeof GRAPH_VERSION
@@ -37,6 +70,7 @@ export interface GraphDocument {
   description?: string
   nodes: GraphNode[]
   edges: GraphEdge[]
+  room?: ListeningRoomState
 }
 
 export function emptyGraph(name?: string): GraphDocument {

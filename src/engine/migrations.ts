@@ -8,11 +8,15 @@ export interface Migration {
   migrate(doc: Record<string, unknown>): Record<string, unknown>
 }
 
-/**
- * The project's migrations, oldest first. Version 1 is the first published schema, so the
- * list is empty; when version 2 comes, its step from 1 goes here (and stays forever).
- */
-export const MIGRATIONS: readonly Migration[] = []
+/** The project's migrations, oldest first; each stays forever. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    // Version 2 added the optional `room`; a version-1 graph has none, so nothing changes.
+    from: 1,
+    note: 'graphs can now keep their listening room; nothing else changed',
+    migrate: (doc) => doc,
+  },
+]
 
 export type MigrationResult =
   { ok: true; doc: Record<string, unknown>; notes: string[] } | { ok: false; problem: Problem }

@@ -50,6 +50,33 @@ const nodeSchema = z.object({
 
 const portRef = z.object({ node: id, port: z.string().min(1).max(200) })
 
+const seconds = z.number().finite().min(0).max(1e6)
+
+/** The listening room (version 2). Lanes naming missing nodes are kept and simply not shown. */
+const roomSchema = z.object({
+  lanes: z
+    .array(z.object({ node: id, port: id, pastEnd: z.enum(['loop', 'silence']).optional() }))
+    .max(DOCUMENT_LIMITS.nodes)
+    .default([]),
+  removed: z.array(z.string().max(401)).max(DOCUMENT_LIMITS.nodes).default([]),
+  loop: z
+    .object({ startSec: seconds, endSec: seconds, on: z.boolean() })
+    .refine((l) => l.endSec > l.startSec, 'the loop must end after it starts')
+    .optional(),
+  match: z.boolean().default(true),
+  targetLufs: z.number().finite().min(-70).max(0).optional(),
+  view: z
+    .object({
+      frequency: z.enum(['linear', 'log']).default('log'),
+      zoom: z
+        .object({ startSec: seconds, endSec: seconds })
+        .refine((l) => l.endSec > l.startSec, 'the zoom must end after it starts')
+        .optional(),
+      pictures: z.boolean().default(false),
+    })
+    .default({ frequency: 'log', pictures: false }),
+})
+
 const documentSchema = z.object({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
@@ -57,6 +84,7 @@ const documentSchema = z.object({
   description: z.string().max(DOCUMENT_LIMITS.textLength).optional(),
   nodes: z.array(nodeSchema).max(DOCUMENT_LIMITS.nodes),
   edges: z.array(z.object({ from: portRef, to: portRef })).max(DOCUMENT_LIMITS.edges),
+  room: roomSchema.optional(),
 })
 
 /** Parses JSON text into a validated graph; never throws. */

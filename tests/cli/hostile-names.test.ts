@@ -52,7 +52,7 @@ describe('--dump with node ids from a hostile document', () => {
     const sneaky = '../../../../../../../../tmp/synesthete-pwned/PWNED'
     const graph: GraphDocument = {
       format: GRAPH_FORMAT,
-      version: 1,
+      version: 2,
       nodes: [
         { id: sneaky, type: 'audio/load', params: {}, position: at(0), mode: 'normal' },
         { id: '/abs/olute', type: 'dsp/stft', params: {}, position: at(1), mode: 'normal' },
@@ -96,7 +96,7 @@ describe('the printed ffmpeg line with a hostile Video Output name', () => {
   const hostile = "v; touch PWNED; echo owned # $(touch PWNED2) `touch PWNED3` it's %d"
   const graph: GraphDocument = {
     format: GRAPH_FORMAT,
-    version: 1,
+    version: 2,
     nodes: [
       { id: 'load', type: 'audio/load', params: {}, position: at(0), mode: 'normal' },
       {

@@ -29,7 +29,7 @@ const node = (
 /** Three readings of different loudness, length, rate and width, each into an Audio Output. */
 const graph: GraphDocument = {
   format: GRAPH_FORMAT,
-  version: 1,
+  version: 2,
   nodes: [
     node('loadSample', 'audio/load', {}),
     node('loadTone', 'audio/load', { file: fixturePath('loudness/sine1k_mono_48000.wav') }),

@@ -24,7 +24,7 @@ function tempGraph(graph: GraphDocument): { dir: string; file: string } {
 
 const copyGraph: GraphDocument = {
   format: GRAPH_FORMAT,
-  version: 1,
+  version: 2,
   nodes: [
     { id: 'load', type: 'audio/load', params: {}, position: { x: 0, y: 0 }, mode: 'normal' },
     {
@@ -174,7 +174,7 @@ describe('npm run render', () => {
     expect(failing.err.join('\n')).toMatch(/✗ load \(audio\/load\)/)
     expect(existsSync(join(dir, 'o', 'copy.wav'))).toBe(false)
 
-    const future = tempGraph({ ...copyGraph, version: 7 as 1 })
+    const future = tempGraph({ ...copyGraph, version: 7 as 2 })
     const refused = capture()
     expect(await render([future.file], refused.io)).toBe(2)
     expect(refused.err.join('\n')).toMatch(/newer Synesthete/)
@@ -220,7 +220,7 @@ describe('--model', () => {
   it('points every Stable Diffusion node at the folder, and a wrong folder fails on that node', async () => {
     const graph: GraphDocument = {
       format: GRAPH_FORMAT,
-      version: 1,
+      version: 2,
       nodes: [
         {
           id: 'paint',

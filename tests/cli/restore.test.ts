@@ -21,7 +21,7 @@ function capture() {
 const at = (x: number) => ({ x, y: 0 })
 const graph: GraphDocument = {
   format: GRAPH_FORMAT,
-  version: 1,
+  version: 2,
   name: 'Round trip',
   nodes: [
     { id: 'load', type: 'audio/load', params: {}, position: at(0), mode: 'normal' },

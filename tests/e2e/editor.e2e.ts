@@ -17,7 +17,7 @@ import {
 
 const chain: GraphDocument = {
   format: 'synesthete-graph',
-  version: 1,
+  version: 2,
   name: 'E2E chain',
   nodes: [
     { id: 'load', type: 'audio/load', params: {}, position: { x: 0, y: 0 }, mode: 'normal' },
@@ -38,7 +38,7 @@ const chain: GraphDocument = {
   ],
 }
 
-const empty: GraphDocument = { format: 'synesthete-graph', version: 1, nodes: [], edges: [] }
+const empty: GraphDocument = { format: 'synesthete-graph', version: 2, nodes: [], edges: [] }
 
 /** A mono 440 Hz tone of `seconds` at 8 kHz, as WAV bytes. */
 function toneWav(seconds: number): Uint8Array {

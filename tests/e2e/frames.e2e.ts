@@ -159,7 +159,7 @@ describe('the WebM export', () => {
   it('downloads a Video Output from the editor as WebM that plays, looks like its frames and sounds like its tone', async () => {
     const graph: GraphDocument = {
       format: 'synesthete-graph',
-      version: 1,
+      version: 2,
       name: 'E2E video',
       nodes: [
         { id: 'load', type: 'audio/load', params: {}, position: { x: 0, y: 0 }, mode: 'normal' },

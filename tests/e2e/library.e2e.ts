@@ -20,7 +20,7 @@ const node = (id: string, type: string, x: number, y: number, params = {}) => ({
 /** Two branches: one on a file only the sender's browser has, one on the bundled sample. */
 const shared: GraphDocument = {
   format: 'synesthete-graph',
-  version: 1,
+  version: 2,
   name: 'Sent to a friend',
   description: 'One branch on my own recording, one on the sample.',
   nodes: [

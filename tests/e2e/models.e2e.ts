@@ -25,7 +25,7 @@ const chrome = useBrowser()
 function sdGraph(params: Record<string, string | number> = {}): GraphDocument {
   return {
     format: 'synesthete-graph',
-    version: 1,
+    version: 2,
     name: 'E2E diffusion',
     nodes: [
       {

@@ -17,7 +17,7 @@ const node = (id: string, type: string, x: number, y: number, mode = 'normal' as
 /** A sound into a muted output, a picture loader, and a Repaint Long Picture. */
 const smallItems: GraphDocument = {
   format: 'synesthete-graph',
-  version: 1,
+  version: 2,
   name: 'Small things',
   nodes: [
     node('load', 'audio/load', 0, 0),

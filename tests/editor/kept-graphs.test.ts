@@ -4,7 +4,7 @@ import { contentOf } from '../../src/editor/library/open'
 
 const graph: GraphDocument = {
   format: 'synesthete-graph',
-  version: 1,
+  version: 2,
   name: 'First light',
   description: 'notes',
   nodes: [

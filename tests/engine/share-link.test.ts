@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { registry } from '../../nodes'
 import { base64UrlDecode, base64UrlEncode } from '../../src/engine/base64url'
 import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
-import type { Migration } from '../../src/engine/migrations'
+import { MIGRATIONS, type Migration } from '../../src/engine/migrations'
 import {
   readShareFragment,
   shareFragment,
@@ -13,7 +13,7 @@ import { validateGraph, type ValidationResult } from '../../src/engine/validate'
 
 const graph: GraphDocument = {
   format: GRAPH_FORMAT,
-  version: 1,
+  version: 2,
   name: 'Tiny — “quoted” ✓',
   nodes: [
     {
@@ -90,10 +90,13 @@ describe('share links', () => {
   })
 
   it('migrate an older document with a note', async () => {
-    const migrations: Migration[] = [{ from: 0, note: 'nothing changed', migrate: (d) => d }]
+    const migrations: Migration[] = [
+      { from: 0, note: 'nothing changed', migrate: (d) => d },
+      ...MIGRATIONS,
+    ]
     const old = await linkOf(JSON.stringify({ ...graph, version: 0 }))
     const result = await readShareFragment(old, registry, migrations)
-    expect(result?.ok && result.notes).toEqual(['Updated from version 0 to 1: nothing changed'])
+    expect(result?.ok && result.notes[0]).toBe('Updated from version 0 to 1: nothing changed')
   })
 })
 

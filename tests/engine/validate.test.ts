@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { GRAPH_FORMAT } from '../../src/engine/document'
-import type { Migration } from '../../src/engine/migrations'
+import { GRAPH_FORMAT, GRAPH_VERSION } from '../../src/engine/document'
+import { MIGRATIONS, type Migration } from '../../src/engine/migrations'
 import { parseGraphText, validateGraph } from '../../src/engine/validate'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
 
@@ -32,7 +32,7 @@ describe('validateGraph', () => {
 
   it('refuses a future schema version with a message that says to update', () => {
     const [message] = messages({ format: GRAPH_FORMAT, version: 99, nodes: [], edges: [] })
-    expect(message).toMatch(/newer Synesthete \(schema version 99; this app reads up to 1\)/)
+    expect(message).toMatch(/newer Synesthete \(schema version 99; this app reads up to 2\)/)
   })
 
   it('reports every problem, each naming its node and field', () => {
@@ -131,13 +131,64 @@ describe('validateGraph', () => {
       blocks: [{ id: 'a', type: 'test/constant' }],
       edges: [],
     }
-    const result = validateGraph(old, testRegistry, migrations)
+    const result = validateGraph(old, testRegistry, [...migrations, ...MIGRATIONS])
     expect(result.ok).toBe(true)
     if (result.ok) {
-      expect(result.graph.version).toBe(1)
+      expect(result.graph.version).toBe(GRAPH_VERSION)
       expect(result.graph.nodes[0].id).toBe('a')
-      expect(result.notes).toEqual(['Updated from version 0 to 1: nodes were called "blocks"'])
+      expect(result.notes[0]).toBe('Updated from version 0 to 1: nodes were called "blocks"')
+      expect(result.notes).toHaveLength(GRAPH_VERSION)
     }
     expect(messages(old)[0]).toMatch(/No migration from schema version 0/)
+  })
+})
+
+describe('the listening room in the document (schema version 2)', () => {
+  const v1 = {
+    format: GRAPH_FORMAT,
+    version: 1,
+    name: 'old',
+    nodes: [
+      {
+        id: 'a',
+        type: 'test/constant',
+        params: { value: 1 },
+        position: { x: 1, y: 2 },
+        mode: 'normal',
+      },
+    ],
+    edges: [],
+  }
+
+  it('opens a version-1 graph unchanged but for its version, with a note', () => {
+    const result = validateGraph(structuredClone(v1), testRegistry)
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect(result.graph).toEqual({ ...v1, version: 2 })
+    expect(result.graph.room).toBeUndefined()
+    expect(result.notes).toEqual([
+      'Updated from version 1 to 2: graphs can now keep their listening room; nothing else changed',
+    ])
+  })
+
+  it('keeps a saved room and fills what it leaves out with defaults', () => {
+    const room = {
+      lanes: [{ node: 'a', port: 'out', pastEnd: 'silence' }],
+      loop: { startSec: 1, endSec: 2.5, on: true },
+    }
+    const result = validateGraph({ ...v1, version: 2, room }, testRegistry)
+    expect(result.ok && result.graph.room).toEqual({
+      ...room,
+      removed: [],
+      match: true,
+      view: { frequency: 'log', pictures: false },
+    })
+  })
+
+  it('refuses a loop that ends before it starts, naming the field', () => {
+    const room = { loop: { startSec: 3, endSec: 1, on: true } }
+    const problems = messages({ ...v1, version: 2, room })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(/room\.loop.*end after it starts/)
   })
 })

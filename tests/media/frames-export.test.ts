@@ -102,7 +102,7 @@ describe('frame sequence export', () => {
   it('puts the graph and its provenance into every frame PNG and the soundtrack WAV', () => {
     const graph: GraphDocument = {
       format: GRAPH_FORMAT,
-      version: 1,
+      version: 2,
       name: 'Clip ✓',
       nodes: [
         {

@@ -27,7 +27,7 @@ const node = (id: string, type: string, params = {}, mode: 'normal' | 'bypass' =
 
 const graph: GraphDocument = {
   format: GRAPH_FORMAT,
-  version: 1,
+  version: 2,
   name: 'Prövenance ✓',
   nodes: [
     node('load', 'audio/load', { file: 'sample:synesthete-demo.wav' }),

@@ -1,6 +1,7 @@
 import { copySelection, deleteNodes, duplicate, toggleMode } from '../actions'
 import { findNode } from '../../engine/document'
 import { startRename } from '../nodes/rename'
+import { roomMenuItems } from '../room/room-menu'
 import type { EditorServices } from '../services'
 import type { Point } from '../ui-store'
 import { useDialog } from './dialog'
@@ -60,6 +61,7 @@ export function NodeMenu({
     >
       {item('Run to here', '', () => void services.controller.run([node]))}
       {item('Rename', '', () => startRename(services, node))}
+      {roomMenuItems(services, graphNode).map((entry) => item(entry.label, '', entry.action))}
       {item('Duplicate', 'Ctrl+D', () => void duplicate(services, ids))}
       {item('Copy', 'Ctrl+C', () => void copySelection(services, ids))}
       {item(graphNode.mode === 'bypass' ? 'Stop bypassing' : 'Bypass', 'Ctrl+B', () =>

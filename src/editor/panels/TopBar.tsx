@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react'
 import { LibraryButtons } from '../library/LibraryButtons'
+import { ListenButton } from '../room/ListenButton'
 import type { EditorServices } from '../services'
 
 /** Title, graph actions (browser, save, share), undo/redo, view actions, and the run controls. */
@@ -56,6 +57,7 @@ export function TopBar({ services }: { services: EditorServices }) {
         >
           Tidy
         </button>
+        <ListenButton services={services} />
       </nav>
       <div className="run-controls">
         <label className="auto-toggle" title="Re-run what an edit affects, as soon as you make it">

@@ -1,4 +1,10 @@
-import type { GraphDocument, GraphEdge, GraphNode, NodeMode } from '../../engine/document'
+import type {
+  GraphDocument,
+  GraphEdge,
+  GraphNode,
+  ListeningRoomState,
+  NodeMode,
+} from '../../engine/document'
 import type { StoredParamValue } from '../../engine/params'
 
 /**
@@ -15,6 +21,8 @@ export type GraphOp =
   | { type: 'setMode'; ids: string[]; mode: NodeMode }
   | { type: 'setLabel'; node: string; label: string | undefined }
   | { type: 'replace'; graph: GraphDocument }
+  /** The listening room's saved state (lanes, loop, matching, view). */
+  | { type: 'setRoom'; room: ListeningRoomState; what: string }
 
 export function edgeId(edge: GraphEdge): string {
   return `${edge.from.node}:${edge.from.port}->${edge.to.node}:${edge.to.port}`
@@ -105,6 +113,8 @@ export function applyOp(doc: GraphDocument, op: GraphOp): GraphDocument {
     }
     case 'replace':
       return op.graph === doc ? doc : op.graph
+    case 'setRoom':
+      return op.room === doc.room ? doc : { ...doc, room: op.room }
   }
 }
 
@@ -129,5 +139,7 @@ export function describeOp(op: GraphOp): string {
       return 'rename'
     case 'replace':
       return 'load graph'
+    case 'setRoom':
+      return op.what
   }
 }

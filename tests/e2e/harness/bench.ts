@@ -70,7 +70,7 @@ const edge = (from: string, to: string) => ({
 })
 const threeMinuteGraph: GraphDocument = {
   format: 'synesthete-graph',
-  version: 1,
+  version: 2,
   nodes: [
     node('source', 'e2e/tone', { seconds: 180, frequencyHz: 220 }),
     node('quieter', 'e2e/gain', { factor: 0.5 }),
