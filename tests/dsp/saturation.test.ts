@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { saturate } from '../../src/dsp/saturation'
+import { gimpSaturate, saturate } from '../../src/dsp/saturation'
+import { decodePng } from '../../src/media/png'
+import { fixtureBytes } from '../helpers/fixtures'
 
 const pixel = (r: number, g: number, b: number) => [r, g, b].map((v) => Float32Array.of(v))
 const values = (planes: Float32Array[]) => planes.map((p) => p[0])
@@ -45,5 +47,36 @@ describe('saturate', () => {
     expect(
       saturate([Float32Array.of(0.4)], { amount: 1, opacity: 1, passes: 2 })[0][0],
     ).toBeCloseTo(0.4, 6)
+  })
+})
+
+describe("GIMP's Saturation tool (gegl:saturation, Native), checked against GEGL itself", () => {
+  // tests/fixtures/gimp: 64 colours and what Debian's gegl 0.4.42 made of them.
+  const read = (name: string) => decodePng(fixtureBytes(`gimp/${name}.png`)).channels.slice(0, 3)
+  const levels = (planes: readonly Float32Array[]) =>
+    planes.map((p) => Array.from(p, (v) => Math.round(v * 255)))
+  const input = read('in')
+
+  it.each([
+    ['sat10', [10], 1, 'scale 10 alone'],
+    ['sat1', [10], 0.5, 'the essay’s "saturation 1": scale 10 at 50 %'],
+    ['sat15', [10, 5], 0.5, 'the essay’s "saturation 1.5": then scale 5 at 50 %'],
+  ] as const)('%s: %s', (name, scales, opacity, _what) => {
+    const ours = levels(gimpSaturate(input, scales, opacity))
+    const gegl = levels(read(name))
+    // GIMP rounds to 8 bits between passes; we keep floats: at most one level apart.
+    for (let c = 0; c < 3; c++)
+      for (let i = 0; i < 64; i++) expect(Math.abs(ours[c][i] - gegl[c][i])).toBeLessThanOrEqual(1)
+  })
+
+  it('leaves greys grey and changes nothing at scale 1', () => {
+    const grey = [0.2, 0.5, 0.9].map((v) => Float32Array.of(v, v, v))
+    const out = gimpSaturate(
+      [grey[0], grey[1], grey[2]].map((_, c) => Float32Array.of(0.2, 0.5, 0.9)),
+      [10],
+      0.5,
+    )
+    expect(levels(out)).toEqual(levels([0, 1, 2].map(() => Float32Array.of(0.2, 0.5, 0.9))))
+    expect(levels(gimpSaturate(input, [1], 1))).toEqual(levels(input))
   })
 })
