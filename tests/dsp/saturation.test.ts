@@ -70,13 +70,9 @@ describe("GIMP's Saturation tool (gegl:saturation, Native), checked against GEGL
   })
 
   it('leaves greys grey and changes nothing at scale 1', () => {
-    const grey = [0.2, 0.5, 0.9].map((v) => Float32Array.of(v, v, v))
-    const out = gimpSaturate(
-      [grey[0], grey[1], grey[2]].map((_, c) => Float32Array.of(0.2, 0.5, 0.9)),
-      [10],
-      0.5,
-    )
-    expect(levels(out)).toEqual(levels([0, 1, 2].map(() => Float32Array.of(0.2, 0.5, 0.9))))
+    // Three grey pixels (R = G = B in each), of levels 0.2, 0.5 and 0.9.
+    const greys = [0, 1, 2].map(() => Float32Array.of(0.2, 0.5, 0.9))
+    expect(levels(gimpSaturate(greys, [10], 0.5))).toEqual(levels(greys))
     expect(levels(gimpSaturate(input, [1], 1))).toEqual(levels(input))
   })
 })
