@@ -133,51 +133,80 @@ function addKWeightedPowers(
   out: Float64Array,
 ): void {
   const { shelf, highPass } = kWeightingFilters(sampleRate)
-  const { b0, b1, b2, a1, a2 } = shelf
-  const ha1 = highPass.a1
-  const ha2 = highPass.a2
+  const c = Float64Array.of(
+    shelf.b0,
+    shelf.b1,
+    shelf.b2,
+    shelf.a1,
+    shelf.a2,
+    highPass.a1,
+    highPass.a2,
+  )
+  // State per channel: input x, shelf output m, high-pass output y, one and two samples back;
+  // then the two sums of squares.
+  const state = new Float64Array(14)
   const other = b ?? a
   const wOther = b ? wb : 0
-  // State: input x, shelf output m, high-pass output y, one and two samples back, per channel.
-  let ax1 = 0
-  let ax2 = 0
-  let am1 = 0
-  let am2 = 0
-  let ay1 = 0
-  let ay2 = 0
-  let bx1 = 0
-  let bx2 = 0
-  let bm1 = 0
-  let bm2 = 0
-  let by1 = 0
-  let by2 = 0
-  for (let seg = 0, n = 0; seg < out.length; seg++) {
-    let sa = 0
-    let sb = 0
-    for (const end = n + segment; n < end; n++) {
-      const ax0 = a[n]
-      const bx0 = other[n]
-      const am0 = b0 * ax0 + b1 * ax1 + b2 * ax2 - a1 * am1 - a2 * am2
-      const bm0 = b0 * bx0 + b1 * bx1 + b2 * bx2 - a1 * bm1 - a2 * bm2
-      const ay0 = am0 - 2 * am1 + am2 - ha1 * ay1 - ha2 * ay2
-      const by0 = bm0 - 2 * bm1 + bm2 - ha1 * by1 - ha2 * by2
-      ax2 = ax1
-      ax1 = ax0
-      am2 = am1
-      am1 = am0
-      ay2 = ay1
-      ay1 = ay0
-      bx2 = bx1
-      bx1 = bx0
-      bm2 = bm1
-      bm1 = bm0
-      by2 = by1
-      by1 = by0
-      sa += ay0 * ay0
-      sb += by0 * by0
-    }
-    out[seg] += wa * sa + wOther * sb
+  // One call per 100 ms segment rather than one long loop: V8 then compiles the hot function
+  // fully instead of patching the running loop, about twice as fast on long audio.
+  for (let seg = 0; seg < out.length; seg++) {
+    kWeightSegment(a, other, seg * segment, (seg + 1) * segment, c, state)
+    out[seg] += wa * state[12] + wOther * state[13]
   }
+}
+
+function kWeightSegment(
+  a: Float32Array,
+  b: Float32Array,
+  from: number,
+  to: number,
+  c: Float64Array,
+  state: Float64Array,
+): void {
+  const b0 = c[0]
+  const b1 = c[1]
+  const b2 = c[2]
+  const a1 = c[3]
+  const a2 = c[4]
+  const ha1 = c[5]
+  const ha2 = c[6]
+  let ax1 = state[0]
+  let ax2 = state[1]
+  let am1 = state[2]
+  let am2 = state[3]
+  let ay1 = state[4]
+  let ay2 = state[5]
+  let bx1 = state[6]
+  let bx2 = state[7]
+  let bm1 = state[8]
+  let bm2 = state[9]
+  let by1 = state[10]
+  let by2 = state[11]
+  let sa = 0
+  let sb = 0
+  for (let n = from; n < to; n++) {
+    const ax0 = a[n]
+    const bx0 = b[n]
+    const am0 = b0 * ax0 + b1 * ax1 + b2 * ax2 - a1 * am1 - a2 * am2
+    const bm0 = b0 * bx0 + b1 * bx1 + b2 * bx2 - a1 * bm1 - a2 * bm2
+    const ay0 = am0 - 2 * am1 + am2 - ha1 * ay1 - ha2 * ay2
+    const by0 = bm0 - 2 * bm1 + bm2 - ha1 * by1 - ha2 * by2
+    ax2 = ax1
+    ax1 = ax0
+    am2 = am1
+    am1 = am0
+    ay2 = ay1
+    ay1 = ay0
+    bx2 = bx1
+    bx1 = bx0
+    bm2 = bm1
+    bm1 = bm0
+    by2 = by1
+    by1 = by0
+    sa += ay0 * ay0
+    sb += by0 * by0
+  }
+  state.set([ax1, ax2, am1, am2, ay1, ay2, bx1, bx2, bm1, bm2, by1, by2, sa, sb])
 }
 
 const lufsOf = (power: number): number => -0.691 + 10 * Math.log10(power)
