@@ -37,7 +37,10 @@ export const DOCUMENT_LIMITS = {
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 const id = z.string().min(1).max(200)
-const storedValue = z.union([z.number(), z.boolean(), z.string().max(DOCUMENT_LIMITS.textLength)])
+// Any number passes here, infinite ones too (JSON's 1e999 parses to Infinity): the param check
+// below then names the param and says it must be finite, where zod would only say "Invalid input".
+const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number')
+const storedValue = z.union([anyNumber, z.boolean(), z.string().max(DOCUMENT_LIMITS.textLength)])
 
 const nodeSchema = z.object({
   id,
@@ -269,7 +272,7 @@ function checkNode(node: GraphNode, index: number, registry: NodeRegistry): Prob
     const problem = paramProblem(spec, value)
     if (problem) {
       problems.push({
-        message: `Node "${node.id}" (${def.title}): param "${key}" ${problem} (got ${JSON.stringify(value)}).`,
+        message: `Node "${node.id}" (${def.title}): param "${key}" ${problem} (got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}).`,
         path: `${path}.params.${key}`,
         node: node.id,
         field: key,

@@ -17,7 +17,8 @@ import { sha256Hex } from '../engine/hash'
 import type { FileResolver } from '../engine/keys'
 import type { NodeRegistry } from '../engine/registry'
 import { DOCUMENT_LIMITS } from '../engine/validate'
-import { readTextChunks } from './png-chunks'
+import { PNG_SIGNATURE, readTextChunks } from './png-chunks'
+import { riffChunks } from './riff'
 import { sniff } from './sniff'
 import { readWavChunks, type WavChunk } from './wav'
 
@@ -180,9 +181,17 @@ export function readEmbeddedGraph(bytes: Uint8Array): EmbeddedGraph {
   try {
     if (sniffed.kind === 'image' && sniffed.format === 'png') {
       const text = readTextChunks(bytes)
+      if (text[GRAPH_TEXT_KEY] === undefined) {
+        const cut = cutPngGraphChunk(bytes)
+        if (cut) return cut
+      }
       return found('png', text[GRAPH_TEXT_KEY], text[PROVENANCE_TEXT_KEY])
     }
     if (sniffed.kind === 'audio' && sniffed.format === 'wav') {
+      // Our chunks come before the data chunk: a file cut inside one has lost its sound too.
+      const graphChunk = riffChunks(bytes, 12).find((c) => c.id === WAV_GRAPH_CHUNK)
+      if (graphChunk && graphChunk.offset + graphChunk.size > bytes.length)
+        return cutShort(graphChunk.size, bytes.length - graphChunk.offset)
       const chunks = readWavChunks(bytes)
       const textOf = (id: string) => {
         const chunk = chunks.find((c) => c.id === id)
@@ -195,6 +204,36 @@ export function readEmbeddedGraph(bytes: Uint8Array): EmbeddedGraph {
     return { kind: 'unreadable', message: `The file's embedded graph cannot be read (${why}).` }
   }
   return { kind: 'none' }
+}
+
+/** A graph chunk the file ends inside: its graph is there but cut, not absent. */
+function cutShort(declared: number, present: number): EmbeddedGraph {
+  return {
+    kind: 'unreadable',
+    message:
+      `The file's graph chunk is cut short: it declares ${declared} bytes but the file ends ` +
+      `after ${Math.max(0, present)}. The file was truncated (an unfinished download or copy?).`,
+  }
+}
+
+/**
+ * The PNG text chunk holding our graph, when the file ends inside it (pngChunks stops before a
+ * chunk that runs past the end, so readTextChunks never sees it).
+ */
+function cutPngGraphChunk(bytes: Uint8Array): EmbeddedGraph | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const keyword = `${GRAPH_TEXT_KEY}\0`
+  for (let p = PNG_SIGNATURE.length; p + 8 <= bytes.length;) {
+    const length = view.getUint32(p)
+    const type = String.fromCharCode(...bytes.subarray(p + 4, p + 8))
+    if (p + 12 + length > bytes.length) {
+      const head = String.fromCharCode(...bytes.subarray(p + 8, p + 8 + keyword.length))
+      const text = type === 'tEXt' || type === 'iTXt'
+      return text && head === keyword ? cutShort(length, bytes.length - p - 8) : undefined
+    }
+    p += 12 + length
+  }
+  return undefined
 }
 
 function found(

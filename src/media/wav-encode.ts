@@ -3,6 +3,7 @@
  * channels and WAVE_FORMAT_EXTENSIBLE beyond, with extra chunks (provenance) before the data.
  */
 
+import { UserError } from '../engine/errors'
 import type { PcmAudio } from './wav'
 
 /** wFormatTag values (mmreg.h). */
@@ -53,6 +54,24 @@ export function encodeWav(
   const extensible = channelCount > 2
   const fmtSize = extensible ? 40 : isFloat ? 18 : 16
   const block = size * channelCount
+  // fmt's block align is 16-bit and its byte rate 32-bit: beyond them the header overflows and
+  // nothing can read the file, so refuse with the limit instead (65535 bytes a frame).
+  if (block > 0xffff) {
+    const most = Math.floor(0xffff / size)
+    throw new UserError(
+      `A WAV file holds at most ${most} channels of ${size * 8}-bit ${isFloat ? 'float' : 'PCM'} ` +
+        `(a frame is at most 65535 bytes); this audio has ${channelCount}.`,
+      size > 2
+        ? `Use fewer channels, or 16-bit PCM (up to ${Math.floor(0xffff / 2)} channels).`
+        : 'Use fewer channels, or split them into several files.',
+    )
+  }
+  if (audio.sampleRate * block > 0xffffffff)
+    throw new UserError(
+      `A WAV file cannot hold ${channelCount} channels at ${audio.sampleRate} Hz: its byte rate ` +
+        `(${audio.sampleRate * block} bytes a second) is over the format's 4,294,967,295.`,
+      'Use fewer channels or a lower sample rate.',
+    )
   const dataBytes = frames * block
   const extraBytes = extraChunks.reduce((n, c) => n + 8 + c.data.length + (c.data.length & 1), 0)
   const total = 12 + 8 + fmtSize + (isFloat ? 12 : 0) + extraBytes + 8 + dataBytes
