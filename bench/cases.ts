@@ -4,7 +4,13 @@ import { fftSizeBenches } from './fft-sizes'
 import { diffusionBench, diffusionStepBench } from './diffusion'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
-import { griffinLimBench, phaseVocoderBench, stftBench } from './dsp'
+import {
+  griffinLimBench,
+  griffinLimMinuteBench,
+  griffinLimNotebookBench,
+  phaseVocoderBench,
+  stftBench,
+} from './dsp'
 import { loudnessBench } from './loudness'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
 import type { BenchCase } from './types'
@@ -12,7 +18,9 @@ import type { BenchCase } from './types'
 export const cases: readonly BenchCase[] = [
   ...fftSizeBenches,
   { ...stftBench, repeats: 7 }, // a short case: more repeats let its best run escape the noise
+  griffinLimNotebookBench,
   griffinLimBench,
+  griffinLimMinuteBench,
   phaseVocoderBench,
   { ...chirpBench, repeats: 5 },
   loudnessBench,

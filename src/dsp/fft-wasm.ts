@@ -13,6 +13,8 @@ interface Exports {
   fx_free: (pointer: number) => void
   fx_rfft: (plan: number, input: number, spectrum: number) => void
   fx_irfft: (plan: number, spectrum: number, output: number) => void
+  gl_start: (griffinLim: number) => void
+  gl_iteration: (griffinLim: number) => number
 }
 
 /** Must match fft.c. */
@@ -26,6 +28,8 @@ export interface MixedRadixModule {
   heap(): Float32Array
   alloc(floats: number): number
   release(offset: number): void
+  /** Plans made so far, by `${size}:${layout}`. */
+  readonly plans: Map<string, MixedRadixPlan>
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -54,6 +58,7 @@ export async function loadMixedRadix(): Promise<MixedRadixModule> {
       return pointer >> 2
     },
     release: (offset) => exports.fx_free(offset << 2),
+    plans: new Map(),
   }
 }
 
@@ -86,10 +91,21 @@ export interface MixedRadixPlan {
   readonly pointer: number
 }
 
-/** A plan for real size n (see mixedRadixSupports). Plans live as long as the module. */
-export function createMixedRadixPlan(mod: MixedRadixModule, n: number): MixedRadixPlan {
+/**
+ * A plan for real size n (see mixedRadixSupports). Plans live as long as the module. 'scalar'
+ * plans have stages over the whole complex length: what the four-frame transforms of
+ * griffin-lim.inc.c run (one frame per lane).
+ */
+export function createMixedRadixPlan(
+  mod: MixedRadixModule,
+  n: number,
+  layout: 'lanes' | 'scalar' = 'lanes',
+): MixedRadixPlan {
+  const key = `${n}:${layout}`
+  const known = mod.plans.get(key)
+  if (known) return known
   const h = n % 2 === 0 ? n / 2 : n
-  const lanes = h % 4 === 0 ? 4 : 1
+  const lanes = h % 4 === 0 && layout === 'lanes' ? 4 : 1
   const len = h / lanes
   const factors = radices(len)
   if (!factors || n < 8) throw new RangeError(`The mixed-radix FFT cannot do size ${n}`)
@@ -141,5 +157,7 @@ export function createMixedRadixPlan(mod: MixedRadixModule, n: number): MixedRad
   const ints = new Int32Array(mod.exports.memory.buffer, pointer, PLAN_BYTES / 4)
   ints.set([n, h, lanes, len, factors.length, realtwAt, lanetwAt, work])
   stages.forEach((stage, i) => ints.set([stage.p, stage.tw, stage.rc], 8 + 3 * i))
-  return { size: n, bins: Math.floor(n / 2) + 1, pointer }
+  const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer }
+  mod.plans.set(key, plan)
+  return plan
 }

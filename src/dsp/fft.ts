@@ -123,6 +123,12 @@ export function fastFftStatus(): { ready: boolean; failure?: string } {
   return { ready: pffft !== null, failure: pffftFailure }
 }
 
+/** The mixed-radix WASM module for loops that run whole in it (griffin-lim.ts), or null when
+ * not loaded or when the default backend is 'js'. */
+export function mixedRadixModule(): MixedRadixModule | null {
+  return defaultBackend === 'js' ? null : mixedRadix
+}
+
 /**
  * What `createRealFft` uses when not told: 'auto' (PFFFT when loaded and able) or 'js' (for
  * benchmarks and cross-checks of whole pipelines against the pure-JS path).

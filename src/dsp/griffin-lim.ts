@@ -10,13 +10,15 @@
  * repeated `iterations` times, then x = ISTFT(S·A). The spectral convergence reported per
  * iteration is ‖|R_i| − S‖_F / ‖S‖_F (Sturmel & Daudet 2011).
  *
- * Speed: each frame is transformed where it lies in the WASM heap (a SpectrumBlock of one
- * slot): the windowed estimate is written there, R_i read there, S·A written back over it,
- * and its inverse overlap-added from there, with no copies in between. (The window stays a
- * multiplication of samples: as taps over the spectrum, as the STFT applies it, it costs this
- * loop more than it saves; measured.)
+ * Speed: for the sizes the mixed-radix WASM FFT takes (all but those with a prime factor above
+ * 31), the iterations run whole in WebAssembly, four frames per SIMD pass (griffin-lim-wasm.ts,
+ * wasm/griffin-lim.inc.c); the working set is laid out once and an iteration is one call. Else,
+ * and on the 'js' backend, the loop below: each frame transformed where it lies in a one-slot
+ * SpectrumBlock, S·A written over R_i there, overlap-added from there.
  */
-import { createRealFft } from './fft'
+import { createRealFft, mixedRadixModule } from './fft'
+import { mixedRadixSupports } from './fft-wasm'
+import { griffinLimWasm } from './griffin-lim-wasm'
 import { paddedWindow, type WindowName } from './window'
 
 /** Initial phasors: unit with uniform phase; torch.rand on complex (re, im uniform in [0, 1)),
@@ -70,17 +72,7 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   const fullLength = n + hop * (frames - 1)
   const length = fullLength - 2 * offset
 
-  // Frame-major working set: mag[t·bins + k]; prev = R_{i−1} interleaved (re, im) per bin.
-  const mag = new Float32Array(size)
-  for (let k = 0; k < bins; k++) {
-    for (let t = 0; t < frames; t++) mag[t * bins + k] = magnitude[k * frames + t]
-  }
-  const stride = 2 * bins
-  const prev = new Float32Array(2 * size)
-
-  // Synthesis window with the inverse FFT's 1/N folded in; 1 / Σ w² overlap-added, 0 where the
-  // envelope vanishes (torch would raise there).
-  const synthesisWindow = window.map((w) => w / n)
+  // 1 / Σ w² overlap-added, 0 where the envelope vanishes (torch would raise there).
   const inverseEnvelope = new Float64Array(fullLength)
   for (let t = 0; t < frames; t++) {
     for (let i = 0; i < n; i++) inverseEnvelope[t * hop + i] += window[i] * window[i]
@@ -89,14 +81,62 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
     const e = inverseEnvelope[i]
     inverseEnvelope[i] = e > 1e-11 ? 1 / e : 0
   }
-  const sum = new Float64Array(fullLength)
-  const padded = new Float32Array(fullLength)
   // The window's nonzero span [lo, hi): with a window shorter than the FFT (win_length) the
   // samples outside it are zero in every frame, so the loops skip them.
   let lo = 0
   while (lo < n && window[lo] === 0) lo++
   let hi = n
   while (hi > lo && window[hi - 1] === 0) hi--
+  let targetEnergy = 0
+  for (let i = 0; i < size; i++) targetEnergy += magnitude[i] * magnitude[i]
+  const alpha = momentum / (1 + momentum)
+  const reflect = length > offset
+  const convergence = new Float32Array(iterations)
+  const report = (iteration: number, error: number): void => {
+    const sc = targetEnergy > 0 ? Math.sqrt(error / targetEnergy) : 0
+    convergence[iteration - 1] = sc
+    options.onIteration?.(iteration, sc)
+  }
+
+  const wasm = mixedRadixModule()
+  if (wasm && mixedRadixSupports(n)) {
+    const waveform = griffinLimWasm(wasm, {
+      n,
+      hop,
+      bins,
+      frames,
+      window,
+      lo,
+      hi,
+      inverseEnvelope,
+      offset,
+      length,
+      reflect,
+      alpha,
+      iterations,
+      signal: options.signal,
+      magnitude: (k, t) => magnitude[k * frames + t],
+      start: (set) =>
+        initialise(bins, frames, options, (k, t, re, im) => {
+          const m = magnitude[k * frames + t]
+          set(k, t, m * re, m * im)
+        }),
+      onError: report,
+    })
+    return { waveform, convergence }
+  }
+
+  // Frame-major working set: mag[t·bins + k]; prev = R_{i−1} interleaved (re, im) per bin.
+  const mag = new Float32Array(size)
+  for (let k = 0; k < bins; k++) {
+    for (let t = 0; t < frames; t++) mag[t * bins + k] = magnitude[k * frames + t]
+  }
+  const stride = 2 * bins
+  const prev = new Float32Array(2 * size)
+  // Synthesis window with the inverse FFT's 1/N folded in.
+  const synthesisWindow = window.map((w) => w / n)
+  const sum = new Float64Array(fullLength)
+  const padded = new Float32Array(fullLength)
   const block = fft.createBlock(1)
   const { time, spectra: slot } = block
 
@@ -105,12 +145,6 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
     block.inverse(0)
     overlapAdd(block.memory(), time, synthesisWindow, lo, hi, sum, t * hop)
   }
-
-  let targetEnergy = 0
-  for (let i = 0; i < size; i++) targetEnergy += mag[i] * mag[i]
-  const alpha = momentum / (1 + momentum)
-  const reflect = length > offset
-  const convergence = new Float32Array(iterations)
 
   try {
     // x = ISTFT(S·A0); S·A0 is needed only here, so it is not kept.
@@ -140,9 +174,7 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
         error += update(block.memory(), slot, mag, t * bins, prev, t * stride, bins, alpha)
         synthesise(t)
       }
-      const sc = targetEnergy > 0 ? Math.sqrt(error / targetEnergy) : 0
-      convergence[iteration] = sc
-      options.onIteration?.(iteration + 1, sc)
+      report(iteration + 1, error)
     }
   } finally {
     block.free()
@@ -244,23 +276,21 @@ function startingPoint(
   frame: (t: number, spectrum: Float32Array) => void,
 ): void {
   const spec = new Float32Array(2 * bins * frames)
-  initialise(spec, mag, bins, frames, options)
-  for (let t = 0; t < frames; t++) frame(t, spec.subarray(2 * t * bins, 2 * (t + 1) * bins))
-}
-
-/** spec = S·A0, interleaved frame-major, from the chosen start. */
-function initialise(
-  spec: Float32Array,
-  mag: Float32Array,
-  bins: number,
-  frames: number,
-  options: GriffinLimOptions,
-): void {
-  const set = (k: number, t: number, re: number, im: number): void => {
+  initialise(bins, frames, options, (k, t, re, im) => {
     const at = t * bins + k
     spec[2 * at] = mag[at] * re
     spec[2 * at + 1] = mag[at] * im
-  }
+  })
+  for (let t = 0; t < frames; t++) frame(t, spec.subarray(2 * t * bins, 2 * (t + 1) * bins))
+}
+
+/** Hands A0, the unit phasor (or start value) of bin k at frame t, to `set`. */
+function initialise(
+  bins: number,
+  frames: number,
+  options: GriffinLimOptions,
+  set: (k: number, t: number, re: number, im: number) => void,
+): void {
   const { init, random } = options
   if (typeof init === 'object') {
     if (init.re.length !== bins * frames || init.im.length !== bins * frames) {

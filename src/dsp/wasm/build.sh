@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds ../fft-wasm-binary.ts (the WebAssembly module, base64) from fft.c and stockham.inc.c.
+# Rebuilds ../fft-wasm-binary.ts (the WebAssembly module, base64) from fft.c and the .inc.c files it includes.
 # (clang runs wasm-opt when it finds one on PATH, without the SIMD feature: PATH keeps it out.)
 # Needs clang and lld with the wasm32 target (Debian bookworm: apt-get install clang lld;
 # clang 14.0.6 built the committed binary). Run from anywhere: sh src/dsp/wasm/build.sh

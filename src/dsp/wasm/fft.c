@@ -117,6 +117,9 @@ __attribute__((export_name("fx_free"))) void fx_free(void *pointer) {
 #undef SPLAT
 #undef SUF
 
+#define SPLAT_V4(x) ((v4){(x), (x), (x), (x)})
+#include "griffin-lim.inc.c"
+
 /*
  * The join of the four lanes: for each k < L, with b_l = w_h^{lk}·Y_l[k],
  * X_k = b0+b1+b2+b3, X_{k+L} = b0−ib1−b2+ib3, X_{k+2L} = b0−b1+b2−b3, X_{k+3L} = b0+ib1−b2−ib3.

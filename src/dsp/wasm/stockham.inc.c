@@ -135,7 +135,7 @@ static void SUF(radix5)(int m, int s, const float *tw, const T *restrict xr,
  * Any odd radix p ≤ MAX_RADIX, pairing r with p − r: with t_r = a_r + a_{p−r}, u_r = a_r − a_{p−r},
  * b_k = a_0 + Σ_r cos(2πrk/p)·t_r − i·Σ_r sin(2πrk/p)·u_r and b_{p−k} its partner with +i.
  * `rc` holds (cos, sin)(2πrk/p) for k, r = 1 … (p−1)/2, k-major. Inlined with p = 7 so the
- * compiler unrolls that common case.
+ * compiler unrolls that common case (unrolled 11, 13 and 23 measured no faster at n_fft 598).
  */
 static inline __attribute__((always_inline)) void
 SUF(radix_odd_body)(int p, int m, int s, const float *tw, const float *rc, const T *restrict xr,
