@@ -41,6 +41,8 @@ PNG or WAV exported by Synesthete (each carries the graph that made it).
   --report FILE            per-node timing and cache hits as JSON
   --quiet                  print only errors
 
+Check a model folder: npm run render -- --check-model DIR [--ort node|web]
+
 Many files, one machine or a farm (see README, "The render farm"):
   --each NODE=GLOB         run once per matching file, outputs in OUT/<file stem>/
   --concurrency N          runs at once here (default: every core), or worker processes

@@ -193,8 +193,14 @@ function renderInChild(argv: string[], io: Io): Promise<number> {
         parts.forEach(sink)
       }
     }
-    child.stdout.on('data', lines((l) => io.out(l)))
-    child.stderr.on('data', lines((l) => io.err(l)))
+    child.stdout.on(
+      'data',
+      lines((l) => io.out(l)),
+    )
+    child.stderr.on(
+      'data',
+      lines((l) => io.err(l)),
+    )
     child.on('error', (error) => {
       io.err(error.message)
       done(2)

@@ -19,6 +19,7 @@ import { writeListening } from './listen'
 import { pathInside } from './safe-paths'
 import { nodeFileResolver } from './files'
 import { describeRestored, readGraphSource, sourceWarnings } from './graph-source'
+import { checkModelCommand, isCheckModelCommand } from './check-model'
 import { farm, isFarmCommand } from './farm'
 import { applyCommandLine } from './graph-edits'
 import { installInferenceBackend, RunMessages } from './inference'
@@ -34,6 +35,7 @@ const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l)
 /** Exit codes: 0 all ran, 1 some node failed, 2 the command or graph is unusable. */
 export async function render(argv: string[], io: Io = consoleIo): Promise<number> {
   if (isFarmCommand(argv)) return farm(argv, io, render)
+  if (isCheckModelCommand(argv)) return checkModelCommand(argv, io)
   let args: RenderArgs
   try {
     args = parseRenderArgs(argv)

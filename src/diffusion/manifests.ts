@@ -1,5 +1,8 @@
+import dreamshaper8 from '../../models/manifests/dreamshaper-8.json'
 import lcm from '../../models/manifests/lcm-dreamshaper-v7.json'
+import lcmFp32 from '../../models/manifests/lcm-dreamshaper-v7-fp32.json'
 import sd15 from '../../models/manifests/sd15.json'
+import sd15Fp16 from '../../models/manifests/sd15-fp16.json'
 import sdTurbo from '../../models/manifests/sd-turbo.json'
 import type { SchedulerKind } from './schedulers'
 
@@ -25,7 +28,14 @@ export interface ModelManifest {
   files: { path: string; bytes: number; approximate?: boolean }[]
 }
 
-export const MANIFESTS: readonly ModelManifest[] = [sd15, sdTurbo, lcm] as ModelManifest[]
+export const MANIFESTS: readonly ModelManifest[] = [
+  sd15,
+  sdTurbo,
+  lcm,
+  sd15Fp16,
+  dreamshaper8,
+  lcmFp32,
+] as ModelManifest[]
 
 export function findManifest(id: string): ModelManifest | undefined {
   return MANIFESTS.find((m) => m.id === id)

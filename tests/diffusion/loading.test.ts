@@ -72,8 +72,15 @@ describe('resumable downloads', () => {
 })
 
 describe('model manifests', () => {
-  it('describe SD 1.5, SD-Turbo and an LCM model with sizes and needs', () => {
-    expect(MANIFESTS.map((m) => m.id)).toEqual(['sd15', 'sd-turbo', 'lcm-dreamshaper-v7'])
+  it('describe SD 1.5, SD-Turbo, LCM and DreamShaper models with sizes and needs', () => {
+    expect(MANIFESTS.map((m) => m.id)).toEqual([
+      'sd15',
+      'sd-turbo',
+      'lcm-dreamshaper-v7',
+      'sd15-fp16',
+      'dreamshaper-8',
+      'lcm-dreamshaper-v7-fp32',
+    ])
     for (const m of MANIFESTS) {
       expect(m.baseUrl).toMatch(/^https:\/\/.*\/$/)
       expect(SCHEDULER_KINDS).toContain(m.scheduler)
