@@ -159,7 +159,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     unetSeconds += now() - t0
     const eps = guided ? guide(output, slot.guidance) : output
     latent = scheduler.step(eps, i, latent, stepNoise)
-    if (shift.dx || shift.dy) latent = rollLatent(latent, dims, shift.dx, shift.dy)
+    if (shift.dx || shift.dy) {
+      const roll = (x: Float32Array) => rollLatent(x, dims, shift.dx, shift.dy)
+      latent = roll(latent)
+      scheduler.move?.(roll)
+    }
     const label = slots.length > 1 ? ` (model ${String.fromCharCode(65 + slotIndex)})` : ''
     report((i + 1) / (total + 1), `step ${i + 1}/${total}${label}`)
     const every = options.previewEvery ?? 0

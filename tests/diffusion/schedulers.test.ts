@@ -3,6 +3,7 @@ import type { Gaussian } from '../../src/diffusion/random'
 import { createScheduler, schedulerConfig } from '../../src/diffusion/schedulers'
 import { lcmBoundaryScalings } from '../../src/diffusion/schedulers/lcm'
 import { alphasCumprod, trainSigmas } from '../../src/diffusion/schedulers/noise-schedule'
+import { rollLatent } from '../../src/diffusion/latent'
 import { UserError } from '../../src/engine/errors'
 import { reference } from './reference'
 
@@ -153,5 +154,55 @@ describe('noise schedule', () => {
 
   it('refuses a prediction type it does not implement, by name', () => {
     expect(() => schedulerConfig('euler', { prediction_type: 'sample' })).toThrow(/sample/)
+  })
+})
+
+describe('latent shift (the essay: roll the latent after every step, back at the end)', () => {
+  // A denoiser that treats every place alike (it reads each value alone) cannot tell a rolled
+  // latent from the original, so rolling after every step and back at the end must give the
+  // same result as not rolling at all, for every scheduler without fresh noise per step. A
+  // multistep scheduler whose memory (PNDM's earlier outputs, DPM-Solver's x0) stayed where it
+  // was would mix values of different places and break this.
+  const dims = [1, 4, 6, 10]
+  const size = dims.reduce((a, b) => a * b, 1)
+  const pointwise = (x: Float32Array, t: number) =>
+    x.map((v) => 0.3 * v + 0.1 * Math.cos(0.01 * t + v))
+  const start = () =>
+    Float32Array.from({ length: size }, (_, k) => Math.sin(0.7 * k) + 0.2 * Math.cos(1.9 * k))
+
+  function denoise(
+    kind: 'euler' | 'ddim' | 'pndm' | 'dpm++2m',
+    dx: number,
+    dy: number,
+    withMemory = true,
+  ) {
+    const scheduler = createScheduler(kind, schedulerConfig(kind), 12, 1)
+    let x: Float32Array = start()
+    const noise = fakeNoise()
+    scheduler.timesteps.forEach((t, i) => {
+      x = scheduler.step(pointwise(scheduler.scaleModelInput(x, i), t), i, x, noise)
+      const roll = (v: Float32Array) => rollLatent(v, dims, dx, dy)
+      x = roll(x)
+      if (withMemory) scheduler.move?.(roll)
+    })
+    const n = scheduler.timesteps.length
+    return rollLatent(x, dims, -dx * n, -dy * n)
+  }
+
+  for (const kind of ['euler', 'ddim', 'pndm', 'dpm++2m'] as const) {
+    it(`${kind}: shifting by (3, 1) per step gives the unshifted result`, () => {
+      const plain = denoise(kind, 0, 0)
+      const shifted = denoise(kind, 3, 1)
+      close(Array.from(shifted), Array.from(plain), 1e-5)
+    })
+  }
+
+  it('would go wrong for the multistep schedulers if their memory stayed put', () => {
+    for (const kind of ['pndm', 'dpm++2m'] as const) {
+      const plain = denoise(kind, 0, 0)
+      const stale = denoise(kind, 3, 1, false)
+      const worst = Math.max(...Array.from(stale, (v, k) => Math.abs(v - plain[k])))
+      expect(worst, kind).toBeGreaterThan(1e-3)
+    }
   })
 })

@@ -109,5 +109,8 @@ export function createDpmSolver(
       lowerOrderNums = Math.min(lowerOrderNums + 1, 2)
       return out
     },
+    move(transform) {
+      if (previous) previous = transform(previous)
+    },
   }
 }

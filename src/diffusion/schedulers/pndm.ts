@@ -96,5 +96,9 @@ export function createPndm(config: SchedulerConfig, steps: number, strength: num
       counter++
       return prevSample(from, t, prev, eps)
     },
+    move(transform) {
+      for (let k = 0; k < ets.length; k++) ets[k] = transform(ets[k])
+      if (stored) stored = transform(stored)
+    },
   }
 }

@@ -28,6 +28,12 @@ export interface Scheduler {
     sample: Float32Array,
     noise: Gaussian,
   ): Float32Array
+  /**
+   * The latent was moved (rolled) between steps: move what the scheduler remembers of earlier
+   * steps (PNDM's model outputs and sample, DPM-Solver's x0) the same way, so a multistep
+   * update combines values of the same place. Absent where nothing spatial is remembered.
+   */
+  move?(transform: (tensor: Float32Array) => Float32Array): void
 }
 
 /** out[k] = a·x[k] + b·y[k] */
