@@ -2,7 +2,7 @@ import { defineNode } from '../src/engine/define-node'
 import { CancelledError, UserError } from '../src/engine/errors'
 import { bool, file, float, int } from '../src/engine/params'
 import { resample } from '../src/dsp/resample'
-import { decodeAudio } from '../src/media/decode-audio'
+import { decodeAudio, LONGEST_AUDIO_SEC } from '../src/media/decode-audio'
 
 /** Averages the channels into one, (Σ c) / C summed in float64, so full scale stays full scale. */
 function mixToMono(channels: Float32Array[]): Float32Array[] {
@@ -40,7 +40,7 @@ export const loadAudio = defineNode({
     }),
     maxDurationSec: float(600, {
       min: 1,
-      max: 3600,
+      max: LONGEST_AUDIO_SEC,
       label: 'Max duration',
       unit: 's',
       description: 'Longer files are refused rather than filling memory.',

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises'
+import { open, readFile } from 'node:fs/promises'
 import { basename, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UserError } from '../engine/errors'
 import type { FileResolver } from '../engine/keys'
+import { checkBeforeReading, HEAD_BYTES } from '../media/file-gate'
 
 /** The repository root, where public/samples and models live. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -15,6 +16,17 @@ export function nodeFileResolver(baseDir: string): FileResolver {
   return async (ref) => {
     const path = pathOfRef(ref, baseDir)
     try {
+      // Judged from its size and header first: a 2-hour WAV or a 2.5 GB file is refused here,
+      // before gigabytes are read (media/file-gate.ts).
+      const handle = await open(path, 'r')
+      try {
+        const { size } = await handle.stat()
+        const head = new Uint8Array(Math.min(size, HEAD_BYTES))
+        await handle.read(head, 0, head.length, 0)
+        checkBeforeReading(basename(path), size, head)
+      } finally {
+        await handle.close()
+      }
       return { name: basename(path), bytes: new Uint8Array(await readFile(path)) }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code

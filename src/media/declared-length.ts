@@ -7,7 +7,7 @@
  */
 
 import { readFlacStreamInfo } from './flac-info'
-import type { AudioFormat } from './sniff'
+import { id3End, type AudioFormat } from './sniff'
 
 export interface DeclaredLength {
   /** Sample frames the file declares, when it declares them. */
@@ -37,9 +37,7 @@ export function declaredLength(format: AudioFormat, bytes: Uint8Array): Declared
  * delay and padding (12 bits each, 21 bytes into the LAME tag) when the tag is there.
  */
 export function mp3DeclaredFrames(bytes: Uint8Array): number | undefined {
-  let at = 0
-  if (bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33)
-    at = 10 + (((bytes[6] << 21) | (bytes[7] << 14) | (bytes[8] << 7) | bytes[9]) >>> 0)
+  const at = id3End(bytes)
   if (bytes[at] !== 0xff || (bytes[at + 1] & 0xe0) !== 0xe0) return undefined
   const version = (bytes[at + 1] >> 3) & 3 // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
   const layer = (bytes[at + 1] >> 1) & 3 // 3 = layer I, 2 = II, 1 = III
@@ -82,4 +80,14 @@ function oggDeclared(bytes: Uint8Array): DeclaredLength {
     return { frames: granule > 0n ? Number(granule) : undefined, complete: ended }
   }
   return { complete: false }
+}
+
+/** The sample rate of the first MPEG audio frame (after an ID3v2 tag): ISO 11172-3 §2.4.2.3. */
+export function mp3SampleRate(bytes: Uint8Array): number | undefined {
+  const at = id3End(bytes)
+  if (bytes[at] !== 0xff || (bytes[at + 1] & 0xe0) !== 0xe0) return undefined
+  const version = (bytes[at + 1] >> 3) & 3 // 3 = MPEG-1, 2 = MPEG-2 (half), 0 = MPEG-2.5 (quarter)
+  const base = [44100, 48000, 32000][(bytes[at + 2] >> 2) & 3]
+  if (base === undefined || version === 1) return undefined
+  return version === 3 ? base : version === 2 ? base / 2 : base / 4
 }

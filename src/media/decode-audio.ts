@@ -52,6 +52,9 @@ const LOST_TOLERANCE_SEC = 0.05
 
 const SUPPORTED = 'WAV, MP3, Ogg Vorbis or FLAC'
 
+/** The longest sound any setting reads (Load Audio's largest "Max duration"): 1 hour. */
+export const LONGEST_AUDIO_SEC = 3600
+
 export async function decodeAudio(
   bytes: Uint8Array,
   options: DecodeAudioOptions,

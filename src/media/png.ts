@@ -17,6 +17,9 @@ export interface PlanarImage {
   channels: Float32Array[]
 }
 
+/** Pictures with more pixels are refused before decoding (e.g. 8192 × 4096). */
+export const MAX_PNG_PIXELS = 2 ** 25
+
 export interface DecodePngOptions {
   /** Larger images are refused before decoding. Default 2^25 (e.g. 8192 × 4096). */
   maxPixels?: number
@@ -84,7 +87,7 @@ export function decodePng(bytes: Uint8Array, options: DecodePngOptions = {}): Pl
       `${label} is ${width}×${height} pixels: it holds no picture.`,
       'Check the file opens in an image viewer, or export it again.',
     )
-  const maxPixels = options.maxPixels ?? 2 ** 25
+  const maxPixels = options.maxPixels ?? MAX_PNG_PIXELS
   if (width * height > maxPixels)
     throw new UserError(
       `${label} is ${width}×${height} pixels; the limit is ${(maxPixels / 1e6).toFixed(1)} megapixels.`,

@@ -54,7 +54,7 @@ export function sniff(bytes: Uint8Array): Sniffed {
 }
 
 /** Where an ID3v2 tag at the start ends (0 when there is none). */
-function id3End(bytes: Uint8Array): number {
+export function id3End(bytes: Uint8Array): number {
   if (ascii(bytes, 0, 3) !== 'ID3') return 0
   // Tag size: four 7-bit "syncsafe" bytes, excluding the 10-byte header (+10 with a footer).
   const size = ((bytes[6] & 0x7f) << 21) | ((bytes[7] & 0x7f) << 14) | ((bytes[8] & 0x7f) << 7)

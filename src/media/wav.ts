@@ -39,6 +39,8 @@ export interface WavHeader {
   /** Byte offset and length of the sample data present. */
   dataOffset: number
   dataBytes: number
+  /** Bytes per sample frame (all channels): the header's block align. */
+  frameBytes: number
 }
 
 /** A 32-bit size of all ones: "unknown" from streaming writers, "see ds64" in RF64. */
@@ -57,8 +59,12 @@ const KNOWN_CODECS: Record<number, string> = {
 const notWav = (message: string): UserError =>
   new UserError(message, 'Export the file again as a standard WAV (PCM or float), or use FLAC.')
 
-/** Parses the header of a WAV file without decoding samples, so long files can be refused. */
-export function readWavHeader(bytes: Uint8Array): WavHeader {
+/**
+ * Parses the header of a WAV file without decoding samples, so long files can be refused.
+ * `bytes` may be only the file's beginning (enough to hold its header chunks) when `fileSize`
+ * gives the whole file's size: frames are then what the whole file holds.
+ */
+export function readWavHeader(bytes: Uint8Array, fileSize = bytes.length): WavHeader {
   if (bytes.length === 0) throw new UserError('The WAV file is empty (0 bytes).')
   const riff = readChunkId(bytes, 0)
   if (bytes.length < 12 || (riff !== 'RIFF' && riff !== 'RF64') || readChunkId(bytes, 8) !== 'WAVE')
@@ -88,7 +94,7 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
       }
     } else if (chunk.id === 'data') {
       let declared = chunk.size
-      if (declared === SIZE_UNKNOWN) declared = ds64DataSize ?? bytes.length - chunk.offset
+      if (declared === SIZE_UNKNOWN) declared = ds64DataSize ?? fileSize - chunk.offset
       data = { offset: chunk.offset, declared }
     }
   }
@@ -102,7 +108,7 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
   if (fmt.rate === 0) throw notWav('The WAV file declares a sample rate of 0 Hz.')
   const sampleFormat = sampleFormatOf(fmt.tag, fmt.bits, fmt.block, fmt.channels)
 
-  const available = Math.max(0, Math.min(data.declared, bytes.length - data.offset))
+  const available = Math.max(0, Math.min(data.declared, fileSize - data.offset))
   const frames = Math.floor(available / fmt.block)
   const declaredFrames = Math.floor(data.declared / fmt.block)
   return {
@@ -115,6 +121,7 @@ export function readWavHeader(bytes: Uint8Array): WavHeader {
     truncated: data.declared > available,
     dataOffset: data.offset,
     dataBytes: frames * fmt.block,
+    frameBytes: fmt.block,
   }
 }
 

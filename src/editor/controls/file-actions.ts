@@ -1,5 +1,6 @@
 import type { AnyNodeDefinition } from '../../engine/define-node'
 import type { FileParam } from '../../engine/params'
+import { checkBeforeReading, HEAD_BYTES } from '../../media/file-gate'
 import { parseFileRef } from '../../runtime/file-store'
 import type { EditorServices } from '../services'
 
@@ -65,6 +66,9 @@ export async function loadFileIntoNode(
     return false
   }
   try {
+    // Size and header first: a 2-hour WAV or a 3 GB file is refused before it is read whole.
+    const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer())
+    checkBeforeReading(file.name, file.size, head)
     const bytes = new Uint8Array(await file.arrayBuffer())
     const ref = await runtime.files.add(bytes, file.name)
     names.set(ref, file.name)
