@@ -16,6 +16,8 @@ export interface RenderArgs {
   modelB?: string
   /** Which onnxruntime runs Stable Diffusion: native (onnxruntime-node) or WASM (onnxruntime-web). */
   ort?: 'node' | 'web'
+  /** Let Stable Diffusion nodes download a model named by URL or manifest id. */
+  allowRemoteModels: boolean
   quiet: boolean
 }
 
@@ -32,6 +34,8 @@ PNG or WAV exported by Synesthete (each carries the graph that made it).
   --model-b DIR            the model folder for every model B slot
   --ort node|web           native onnxruntime (all cores; CUDA where installed, the default
                            where it loads) or onnxruntime-web's WASM
+  --allow-remote-models    let a graph's model named by URL or id (sd15…) be downloaded;
+                           without it nothing is fetched from the network
   --out DIR                where output nodes write WAV/PNG files (default ./out)
   --dump DIR               also write every output port as float32 NODE.PORT.npy + manifest.json
   --listen DIR             the listening room: each Audio Output as a loudness-matched WAV,
@@ -68,6 +72,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       model: { type: 'string' },
       'model-b': { type: 'string' },
       ort: { type: 'string' },
+      'allow-remote-models': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -102,6 +107,7 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     model: here(values.model),
     modelB: here(values['model-b']),
     ort,
+    allowRemoteModels: values['allow-remote-models'],
     quiet: values.quiet,
   }
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { registry } from '../../nodes'
+import { allowRemoteModelsHeadless } from '../diffusion/remote-permission'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import { execute, GraphError, type ExecutionEvent, type NodeResult } from '../engine/executor'
 import { parseGraphText } from '../engine/validate'
@@ -74,6 +75,7 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   const runs = new RunMessages()
   const printer = progressPrinter(log)
   const files = nodeFileResolver(source.baseDir)
+  allowRemoteModelsHeadless(args.allowRemoteModels)
   for (const warning of await sourceWarnings(graph, source.restoredFrom?.provenance, files))
     io.err(`! ${warning}`)
   const result = await execute(graph, {

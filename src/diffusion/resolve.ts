@@ -2,6 +2,7 @@ import { UserError } from '../engine/errors'
 import { directorySource, recallModelFolder } from './browser/folder-source'
 import { storedUrlSource } from './browser/model-store'
 import { explainingSource } from './load-errors'
+import { requireHeadlessRemoteAllowed } from './remote-permission'
 import { findManifest, MANIFESTS } from './manifests'
 import { folderSource, MissingFileError, urlBaseSource, type ModelSource } from './source'
 import { tinyModelSource } from './tiny-model'
@@ -35,7 +36,14 @@ function onlyFiles(source: ModelSource, files: readonly string[]): ModelSource {
 function remote(base: string, files?: readonly string[]): ModelSource {
   if (!isNode) return storedUrlSource(base, files)
   const source = urlBaseSource(base)
-  return files ? onlyFiles(source, files) : source
+  const asked: ModelSource = {
+    ...source,
+    read: async (path, progress) => {
+      requireHeadlessRemoteAllowed(source.id)
+      return source.read(path, progress)
+    },
+  }
+  return files ? onlyFiles(asked, files) : asked
 }
 
 export async function resolveModelSource(ref: string): Promise<ModelSource> {

@@ -1,4 +1,5 @@
 import type * as NodeFsModule from 'node:fs/promises'
+import { fetchWithTimeout, fileSizeLimit, limitedChunks } from './fetch-limits'
 import type * as NodeUrlModule from 'node:url'
 
 /**
@@ -144,29 +145,31 @@ async function readFileUrl(url: URL, path: string, label: string): Promise<Uint8
   }
 }
 
-/** Fetches with progress; a 404 is a missing file. */
+/**
+ * Fetches with progress; a 404 is a missing file. Bounded (fetch-limits.ts): a file larger
+ * than `limit` (by default what a model file at `path` can be) or a server that stops
+ * answering ends the download with a message, before memory is spent on it.
+ */
 export async function fetchBytes(
   url: string,
   path: string,
   label: string,
   onProgress?: ProgressFn,
   fetchImpl: typeof fetch = fetch,
+  limit = fileSizeLimit(path),
 ): Promise<Uint8Array> {
-  const response = await fetchImpl(url)
+  const { response, abort } = await fetchWithTimeout(url, {}, { path, label, fetchImpl })
   if (response.status === 404) throw new MissingFileError(path, label)
   if (!response.ok) throw new HttpError(path, label, response.status)
   const total = Number(response.headers.get('content-length')) || undefined
-  if (!response.body || !onProgress) return new Uint8Array(await response.arrayBuffer())
   const chunks: Uint8Array[] = []
   let loaded = 0
-  const reader = response.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    loaded += value.byteLength
-    onProgress(loaded, total)
+  for await (const chunk of limitedChunks(response, abort, { path, label, limit })) {
+    chunks.push(chunk)
+    loaded += chunk.byteLength
+    onProgress?.(loaded, total)
   }
+  if (chunks.length === 1) return chunks[0]
   const out = new Uint8Array(loaded)
   let offset = 0
   for (const chunk of chunks) {

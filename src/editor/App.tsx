@@ -3,6 +3,7 @@ import { Canvas } from './canvas/Canvas'
 import { useShortcuts } from './keyboard'
 import { LibraryOverlays } from './library/LibraryOverlays'
 import { ModelPanelHost } from './models/ModelPanel'
+import { RemoteModelPrompt } from './models/RemoteModelPrompt'
 import { HintLine } from './panels/HintLine'
 import { Legend } from './panels/Legend'
 import { Library } from './panels/Library'
@@ -68,6 +69,7 @@ export function App({
         />
       )}
       <ModelPanelHost services={services} />
+      <RemoteModelPrompt services={services} />
       <LibraryOverlays services={services} />
       <Toasts ui={services.ui} />
     </div>

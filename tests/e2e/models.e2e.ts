@@ -95,6 +95,17 @@ async function setParam(page: Page, param: string, value: string | number) {
   )
 }
 
+/**
+ * Sets the SD node's model to an address and allows its download in the prompt that asks (a
+ * graph never downloads by itself; remote-model.e2e.ts tests the prompt).
+ */
+async function setModelAllowed(page: Page, url: string) {
+  await setParam(page, 'model', url)
+  const prompt = page.locator('[data-testid="remote-model-prompt"]')
+  await prompt.getByRole('button', { name: /^Download from / }).click()
+  await expect.poll(() => prompt.count()).toBe(0)
+}
+
 /** Runs the graph once more (Run button) and returns the SD node's run. */
 async function runAgain(page: Page): Promise<SdRun> {
   const before = await runCount(page)
@@ -375,11 +386,11 @@ describe('Stable Diffusion in the editor', () => {
     await autoRunOff(opened)
     const nodeError = page.locator('[data-node-id="sd"] [data-testid="node-error"]')
 
-    await setParam(page, 'model', `${baseUrl()}/e2e-models/nothing/`)
+    await setModelAllowed(page, `${baseUrl()}/e2e-models/nothing/`)
     expect((await runAgain(page)).state).toBe('error')
     expect(await nodeError.innerText()).toMatch(/has no "tokenizer\/vocab\.json"/)
 
-    await setParam(page, 'model', 'http://127.0.0.1:39999/models/sd/')
+    await setModelAllowed(page, 'http://127.0.0.1:39999/models/sd/')
     expect((await runAgain(page)).state).toBe('error')
     expect(await nodeError.innerText()).toMatch(
       /Could not download "model_index\.json".*could not be reached.*CORS/s,
@@ -394,7 +405,7 @@ describe('Stable Diffusion in the editor', () => {
     const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0)
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 40_000 })
     const url = `${baseUrl()}/e2e-models/tiny/`
-    await setParam(page, 'model', url)
+    await setModelAllowed(page, url)
     const full = await runAgain(page)
     expect(full.state).toBe('error')
     expect(full.error).toMatch(/storage is full.*"text_encoder\/model\.onnx".*delet/s)

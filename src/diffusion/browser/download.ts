@@ -1,3 +1,4 @@
+import { fetchWithTimeout, fileSizeLimit, limitedChunks, tooLarge } from '../fetch-limits'
 import { HttpError, MissingFileError, type ProgressFn } from '../source'
 
 /**
@@ -29,6 +30,8 @@ export interface DownloadOptions {
   /** For messages: the file's path in the model and the model's label. */
   path: string
   label: string
+  /** The most bytes the whole file may have; by default what a file at `path` can be. */
+  limit?: number
 }
 
 /** The total size from `Content-Range: bytes a-b/total` (206) or Content-Length (200). */
@@ -45,10 +48,15 @@ export async function downloadResumable(
   store: PartialStore,
   options: DownloadOptions,
 ): Promise<Uint8Array> {
-  const fetchImpl = options.fetchImpl ?? fetch
+  const { path, label } = options
+  const limit = options.limit ?? fileSizeLimit(path)
   let offset = await store.size()
   const headers: Record<string, string> = offset > 0 ? { Range: `bytes=${offset}-` } : {}
-  const response = await fetchImpl(url, { headers, signal: options.signal })
+  const { response, abort } = await fetchWithTimeout(
+    url,
+    { headers, signal: options.signal },
+    { path, label, fetchImpl: options.fetchImpl },
+  )
   // 416: nothing left to send — what we hold is the whole file.
   if (response.status === 416 && offset > 0) return store.complete()
   if (response.status === 404) throw new MissingFileError(options.path, options.label)
@@ -58,15 +66,12 @@ export async function downloadResumable(
     offset = 0
   }
   const total = totalSize(response, offset)
-  if (!response.body) {
-    await store.append(new Uint8Array(await response.arrayBuffer()))
-    return store.complete()
+  if (total !== undefined && total > limit) {
+    abort.abort()
+    throw tooLarge(path, label, limit, total)
   }
-  const reader = response.body.getReader()
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
+    for await (const value of limitedChunks(response, abort, { path, label, limit, offset })) {
       await store.append(value)
       offset += value.byteLength
       options.onProgress?.(offset, total)

@@ -1,5 +1,6 @@
 import { fetchBytes, MissingFileError, type ModelSource } from '../source'
 import { downloadResumable, type PartialStore } from './download'
+import { requireModelDownloadAllowed } from './model-permissions'
 
 /**
  * Model files kept in the Origin Private File System (OPFS), so a second visit loads a model
@@ -135,13 +136,17 @@ export function storedUrlSource(
     async read(path, onProgress) {
       if (files && !files.includes(path)) throw new MissingFileError(path, label)
       const url = new URL(path, root).href
-      if (!hasOpfs()) return fetchBytes(url, path, label, onProgress)
+      if (!hasOpfs()) {
+        await requireModelDownloadAllowed(root)
+        return fetchBytes(url, path, label, onProgress)
+      }
       const parts = path.split('/')
       const name = parts.pop() ?? path
       const dir = await folder([ROOT, key, ...parts], true)
       return oneAtATime(`${key}/${path}`, async () => {
         const done = await existing(dir, name)
         if (done) return new Uint8Array(await (await done.getFile()).arrayBuffer())
+        await requireModelDownloadAllowed(root) // stored files read freely; downloads are asked for
         const { signal } = options
         return downloadResumable(url, opfsPartialStore(dir, name), {
           onProgress,
@@ -171,6 +176,7 @@ export async function storeUrlFile(
   return oneAtATime(`${key}/${path}`, async () => {
     const done = await existing(dir, name)
     if (done) return done.getFile()
+    await requireModelDownloadAllowed(root)
     const { signal, onProgress } = options
     const url = new URL(path, root).href
     await downloadResumable(url, opfsPartialStore(dir, name, false), {

@@ -1,4 +1,5 @@
 import { useCallback, useState, useSyncExternalStore } from 'react'
+import { allowModelDownload } from '../../diffusion/browser/model-permissions'
 import type { ModelManifest } from '../../diffusion/manifests'
 import { findNode } from '../../engine/document'
 import { useDialog } from '../panels/dialog'
@@ -10,6 +11,7 @@ import { KnownModels } from './KnownModels'
 import { describeModelRef } from './model-ref'
 import { OwnModels } from './OwnModels'
 import { modelPanel } from './panel-store'
+import { remoteBaseOf } from './remote-models'
 import { StoredModels } from './StoredModels'
 import type { BrowserFacts } from './hooks'
 
@@ -44,10 +46,15 @@ function ModelPanel(props: { services: EditorServices; target: ModelTarget; clos
       services.ui.notify('There is no Stable Diffusion node to use it on: add one first.', 'warn')
       return
     }
-    applyModel(services, ref, nodes, target.param, suggested ? manifest : undefined)
-    const where = nodes.length > 1 ? ` on ${nodes.length} nodes` : ''
-    services.ui.notify(`Model: ${describeModelRef(ref).label}${where}. Undo with Ctrl+Z.`)
-    close()
+    // Choosing a model here is the person's say-so to download it: no prompt follows, and
+    // the permission is stored before the edit starts a run that downloads.
+    const base = remoteBaseOf(ref)
+    void (base ? allowModelDownload(base) : Promise.resolve()).then(() => {
+      applyModel(services, ref, nodes, target.param, suggested ? manifest : undefined)
+      const where = nodes.length > 1 ? ` on ${nodes.length} nodes` : ''
+      services.ui.notify(`Model: ${describeModelRef(ref).label}${where}. Undo with Ctrl+Z.`)
+      close()
+    })
   }
 
   return (

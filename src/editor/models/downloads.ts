@@ -1,3 +1,4 @@
+import { allowModelDownload } from '../../diffusion/browser/model-permissions'
 import { hasOpfs, storeUrlFile } from '../../diffusion/browser/model-store'
 import { explainLoadError } from '../../diffusion/load-errors'
 import { findManifest } from '../../diffusion/manifests'
@@ -93,6 +94,8 @@ class Downloads {
     let path = ''
     try {
       if (!hasOpfs()) throw new Error('This browser gives this page no private file storage.')
+      await allowModelDownload(base) // the person pressed Download
+
       void navigator.storage.persist?.().catch(() => false) // ask not to evict gigabytes
       for (let i = 0; i < queue.length; i++) {
         path = queue[i].path

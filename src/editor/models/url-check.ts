@@ -5,6 +5,8 @@
  * this page may read it. Every failure comes back in words, with what to do.
  */
 
+import { fetchWithTimeout } from '../../diffusion/fetch-limits'
+
 export type UrlCheck =
   | { ok: true; url: string; note?: string; unetBytes?: number }
   | { ok: false; problem: string; hint?: string }
@@ -64,11 +66,16 @@ export function normalizeModelUrl(input: string): UrlCheck {
   return { ok: true, url: url.href, note }
 }
 
-/** Asks for one file's headers (HEAD, or a one-byte GET where HEAD is refused). */
+/**
+ * Asks for one file's headers (HEAD, or a one-byte GET where HEAD is refused), giving up on a
+ * server that does not answer (fetch-limits.ts).
+ */
 async function ask(url: string, fetchImpl: typeof fetch, signal?: AbortSignal) {
-  const head = await fetchImpl(url, { method: 'HEAD', signal })
+  const context = { path: url, label: new URL(url).host, fetchImpl }
+  const head = (await fetchWithTimeout(url, { method: 'HEAD', signal }, context)).response
   if (head.status !== 405 && head.status !== 501) return head
-  return fetchImpl(url, { headers: { Range: 'bytes=0-0' }, signal })
+  const range = { headers: { Range: 'bytes=0-0' }, signal }
+  return (await fetchWithTimeout(url, range, context)).response
 }
 
 function sizeOf(response: Response): number | undefined {
