@@ -3,6 +3,7 @@ import {
   allowModelDownload,
   isModelDownloadAllowed,
 } from '../../diffusion/browser/model-permissions'
+import { useDialog } from '../panels/dialog'
 import type { EditorServices } from '../services'
 import { formatSize } from './format'
 import { remoteModelsIn, type RemoteModel } from './remote-models'
@@ -39,6 +40,17 @@ export function RemoteModelPrompt({ services }: { services: EditorServices }) {
     setPending(pending.slice(1))
     void services.controller.run(model.nodes)
   }
+  return <PromptDialog key={model.base} model={model} decline={decline} allow={allow} />
+}
+
+function PromptDialog(props: {
+  model: RemoteModel
+  decline: () => void
+  allow: () => Promise<void>
+}) {
+  const { model, decline, allow } = props
+  // Escape is "Not now"; keys stay in the dialog, never reaching the canvas behind.
+  const dialog = useDialog<HTMLDivElement>(decline)
   const nodes = model.nodes.map((id) => `“${id}”`).join(', ')
   return (
     <div className="modal-backdrop">
@@ -46,11 +58,11 @@ export function RemoteModelPrompt({ services }: { services: EditorServices }) {
         className="dialog"
         role="alertdialog"
         aria-label={`Download a model from ${model.host}?`}
+        aria-modal
         data-testid="remote-model-prompt"
-        onKeyDown={(e) => {
-          e.stopPropagation() // the editor's shortcuts must not act on the graph behind
-          if (e.key === 'Escape') decline()
-        }}
+        ref={dialog.ref}
+        tabIndex={-1}
+        onKeyDown={dialog.onKeyDown}
       >
         <h2>Download a model from {model.host}?</h2>
         <p>
