@@ -241,7 +241,8 @@ describe('Stable Diffusion in the editor', () => {
     // Use: the param (and the suggested settings) change as one undoable edit.
     await turbo.getByRole('button', { name: 'Use' }).click()
     const sd = async () => (await doc(page)).nodes.find((n) => n.id === 'sd')?.params
-    expect(await sd()).toMatchObject({ model: 'sd-turbo', steps: 1, guidance: 0 })
+    // Applied once the panel has stored the permission to download it (a moment later).
+    await expect.poll(sd).toMatchObject({ model: 'sd-turbo', steps: 1, guidance: 0 })
     await page.locator('[data-testid="undo"]').click()
     expect(await sd()).toMatchObject({ model: 'tiny', steps: 4 })
     expect(opened.outside).toEqual([])
@@ -280,7 +281,9 @@ describe('Stable Diffusion in the editor', () => {
 
     const before = await runCount(page)
     await stored.getByRole('button', { name: 'Use' }).click()
-    expect((await doc(page)).nodes.find((n) => n.id === 'sd')?.params.model).toBe(url)
+    await expect
+      .poll(async () => (await doc(page)).nodes.find((n) => n.id === 'sd')?.params.model)
+      .toBe(url)
     await waitForRun(page, before, 120_000) // auto-run: the stored files, no new download
     const run = await sdRun(page)
     expect(run.state).toBe('done')
