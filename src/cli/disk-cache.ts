@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rm, stat, utimes, writeFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ValueCache } from '../engine/cache'
@@ -10,6 +11,44 @@ const STALE_TEMP_MS = 60 * 60 * 1000
 let writes = 0
 
 /**
+ * An entry on disk: this tag, the SHA-256 of the rest, then the encoded outputs (codec.ts).
+ * The checksum covers the codec's header (sample rates, sizes) and body alike, so a flipped
+ * bit or an edited header is found on read instead of giving wrong output.
+ */
+const TAG = new TextEncoder().encode('SYNDC2\n\0')
+const DIGEST_BYTES = 32
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest()
+}
+
+function sealEntry(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(TAG.length + DIGEST_BYTES + payload.length)
+  out.set(TAG, 0)
+  out.set(sha256(payload), TAG.length)
+  out.set(payload, TAG.length + DIGEST_BYTES)
+  return out
+}
+
+/** The payload of a sealed entry, or why it cannot be trusted. */
+function openEntry(bytes: Uint8Array): { payload: Uint8Array } | { problem: string } {
+  const start = TAG.length + DIGEST_BYTES
+  if (bytes.length < start || !TAG.every((b, i) => bytes[i] === b))
+    return { problem: 'is not a cache entry of this version' }
+  const payload = bytes.subarray(start)
+  const stored = bytes.subarray(TAG.length, start)
+  const actual = sha256(payload)
+  if (!actual.every((b, i) => b === stored[i]))
+    return { problem: 'does not match its checksum (changed or damaged on disk)' }
+  return { payload }
+}
+
+export interface DiskCacheOptions {
+  /** Told of each damaged entry found (then removed, and recomputed by the caller). */
+  onDamaged?: (key: string, problem: string) => void
+}
+
+/**
  * Node results on disk, one file per content key, bounded in bytes: the least recently used
  * files (by modification time, refreshed on every hit) are deleted first.
  */
@@ -19,6 +58,7 @@ export class DiskCache implements ValueCache {
   constructor(
     readonly dir: string,
     readonly maxBytes = 4 * 1024 ** 3,
+    private readonly options: DiskCacheOptions = {},
   ) {}
 
   async get(key: string): Promise<NodeOutputs | undefined> {
@@ -30,10 +70,15 @@ export class DiskCache implements ValueCache {
       return undefined // absent or unreadable: a miss
     }
     let outputs: NodeOutputs
+    const opened = openEntry(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
     try {
-      outputs = decodeOutputs(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-    } catch {
-      // Corrupt (a disk error, an unknown format): a miss, and its space is given back.
+      if ('problem' in opened) throw new Error(opened.problem)
+      outputs = decodeOutputs(opened.payload)
+    } catch (error) {
+      // Damaged (a disk error, an edit) or an older format: a miss, and its space given back.
+      // An older format is expected after an update and not worth a word.
+      if (!('problem' in opened && opened.problem.includes('this version')))
+        this.options.onDamaged?.(key, (error as Error).message)
       await this.forget(key)
       return undefined
     }
@@ -48,7 +93,7 @@ export class DiskCache implements ValueCache {
   }
 
   async set(key: string, outputs: NodeOutputs): Promise<void> {
-    const bytes = encodeOutputs(outputs)
+    const bytes = sealEntry(encodeOutputs(outputs))
     if (bytes.length > this.maxBytes) return
     await mkdir(this.dir, { recursive: true })
     // Write then rename, so a crash never leaves a half-written entry under the real name.

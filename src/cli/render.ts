@@ -81,7 +81,7 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   const result = await execute(graph, {
     registry,
     files,
-    cache: cacheFor(args),
+    cache: cacheFor(args, io),
     onEvent: (event) => {
       runs.see(event)
       printer(event)
@@ -108,11 +108,14 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   return failed.length > 0 ? 1 : 0
 }
 
-function cacheFor(args: RenderArgs): ValueCache | undefined {
+/** Memory over the disk cache; damaged entries are said on stderr, removed and recomputed. */
+function cacheFor(args: RenderArgs, io: Io): ValueCache | undefined {
   if (args.noCache) return undefined
   const dir =
     args.cache ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synesthete')
-  return new TieredCache(new MemoryCache(), new DiskCache(dir))
+  const onDamaged = (key: string, problem: string) =>
+    io.err(`! The cache entry ${key.slice(0, 12)}… in ${dir} ${problem}: computing it again.`)
+  return new TieredCache(new MemoryCache(), new DiskCache(dir, undefined, { onDamaged }), onDamaged)
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { NodeOutputs } from './codec'
-import { byteSizeOf } from './values'
+import { byteSizeOf, storedValueProblem } from './values'
 
 /**
  * Where node results are kept by content key. Stores may fail (a full quota, a broken disk);
@@ -71,18 +71,32 @@ export class MemoryCache implements ValueCache {
   }
 }
 
-/** Memory in front of a slower persistent store; hits in the slow store are promoted. */
+/**
+ * Memory in front of a slower persistent store; hits in the slow store are promoted. What
+ * comes back from the slow store passes the checks fresh results pass (shape, no NaN or
+ * infinities) before it is used: an entry damaged on disk is a miss, reported to
+ * `onDamaged`, and the recomputed result replaces it.
+ */
 export class TieredCache implements ValueCache {
   constructor(
     private readonly fast: ValueCache,
     private readonly slow: ValueCache,
+    private readonly onDamaged?: (key: string, problem: string) => void,
   ) {}
 
   async get(key: string): Promise<NodeOutputs | undefined> {
     const hit = await this.fast.get(key)
     if (hit) return hit
     const slow = await this.slow.get(key)
-    if (slow) await this.fast.set(key, slow)
+    if (!slow) return undefined
+    for (const [port, value] of Object.entries(slow)) {
+      const problem = storedValueProblem(value)
+      if (problem) {
+        this.onDamaged?.(key, `its output "${port}" ${problem}`)
+        return undefined
+      }
+    }
+    await this.fast.set(key, slow)
     return slow
   }
 

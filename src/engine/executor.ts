@@ -189,7 +189,15 @@ class Run {
     const base = { node: id, type: node.type, ms: 0 }
     if (node.mode === 'normal' && key.key) {
       const hit = await this.cacheGet(key.key, id)
-      if (hit) return { ...base, state: 'cached', key: key.key, outputs: hit }
+      // Stored values were checked when stored, and again when read back from a persistent
+      // tier (TieredCache); here only that the entry is this node's: its ports and kinds.
+      const missing = hit && Object.entries(def.outputs).find(([p, kind]) => hit[p]?.kind !== kind)
+      if (hit && !missing) return { ...base, state: 'cached', key: key.key, outputs: hit }
+      if (missing)
+        this.warn(
+          `The cached result has no ${missing[1]} output "${missing[0]}"; computing it again.`,
+          id,
+        )
     }
     const gathered = await this.gatherInputs(id, def)
     if ('blocked' in gathered) return gathered.blocked

@@ -3,7 +3,13 @@ import type { AnyNodeDefinition, NodeWarning } from './define-node'
 import type { FileData } from './params'
 import { mulberry32 } from './random'
 import type { NodeRegistry } from './registry'
-import { isFiniteValue, type ImageValue, type Value } from './values'
+import {
+  isFiniteValue,
+  largestMagnitude,
+  valueShapeProblem,
+  type ImageValue,
+  type Value,
+} from './values'
 import { UserError } from './errors'
 
 /** One node run, as plain data: it can be posted to a worker as it is. */
@@ -72,26 +78,61 @@ export async function runJob(
     preview: ctx.preview && ((image: ImageValue) => ctx.preview?.(image)),
     warn: (warning) => ctx.warn?.(warning),
   })) as NodeOutputs
-  checkOutputs(def, outputs)
+  checkOutputs(def, outputs, job.inputs)
   return outputs
+}
+
+/** Sound and pictures live within about ±1; inputs far beyond this overflow float maths. */
+const EXTREME = 1e15
+
+/**
+ * What is wrong with a node's outputs, or undefined: each declared output present, of its
+ * kind, consistent in shape (valueShapeProblem) and free of NaN and infinities.
+ */
+function outputsProblem(
+  def: AnyNodeDefinition,
+  outputs: NodeOutputs,
+): { port: string; problem: 'missing' | 'shape' | 'non-finite'; detail?: string } | undefined {
+  for (const [port, kind] of Object.entries(def.outputs)) {
+    const value = outputs[port] as Value | undefined
+    if (!value || value.kind !== kind) return { port, problem: 'missing', detail: kind }
+    const shape = valueShapeProblem(value)
+    if (shape) return { port, problem: 'shape', detail: shape }
+    if (!isFiniteValue(value)) return { port, problem: 'non-finite' }
+  }
+  return undefined
 }
 
 /**
  * A node's outputs must be what it declared, and never carry NaN or infinities. Checked here,
- * where the node ran (a worker, in the browser), so the page never scans large arrays.
+ * where the node ran (a worker, in the browser), so the page never scans large arrays. NaN
+ * or infinities made from extreme inputs (a WAV of 1e38 samples) are the data's fault, and
+ * the message says so; from ordinary inputs they point at a param or the node.
  */
-export function checkOutputs(def: AnyNodeDefinition, outputs: NodeOutputs): void {
-  for (const [port, kind] of Object.entries(def.outputs)) {
-    const value = outputs[port] as Value | undefined
-    if (!value || value.kind !== kind) {
-      throw new Error(`${def.title} gave no ${kind} on output "${port}" (a bug in the node).`)
-    }
-    if (!isFiniteValue(value)) {
-      throw new Error(
-        `${def.title} produced a non-finite value on output "${port}" (a bug in the node).`,
+export function checkOutputs(
+  def: AnyNodeDefinition,
+  outputs: NodeOutputs,
+  inputs: Record<string, Value | undefined> = {},
+): void {
+  const found = outputsProblem(def, outputs)
+  if (!found) return
+  const { port, problem, detail } = found
+  if (problem === 'missing')
+    throw new Error(`${def.title} gave no ${detail} on output "${port}" (a bug in the node).`)
+  if (problem === 'shape')
+    throw new Error(`${def.title}: its output "${port}" ${detail} (a bug in the node).`)
+  for (const [input, value] of Object.entries(inputs)) {
+    const largest = value ? largestMagnitude(value) : 0
+    if (largest > EXTREME)
+      throw new UserError(
+        `${def.title}: its output "${port}" overflowed to infinity or NaN because the input "${input}" holds values as large as ${largest.toExponential(1)}, too large to compute with.`,
+        'Sound and pictures are normally within ±1: check the node feeding it, or the file it was loaded from (Normalize brings it back into range).',
       )
-    }
   }
+  throw new UserError(
+    `${def.title} produced NaN or infinite values on output "${port}" from ordinary inputs.`,
+    'A param may push the values out of range: try gentler settings. If they are ordinary, this is a bug in the node: please report it with the graph.',
+  )
 }
 
 /**

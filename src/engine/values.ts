@@ -150,3 +150,87 @@ export function isFiniteValue(value: Value): boolean {
   }
   return true
 }
+
+const count = (n: number) => Number.isInteger(n) && n >= 0
+
+/**
+ * What is inconsistent in a value's shape, in words, or undefined: every array as long as its
+ * dimensions say, rates positive. Fresh results and cache hits are held to it alike, so a
+ * damaged cache entry is recomputed rather than passed on.
+ */
+export function valueShapeProblem(value: Value): string | undefined {
+  switch (value.kind) {
+    case 'audio': {
+      if (!(value.sampleRate > 0 && Number.isFinite(value.sampleRate)))
+        return `has a sample rate of ${value.sampleRate}`
+      const length = value.channels[0]?.length ?? 0
+      if (value.channels.some((c) => c.length !== length)) return 'has channels of unequal length'
+      return undefined
+    }
+    case 'spectrogram': {
+      if (!(value.sampleRate > 0 && Number.isFinite(value.sampleRate)))
+        return `has a sample rate of ${value.sampleRate}`
+      if (!count(value.bins) || !count(value.frames)) return `is ${value.bins} × ${value.frames}`
+      if (!(value.fftSize >= 1 && value.hopSize >= 1)) return 'has no FFT size or hop'
+      const size = value.bins * value.frames
+      const planes = [...value.channels, ...(value.phase ?? [])]
+      if (planes.some((c) => c.length !== size))
+        return `has a channel that is not ${value.bins} × ${value.frames}`
+      if (value.phase && value.phase.length !== value.channels.length)
+        return 'has phase for some channels only'
+      return undefined
+    }
+    case 'image': {
+      if (!(value.width >= 1 && value.height >= 1 && count(value.width) && count(value.height)))
+        return `is ${value.width} × ${value.height} pixels`
+      if (value.channels.length < 1 || value.channels.length > 4)
+        return `has ${value.channels.length} channels`
+      const size = value.width * value.height
+      if (value.channels.some((c) => c.length !== size))
+        return `has a channel that is not ${value.width} × ${value.height}`
+      return undefined
+    }
+    case 'frames': {
+      if (!(value.fps > 0 && Number.isFinite(value.fps))) return `has a frame rate of ${value.fps}`
+      if (!count(value.width) || !count(value.height))
+        return `has frames of ${value.width} × ${value.height}`
+      const size = value.width * value.height
+      const planes = value.frames[0]?.length ?? 0
+      for (const frame of value.frames)
+        if (frame.length !== planes || frame.some((p) => p.length !== size))
+          return `has a frame that is not ${planes} planes of ${value.width} × ${value.height}`
+      return value.audio ? valueShapeProblem(value.audio) : undefined
+    }
+    case 'latent':
+      if (!value.shape.every(count)) return `has the shape [${value.shape.join(', ')}]`
+      if (value.shape.reduce((a, b) => a * b, 1) !== value.data.length)
+        return `holds ${value.data.length} numbers, not [${value.shape.join(', ')}]`
+      return undefined
+    case 'number':
+    case 'text':
+      return undefined
+  }
+}
+
+/** The largest magnitude a value holds (finite ones only), for messages about overflow. */
+export function largestMagnitude(value: Value): number {
+  if (value.kind === 'number') return Number.isFinite(value.value) ? Math.abs(value.value) : 0
+  let max = 0
+  for (const array of typedArraysOf(value))
+    for (let i = 0; i < array.length; i++) {
+      const v = Math.abs(array[i])
+      if (v > max && v !== Infinity) max = v
+    }
+  return max
+}
+
+/**
+ * What makes a stored value unusable, or undefined: an inconsistent shape or NaN/infinities.
+ * Fresh results pass the same checks in the runner (checkOutputs), so a cache entry read back
+ * from disk or IndexedDB that fails them was damaged there.
+ */
+export function storedValueProblem(value: Value): string | undefined {
+  return (
+    valueShapeProblem(value) ?? (isFiniteValue(value) ? undefined : 'holds NaN or infinite values')
+  )
+}

@@ -272,7 +272,9 @@ describe('execute', () => {
 
   it('treats a node output containing NaN as that node failing', async () => {
     const result = await run(graphOf([{ id: 'n', type: 'test/nan' }]))
-    expect(result.results.get('n')?.error?.message).toMatch(/non-finite/)
+    expect(result.results.get('n')?.error?.message).toMatch(
+      /produced NaN or infinite values on output "image" from ordinary inputs/,
+    )
   })
 
   it('survives a cache that throws (a full quota): it warns and carries on', async () => {
