@@ -96,7 +96,10 @@ describe('cache hits pass the checks fresh results pass', () => {
 
   it('recomputes a node whose cache entry is not this node’s outputs, with a warning', async () => {
     const graph = graphOf([{ id: 'x', type: 'test/constant', params: { value: 2 } }])
-    const first = await execute(graph, { registry: testRegistry, files: () => Promise.reject() })
+    const first = await execute(graph, {
+      registry: testRegistry,
+      files: () => Promise.reject(new Error('no files')),
+    })
     const key = first.results.get('x')?.key ?? ''
     const wrong = new Map<string, NodeOutputs>([[key, { image: image([1]) }]])
     const cache = {
@@ -106,7 +109,7 @@ describe('cache hits pass the checks fresh results pass', () => {
     const events: ExecutionEvent[] = []
     const again = await execute(graph, {
       registry: testRegistry,
-      files: () => Promise.reject(),
+      files: () => Promise.reject(new Error('no files')),
       cache,
       onEvent: (e) => events.push(e),
     })
