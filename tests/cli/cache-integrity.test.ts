@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DiskCache } from '../../src/cli/disk-cache'
 import { render } from '../../src/cli/render'
-import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../src/engine/document'
 import { decodeWav } from '../../src/media/wav'
 import { at, capture, tempGraph } from '../helpers/cli-run'
 
@@ -69,7 +69,7 @@ describe('DiskCache checksums', () => {
 describe('npm run render over a damaged disk cache', () => {
   const graph: GraphDocument = {
     format: GRAPH_FORMAT,
-    version: 1,
+    version: GRAPH_VERSION,
     nodes: [
       { id: 'load', type: 'audio/load', params: {}, position: at(0), mode: 'normal' },
       {

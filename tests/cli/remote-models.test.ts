@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { render } from '../../src/cli/render'
-import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../src/engine/document'
 import { at, capture, tempGraph } from '../helpers/cli-run'
 
 /** A model server on this machine serving models/tiny, recording every request. */
@@ -32,7 +32,7 @@ afterAll(() => new Promise<void>((done) => server.close(() => done())))
 function paintGraph(model: string): GraphDocument {
   return {
     format: GRAPH_FORMAT,
-    version: 1,
+    version: GRAPH_VERSION,
     nodes: [
       {
         id: 'paint',

@@ -1,6 +1,6 @@
 import type { Page, Request } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import type { GraphDocument } from '../../src/engine/document'
+import { GRAPH_VERSION, type GraphDocument } from '../../src/engine/document'
 import { shareUrl } from '../../src/engine/share-link'
 import { baseUrl, screenshot, useBrowser } from './browser'
 import { runCount, unexpected, waitForFirstRun, waitForRun } from './editor-helpers'
@@ -18,7 +18,7 @@ const MODEL = `https://${HOST}/sd/`
 function sdGraph(model: string): GraphDocument {
   return {
     format: 'synesthete-graph',
-    version: 1,
+    version: GRAPH_VERSION,
     name: 'A link with a far-away model',
     nodes: [
       {
