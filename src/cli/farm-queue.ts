@@ -43,10 +43,15 @@ export interface RunProgress {
 }
 
 function connection(url: string, forWorker: boolean) {
-  // Workers keep retrying a lost Redis (it may restart); the submitting command gives up and says so.
+  // Workers keep retrying a lost Redis (it may restart); the submitting command gives up after a
+  // few tries and says so. (BullMQ's blocking connections want maxRetriesPerRequest null.)
   return forWorker
     ? { url, maxRetriesPerRequest: null }
-    : { url, maxRetriesPerRequest: 1, retryStrategy: (times: number) => (times > 5 ? null : 200) }
+    : {
+        url,
+        maxRetriesPerRequest: null,
+        retryStrategy: (times: number) => (times > 5 ? null : 200),
+      }
 }
 
 async function ready<T extends { waitUntilReady(): Promise<unknown> }>(thing: T, url: string) {

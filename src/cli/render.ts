@@ -24,7 +24,7 @@ import { checkModelCommand, isCheckModelCommand } from './check-model'
 import { farm, isFarmCommand } from './farm'
 import { applyCommandLine } from './graph-edits'
 import { installInferenceBackend, RunMessages } from './inference'
-import { checkModelFolders, tinyModelWarnings } from './models-flags'
+import { checkModelFolders, isDiffusionNode, tinyModelWarnings } from './models-flags'
 
 export interface Io {
   out(line: string): void
@@ -71,7 +71,8 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   const graph = applyCommandLine(loaded.graph, args, registry)
   await checkModelFolders(graph, registry)
   for (const warning of await tinyModelWarnings(graph, registry)) io.err(`! ${warning}`)
-  await installInferenceBackend(args.ort, (line) => io.err(line))
+  if (graph.nodes.some((n) => isDiffusionNode(n, registry)))
+    await installInferenceBackend(args.ort, (line) => io.err(line))
   const runs = new RunMessages()
   const printer = progressPrinter(log)
   const files = nodeFileResolver(source.baseDir)
