@@ -2,6 +2,7 @@
 import { chirpBench } from './chirp'
 import { fftSizeBenches } from './fft-sizes'
 import { diffusionBench, diffusionStepBench } from './diffusion'
+import { farmBench } from './farm'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
 import {
@@ -31,4 +32,5 @@ export const cases: readonly BenchCase[] = [
   diffusionBench,
   diffusionStepBench,
   nativeStepBench,
+  farmBench,
 ]
