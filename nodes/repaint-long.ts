@@ -66,6 +66,10 @@ export const repaintLong = defineNode({
       description: 'A second model for the step pattern (empty: model A again, with prompt B).',
     }),
     promptB: text('', { label: 'Prompt B', description: "Model B's prompt (empty: the prompt)." }),
+    negativePromptB: text('', {
+      label: 'Negative prompt B',
+      description: "What model B's steps steer away from (empty: the negative prompt).",
+    }),
     guidanceB: float(7, {
       min: 0,
       max: 30,
@@ -133,7 +137,9 @@ export const repaintLong = defineNode({
       slots.push({
         model: modelB,
         prompt: params.promptB.trim() ? params.promptB : params.prompt,
-        negativePrompt: params.negativePrompt,
+        negativePrompt: params.negativePromptB.trim()
+          ? params.negativePromptB
+          : params.negativePrompt,
         guidance: params.guidanceB,
       })
 

@@ -129,6 +129,11 @@ export const stableDiffusion = defineNode({
       label: 'Prompt B',
       description: "Model B's prompt (empty: the prompt above).",
     }),
+    negativePromptB: text('', {
+      multiline: true,
+      label: 'Negative prompt B',
+      description: "What model B's steps steer away from (empty: the negative prompt above).",
+    }),
     guidanceB: float(2.5, {
       min: 0,
       max: 30,
@@ -196,7 +201,9 @@ export const stableDiffusion = defineNode({
       slots.push({
         model: modelB,
         prompt: params.promptB.trim() ? params.promptB : params.prompt,
-        negativePrompt: params.negativePrompt,
+        negativePrompt: params.negativePromptB.trim()
+          ? params.negativePromptB
+          : params.negativePrompt,
         guidance: params.guidanceB,
       })
     }

@@ -65,6 +65,23 @@ describe('ml/stable-diffusion', () => {
     expect(steps).toEqual(['step 1/3 (model A)', 'step 2/3 (model B)', 'step 3/3 (model B)'])
   })
 
+  it("gives model B's steps their own negative prompt, the shared one when it is empty", async () => {
+    const run = (overrides: Partial<Params>) =>
+      stableDiffusion.run(
+        { image: undefined },
+        params({ pattern: 'A B', steps: 2, seed: 3, guidance: 3, guidanceB: 3, ...overrides }),
+        createRunContext(),
+      )
+    const shared = await run({ negativePrompt: 'blur' })
+    const same = await run({ negativePrompt: 'blur', negativePromptB: 'blur' })
+    const own = await run({ negativePrompt: 'blur', negativePromptB: 'castle walls' })
+    expect(imagesDiff(same.image, shared.image)).toBe(0)
+    expect(imagesDiff(own.image, shared.image)).toBeGreaterThan(0)
+    // Model A's negative prompt still matters to A's steps.
+    const otherA = await run({ negativePrompt: 'castle walls', negativePromptB: 'blur' })
+    expect(imagesDiff(otherA.image, shared.image)).toBeGreaterThan(0)
+  })
+
   it('loads a model folder from disk by path (the CLI --model route)', async () => {
     const out = await stableDiffusion.run(
       { image: undefined },
