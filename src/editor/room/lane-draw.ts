@@ -176,3 +176,35 @@ function drawWave(
     context.fillRect(x0 + p, top, 1, Math.max(1, bottom - top))
   }
 }
+
+/** Shortest view the zoom reaches: 50 ms, a few cycles of a low note. */
+export const MIN_VIEW_SEC = 0.05
+
+/**
+ * The view zoomed by `factor` (< 1 in) around the ruler time at fraction `at` (0..1) of the
+ * view, which stays under the pointer; kept inside [0, fullSec]. Undefined means all of it.
+ */
+export function zoomView(
+  view: TimeView,
+  fullSec: number,
+  factor: number,
+  at: number,
+): TimeView | undefined {
+  const span = view.endSec - view.startSec
+  const next = Math.max(MIN_VIEW_SEC, Math.min(fullSec, span * factor))
+  if (next >= fullSec - 1e-9) return undefined
+  const pivot = view.startSec + at * span
+  return clampView(pivot - at * next, next, fullSec)
+}
+
+/** The view moved by `deltaSec`, kept inside [0, fullSec]. */
+export function panView(view: TimeView, fullSec: number, deltaSec: number): TimeView | undefined {
+  const span = view.endSec - view.startSec
+  if (span >= fullSec - 1e-9) return undefined
+  return clampView(view.startSec + deltaSec, span, fullSec)
+}
+
+function clampView(startSec: number, span: number, fullSec: number): TimeView {
+  const start = Math.max(0, Math.min(fullSec - span, startSec))
+  return { startSec: start, endSec: start + span }
+}

@@ -57,7 +57,7 @@ interface LaneMedia {
  */
 export class RoomSession {
   readonly transport: RoomTransport
-  private readonly analyser = new LaneAnalyser()
+  readonly analyser = new LaneAnalyser()
   private readonly media = new Map<string, LaneMedia>()
   private active: string | undefined
   private solo = new Set<string>()
