@@ -15,7 +15,7 @@ import { panRows } from './pan-browser'
  * editor itself on a 3-minute stereo file and records the page's long tasks.
  * Last, panning the canvas at 14, 56 and 112 nodes (bench/pan-browser.ts).
  *   npm run bench:runtime            (E2E_SKIP_BUILD=1 reuses the last build)
- *   BENCH_ONLY=pan npm run bench:runtime   (only the panning; BENCH_TRACE=1 adds a trace)
+ *   BENCH_ONLY=pan npm run bench:runtime   (only the panning)
  */
 declare const window: Window & { harness: Harness; __longTasks: number[] }
 

@@ -404,4 +404,35 @@ describe('the editor as a new user meets it', () => {
     await screenshot(page, 'new-user-keyboard-focus')
     await context.close()
   })
+
+  it('fits a graph of 112 nodes whole with Fit', async () => {
+    const { page, context } = await session.open('/', { viewport: { width: 1440, height: 900 } })
+    // 56 sound → output pairs on a tall grid: far more than the old lowest zoom could show.
+    const big: GraphDocument = { ...smallItems, name: 'Big', nodes: [], edges: [] }
+    for (let i = 0; i < 56; i++) {
+      const x = (i % 4) * 760
+      const y = Math.floor(i / 4) * 700
+      big.nodes.push(node(`l${i}`, 'audio/load', x, y), node(`o${i}`, 'audio/output', x + 340, y))
+      big.edges.push({
+        from: { node: `l${i}`, port: 'audio' },
+        to: { node: `o${i}`, port: 'audio' },
+      })
+    }
+    await openWithGraph(page, big)
+    await page.locator('.canvas-area').click({ position: { x: 20, y: 300 } })
+    await page.keyboard.press('f')
+    const outside = () =>
+      page.evaluate(() => {
+        const area = document.querySelector('.canvas-area')!.getBoundingClientRect()
+        return [...document.querySelectorAll('[data-testid="node"]')].filter((n) => {
+          const r = n.getBoundingClientRect()
+          return (
+            r.left < area.left || r.right > area.right || r.top < area.top || r.bottom > area.bottom
+          )
+        }).length
+      })
+    await expect.poll(outside).toBe(0)
+    await screenshot(page, 'new-user-fit-112')
+    await context.close()
+  })
 })

@@ -6,7 +6,8 @@ import type { AreaExtra, Schemes } from './schemes'
 import type { ViewSync } from './view-sync'
 import type { Wiring } from './wiring'
 
-const MIN_ZOOM = 0.08
+/** Low enough for Fit to show a graph of hundreds of nodes whole. */
+const MIN_ZOOM = 0.01
 const MAX_ZOOM = 2.5
 
 interface Parts {

@@ -203,10 +203,8 @@ export async function createCanvas(
     },
     async zoomToFit() {
       if (!opened) return api.openingView()
-      opening.stop()
       await sync.schedule()
-      const nodes = editor.getNodes()
-      if (nodes.length > 0) await AreaExtensions.zoomAt(area, nodes, { scale: 0.88 })
+      if (editor.getNodes().length > 0) await opening.fit()
     },
     async openingView() {
       opened = true

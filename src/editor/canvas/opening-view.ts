@@ -150,9 +150,19 @@ export class OpeningView {
     this.stopWatching = undefined
   }
 
-  private async place(): Promise<Transform> {
+  /** Fit: the whole graph, however small that makes it, clear of the overlays. */
+  async fit(): Promise<void> {
+    this.stop()
+    await this.place({ minZoom: 0, fill: 0.92 })
+  }
+
+  private async place(options: OpeningOptions = {}): Promise<Transform> {
     const { clientWidth: width, clientHeight: height } = this.area.container
-    const target = openingTransform(this.rects(), { width, height }, { insets: this.insets() })
+    const target = openingTransform(
+      this.rects(),
+      { width, height },
+      { ...options, insets: this.insets() },
+    )
     const transform = this.area.area.transform
     transform.x = target.x
     transform.y = target.y
