@@ -25,6 +25,11 @@ import { spectrumFrames } from './spectrum-frames'
 import { spectrumPicture } from './spectrum-picture'
 import { stableDiffusionFrames } from './stable-diffusion-frames'
 import { videoOutput } from './video-output'
+import { encodeImage } from './encode-image'
+import { decodeLatent } from './decode-latent'
+import { joinLatents } from './join-latents'
+import { shiftLatent } from './shift-latent'
+import { cutLatent } from './cut-latent'
 
 /** Every node kind Synesthete ships. Adding a node: one file in nodes/, one line here. */
 export const allNodes: readonly AnyNodeDefinition[] = [
@@ -38,6 +43,11 @@ export const allNodes: readonly AnyNodeDefinition[] = [
   stableDiffusion,
   repaintLong,
   stableDiffusionFrames,
+  encodeImage,
+  joinLatents,
+  shiftLatent,
+  cutLatent,
+  decodeLatent,
   splitRgb,
   resizeImage,
   imageAdjust,

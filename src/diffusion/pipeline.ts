@@ -2,10 +2,10 @@ import { UserError } from '../engine/errors'
 import { reportExecutionProvider } from '../runtime/gpu-report'
 import type { ImageValue, LatentValue } from '../engine/values'
 import { concat } from './components'
-import { imageToTensor, tensorToImage } from './image'
-import { guidanceEmbedding, guide, rollLatent, sampleLatent, scale } from './latent'
+import { guidanceEmbedding, guide, rollLatent, scale } from './latent'
 import type { DiffusionModel } from './model'
 import { createGaussian, NoiseStream } from './random'
+import { decodeLatent, encodeImage } from './vae'
 import { createScheduler, schedulerConfig, type Scheduler, type SchedulerKind } from './schedulers'
 
 /**
@@ -98,22 +98,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   let scheduler: Scheduler
   let latent: Float32Array
   if (options.image) {
-    const encoder = await main.vaeEncoder(loading)
     signal?.throwIfAborted()
-    const pixels = imageToTensor(options.image, width, height)
-    const encoded = await encoder.encode(pixels, [1, 3, height, width])
-    const raw =
-      encoded.returns === 'sample'
-        ? encoded.latent
-        : sampleLatent(
-            encoded.mean,
-            encoded.logvar,
-            createGaussian(options.seed, NoiseStream.vaeSample).fill(encoded.mean.length),
-          )
-    if (raw.length !== size) {
-      throw new UserError(`The VAE encoder gave a latent of ${raw.length} values, not ${size}`)
+    const encoded = await encodeImage(main, options.image, width, height, options.seed, loading)
+    const clean = encoded.data
+    if (clean.length !== size) {
+      throw new UserError(`The VAE encoder gave a latent of ${clean.length} values, not ${size}`)
     }
-    const clean = scale(raw, main.scalingFactor)
     scheduler = createScheduler(kind, config, options.steps, options.strength)
     latent =
       scheduler.timesteps.length === 0
@@ -124,16 +114,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     latent = scale(createGaussian(options.seed).fill(size), scheduler.initNoiseSigma)
   }
 
-  const decoder = await main.vaeDecoder(loading)
+  await main.vaeDecoder(loading) // loaded before the first step, so a missing decoder fails early
   const stepNoise = createGaussian(options.seed, NoiseStream.scheduler)
   const total = scheduler.timesteps.length
   const shift = options.shift ?? { dx: 0, dy: 0 }
   let unetSeconds = 0
 
-  const decode = async (x: Float32Array) => {
-    const out = await decoder.decode(scale(x, 1 / main.scalingFactor), dims)
-    return tensorToImage(out.data, out.dims)
-  }
+  const decode = (x: Float32Array) => decodeLatent(main, x, dims)
 
   for (let i = 0; i < total; i++) {
     signal?.throwIfAborted()

@@ -1,0 +1,49 @@
+import { latentProblem } from '../src/diffusion/latent'
+import { loadModel } from '../src/diffusion/model'
+import { resolveModelSource } from '../src/diffusion/resolve'
+import { runMessage } from '../src/diffusion/run-message'
+import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
+import { decodeLatent as decode } from '../src/diffusion/vae'
+import { defineNode } from '../src/engine/define-node'
+import { UserError } from '../src/engine/errors'
+import { text } from '../src/engine/params'
+import { getBackend } from './stable-diffusion'
+
+export const decodeLatent = defineNode({
+  type: 'ml/decode-latent',
+  version: 1,
+  title: 'Decode Latent',
+  category: 'Diffusion',
+  description:
+    "Turns a latent into a picture with a Stable Diffusion model's VAE decoder (divided by the model's scaling factor first, as diffusers does): 8 picture pixels per latent pixel. Decoding a joined latent in one piece leaves no seams where its parts meet.",
+  inputs: { latent: 'latent' },
+  outputs: { image: 'image' },
+  params: {
+    model: text('tiny', {
+      label: 'Model',
+      widget: 'model',
+      description:
+        'Whose VAE: the model that made or encoded the latent ("tiny", a known model id, an https:// URL, folder:NAME, or on the command line a folder path).',
+    }),
+  },
+  runtime: 'gpu',
+  run: async ({ latent }, params, ctx) => {
+    const problem = latentProblem(latent.shape, latent.data.length)
+    if (problem)
+      throw new UserError(`Decode Latent: the latent ${problem}.`, 'Check the node feeding it.')
+    const say = (message: string) => ctx.progress(0, message)
+    const model = await loadModel(await resolveModelSource(params.model), getBackend(), say)
+    if (latent.shape[1] !== model.latentChannels)
+      throw new UserError(
+        `Decode Latent: the latent has ${latent.shape[1]} channels where this model's VAE takes ${model.latentChannels}`,
+        'Decode with the model that made the latent.',
+      )
+    ctx.signal.throwIfAborted()
+    const image = await decode(model, latent.data, latent.shape, say)
+    ctx.progress(
+      1,
+      runMessage(model.providers(), 'decoded', model.isTiny ? TINY_MODEL_WARNING : undefined),
+    )
+    return { image }
+  },
+})
