@@ -1,4 +1,5 @@
-import { cutLatent as cut, latentProblem } from '../src/diffusion/latent'
+import { latentProblem } from '../src/diffusion/latent'
+import { cutLatent as cut } from '../src/dsp/latent-ops'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
 import { int } from '../src/engine/params'

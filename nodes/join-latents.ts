@@ -1,4 +1,5 @@
-import { joinLatents as join, latentProblem } from '../src/diffusion/latent'
+import { latentProblem } from '../src/diffusion/latent'
+import { joinLatents as join } from '../src/dsp/latent-ops'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
 import { choice, int } from '../src/engine/params'

@@ -9,7 +9,7 @@ export const shiftLatent = defineNode({
   title: 'Shift Latent',
   category: 'Diffusion',
   description:
-    'Rolls a latent sideways and up or down with wrap-around (torch.roll): what leaves one edge comes back at the other. Rolling a looping latent by half its width puts its seam in the middle, where repainting can heal it.',
+    'Rolls a latent sideways and up or down with wrap-around (torch.roll): what leaves one edge comes back at the other. Rolled by half its width, a latent meant to loop shows its wrap-around join in the middle of the picture, where a seam is easy to see.',
   inputs: { latent: 'latent' },
   outputs: { latent: 'latent' },
   params: {
