@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises'
 import type { NodeResult } from '../engine/executor'
 import { writeNpyFloat32 } from '../media/npy'
 import { safeFileStem } from '../media/output-files'
 import { valueToArray } from '../media/value-array'
-import { pathInside, UniqueNames } from './safe-paths'
+import { UniqueNames } from './safe-paths'
+import type { RunOutputs } from './write-output'
 
 export interface ManifestEntry {
   node: string
@@ -24,8 +24,8 @@ export interface ManifestEntry {
 export async function dumpResults(
   dir: string,
   results: Iterable<NodeResult>,
+  outputs: RunOutputs,
 ): Promise<ManifestEntry[]> {
-  await mkdir(dir, { recursive: true })
   const manifest: ManifestEntry[] = []
   const names = new UniqueNames()
   names.claim('manifest', 'json')
@@ -34,7 +34,7 @@ export async function dumpResults(
       const array = valueToArray(value)
       if (!array) continue
       const file = names.claim(safeFileStem(`${result.node}.${port}`, 'npy', 'node'), 'npy')
-      await writeFile(pathInside(dir, file), writeNpyFloat32(array.data, array.shape))
+      await outputs.write(dir, file, writeNpyFloat32(array.data, array.shape), '--dump')
       const sampleRate = 'sampleRate' in value ? value.sampleRate : undefined
       manifest.push({
         node: result.node,
@@ -47,6 +47,7 @@ export async function dumpResults(
       })
     }
   }
-  await writeFile(pathInside(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
+  const text = new TextEncoder().encode(JSON.stringify(manifest, null, 2))
+  await outputs.write(dir, 'manifest.json', text, '--dump')
   return manifest
 }

@@ -3,6 +3,7 @@ import { basename, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UserError } from '../engine/errors'
 import type { FileResolver } from '../engine/keys'
+import { describeFsError } from './fs-errors'
 import { checkBeforeReading, HEAD_BYTES } from '../media/file-gate'
 
 /** The repository root, where public/samples and models live. */
@@ -37,7 +38,7 @@ export function nodeFileResolver(baseDir: string): FileResolver {
         )
       }
       if (code === 'EISDIR') throw new UserError(`"${path}" is a folder, not a file.`)
-      throw error
+      throw describeFsError(error, 'read', path)
     }
   }
 }

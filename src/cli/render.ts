@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { registry } from '../../nodes'
 import { allowRemoteModelsHeadless } from '../diffusion/remote-permission'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
+import { describeError } from '../engine/errors'
 import { execute, GraphError, type ExecutionEvent, type NodeResult } from '../engine/executor'
 import { parseGraphText } from '../engine/validate'
 import type { GraphDocument } from '../engine/document'
@@ -17,7 +17,7 @@ import { HelpRequested, parseRenderArgs, USAGE, type RenderArgs } from './args'
 import { DiskCache } from './disk-cache'
 import { dumpResults } from './dump'
 import { writeListening } from './listen'
-import { pathInside } from './safe-paths'
+import { inputFilesOf, plannedOutputs, RunOutputs } from './write-output'
 import { nodeFileResolver } from './files'
 import { describeRestored, readGraphSource, sourceWarnings } from './graph-source'
 import { checkModelCommand, isCheckModelCommand } from './check-model'
@@ -54,7 +54,8 @@ export async function render(argv: string[], io: Io = consoleIo): Promise<number
     if (error instanceof GraphError) {
       io.err(`The graph cannot run:\n${error.problems.map((p) => `  - ${p.message}`).join('\n')}`)
     } else {
-      io.err((error as Error).message)
+      const { message, hint } = describeError(error)
+      io.err(hint ? `${message}\n  ${hint}` : message)
     }
     return 2
   }
@@ -77,6 +78,12 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   const printer = progressPrinter(log)
   const files = nodeFileResolver(source.baseDir)
   allowRemoteModelsHeadless(args.allowRemoteModels)
+  const inputs = inputFilesOf(graph, registry, source.baseDir, source.path)
+  if (source.restoredFrom) inputs[0].what = 'the file this graph was restored from'
+  const outputs = new RunOutputs(inputs)
+  // Names that collide, or land on an input, are refused before any work is done.
+  for (const planned of plannedOutputs(graph))
+    await outputs.check(args.out, planned.fileName, `output node "${planned.node}"`)
   for (const warning of await sourceWarnings(graph, source.restoredFrom?.provenance, files))
     io.err(`! ${warning}`)
   const result = await execute(graph, {
@@ -90,14 +97,14 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   })
   const results = [...result.results.values()]
   const notes: string[] = []
-  const written = await writeOutputs(graph, results, args.out, files, source.path, notes)
-  if (args.dump) await dumpResults(args.dump, results)
+  const written = await writeOutputs(graph, results, args.out, files, outputs, notes)
+  if (args.dump) await dumpResults(args.dump, results, outputs)
   if (args.listen) {
     const listened = await writeListening(args.listen, graph, results, files)
     written.push(...listened.written)
     for (const s of listened.skipped) notes.push(`listen: ${s.node} left out (${s.reason})`)
   }
-  if (args.report) await writeReport(args.report, results, result.ms, runs)
+  if (args.report) await writeReport(args.report, results, result.ms, runs, outputs)
   if (!args.quiet) printSummary(results, result.ms, written, io)
   if (!args.quiet) for (const note of notes) io.out(note)
   const failed = results.filter((r) => r.state === 'error' || r.state === 'blocked')
@@ -130,7 +137,7 @@ async function writeOutputs(
   results: NodeResult[],
   outDir: string,
   files: FileResolver,
-  sourcePath: string,
+  outputs: RunOutputs,
   notes: string[],
 ): Promise<string[]> {
   const written: string[] = []
@@ -150,16 +157,10 @@ async function writeOutputs(
       made = videoOutputFiles(value, { name }, { graph, record: await record() })
       if (!value.binHz) notes.push(`video: ${muxCommand(value, name, outDir)}`)
     } else continue
-    for (const file of made) {
-      const path = pathInside(outDir, file.fileName)
-      if (resolve(path) === resolve(sourcePath))
-        throw new Error(
-          `Writing ${path} would replace the file this graph was restored from. Give another --out folder.`,
-        )
-      await mkdir(outDir, { recursive: true })
-      await writeFile(path, file.bytes)
-      written.push(path)
-    }
+    for (const file of made)
+      written.push(
+        await outputs.write(outDir, file.fileName, file.bytes, `output node "${node.id}"`),
+      )
   }
   return written
 }
@@ -169,6 +170,7 @@ async function writeReport(
   results: NodeResult[],
   totalMs: number,
   runs: RunMessages,
+  outputs: RunOutputs,
 ): Promise<void> {
   const nodes = results.map((r) => ({
     node: r.node,
@@ -178,8 +180,13 @@ async function writeReport(
     cached: r.state === 'cached',
     ...runs.reportFields(r.node),
   }))
-  await mkdir(dirname(resolve(path)), { recursive: true })
-  await writeFile(path, JSON.stringify({ nodes, totalMs: round(totalMs) }, null, 2))
+  const text = JSON.stringify({ nodes, totalMs: round(totalMs) }, null, 2)
+  await outputs.write(
+    dirname(resolve(path)),
+    basename(path),
+    new TextEncoder().encode(text),
+    '--report',
+  )
 }
 
 function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) => void {
