@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { imageToTensor, resizePlane, tensorToImage } from '../../src/diffusion/image'
+import { imageToTensor, tensorToImage } from '../../src/diffusion/image'
+import { resizeF32 } from '../../src/dsp/resize'
 import { guidanceEmbedding, guide, rollLatent, sampleLatent } from '../../src/diffusion/latent'
 import { createGaussian, NoiseStream } from '../../src/diffusion/random'
 import { fromHalfBits, fromNumbers, toFloat32, toHalfBits } from '../../src/diffusion/tensor'
@@ -100,14 +101,18 @@ describe('latent operations', () => {
 })
 
 describe('images for the VAE', () => {
-  it('averages when shrinking and keeps constants', () => {
-    const plane = Float32Array.from({ length: 16 }, (_, i) => (i % 2 ? 1 : 0))
-    const half = resizePlane(plane, 4, 4, 2, 2)
-    // A triangle kernel widened ×2 over 0 1 0 1 gives 3/7 or 4/7: averaged, not aliased to 0 or 1.
-    half.forEach((v) => expect(Math.abs(v - 0.5)).toBeLessThan(0.08))
-    resizePlane(new Float32Array(12).fill(0.3), 4, 3, 7, 5).forEach((v) =>
-      expect(v).toBeCloseTo(0.3, 6),
-    )
+  it("resizes as diffusers' VaeImageProcessor: Pillow's LANCZOS (400 × 300 → 400 × 296)", () => {
+    // The notebook's picture is 400 × 300; diffusers rounds it down to 400 × 296 and resizes
+    // with PIL LANCZOS, whose every tap tests/dsp/resize.test.ts checks against Pillow.
+    const plane = Float32Array.from({ length: 400 * 300 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2)
+    const image = { kind: 'image' as const, width: 400, height: 300, channels: [plane] }
+    const tensor = imageToTensor(image, 400, 296)
+    const lanczos = resizeF32(plane, 400, 300, 400, 296, 'lanczos')
+    for (let k = 0; k < lanczos.length; k += 97)
+      expect(tensor[k]).toBeCloseTo(lanczos[k] * 2 - 1, 6)
+    // Constants stay constant.
+    const flat = { ...image, channels: [new Float32Array(400 * 300).fill(0.3)] }
+    imageToTensor(flat, 64, 48).forEach((v) => expect(v).toBeCloseTo(-0.4, 5))
   })
 
   it('maps 0..1 to −1..1 and back, grey repeated to RGB', () => {

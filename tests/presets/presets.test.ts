@@ -149,6 +149,24 @@ describe.each(presetNames)('preset %s', (name) => {
   })
 })
 
+describe('the faithful preset with Stable Diffusion on (the tiny model)', () => {
+  it("paints the notebook's canvas, 400 × 296, so red Griffin-Lim reads n_fft 590 for about 4.9 s", async () => {
+    const graph = loadPreset('visual-sampling.json')
+    const sd = graph.nodes.find((n) => n.id === 'sd')!
+    expect(sd.params).toMatchObject({ strength: 0.9, guidance: 2.5, width: 400, height: 296 })
+    expect(sd.params.prompt).toMatch(/^caffeinated thoughts of a tired college student/)
+    sd.mode = 'normal'
+    sd.params.steps = 2
+    const result = await run(graph)
+    const painted = imageOf(result, 'sd')
+    expect([painted.width, painted.height]).toEqual([400, 296])
+    // n_fft = 2·(296 − 1) = 590, hop 295: (400 − 1)·295 samples at 24 kHz.
+    const red = audioOf(result, 'glRed')
+    expect(red.sampleRate).toBe(24000)
+    expect(red.channels[0].length).toBe(399 * 295)
+  })
+})
+
 describe('the faithful preset against the notebook (log sweep, mono 44.1 kHz)', () => {
   const dir = 'notebook/sweep_log_mono_44100'
   let result: ExecutionResult
