@@ -229,6 +229,8 @@ describe('the listening room', () => {
     await expect
       .poll(() => page.locator('[data-testid="abx-x"]').getAttribute('aria-pressed'))
       .toBe('true')
+    // Nothing on screen says which lane X is.
+    expect(await page.locator('[data-testid="lane"][aria-current="true"]').count()).toBe(0)
     const answers = ['abx-answer-a', 'abx-answer-b', 'abx-answer-a', 'abx-answer-a', 'abx-answer-b']
     let right = 0
     for (const [i, answer] of answers.entries()) {

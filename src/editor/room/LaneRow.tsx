@@ -22,7 +22,8 @@ export function LaneRow(props: {
 }) {
   const { services, session, snapshot, lane, index, count, view } = props
   const { room, blind, abx } = snapshot
-  const heard = session.heard().has(lane.key)
+  // While X is heard in ABX, no lane may light up: that would tell which one X is.
+  const heard = abx?.listening !== 'X' && session.heard().has(lane.key)
   const active = abx ? heard : snapshot.active === lane.key
   const hidden = blind !== undefined && !blind.revealed
   const letter = blind ? letterOf(blind, lane.key) : undefined

@@ -14,16 +14,25 @@ export async function exportRoom(services: EditorServices, session: RoomSession)
   const { store, registry, ui } = services
   const doc = store.doc
   const snapshot = session.getSnapshot()
-  const lanes = snapshot.lanes.filter((l) => l.audio && l.analysis)
+  const lanes = snapshot.lanes.filter((l) => l.audio)
   if (lanes.length === 0) {
     ui.notify('No lane has a sound to export yet: run the graph first.', 'info')
     return
   }
+  const left = snapshot.lanes.length - lanes.length
+  if (left > 0)
+    ui.notify(
+      `${left} lane${left > 1 ? 's have' : ' has'} no sound yet and ${left > 1 ? 'are' : 'is'} left out.`,
+      'warn',
+    )
   const files = services.runtime()?.files.resolve
   ui.notify(`Exporting ${lanes.length} lanes…`, 'info', undefined, 3000)
   try {
     const sources = await Promise.all(
       lanes.map(async (lane) => {
+        const audio = lane.audio as NonNullable<typeof lane.audio>
+        // A lane still being measured (its node just re-ran) is waited for, not left out.
+        const { loudness } = await session.analyser.analyse(audio)
         const record = await collectProvenance(doc, registry, { output: lane.node, files })
         const node = doc.nodes.find((n) => n.id === lane.node)
         const asked = node?.type === 'audio/output' ? node.params.format : undefined
@@ -31,8 +40,8 @@ export async function exportRoom(services: EditorServices, session: RoomSession)
         return {
           node: lane.node,
           label: lane.name,
-          audio: lane.audio as NonNullable<typeof lane.audio>,
-          measure: lane.analysis?.loudness,
+          audio,
+          measure: loudness,
           format,
           wavChunks: wavProvenanceChunks(doc, record),
         }
