@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { render } from '../../src/cli/render'
 import { loadAudio } from '../../nodes/load-audio'
 import { MemoryCache } from '../../src/engine/cache'
 import type { NodeWarning } from '../../src/engine/define-node'
@@ -230,6 +234,29 @@ describe('the warning reaches the people', () => {
       state: 'done',
       warnings: [{ code: 'audio/damaged' }],
     })
+  })
+
+  it('the CLI prints it on stderr, names the node, and still writes the output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synesthete-damaged-'))
+    writeFileSync(join(dir, 'half.flac'), bytes())
+    const graph = graphOf(
+      [
+        { id: 'load', type: 'audio/load', params: { file: 'file:half.flac' } },
+        { id: 'out', type: 'audio/output', params: { name: 'copy' } },
+      ],
+      ['load.audio->out.audio'],
+    )
+    writeFileSync(join(dir, 'graph.json'), JSON.stringify(graph))
+    const err: string[] = []
+    const io = { out: () => undefined, err: (line: string) => err.push(line) }
+    const code = await render(
+      [join(dir, 'graph.json'), '--out', join(dir, 'out'), '--no-cache'],
+      io,
+    )
+    expect(code).toBe(0)
+    expect(err.join('\n')).toMatch(
+      /! load: "half\.flac" is damaged or cut short: it declares 4\.0 s but only \d\.\d s could be read \(\d+ % missing\)/,
+    )
   })
 
   it("the editor's run store keeps it on the node until the node runs again", () => {
