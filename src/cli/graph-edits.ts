@@ -1,5 +1,5 @@
 import { findNode, type GraphDocument } from '../engine/document'
-import { parseParamText } from '../engine/params'
+import { paramProblem, parseParamText } from '../engine/params'
 import type { NodeRegistry } from '../engine/registry'
 import { invocationDir, type RenderArgs } from './args'
 import { applyModelFlags } from './models-flags'
@@ -34,7 +34,15 @@ export function applyCommandLine(
         `--set: node "${id}" (${node.type}) has no param "${param}". Its params are: ${names}.`,
       )
     }
-    node.params[param] = parseParamText(spec, value)
+    let parsed: ReturnType<typeof parseParamText>
+    try {
+      parsed = parseParamText(spec, value)
+    } catch (error) {
+      throw new Error(`--set ${id}.${param}: ${(error as Error).message}`)
+    }
+    const problem = paramProblem(spec, parsed)
+    if (problem) throw new Error(`--set ${id}.${param}=${value}: the value ${problem}.`)
+    node.params[param] = parsed
   }
   for (const id of args.bypass) nodeOf(id, '--bypass').node.mode = 'bypass'
   applyModelFlags(edited, args, registry, invocationDir())

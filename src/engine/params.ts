@@ -171,15 +171,39 @@ export function paramProblem(spec: ParamSpec, value: unknown): string | undefine
   }
 }
 
-/** Parses a command-line value (`--set node.param=value`) by the param's type. */
+/** Spellings of true and false taken on the command line, any case. */
+const TRUE_WORDS = ['true', 'yes', 'on', '1']
+const FALSE_WORDS = ['false', 'no', 'off', '0']
+
+/**
+ * Parses a command-line value (`--set node.param=value`) by the param's type; throws an
+ * Error saying what was wrong and what is accepted ("True", "ON" and "yes" are true; "maybe"
+ * and "NaN" are refused rather than quietly meaning false or failing later).
+ */
 export function parseParamText(spec: ParamSpec, raw: string): StoredParamValue {
+  const text = raw.trim()
   switch (spec.type) {
     case 'int':
     case 'float':
-    case 'seed':
-      return Number(raw)
-    case 'bool':
-      return raw === 'true' || raw === '1' || raw === 'yes'
+    case 'seed': {
+      const value = text === '' ? NaN : Number(text)
+      if (Number.isFinite(value)) return value
+      const range =
+        spec.type !== 'seed' && spec.min !== undefined && spec.max !== undefined
+          ? ` between ${spec.min} and ${spec.max}`
+          : ''
+      throw new Error(
+        `"${raw}" is not a number: give a finite number${range}, e.g. ${spec.default}.`,
+      )
+    }
+    case 'bool': {
+      const word = text.toLowerCase()
+      if (TRUE_WORDS.includes(word)) return true
+      if (FALSE_WORDS.includes(word)) return false
+      throw new Error(
+        `"${raw}" is neither true nor false: use ${TRUE_WORDS.join(', ')} or ${FALSE_WORDS.join(', ')} (any case).`,
+      )
+    }
     default:
       return raw
   }
