@@ -5,6 +5,8 @@ import { UserError } from '../engine/errors'
 import type { FileResolver } from '../engine/keys'
 import { describeFsError } from './fs-errors'
 import { checkBeforeReading, HEAD_BYTES } from '../media/file-gate'
+import { transcodingResolver } from '../media/transcode'
+import { ffmpegDecode } from './ffmpeg-decode'
 
 /** The repository root, where public/samples and models live. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -14,6 +16,11 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
  * file on disk, relative paths taken from `baseDir` (the graph's folder).
  */
 export function nodeFileResolver(baseDir: string): FileResolver {
+  // Sound our WASM decoders cannot read (M4A/AAC, Opus in WebM) reaches the nodes through ffmpeg.
+  return transcodingResolver(diskResolver(baseDir), ffmpegDecode)
+}
+
+function diskResolver(baseDir: string): FileResolver {
   return async (ref) => {
     const path = pathOfRef(ref, baseDir)
     try {

@@ -21,6 +21,7 @@ export function declaredLength(format: AudioFormat, bytes: Uint8Array): Declared
     case 'mp3':
       return { frames: mp3DeclaredFrames(bytes), complete: true }
     case 'ogg':
+    case 'opus': // the last granule counts 48 kHz samples, with the few ms of pre-skip
       return oggDeclared(bytes)
     case 'flac': {
       const total = readFlacStreamInfo(bytes)?.totalSamples

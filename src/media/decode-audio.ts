@@ -1,6 +1,7 @@
 /**
- * Turns the bytes of an audio file into planar float samples: WAV here, MP3 / Ogg Vorbis / FLAC
- * through the WASM decoders (mpg123-decoder, @wasm-audio-decoders/*), which run in Node, workers
+ * Turns the bytes of an audio file into planar float samples: WAV here, MP3 / Ogg Vorbis / Ogg
+ * Opus / FLAC through the WASM decoders (mpg123-decoder, @wasm-audio-decoders/*, ogg-opus-decoder;
+ * other formats are turned into WAV before they reach here, see transcode.ts), which run in Node, workers
  * and browsers alike. Every failure is a UserError that says what was wrong and what to do.
  * Length is limited before decoding where the header tells it (WAV, FLAC) and while decoding
  * otherwise, so an hour-long file is refused without allocating an hour of samples.
@@ -11,6 +12,7 @@ import { declaredLength } from './declared-length'
 import { readFlacStreamInfo } from './flac-info'
 import { describeSniffed, mpegChannelCount, sniff, type AudioFormat } from './sniff'
 import { decodeWav, readWavHeader } from './wav'
+import { createOpusDecoder } from './opus-decode'
 import { decodeStreaming, type StreamDecoder } from './stream-decode'
 
 export interface DecodeAudioOptions {
@@ -50,7 +52,7 @@ export interface AudioDamage {
 /** Less missing than this is a decoder's rounding of the start and end, not damage. */
 const LOST_TOLERANCE_SEC = 0.05
 
-const SUPPORTED = 'WAV, MP3, Ogg Vorbis or FLAC'
+const SUPPORTED = 'WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC'
 
 /** The longest sound any setting reads (Load Audio's largest "Max duration"): 1 hour. */
 export const LONGEST_AUDIO_SEC = 3600
@@ -67,9 +69,11 @@ export async function decodeAudio(
     )
   const sniffed = sniff(bytes)
   if (sniffed.kind === 'unsupported-audio')
+    // The hosts turn these into WAV first where they can (transcode.ts): the browser's own
+    // decoder in the editor, ffmpeg on the command line. Reaching here means neither could.
     throw new UserError(
-      `${label} is ${sniffed.what}, which cannot be read yet.`,
-      `Convert it to ${SUPPORTED} (e.g. with Audacity or ffmpeg) and load that.`,
+      `${label} is ${sniffed.what}, which only the browser's decoder (in the editor) or ffmpeg (on the command line) can read, and neither was available here.`,
+      `Install ffmpeg and put it on PATH, or convert the file to ${SUPPORTED} (e.g. with Audacity or ffmpeg) and load that.`,
     )
   if (sniffed.kind !== 'audio') {
     const looksLike =
@@ -290,6 +294,8 @@ async function createDecoder(format: Exclude<AudioFormat, 'wav'>): Promise<Strea
       await d.ready
       return { decode: (c) => d.decode(c), flush: () => d.flush(), free: () => d.free() }
     }
+    case 'opus':
+      return createOpusDecoder()
     case 'flac': {
       const { FLACDecoder } = await import('@wasm-audio-decoders/flac')
       const d = new FLACDecoder()

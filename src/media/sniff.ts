@@ -4,7 +4,7 @@
  * (RIFF/WAVE, ID3v2.4 §3.1, ISO 11172-3 frame header, RFC 3533 Ogg, FLAC format, PNG §5.2).
  */
 
-export type AudioFormat = 'wav' | 'mp3' | 'ogg' | 'flac'
+export type AudioFormat = 'wav' | 'mp3' | 'ogg' | 'opus' | 'flac'
 
 export type Sniffed =
   | { kind: 'audio'; format: AudioFormat }
@@ -101,8 +101,7 @@ function sniffOgg(bytes: Uint8Array): Sniffed {
   const segments = bytes[26] ?? 0
   const packet = 27 + segments
   if (ascii(bytes, packet + 1, 6) === 'vorbis') return { kind: 'audio', format: 'ogg' }
-  if (ascii(bytes, packet, 8) === 'OpusHead')
-    return { kind: 'unsupported-audio', what: 'an Ogg Opus file' }
+  if (ascii(bytes, packet, 8) === 'OpusHead') return { kind: 'audio', format: 'opus' }
   if (ascii(bytes, packet + 1, 4) === 'FLAC')
     return { kind: 'unsupported-audio', what: 'an Ogg FLAC file' }
   if (ascii(bytes, packet + 1, 6) === 'theora') return { kind: 'other', what: 'an Ogg video' }
@@ -147,6 +146,7 @@ export function describeSniffed(s: Sniffed): string {
         wav: 'a WAV file',
         mp3: 'an MP3 file',
         ogg: 'an Ogg Vorbis file',
+        opus: 'an Ogg Opus file',
         flac: 'a FLAC file',
       }[s.format]
     case 'image':

@@ -2,10 +2,12 @@ import { registry as allNodesRegistry } from '../../nodes/index'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import type { NodeRegistry } from '../engine/registry'
 import type { ImageValue } from '../engine/values'
+import { browserDecode } from './browser-decode'
 import { createBrowserFileStore } from './file-store'
 import { createGpuStatus } from './gpu-status'
 import { IdbCache, idbCacheStores } from './idb-cache'
-import type { FullBrowserRuntime } from './types'
+import { transcodingResolver } from '../media/transcode'
+import type { BrowserFileStore, FullBrowserRuntime } from './types'
 import { createRoutingRunner, defaultPoolSize, WorkerPool } from './worker-pool'
 import { createCodecWorker, createGpuWorker, createNodeWorker } from './workers'
 import { createWorkerDecoder } from './codec-client'
@@ -105,7 +107,7 @@ export async function createBrowserRuntime(
   return {
     runner: createRoutingRunner(registry, cpuPool, gpuPool),
     cache: new TieredCache(fast, disk),
-    files: createBrowserFileStore(),
+    files: withBrowserDecoding(createBrowserFileStore()),
     dispose: () => {
       cpuPool.dispose()
       gpuPool.dispose()
@@ -137,6 +139,14 @@ export async function createBrowserRuntime(
       return () => previewListeners.delete(listener)
     },
   }
+}
+
+/**
+ * Sound files only the browser can decode (M4A/AAC, WebM…) reach the nodes as WAV, decoded on
+ * the page by `decodeAudioData` (see src/media/transcode.ts).
+ */
+function withBrowserDecoding(store: BrowserFileStore): BrowserFileStore {
+  return { ...store, resolve: transcodingResolver(store.resolve, browserDecode) }
 }
 
 /** Half the origin's quota, at most 2 GiB; 512 MiB when the browser will not say. */

@@ -1,7 +1,18 @@
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { baseUrl, screenshot, useBrowser } from './browser'
-import { doc, waitForFirstRun } from './editor-helpers'
+import { readFileSync } from 'node:fs'
+import type { GraphDocument } from '../../src/engine/document'
+import { fixturePath } from '../helpers/fixtures'
+import {
+  doc,
+  dropFile,
+  openWithGraph,
+  runCount,
+  unexpected,
+  waitForFirstRun,
+  waitForRun,
+} from './editor-helpers'
 
 /**
  * The editor as a new user meets it: the default graph's previews appear node by node as each
@@ -119,4 +130,115 @@ describe('the first open', () => {
     expect(errors).toEqual([])
     await context.close()
   })
+})
+
+const empty: GraphDocument = { format: 'synesthete-graph', version: 1, nodes: [], edges: [] }
+
+/** Two sounds into Mix, one channel each: the demo sample on both inputs. */
+const mixGraph: GraphDocument = {
+  format: 'synesthete-graph',
+  version: 1,
+  nodes: [
+    { id: 'left', type: 'audio/load', params: {}, position: { x: 0, y: 0 }, mode: 'normal' },
+    { id: 'right', type: 'audio/load', params: {}, position: { x: 0, y: 420 }, mode: 'normal' },
+    {
+      id: 'mix',
+      type: 'audio/mix',
+      params: { mode: 'stereo' },
+      position: { x: 420, y: 200 },
+      mode: 'normal',
+    },
+  ],
+  edges: [
+    { from: { node: 'left', port: 'audio' }, to: { node: 'mix', port: 'a' } },
+    { from: { node: 'right', port: 'audio' }, to: { node: 'mix', port: 'b' } },
+  ],
+}
+
+/** The peak of each channel of a node's audio output, read from the editor's run state. */
+function channelPeaks(page: Page, node: string): Promise<number[]> {
+  return page.evaluate((id) => {
+    const hook = window.__synesthete as unknown as {
+      services: { runs: { get(id: string): { outputs?: Record<string, unknown> } } }
+    }
+    const audio = hook.services.runs.get(id).outputs?.audio as
+      { channels: Float32Array[] } | undefined
+    return (audio?.channels ?? []).map((c) => c.reduce((m, v) => Math.max(m, Math.abs(v)), 0))
+  }, node)
+}
+
+/** Each channel's level as RMS·√2 over the middle 80 % (a sine's amplitude), away from codec edges. */
+function channelLevels(page: Page, node: string): Promise<number[]> {
+  return page.evaluate((id) => {
+    const hook = window.__synesthete as unknown as {
+      services: { runs: { get(id: string): { outputs?: Record<string, unknown> } } }
+    }
+    const audio = hook.services.runs.get(id).outputs?.audio as
+      { channels: Float32Array[] } | undefined
+    return (audio?.channels ?? []).map((c) => {
+      const [from, to] = [Math.floor(c.length * 0.1), Math.floor(c.length * 0.9)]
+      let sum = 0
+      for (let i = from; i < to; i++) sum += c[i] * c[i]
+      return Math.sqrt((2 * sum) / (to - from))
+    })
+  }, node)
+}
+
+describe('mute into Mix', () => {
+  it('treats a muted input as silence: Mix still runs, its channel silent', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    await openWithGraph(page, mixGraph)
+    await waitForFirstRun(page, 120_000)
+    const [leftBefore, rightBefore] = await channelPeaks(page, 'mix')
+    expect(leftBefore).toBeGreaterThan(0.01)
+    expect(rightBefore).toBeGreaterThan(0.01)
+    const before = await runCount(page)
+    await page.locator('[data-node-id="left"] .node-header').click()
+    await page.keyboard.press('Control+m')
+    await expect.poll(async () => (await doc(page)).nodes[0].mode).toBe('mute')
+    await waitForRun(page, before, 120_000)
+    const badge = page.locator('[data-node-id="mix"] [data-testid="state-badge"]')
+    await expect.poll(() => badge.getAttribute('data-state')).toBe('done')
+    expect(await page.locator('[data-node-id="mix"] [data-testid="node-error"]').count()).toBe(0)
+    const [left, right] = await channelPeaks(page, 'mix')
+    expect(left).toBe(0)
+    expect(right).toBeCloseTo(rightBefore, 6)
+    await screenshot(page, 'mute-into-mix')
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+})
+
+describe('sound formats only the browser decodes', () => {
+  const cases = [
+    { file: 'tone-660-990hz-stereo-1s.m4a', type: 'audio/mp4', rate: /44\.1 kHz/ },
+    { file: 'tone-660-990hz-stereo-1s.opus', type: 'audio/ogg', rate: /48 kHz/ },
+    { file: 'tone-660-990hz-stereo-1s.webm', type: 'audio/webm', rate: /48 kHz/ },
+  ]
+  for (const { file, type, rate } of cases) {
+    it(`loads ${file.split('.').pop()?.toUpperCase()} into a Load Audio node`, async () => {
+      const { page, context, errors } = await session.open('/')
+      await openWithGraph(page, empty)
+      const before = await runCount(page)
+      const bytes = new Uint8Array(readFileSync(fixturePath(`media/${file}`)))
+      await dropFile(page, bytes, file, 600, 400, type)
+      await expect.poll(async () => (await doc(page)).nodes.length).toBe(1)
+      const node = (await doc(page)).nodes[0]
+      await waitForRun(page, before, 60_000)
+      const badge = page.locator(`[data-node-id="${node.id}"] [data-testid="state-badge"]`)
+      expect(await badge.getAttribute('data-state')).toBe('done')
+      const caption = page.locator(`[data-node-id="${node.id}"] .thumb-caption`)
+      await expect.poll(() => caption.textContent()).toMatch(/1\.0\d s · 2 ch/)
+      expect(await caption.textContent()).toMatch(rate)
+      const [left, right] = await channelLevels(page, node.id)
+      // Left 0.5·sin(660 Hz), right 0.25·sin(990 Hz): levels within 10 %, as in the CLI tests.
+      expect(Math.abs(left - 0.5)).toBeLessThan(0.05)
+      expect(Math.abs(right - 0.25)).toBeLessThan(0.025)
+      await screenshot(page, `load-${file}`)
+      expect(unexpected(errors)).toEqual([])
+      await context.close()
+    })
+  }
 })

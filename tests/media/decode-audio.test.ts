@@ -98,15 +98,14 @@ describe('decodeAudio refuses what it cannot use, saying why', () => {
     expect((await userError(decode(text))).message).toMatch(/looks like plain text/)
   })
 
-  it('names formats it knows but cannot decode yet', async () => {
-    const opus = new Uint8Array(64)
-    opus.set(new TextEncoder().encode('OggS'), 0)
-    opus[26] = 1
-    opus[27] = 19
-    opus.set(new TextEncoder().encode('OpusHead'), 28)
-    const error = await userError(decode(opus))
-    expect(error.message).toMatch(/Ogg Opus file, which cannot be read yet/)
-    expect(error.hint).toMatch(/Convert it to WAV, MP3, Ogg Vorbis or FLAC/)
+  it('names formats that only the browser or ffmpeg can read, and says what to do', async () => {
+    const m4a = new Uint8Array(64)
+    m4a.set(new TextEncoder().encode('\0\0\0\x20ftypM4A '), 0)
+    const error = await userError(decode(m4a))
+    expect(error.message).toMatch(/MP4\/M4A file, which only the browser's decoder .* or ffmpeg/)
+    expect(error.hint).toMatch(
+      /Install ffmpeg .* or convert the file to WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC/,
+    )
     const aiff = new TextEncoder().encode('FORM\0\0\0\x20AIFFCOMM')
     expect((await userError(decode(aiff))).message).toMatch(/AIFF/)
   })

@@ -68,7 +68,9 @@ export function FileControl(props: {
         ref={input}
         type="file"
         hidden
-        accept={spec.accept === 'audio' ? 'audio/*,.wav,.mp3,.ogg,.flac' : 'image/*'}
+        accept={
+          spec.accept === 'audio' ? 'audio/*,.wav,.mp3,.ogg,.opus,.flac,.m4a,.aac,.webm' : 'image/*'
+        }
         onChange={(e) => {
           take(e.target.files?.[0])
           e.target.value = ''

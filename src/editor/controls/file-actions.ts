@@ -36,7 +36,7 @@ export async function lookUpFileName(services: EditorServices, ref: string): Pro
 
 export type FileKind = FileParam['accept']
 
-const AUDIO_EXT = /\.(wav|wave|mp3|ogg|oga|flac|aif|aiff)$/i
+const AUDIO_EXT = /\.(wav|wave|mp3|ogg|oga|opus|flac|aif|aiff|m4a|aac|weba|webm)$/i
 const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i
 
 /** Whether a dropped or chosen file is a sound, a picture, or neither. */
