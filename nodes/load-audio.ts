@@ -18,7 +18,7 @@ export const loadAudio = defineNode({
   title: 'Load Audio',
   category: 'Sources',
   description:
-    'Reads a WAV, MP3, Ogg Vorbis or FLAC file. Can mix it down to mono and resample it.',
+    'Reads a WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC file; M4A/AAC, WebM and whatever else the browser decodes in the editor (through ffmpeg on the command line). Can mix it down to mono and resample it.',
   inputs: {},
   outputs: { audio: 'audio' },
   params: {
@@ -52,7 +52,7 @@ export const loadAudio = defineNode({
     if (!chosen)
       throw new UserError(
         'No audio file chosen.',
-        'Drop a sound file (WAV, MP3, Ogg Vorbis or FLAC) on the node, or choose one.',
+        'Drop a sound file (WAV, MP3, Ogg Vorbis or Opus, FLAC, M4A…) on the node, or choose one.',
       )
     ctx.progress(0, 'Decoding')
     const decoded = await decodeAudio(chosen.bytes, {
