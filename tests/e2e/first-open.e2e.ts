@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { baseUrl, screenshot, useBrowser } from './browser'
 import { readFileSync } from 'node:fs'
-import type { GraphDocument } from '../../src/engine/document'
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../src/engine/document'
 import { fixturePath } from '../helpers/fixtures'
 import {
   doc,
@@ -132,12 +132,12 @@ describe('the first open', () => {
   })
 })
 
-const empty: GraphDocument = { format: 'synesthete-graph', version: 1, nodes: [], edges: [] }
+const empty: GraphDocument = { format: GRAPH_FORMAT, version: GRAPH_VERSION, nodes: [], edges: [] }
 
 /** Two sounds into Mix, one channel each: the demo sample on both inputs. */
 const mixGraph: GraphDocument = {
-  format: 'synesthete-graph',
-  version: 1,
+  format: GRAPH_FORMAT,
+  version: GRAPH_VERSION,
   nodes: [
     { id: 'left', type: 'audio/load', params: {}, position: { x: 0, y: 0 }, mode: 'normal' },
     { id: 'right', type: 'audio/load', params: {}, position: { x: 0, y: 420 }, mode: 'normal' },
