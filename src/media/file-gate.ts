@@ -10,7 +10,7 @@ import { mp3DeclaredFrames, mp3SampleRate } from './declared-length'
 import { readFlacStreamInfo } from './flac-info'
 import { MAX_PNG_PIXELS } from './png'
 import { pngChunks } from './png-chunks'
-import { sniff } from './sniff'
+import { sniff, type AudioFormat } from './sniff'
 import { readWavHeader } from './wav'
 
 /** How much of a file to read for its header: enough for WAV chunks before the data, ID3 tags. */
@@ -96,7 +96,7 @@ export function checkBeforeReading(
  * within the file; FLAC STREAMINFO; MP3 Xing/Info), and for WAV the bytes that sound takes.
  */
 function audioSeconds(
-  format: 'wav' | 'mp3' | 'ogg' | 'flac',
+  format: AudioFormat,
   head: Uint8Array,
   size: number,
 ): { held: number; soundBytes?: number } | undefined {
