@@ -38,6 +38,7 @@ export const decodeLatent = defineNode({
         `Decode Latent: the latent has ${latent.shape[1]} channels where this model's VAE takes ${model.latentChannels}`,
         'Decode with the model that made the latent.',
       )
+    await model.vaeDecoder(say) // loaded (perhaps downloaded) first, so a cancel meanwhile counts
     ctx.signal.throwIfAborted()
     const image = await decode(model, latent.data, latent.shape, say)
     ctx.progress(

@@ -46,6 +46,7 @@ export const encodeImage = defineNode({
         `Encode Image: the picture is ${image.width} × ${image.height} pixels, smaller than one latent pixel (${scale} × ${scale})`,
         'Resize it larger first (Resize Image).',
       )
+    await model.vaeEncoder(say) // loaded (perhaps downloaded) first, so a cancel meanwhile counts
     ctx.signal.throwIfAborted()
     const encoded = await encode(model, image, width, height, params.seed, say)
     ctx.progress(

@@ -98,6 +98,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   let scheduler: Scheduler
   let latent: Float32Array
   if (options.image) {
+    await main.vaeEncoder(loading) // a long download: look at the signal once it is in
     signal?.throwIfAborted()
     const encoded = await encodeImage(main, options.image, width, height, options.seed, loading)
     const clean = encoded.data
