@@ -190,7 +190,7 @@ describe('npm run render', () => {
     expect(b.err.join()).toMatch(/no param "loudness". Its params are: file, mixdown/)
     const c = capture()
     expect(await render([file, '--set', 'load.sampleRateHz=-5'], c.io)).toBe(2)
-    expect(c.err.join()).toMatch(/sampleRateHz" must be at least/)
+    expect(c.err.join()).toMatch(/--set load.sampleRateHz=-5: the value must be at least 0\./)
   })
 
   it('reads paths on the command line from the folder it was run in, as npm keeps it', async () => {
