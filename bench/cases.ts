@@ -9,6 +9,7 @@ import {
   griffinLimBench,
   griffinLimMinuteBench,
   griffinLimNotebookBench,
+  mixBench,
   phaseVocoderBench,
   stftBench,
 } from './dsp'
@@ -23,6 +24,7 @@ export const cases: readonly BenchCase[] = [
   griffinLimBench,
   griffinLimMinuteBench,
   phaseVocoderBench,
+  mixBench,
   { ...chirpBench, repeats: 5 },
   loudnessBench,
   riffusionEncodeBench,

@@ -3,6 +3,7 @@
  * sizes the torch reference figures were measured on (torch 1.13, one thread).
  */
 import { griffinLim } from '../src/dsp/griffin-lim'
+import { mixSignals } from '../src/dsp/mix'
 import { timeStretch } from '../src/dsp/phase-vocoder'
 import { stft } from '../src/dsp/stft'
 import { mulberry32 } from '../src/engine/random'
@@ -125,4 +126,20 @@ export const phaseVocoderBench: BenchCase = {
   repeats: 2,
   compareFftJs: true,
   run: () => timeStretch(audio(), 3, { fftSize: 512, hopSize: 128, window: 'hann' }),
+}
+
+let pair: Float32Array[][] | undefined
+export const mixBench: BenchCase = {
+  name: 'Mix, average of two 3-min stereo inputs, peak-normalised',
+  repeats: 5,
+  withoutFftJs: 'no FFT',
+  goalSeconds: 0.05, // issue 14
+  run: () => {
+    pair ??= [0, 1].map((s) => [audio(), audio().map((v) => v * (s + 0.5))])
+    return mixSignals(
+      pair.map((channels, i) => ({ channels, gain: 1 - 0.25 * i })),
+      'average',
+      0.9,
+    )
+  },
 }

@@ -25,8 +25,12 @@ export const dbToGain = (db: number): number => 10 ** (db / 20)
 /** The largest |sample| over all channels (0 for silence or no samples). */
 export function peakOf(channels: readonly Float32Array[]): number {
   let peak = 0
-  for (const ch of channels)
-    for (let i = 0; i < ch.length; i++) peak = Math.max(peak, Math.abs(ch[i]))
+  for (const ch of channels) {
+    for (let i = 0; i < ch.length; i++) {
+      const v = ch[i] < 0 ? -ch[i] : ch[i]
+      if (v > peak || v !== v) peak = v !== v ? NaN : v // NaN wins, as Math.max lets it
+    }
+  }
   return peak
 }
 
@@ -47,27 +51,60 @@ export function mixSignals(
 ): Float32Array[] {
   if (sources.length === 0) return []
   const length = Math.max(...sources.map((s) => Math.max(0, ...s.channels.map((c) => c.length))))
+  // Plain loops over typed arrays (Float32Array.from with a map callback cost ~100× more).
   let out: Float32Array[]
   if (mode === 'stereo') {
     out = sources.map(({ channels, gain }) => {
       const acc = new Float64Array(length)
       for (const ch of channels) for (let n = 0; n < ch.length; n++) acc[n] += ch[n]
       const scale = channels.length > 0 ? gain / channels.length : 0
-      return Float32Array.from(acc, (v) => v * scale)
+      return scaled(acc, scale)
     })
   } else {
     const width = Math.max(...sources.map((s) => s.channels.length))
     const scale = mode === 'average' ? 1 / sources.length : 1
     out = Array.from({ length: width }, (_unused, c) => {
-      const acc = new Float64Array(length)
-      for (const { channels, gain } of sources) {
+      const inputs = sources.flatMap(({ channels, gain }) => {
         const ch = channels.length === 1 ? channels[0] : channels[c]
-        if (!ch) continue
-        for (let n = 0; n < ch.length; n++) acc[n] += gain * ch[n]
-      }
-      return Float32Array.from(acc, (v) => v * scale)
+        return ch ? [{ ch, gain }] : []
+      })
+      return mixChannel(inputs, length, scale)
     })
   }
   if (peak !== undefined) normalizePeak(out, peak)
+  return out
+}
+
+/**
+ * scale · Σ_i g_i·x_i[n] over one channel: summed in float64 registers in the sources' order
+ * (what a Float64Array accumulator gives, without one) when every source spans the length.
+ */
+function mixChannel(
+  inputs: { ch: Float32Array; gain: number }[],
+  length: number,
+  scale: number,
+): Float32Array {
+  const out = new Float32Array(length)
+  const full = inputs.every(({ ch }) => ch.length === length)
+  if (full && inputs.length === 1) {
+    const [a] = inputs
+    for (let n = 0; n < length; n++) out[n] = a.gain * a.ch[n] * scale
+    return out
+  }
+  if (full && inputs.length === 2) {
+    const [a, b] = inputs
+    for (let n = 0; n < length; n++) out[n] = (a.gain * a.ch[n] + b.gain * b.ch[n]) * scale
+    return out
+  }
+  const acc = new Float64Array(length)
+  for (const { ch, gain } of inputs) for (let n = 0; n < ch.length; n++) acc[n] += gain * ch[n]
+  for (let n = 0; n < length; n++) out[n] = acc[n] * scale
+  return out
+}
+
+/** acc · scale, rounded to float32. */
+function scaled(acc: Float64Array, scale: number): Float32Array {
+  const out = new Float32Array(acc.length)
+  for (let n = 0; n < acc.length; n++) out[n] = acc[n] * scale
   return out
 }
