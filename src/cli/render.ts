@@ -1,3 +1,4 @@
+import { threadRunner } from './thread-pool'
 import { homedir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -86,15 +87,17 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
     await outputs.check(args.out, planned.fileName, `output node "${planned.node}"`)
   for (const warning of await sourceWarnings(graph, source.restoredFrom?.provenance, files))
     io.err(`! ${warning}`)
+  const threads = threadRunner(registry)
   const result = await execute(graph, {
     registry,
     files,
     cache: cacheFor(args, io),
+    runner: threads?.runner,
     onEvent: (event) => {
       runs.see(event)
       printer(event)
     },
-  })
+  }).finally(() => threads?.dispose())
   const results = [...result.results.values()]
   const notes: string[] = []
   const written = await writeOutputs(graph, results, args.out, files, outputs, notes)

@@ -1,0 +1,16 @@
+/**
+ * A CLI worker thread: serves node jobs with the browser workers' host (worker-host.ts) over
+ * `parentPort`, the same protocol the Web Workers speak.
+ */
+import { parentPort } from 'node:worker_threads'
+import { registry } from '../../nodes/index'
+import type { ToWorker } from '../runtime/protocol'
+import { serveJobs } from '../runtime/worker-host'
+
+const port = parentPort
+if (!port) throw new Error('thread-worker.ts runs as a worker thread (thread-pool.ts starts it).')
+serveJobs(registry, {
+  postMessage: (message, transfer) => port.postMessage(message, transfer as never),
+  addEventListener: (_type, listener) =>
+    port.on('message', (data: ToWorker) => listener({ data } as MessageEvent<ToWorker>)),
+})

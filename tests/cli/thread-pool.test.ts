@@ -1,0 +1,69 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { registry } from '../../nodes/index'
+import type { AudioValue } from '../../src/engine/values'
+import { createLocalRunner, type JobContext, type NodeJob } from '../../src/engine/runner'
+import { createThreadRunner, threadRunner } from '../../src/cli/thread-pool'
+
+function mixJob(seed: number): NodeJob {
+  const def = registry.get('audio/mix')
+  if (!def) throw new Error('audio/mix is not registered')
+  const params = Object.fromEntries(
+    Object.entries(def.params).map(([k, spec]) => [k, spec.default]),
+  )
+  const tone = (f: number): AudioValue => ({
+    kind: 'audio',
+    sampleRate: 8000,
+    channels: [
+      Float32Array.from({ length: 8000 }, (_, i) => Math.sin((2 * Math.PI * f * i) / 8000)),
+    ],
+  })
+  return {
+    node: `mix${seed}`,
+    type: 'audio/mix',
+    inputs: { a: tone(440 + seed), b: tone(660) },
+    params: { ...params, normalize: true },
+    seed,
+  }
+}
+
+const context = (): JobContext => ({ signal: new AbortController().signal, progress: () => {} })
+
+describe('the CLI thread pool', () => {
+  const threads = createThreadRunner(registry, 2)
+  afterAll(() => threads.dispose())
+
+  it('runs jobs on worker threads with the results the main thread gives, two at once', async () => {
+    const jobs = [mixJob(1), mixJob(2), mixJob(3)]
+    const local = createLocalRunner(registry)
+    const expected = await Promise.all(jobs.map((job) => local.run(job, context())))
+    const started: number[] = []
+    const results = await Promise.all(
+      jobs.map((job, i) =>
+        threads.runner.run(structuredClone(job), { ...context(), started: () => started.push(i) }),
+      ),
+    )
+    expect(started.sort()).toEqual([0, 1, 2])
+    results.forEach((outputs, i) => expect(outputs).toEqual(expected[i]))
+  }, 120_000)
+
+  it('fails a job whose node throws, in words, and keeps serving', async () => {
+    const bad = mixJob(4)
+    const a = bad.inputs.a as AudioValue
+    a.channels[0][10] = NaN
+    await expect(threads.runner.run(bad, context())).rejects.toThrow(/input "a" contains NaN/)
+    await expect(threads.runner.run(mixJob(5), context())).resolves.toBeDefined()
+  }, 120_000)
+
+  it('reads its size from SYNESTHETE_THREADS (0: none), refusing nonsense', () => {
+    const saved = process.env.SYNESTHETE_THREADS
+    try {
+      process.env.SYNESTHETE_THREADS = '0'
+      expect(threadRunner(registry)).toBeUndefined()
+      process.env.SYNESTHETE_THREADS = 'many'
+      expect(() => threadRunner(registry)).toThrow(/SYNESTHETE_THREADS must be a whole number/)
+    } finally {
+      if (saved === undefined) delete process.env.SYNESTHETE_THREADS
+      else process.env.SYNESTHETE_THREADS = saved
+    }
+  })
+})
