@@ -2,7 +2,7 @@ import type { AnyNodeDefinition } from './define-node'
 import { kindOfInput } from './define-node'
 import { incomingEdges, type GraphDocument, type GraphNode } from './document'
 import { canonicalJson, sha256Hex } from './hash'
-import type { FileData } from './params'
+import { paramValue, type FileData } from './params'
 import type { NodeRegistry } from './registry'
 import type { StoredOrFile } from './runner'
 
@@ -82,7 +82,7 @@ export class KeyComputer {
     const params: Record<string, StoredOrFile> = {}
     const hashed: Record<string, unknown> = {}
     for (const [name, spec] of Object.entries(def.params)) {
-      const stored = Object.hasOwn(node.params, name) ? node.params[name] : spec.default
+      const stored = paramValue(spec, node.params, name)
       if (spec.type !== 'file') {
         params[name] = stored
         hashed[name] = stored

@@ -102,6 +102,28 @@ export type ParamValues<P extends ParamSpecs> = { [K in keyof P]: ParamValue<P[K
 /** A param value as stored in a graph document (files as reference strings). */
 export type StoredParamValue = number | boolean | string
 
+/**
+ * The value a node uses for a param: its own stored value, else the definition's default
+ * (a document may leave out any param). The one place this is decided.
+ */
+export function paramValue(
+  spec: ParamSpec,
+  stored: Readonly<Record<string, StoredParamValue>>,
+  key: string,
+): StoredParamValue
+export function paramValue(
+  spec: ParamSpec | undefined,
+  stored: Readonly<Record<string, StoredParamValue>>,
+  key: string,
+): StoredParamValue | undefined
+export function paramValue(
+  spec: ParamSpec | undefined,
+  stored: Readonly<Record<string, StoredParamValue>>,
+  key: string,
+): StoredParamValue | undefined {
+  return Object.hasOwn(stored, key) ? stored[key] : spec?.default
+}
+
 type Options<P> = Omit<P, 'type' | 'default'>
 
 export const int = (value: number, options: Options<IntParam> = {}): IntParam => ({

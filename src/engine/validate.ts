@@ -8,7 +8,7 @@ import {
   type GraphNode,
 } from './document'
 import { migrateForward, type Migration, MIGRATIONS } from './migrations'
-import { paramProblem, type StoredParamValue } from './params'
+import { paramProblem, paramValue, type StoredParamValue } from './params'
 import type { NodeRegistry } from './registry'
 
 /** One thing wrong with a document, located as precisely as we can. */
@@ -268,7 +268,7 @@ function checkNode(node: GraphNode, index: number, registry: NodeRegistry): Prob
   const problems: Problem[] = []
   const params: Record<string, StoredParamValue> = {}
   for (const [key, spec] of Object.entries(def.params)) {
-    const value = Object.hasOwn(node.params, key) ? node.params[key] : spec.default
+    const value = paramValue(spec, node.params, key)
     const problem = paramProblem(spec, value)
     if (problem) {
       problems.push({

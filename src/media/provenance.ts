@@ -21,6 +21,7 @@ import { PNG_SIGNATURE, readTextChunks } from './png-chunks'
 import { riffChunks } from './riff'
 import { sniff } from './sniff'
 import { readWavChunks, type WavChunk } from './wav'
+import { paramValue } from '../engine/params'
 
 export const GRAPH_TEXT_KEY = 'synesthete-graph'
 export const PROVENANCE_TEXT_KEY = 'synesthete-provenance'
@@ -85,7 +86,7 @@ export async function collectProvenance(
     const def = registry.get(node.type)
     if (!def || node.mode !== 'normal' || (feeding && !feeding.has(node.id))) continue
     for (const [param, spec] of Object.entries(def.params)) {
-      const value = Object.hasOwn(node.params, param) ? node.params[param] : spec.default
+      const value = paramValue(spec, node.params, param)
       if (spec.type === 'seed' && typeof value === 'number')
         record.seeds.push({ node: node.id, param, seed: value })
       if (spec.type === 'text' && isModelParam(param) && String(value).trim())

@@ -45,6 +45,8 @@ describe('what a number field shows for 0', () => {
       'dsp/normalize.width: auto',
       'dsp/stft.hopSize: auto',
       'image/loop-finder.maxPeriod: auto',
+      'latent/cut.to: auto',
+      'latent/join.overlap: butted',
       'ml/stable-diffusion.previewEvery: never',
       'synth/chirp.height: auto',
       'synth/chirp.width: auto',

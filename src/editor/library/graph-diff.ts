@@ -1,6 +1,6 @@
 import type { AnyNodeDefinition } from '../../engine/define-node'
 import type { GraphDocument, GraphNode } from '../../engine/document'
-import type { ParamSpec, StoredParamValue } from '../../engine/params'
+import { paramValue, type ParamSpec, type StoredParamValue } from '../../engine/params'
 import type { NodeRegistry } from '../../engine/registry'
 import { formatNumber } from '../preview/format'
 
@@ -75,7 +75,7 @@ function safeDecode(text: string): string {
 }
 
 const valueOf = (node: GraphNode, key: string, spec: ParamSpec | undefined) =>
-  Object.hasOwn(node.params, key) ? node.params[key] : (spec?.default ?? '')
+  paramValue(spec, node.params, key) ?? ''
 
 /** Matches nodes by id (with the same type), then leftovers of a type that each graph has once. */
 function matchNodes(a: GraphDocument, b: GraphDocument): Map<GraphNode, GraphNode> {

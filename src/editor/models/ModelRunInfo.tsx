@@ -7,6 +7,7 @@ import { modelParamsOf } from './apply'
 import { describeModelRef } from './model-ref'
 import { openModelPanel } from './panel-store'
 import { parseRunMessage, providerSummary, recallRunMessage, rememberRunMessage } from './run-info'
+import { paramValue } from '../../engine/params'
 
 /**
  * Under a model node after a run: which execution provider really ran it (WebGPU or WASM, per
@@ -29,7 +30,7 @@ export function ModelRunInfo(props: {
   const info = parseRunMessage(message)
   const tiny = info
     ? info.tiny
-    : describeModelRef(String(node.params.model ?? def.params.model?.default ?? '')).kind === 'tiny'
+    : describeModelRef(String(paramValue(def.params.model, node.params, 'model') ?? '')).kind === 'tiny'
   const cached = run.state === 'cached' ? ' · from the cache' : ''
   return (
     <div className="node-model-info" data-testid="model-run-info">

@@ -2,7 +2,7 @@ import { useMemo, useRef, type KeyboardEvent } from 'react'
 import type { RenderEmit } from 'rete-react-plugin'
 import { ParamRow } from '../controls/ParamRow'
 import { ModelRunInfo } from '../models/ModelRunInfo'
-import { paramValue } from '../store/node-factory'
+import { paramValue } from '../../engine/params'
 import { NodePreview } from '../preview/NodePreview'
 import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
 import type { EditorServices } from '../services'
@@ -81,7 +81,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
             key={name}
             name={name}
             spec={spec}
-            value={paramValue(node, def, name) ?? spec.default}
+            value={paramValue(spec, node.params, name) ?? spec.default}
             node={node.id}
             services={services}
           />

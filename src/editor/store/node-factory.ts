@@ -37,12 +37,3 @@ export function createNode(
     mode: 'normal',
   }
 }
-
-/** The value a node uses for a param: its own, or the definition's default. */
-export function paramValue(
-  node: GraphNode,
-  def: AnyNodeDefinition,
-  key: string,
-): StoredParamValue | undefined {
-  return Object.hasOwn(node.params, key) ? node.params[key] : def.params[key]?.default
-}
