@@ -9,6 +9,9 @@ import { imageProblem } from '../src/dsp/image-ops'
 import { imageChannelToMagnitude } from '../src/dsp/image-to-magnitude'
 import { normalizePeak } from '../src/dsp/mix'
 
+/** What the notebook writes whatever its input was. */
+const NOTEBOOK_RATE_HZ = 24000
+
 export const griffinLim = defineNode({
   type: 'dsp/griffin-lim',
   version: 1,
@@ -68,12 +71,13 @@ export const griffinLim = defineNode({
       label: 'Hop',
       description: 'Samples per column; 0 = FFT size / 2, as the notebook.',
     }),
-    sampleRateHz: int(24000, {
-      min: 1000,
+    sampleRateHz: int(0, {
+      min: 0,
       max: 384000,
       unit: 'Hz',
       label: 'Sample rate',
-      description: 'Rate of the result; the notebook writes 24000 Hz whatever the input was.',
+      description:
+        "Rate of the result; 0 = the rate of the sound the picture was made from, when the picture says (a spectrogram's picture does), else 24000 Hz as the notebook.",
     }),
     init: choice('random-phase', ['random-phase', 'notebook'], {
       label: 'Random start',
@@ -161,7 +165,9 @@ export const griffinLim = defineNode({
     }
     if (params.normalize) normalizePeak(channels, 1)
     ctx.progress(1)
-    const audio: AudioValue = { kind: 'audio', sampleRate: params.sampleRateHz, channels }
+    const sampleRate =
+      params.sampleRateHz > 0 ? params.sampleRateHz : (image.origin?.sampleRate ?? NOTEBOOK_RATE_HZ)
+    const audio: AudioValue = { kind: 'audio', sampleRate, channels }
     return { audio }
   },
 })

@@ -115,7 +115,12 @@ export const normalize = defineNode({
       scale: channels.length > 1 ? 'power' : scale,
       channels: params.channels === '1' ? 1 : 3,
     })
-    const image: ImageValue = { kind: 'image', ...picture }
+    const { sampleRate, fftSize, hopSize } = spectrogram
+    const image: ImageValue = {
+      kind: 'image',
+      ...picture,
+      origin: { sampleRate, fftSize, hopSize },
+    }
     return { image }
   },
 })

@@ -22,7 +22,13 @@ export const splitRgb = defineNode({
         'Check the node feeding it (a resize to 0 pixels, or a NaN upstream).',
       )
     const { width, height } = image
-    const plane = (p: Float32Array): ImageValue => ({ kind: 'image', width, height, channels: [p] })
+    const plane = (p: Float32Array): ImageValue => ({
+      kind: 'image',
+      width,
+      height,
+      channels: [p],
+      ...(image.origin && { origin: image.origin }),
+    })
     const [red, green, blue] = splitPlanes(image.channels)
     return { red: plane(red), green: plane(green), blue: plane(blue) }
   },

@@ -9,7 +9,7 @@ import { UserError } from '../src/engine/errors'
 import { bool, text } from '../src/engine/params'
 import { FrameMemo, frameKey } from '../src/media/frame-memo'
 import { checkFrames, mapFrames } from '../src/media/frames'
-import { getBackend, stableDiffusion } from './stable-diffusion'
+import { getBackend, paintingSize, stableDiffusion } from './stable-diffusion'
 
 const sd = stableDiffusion.params
 
@@ -104,8 +104,8 @@ export const stableDiffusionFrames = defineNode({
         const result = await generate({
           slots: [slot],
           image,
-          width: params.width,
-          height: params.height,
+          width: paintingSize(params.width, image.width),
+          height: paintingSize(params.height, image.height),
           steps: params.steps,
           strength: strengths[i],
           scheduler: params.scheduler,

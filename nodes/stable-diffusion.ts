@@ -36,6 +36,15 @@ function imageProblem(image: ImageValue): string | undefined {
   return undefined
 }
 
+/**
+ * The painting's side: as set, or (0) the input's rounded down to a multiple of 8 as diffusers'
+ * image processor does (`x - x % 8`), at least 8 (one latent pixel); 512 without an input.
+ */
+export function paintingSize(set: number, input: number | undefined): number {
+  if (set > 0) return set
+  return input === undefined ? 512 : Math.max(8, input - (input % 8))
+}
+
 export const stableDiffusion = defineNode({
   type: 'ml/stable-diffusion',
   version: 1,
@@ -86,21 +95,23 @@ export const stableDiffusion = defineNode({
         'img2img: how much to repaint. 0 returns the image through the VAE, 1 ignores it. The notebook used 0.9.',
     }),
     seed: seed(0, { label: 'Seed', description: 'The same seed gives the same picture.' }),
-    width: int(512, {
-      min: 64,
+    width: int(0, {
+      min: 0,
       max: 2048,
       step: 8,
       unit: 'px',
       label: 'Width',
-      description: 'Size of the painting, a multiple of 8 (the input image is resized to it).',
+      description:
+        "Size of the painting, a multiple of 8 (the input image is resized to it); 0 = the input's width rounded down to a multiple of 8, as diffusers does (512 without an input).",
     }),
-    height: int(512, {
-      min: 64,
+    height: int(0, {
+      min: 0,
       max: 2048,
       step: 8,
       unit: 'px',
       label: 'Height',
-      description: 'Size of the painting, a multiple of 8.',
+      description:
+        "Size of the painting, a multiple of 8; 0 = the input's height rounded down to a multiple of 8 (512 without an input).",
     }),
     resizeBack: bool(false, {
       label: 'Output at input size',
@@ -211,8 +222,8 @@ export const stableDiffusion = defineNode({
       slots,
       pattern,
       image,
-      width: params.width,
-      height: params.height,
+      width: paintingSize(params.width, image?.width),
+      height: paintingSize(params.height, image?.height),
       steps: params.steps,
       strength: params.strength,
       scheduler: params.scheduler,
@@ -238,6 +249,8 @@ export const stableDiffusion = defineNode({
       image && params.resizeBack
         ? resizeImage(result.image, image.width, image.height)
         : result.image
-    return { image: out, latent: result.latent }
+    // The picture still reads as the same sound's spectrogram: its framing goes along.
+    const painted = image?.origin ? { ...out, origin: image.origin } : out
+    return { image: painted, latent: result.latent }
   },
 })

@@ -52,6 +52,18 @@ export interface ImageValue {
   width: number
   height: number
   channels: Float32Array[]
+  /**
+   * The framing of the spectrogram the picture was drawn from, when it was (Normalize sets it;
+   * nodes that repaint or split a picture keep it): readers of pictures as sound default to it,
+   * so a Griffin-Lim added by hand writes the source's sample rate.
+   */
+  origin?: ImageOrigin
+}
+
+export interface ImageOrigin {
+  sampleRate: number
+  fftSize: number
+  hopSize: number
 }
 
 /**

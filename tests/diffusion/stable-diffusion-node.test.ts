@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parsePattern, stableDiffusion } from '../../nodes/stable-diffusion'
+import { paintingSize, parsePattern, stableDiffusion } from '../../nodes/stable-diffusion'
 import { TINY_MODEL_WARNING } from '../../src/diffusion/tiny-model'
 import type { ParamValues } from '../../src/engine/params'
 import { isCancelled, UserError } from '../../src/engine/errors'
@@ -38,6 +38,21 @@ describe('ml/stable-diffusion', () => {
     expect(same.image).toMatchObject({ width: 40, height: 30 })
     const square = await stableDiffusion.run({ image }, params(), createRunContext())
     expect(square.image).toMatchObject({ width: 64, height: 64 })
+  })
+
+  it("keeps its input's size rounded down to a multiple of 8 by default, as diffusers", async () => {
+    expect([paintingSize(0, 100), paintingSize(0, 64), paintingSize(0, 5)]).toEqual([96, 64, 8])
+    expect(paintingSize(0, undefined)).toBe(512)
+    expect(paintingSize(128, 100)).toBe(128) // an explicit size wins
+    const image = { ...testImage(75, 42), origin: { sampleRate: 44100, fftSize: 82, hopSize: 41 } }
+    const out = await stableDiffusion.run(
+      { image },
+      params({ width: 0, height: 0 }),
+      createRunContext(),
+    )
+    expect(out.image).toMatchObject({ width: 72, height: 40 })
+    // The painting still reads as that sound's spectrogram: its framing goes along.
+    expect(out.image.origin).toEqual(image.origin)
   })
 
   it('is deterministic per seed', async () => {

@@ -101,6 +101,17 @@ describe('dsp/griffin-lim', () => {
     expect(grey.channels[0].every(Number.isFinite)).toBe(true)
   })
 
+  it("writes the source's sample rate when the picture says it, else the notebook's 24 kHz", async () => {
+    const black = new Float32Array(20 * 33)
+    const origin = { sampleRate: 44100, fftSize: 64, hopSize: 32 }
+    expect((await run({ ...imageOf(20, 33, [black]), origin })).sampleRate).toBe(44100)
+    expect((await run(imageOf(20, 33, [black]))).sampleRate).toBe(24000)
+    // An explicit rate wins over the picture's.
+    expect(
+      (await run({ ...imageOf(20, 33, [black]), origin }, { sampleRateHz: 16000 })).sampleRate,
+    ).toBe(16000)
+  })
+
   it('is the same for the same seed and differs for another', async () => {
     const image = imageOf(16, 33, [lineImage(16, 33, 5)])
     const a = await run(image, {}, createRunContext(7))

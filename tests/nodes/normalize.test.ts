@@ -66,6 +66,11 @@ describe('Normalize node', () => {
     )
   })
 
+  it('gives the picture the framing of its spectrogram, for readers to default to', () => {
+    const { image } = run(spectrogram([new Float32Array(257 * 10)], 257, 10), defaults)
+    expect(image.origin).toEqual({ sampleRate: 44100, fftSize: 512, hopSize: 256 })
+  })
+
   it('draws silence as a black image, never NaN', () => {
     const { image } = run(spectrogram([new Float32Array(257 * 10)], 257, 10), defaults)
     for (const plane of image.channels) expect(plane.every((v) => v === 0)).toBe(true)
