@@ -13,9 +13,11 @@ import { panRows } from './pan-browser'
  * The browser runtime's benchmark: builds the e2e bundle, opens the runtime harness in
  * headless Chromium and prints what tests/e2e/harness/bench.ts measured, then opens the
  * editor itself on a 3-minute stereo file and records the page's long tasks.
- * Last, panning the canvas at 14, 56 and 112 nodes (bench/pan-browser.ts).
+ * Before that, a new user's first open of the default graph (time to the first previews and
+ * to the whole first run). Last, panning the canvas at 14, 56 and 112 nodes (bench/pan-browser.ts).
  *   npm run bench:runtime            (E2E_SKIP_BUILD=1 reuses the last build)
  *   BENCH_ONLY=pan npm run bench:runtime   (only the panning)
+ *   BENCH_ONLY=first-open npm run bench:runtime   (only the first open)
  */
 declare const window: Window & { harness: Harness; __longTasks: number[] }
 
@@ -133,6 +135,50 @@ async function editorRows(browser: Browser, url: string): Promise<BenchRow[]> {
   ]
 }
 
+/**
+ * A new user's first open of the default graph in a fresh browser profile (nothing cached):
+ * milliseconds from navigation start to the first node preview with pixels in it, to the
+ * Sound, Spectrogram and picture previews, and to the end of the whole first run.
+ */
+async function firstOpenRows(browser: Browser, url: string): Promise<BenchRow[]> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  const page = await context.newPage()
+  await page.goto(`${url}/`)
+  const drawnAt = (selector: string) =>
+    page
+      .waitForFunction(
+        (css) => {
+          const drawn = [...document.querySelectorAll<HTMLCanvasElement>(css)].some((canvas) => {
+            if (canvas.width === 0 || canvas.height === 0) return false
+            const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height)
+            return data?.data.some((v, i) => i % 4 === 3 && v !== 0) ?? false
+          })
+          return drawn ? performance.now() : false
+        },
+        selector,
+        { polling: 'raf', timeout: 300_000 },
+      )
+      .then((handle) => handle.jsonValue() as Promise<number>)
+  const [first, sound, spectrogram, picture] = await Promise.all([
+    drawnAt('[data-testid="preview"] canvas'),
+    drawnAt('[data-node-id="load"] [data-testid="preview"] canvas'),
+    drawnAt('[data-node-id="stft"] [data-testid="preview"] canvas'),
+    drawnAt('[data-node-id="picture"] [data-testid="preview"] canvas'),
+  ])
+  await waitForFirstRun(page, 300_000)
+  const whole = await page.evaluate(() => performance.now())
+  await context.close()
+  return [
+    { name: 'first open: first preview', ms: first },
+    {
+      name: 'first open: Sound, Spectrogram, picture previews',
+      ms: Math.max(sound, spectrogram, picture),
+      note: `sound ${sound.toFixed(0)}, spectrogram ${spectrogram.toFixed(0)}, picture ${picture.toFixed(0)} ms`,
+    },
+    { name: 'first open: whole default graph run', ms: whole },
+  ]
+}
+
 function print(rows: BenchRow[]): void {
   for (const row of rows) {
     const ms = row.ms < 1 ? row.ms.toFixed(3) : row.ms.toFixed(1)
@@ -147,6 +193,10 @@ try {
     print(await panRows(browser, server.url))
     process.exit(0)
   }
+  if (process.env.BENCH_ONLY === 'first-open') {
+    print(await firstOpenRows(browser, server.url))
+    process.exit(0)
+  }
   const page = await browser.newPage()
   await page.goto(`${server.url}/tests/e2e/harness/runtime.html`)
   await page.waitForFunction(() => 'harness' in window)
@@ -156,6 +206,7 @@ try {
   console.log(`Browser runtime bench (Chromium headless, ${cores} cores)\n`)
   print(rows)
   await page.close()
+  print(await firstOpenRows(browser, server.url))
   print(await editorRows(browser, server.url))
   print(await panRows(browser, server.url))
 } finally {
