@@ -256,8 +256,10 @@ describe('the listening room', () => {
       const seen: string[] = []
       Object.assign(window, { __statuses: seen })
       new MutationObserver(() => {
+        // Each status with whether the room was playing as it showed.
+        const playing = window.__synestheteRoom?.transport.isPlaying ? 'playing' : 'stopped'
         for (const el of document.querySelectorAll('[data-testid="lane-status"]'))
-          seen.push(el.textContent ?? '')
+          seen.push(`${el.textContent ?? ''}|${playing}`)
       }).observe(document.body, { subtree: true, childList: true, characterData: true })
     })
     const runsBefore = await runCount(page)
@@ -276,10 +278,13 @@ describe('the listening room', () => {
     const statuses = await page.evaluate(
       () => (window as unknown as { __statuses: string[] }).__statuses,
     )
-    expect(statuses.some((t) => t.startsWith('Re-running'))).toBe(true)
-    expect(await page.evaluate(() => window.__synestheteRoom?.transport.isPlaying)).toBe(true)
-    await playedTo(page, Math.min(playedBefore + 0.2, 29), 30_000)
-    await page.keyboard.press('Space')
+    // The other lanes kept playing while this one said it was re-running. (Whether it still
+    // plays after the run depends on how long the run took: a busy machine can reach the end.)
+    expect(statuses.some((t) => t.startsWith('Re-running') && t.endsWith('|playing'))).toBe(true)
+    if (await page.evaluate(() => window.__synestheteRoom?.transport.isPlaying)) {
+      await playedTo(page, Math.min(playedBefore + 0.2, 29), 30_000)
+      await page.keyboard.press('Space')
+    }
 
     // Export: one zip of matched WAVs, the contact sheet and listen.json, each with provenance.
     const [download] = await Promise.all([

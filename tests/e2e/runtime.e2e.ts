@@ -40,8 +40,11 @@ describe('browser runtime', () => {
     expect(inWorker.states.gl).toBe('done')
     expect(inWorker.jobs.cpu).toBe(1)
     expect(inWorker.ms).toBeGreaterThan(500) // long enough to matter
-    expect(inWorker.mainThread.longTasks.filter((ms) => ms > 50)).toEqual([])
-    expect(inWorker.mainThread.maxFrameGapMs).toBeLessThan(100)
+    // The work takes over 500 ms: on the page it would be one task that long (the control
+    // below). The bounds leave room for the page's own small tasks, which stretch past 50 ms
+    // when other programs hold both cores (a 52 ms one was seen so).
+    expect(inWorker.mainThread.longTasks.filter((ms) => ms > 250)).toEqual([])
+    expect(inWorker.mainThread.maxFrameGapMs).toBeLessThan(400)
 
     // The control: the same work on the main thread is one long task, and the observer sees it.
     const graphAgain = graphOf([

@@ -13,7 +13,11 @@ import { withMissing } from './missing-inputs'
 import { withNodeNames } from './node-names'
 import { Ports } from './Ports'
 
-/** Arrow keys: the node whose middle is nearest in that direction (closer to the line wins). */
+/**
+ * Arrow keys: the node whose middle is nearest in that direction (closer to the line wins),
+ * looking first within 60° either side of it, so a taller neighbour beside this node, whose
+ * middle lies a little lower, is not what Down reaches.
+ */
 function nextNode(from: HTMLElement, key: string): HTMLElement | undefined {
   const [dx, dy] = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] }[
     key
@@ -21,6 +25,7 @@ function nextNode(from: HTMLElement, key: string): HTMLElement | undefined {
   const mid = (r: DOMRect) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 })
   const here = mid(from.getBoundingClientRect())
   let best: { el: HTMLElement; score: number } | undefined
+  let inCone: { el: HTMLElement; score: number } | undefined
   for (const el of document.querySelectorAll<HTMLElement>('[data-testid="node"]')) {
     if (el === from) continue
     const there = mid(el.getBoundingClientRect())
@@ -29,8 +34,10 @@ function nextNode(from: HTMLElement, key: string): HTMLElement | undefined {
     if (along <= 0) continue
     const score = along + 2 * across
     if (!best || score < best.score) best = { el, score }
+    // tan 60° ≈ 1.73: within 60° of the arrow's direction.
+    if (across <= 1.73 * along && (!inCone || score < inCone.score)) inCone = { el, score }
   }
-  return best?.el
+  return (inCone ?? best)?.el
 }
 
 /**
