@@ -146,7 +146,8 @@ export function createRealFft(size: number, options: { backend?: 'auto' | 'js' }
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be ≥ 1, not ${size}`)
   const wasm = (options.backend ?? defaultBackend) !== 'js'
   const mod = wasm ? pffft : null
-  const key = `${size}:${mod ? 'wasm' : 'js'}`
+  // Keyed by what is loaded, so a plan made before initFastFft() is not kept after it.
+  const key = `${size}:${wasm && (pffft || mixedRadix) ? 'wasm' : 'js'}`
   let plan = plans.get(key)
   if (!plan) {
     const core =
