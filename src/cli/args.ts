@@ -43,7 +43,7 @@ PNG or WAV exported by Synesthete (each carries the graph that made it).
   --cache DIR              keep results in DIR (default ~/.cache/synesthete)
   --no-cache               compute everything afresh, store nothing
   --report FILE            per-node timing and cache hits as JSON
-  --quiet                  print only errors
+  --quiet                  print only errors and warnings
 
 Check a model folder: npm run render -- --check-model DIR [--ort node|web]
 

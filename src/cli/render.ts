@@ -76,7 +76,7 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   if (graph.nodes.some((n) => isDiffusionNode(n, registry)))
     await installInferenceBackend(args.ort, (line) => io.err(line))
   const runs = new RunMessages()
-  const printer = progressPrinter(log)
+  const printer = progressPrinter(log, (line) => io.err(line))
   const files = nodeFileResolver(source.baseDir)
   allowRemoteModelsHeadless(args.allowRemoteModels)
   const inputs = inputFilesOf(graph, registry, source.baseDir, source.path)
@@ -192,9 +192,13 @@ async function writeReport(
   )
 }
 
-function progressPrinter(log: (line: string) => void): (event: ExecutionEvent) => void {
+/** Progress lines through `log` (silent with --quiet); warnings always reach `warn`. */
+function progressPrinter(
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): (event: ExecutionEvent) => void {
   return (event) => {
-    if (event.type === 'warning') log(`! ${event.node ? `${event.node}: ` : ''}${event.message}`)
+    if (event.type === 'warning') warn(`! ${event.node ? `${event.node}: ` : ''}${event.message}`)
     if (event.type === 'state' && event.state === 'running') log(`… ${event.node}`)
   }
 }

@@ -247,16 +247,19 @@ describe('the warning reaches the people', () => {
       ['load.audio->out.audio'],
     )
     writeFileSync(join(dir, 'graph.json'), JSON.stringify(graph))
-    const err: string[] = []
-    const io = { out: () => undefined, err: (line: string) => err.push(line) }
-    const code = await render(
-      [join(dir, 'graph.json'), '--out', join(dir, 'out'), '--no-cache'],
-      io,
-    )
-    expect(code).toBe(0)
-    expect(err.join('\n')).toMatch(
-      /! load: "half\.flac" is damaged or cut short: it declares 4\.0 s but only \d\.\d s could be read \(\d+ % missing\)/,
-    )
+    // --quiet silences progress, not warnings: what was lost must still be said.
+    for (const extra of [[], ['--quiet']]) {
+      const err: string[] = []
+      const io = { out: () => undefined, err: (line: string) => err.push(line) }
+      const code = await render(
+        [join(dir, 'graph.json'), '--out', join(dir, 'out'), '--no-cache', ...extra],
+        io,
+      )
+      expect(code).toBe(0)
+      expect(err.join('\n'), extra.join(' ')).toMatch(
+        /! load: "half\.flac" is damaged or cut short: it declares 4\.0 s but only \d\.\d s could be read \(\d+ % missing\)/,
+      )
+    }
   })
 
   it("the editor's run store keeps it on the node until the node runs again", () => {
