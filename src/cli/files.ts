@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { open, readFile } from 'node:fs/promises'
 import { basename, isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,7 +18,28 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
  */
 export function nodeFileResolver(baseDir: string): FileResolver {
   // Sound our WASM decoders cannot read (M4A/AAC, Opus in WebM) reaches the nodes through ffmpeg.
-  return transcodingResolver(diskResolver(baseDir), ffmpegDecode)
+  return readOnce(transcodingResolver(diskResolver(baseDir), ffmpegDecode))
+}
+
+/**
+ * Each reference read and hashed once per resolver (one run): cache keys, every output's
+ * provenance and the restored-graph check used to read and hash an input again each, a
+ * gigabyte file as many times as the graph had outputs. The hash travels with the bytes, so
+ * keys and provenance need not compute it.
+ */
+function readOnce(resolver: FileResolver): FileResolver {
+  const done = new Map<string, ReturnType<FileResolver>>()
+  return (ref) => {
+    let file = done.get(ref)
+    if (!file) {
+      file = resolver(ref).then((data) => ({
+        ...data,
+        sha256: data.sha256 ?? createHash('sha256').update(data.bytes).digest('hex'),
+      }))
+      done.set(ref, file)
+    }
+    return file
+  }
 }
 
 function diskResolver(baseDir: string): FileResolver {

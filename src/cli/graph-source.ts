@@ -76,7 +76,7 @@ export async function sourceWarnings(
     if (!source.sha256 || typeof ref !== 'string' || ref.startsWith('blob:')) continue
     try {
       const file = await files(ref)
-      if ((await sha256Hex(file.bytes)) !== source.sha256)
+      if ((file.sha256 ?? (await sha256Hex(file.bytes))) !== source.sha256)
         warnings.push(
           `${source.node}: "${file.name}" is not the file that made this result ("${source.name}", SHA-256 ${source.sha256.slice(0, 12)}…); the output will differ.`,
         )

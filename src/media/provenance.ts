@@ -116,7 +116,7 @@ async function describeSource(
   if (!files) return { ref, name: fallbackName }
   try {
     const file = await files(ref)
-    return { ref, name: file.name, sha256: await sha256Hex(file.bytes) }
+    return { ref, name: file.name, sha256: file.sha256 ?? (await sha256Hex(file.bytes)) }
   } catch {
     return { ref, name: fallbackName }
   }

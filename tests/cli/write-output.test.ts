@@ -9,9 +9,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { nodeFileResolver } from '../../src/cli/files'
 import { describeFsError, makeFolder } from '../../src/cli/fs-errors'
 import { render } from '../../src/cli/render'
 import { RunOutputs } from '../../src/cli/write-output'
@@ -183,5 +185,19 @@ describe('file-system errors in words', () => {
         new RegExp(`^Could not write /x: .+ \\(${code}\\)\\.$`),
       )
     }
+  })
+})
+
+describe('input files', () => {
+  it('are read and hashed once per run, however many nodes ask', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synesthete-once-'))
+    const path = join(dir, 'in.wav')
+    copyFileSync(input, path)
+    const files = nodeFileResolver(dir)
+    const first = await files('file:in.wav')
+    writeFileSync(path, 'changed after the first read') // a second read would see this
+    const again = await files('file:in.wav')
+    expect(again.bytes).toBe(first.bytes)
+    expect(first.sha256).toBe(createHash('sha256').update(readFileSync(input)).digest('hex'))
   })
 })
