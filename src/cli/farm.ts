@@ -183,7 +183,10 @@ export function renderCommand(argv: string[]): { command: string; args: string[]
 function renderInChild(argv: string[], io: Io): Promise<number> {
   const { command, args } = renderCommand(argv)
   return new Promise((done) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    // One run per core already uses every core: each run gets one worker thread (unless the
+    // person chose a count), so --each does not start cores × cores threads.
+    const env = { ...process.env, SYNESTHETE_THREADS: process.env.SYNESTHETE_THREADS ?? '1' }
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
     const lines = (sink: (l: string) => void) => {
       let buffer = ''
       return (chunk: Buffer) => {
