@@ -193,13 +193,33 @@ async function writeReport(
 }
 
 /** Progress lines through `log` (silent with --quiet); warnings always reach `warn`. */
-function progressPrinter(
+/** A node's progress is printed at most this often: long work says it is alive, no flood. */
+export const PROGRESS_EVERY_MS = 10_000
+
+/**
+ * Lines on stderr as the run goes: each node as it starts, its progress (percent and the
+ * node's own words, e.g. a Griffin-Lim iteration) every PROGRESS_EVERY_MS while it runs, and
+ * warnings. `now` is a seam for tests.
+ */
+export function progressPrinter(
   log: (line: string) => void,
   warn: (line: string) => void,
+  now: () => number = Date.now,
 ): (event: ExecutionEvent) => void {
+  const lastLine = new Map<string, number>()
   return (event) => {
     if (event.type === 'warning') warn(`! ${event.node ? `${event.node}: ` : ''}${event.message}`)
-    if (event.type === 'state' && event.state === 'running') log(`… ${event.node}`)
+    if (event.type === 'state' && event.state === 'running') {
+      lastLine.set(event.node, now())
+      log(`… ${event.node}`)
+    }
+    if (event.type === 'progress') {
+      const at = now()
+      if (at - (lastLine.get(event.node) ?? at) < PROGRESS_EVERY_MS) return
+      lastLine.set(event.node, at)
+      const percent = `${Math.floor(Math.min(1, Math.max(0, event.fraction)) * 100)} %`
+      log(`… ${event.node} ${percent}${event.message ? ` (${event.message})` : ''}`)
+    }
   }
 }
 
