@@ -30,7 +30,8 @@ export function ModelRunInfo(props: {
   const info = parseRunMessage(message)
   const tiny = info
     ? info.tiny
-    : describeModelRef(String(paramValue(def.params.model, node.params, 'model') ?? '')).kind === 'tiny'
+    : describeModelRef(String(paramValue(def.params.model, node.params, 'model') ?? '')).kind ===
+      'tiny'
   const cached = run.state === 'cached' ? ' · from the cache' : ''
   return (
     <div className="node-model-info" data-testid="model-run-info">
