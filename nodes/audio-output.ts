@@ -25,6 +25,7 @@ export const audioOutput = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ audio }) => {
     return { audio }
   },

@@ -84,6 +84,7 @@ export const chirpSynth = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'per-step',
   run: ({ image }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

@@ -30,6 +30,7 @@ export const cutLatent = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ latent }, params) => {
     const problem = latentProblem(latent.shape, latent.data.length)
     if (problem)

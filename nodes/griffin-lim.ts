@@ -102,6 +102,7 @@ export const griffinLim = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'per-step',
   estimate: ({ image }, params) => {
     const fftSize = params.fftSize > 0 ? params.fftSize : 2 * (image.height - 1)
     const hopSize = params.hopSize > 0 ? params.hopSize : Math.max(1, Math.floor(fftSize / 2))

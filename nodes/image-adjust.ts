@@ -55,6 +55,7 @@ export const imageAdjust = defineNode({
   outputs: { image: 'image' },
   params: ADJUST_PARAMS,
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ image }, params) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

@@ -20,6 +20,7 @@ export const imageOutput = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ image }) => {
     return { image }
   },

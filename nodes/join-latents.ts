@@ -30,6 +30,7 @@ export const joinLatents = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ a, b }, params) => {
     for (const [name, latent] of [
       ['A', a],

@@ -19,6 +19,7 @@ export const loadImage = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: (_inputs, params) => {
     const chosen = params.file
     if (!chosen)

@@ -54,6 +54,7 @@ export const loopAudio = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ audio, start, end }, params, ctx) => {
     const a = Math.round((start?.value ?? params.startColumn) * params.samplesPerColumn)
     const b = Math.round((end?.value ?? params.endColumn) * params.samplesPerColumn)

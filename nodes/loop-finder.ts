@@ -76,6 +76,7 @@ export const loopFinder = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ image, latent }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

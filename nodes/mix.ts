@@ -59,6 +59,7 @@ export const mix = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: (inputs, params) => {
     const ports: [string, AudioValue | undefined, number][] = [
       ['a', inputs.a, params.gainA],

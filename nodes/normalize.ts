@@ -87,6 +87,7 @@ export const normalize = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ spectrogram }, params) => {
     const { bins, frames, channels } = spectrogram
     if (!(bins > 0 && frames > 0) || channels.length === 0)

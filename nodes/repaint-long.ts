@@ -106,6 +106,7 @@ export const repaintLong = defineNode({
     }),
   },
   runtime: 'gpu',
+  cancellation: 'per-step',
   run: async ({ image }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

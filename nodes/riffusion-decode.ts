@@ -94,6 +94,7 @@ export const riffusionDecode = defineNode({
     ...riffusionFramingParams,
   },
   runtime: 'cpu',
+  cancellation: 'per-step',
   estimate: ({ image }, params) => {
     const { fftSize, hopSize } = framingFrom(params, image.height)
     const bins = Math.floor(fftSize / 2) + 1

@@ -53,6 +53,7 @@ export const saturation = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ image }, params) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

@@ -29,6 +29,7 @@ export const shiftLatent = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ latent }, params) => {
     const problem = latentProblem(latent.shape, latent.data.length)
     if (problem)

@@ -14,6 +14,7 @@ export const splitRgb = defineNode({
   outputs: { red: 'image', green: 'image', blue: 'image' },
   params: {},
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ image }) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)

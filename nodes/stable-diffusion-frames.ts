@@ -76,6 +76,7 @@ export const stableDiffusionFrames = defineNode({
     scheduler: sd.scheduler,
   },
   runtime: 'gpu',
+  cancellation: 'per-step',
   run: async ({ frames }, params, ctx) => {
     checkFrames(frames, 'Stable Diffusion per Frame')
     const total = frames.frames.length

@@ -182,6 +182,7 @@ export const stableDiffusion = defineNode({
     }),
   },
   runtime: 'gpu',
+  cancellation: 'per-step',
   run: async ({ image }, params, ctx) => {
     if (image) {
       const problem = imageProblem(image)

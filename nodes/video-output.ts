@@ -25,6 +25,7 @@ export const videoOutput = defineNode({
     }),
   },
   runtime: 'cpu',
+  cancellation: 'none',
   run: ({ frames, audio }, _params, ctx) => {
     checkFrames(frames, 'Video Output')
     const soundtrack = audio ?? frames.audio

@@ -82,6 +82,16 @@ export interface RunEstimate {
 
 export type Runtime = 'cpu' | 'gpu'
 
+/**
+ * How soon a node stops once cancelled, as the contract suite checks it:
+ * - 'none': one quick pass that never looks at its signal; a cancel takes effect before or
+ *   after it (runJob and the executor check between nodes);
+ * - 'between-parts': it looks between large parts (each channel, each stage), so a cancel is
+ *   seen at the next part;
+ * - 'per-step': a loop of many steps with progress; it stops at the next step.
+ */
+export type Cancellation = 'none' | 'between-parts' | 'per-step'
+
 export interface NodeDefinition<
   I extends InputSpecs = InputSpecs,
   O extends OutputSpecs = OutputSpecs,
@@ -99,6 +109,8 @@ export interface NodeDefinition<
   outputs: O
   params: P
   runtime: Runtime
+  /** How soon it stops once cancelled (see `Cancellation`); 'between-parts' when not given. */
+  cancellation?: Cancellation
   /**
    * Optional: memory (and work) the run will need, from input sizes and params. The executor
    * calls it before `run` and refuses, with these figures, a run the machine cannot do.
@@ -122,6 +134,7 @@ export interface AnyNodeDefinition {
   outputs: OutputSpecs
   params: ParamSpecs
   runtime: Runtime
+  cancellation?: Cancellation
   estimate?(inputs: Record<string, unknown>, params: Record<string, unknown>): RunEstimate
   run(
     inputs: Record<string, unknown>,

@@ -176,40 +176,13 @@ async function outcomeOf(run: Promise<NodeOutputs>) {
 }
 
 /**
- * One quick pass over their input that never looks at the signal once started: a cancel
- * takes effect before them or after them (runJob and the executor check between nodes), not
- * inside. Listed so that the test says so instead of pretending they stop mid-run.
+ * Each node declares how soon it stops once cancelled (`cancellation` on its definition, see
+ * src/engine/define-node.ts), and gets the cancellation tests of that kind only:
+ * - 'none': one quick pass that never looks at its signal: cancelled meanwhile, it finishes;
+ * - 'between-parts' (the default) and 'per-step': cancelled once started, it stops with a
+ *   cancellation error; 'per-step' also stops part-way through its steps, at the next one.
  */
-const QUICK_SINGLE_PASS = new Set([
-  'image/load',
-  'dsp/normalize',
-  'image/split-rgb',
-  'image/adjust',
-  'image/saturation',
-  'image/loop-finder',
-  'latent/join',
-  'latent/shift',
-  'latent/cut',
-  'audio/loop',
-  'audio/mix',
-  'audio/output',
-  'image/output',
-  'frames/output',
-])
-
-/**
- * Nodes whose work is a loop of many steps with progress: cancelled part-way, they stop at the
- * next step. Not STFT and Phase Vocoder: they look at the signal once per channel, before its
- * work, so a cancel during the last channel is not seen and that channel runs to the end.
- */
-const STEPPED = new Set([
-  'dsp/griffin-lim',
-  'synth/chirp',
-  'spectrogram/riffusion-decode',
-  'ml/stable-diffusion',
-  'ml/repaint-long',
-  'ml/stable-diffusion-frames',
-])
+const cancellationOf = (def: AnyNodeDefinition) => def.cancellation ?? 'between-parts'
 
 /**
  * CPU time a node may still spend once cancelled. CPU time, not the wall clock: it does not
@@ -318,13 +291,13 @@ describe.each(allNodes.map((d) => [d.type, d] as const))('%s', (_type, def) => {
   })
 
   // Each node gets the cancellation tests of its kind only (none are registered as skipped).
-  const quick = QUICK_SINGLE_PASS.has(def.type)
+  const quick = cancellationOf(def) === 'none'
   ;(quick ? it : none)(
     'is one quick pass that never looks at its signal: cancelled meanwhile, it still finishes',
     async () => {
       const { ctx, state } = cancelMidRun()
       checkOutputs(def, await runWith(def, 'signal', ctx))
-      expect(state.looks, 'only runJob looked: move it out of QUICK_SINGLE_PASS').toBe(1)
+      expect(state.looks, "only runJob looked: its cancellation is not 'none'").toBe(1)
     },
   )
 
@@ -342,7 +315,7 @@ describe.each(allNodes.map((d) => [d.type, d] as const))('%s', (_type, def) => {
     },
   )
 
-  ;(STEPPED.has(def.type) ? it : none)(
+  ;(cancellationOf(def) === 'per-step' ? it : none)(
     'stops part-way through its steps, at the next one after the cancel',
     async () => {
       const { ctx, state } = cancelMidRun(0.3)
