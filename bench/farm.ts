@@ -9,9 +9,8 @@
  * workers run with --no-cache so every run computes. Each worker count first runs one warm-up
  * batch (process start, module loading, the job process BullMQ keeps), then the timed one.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,6 +23,7 @@ import {
   type GraphNode,
 } from '../src/engine/document'
 import { encodeWav } from '../src/media/wav-encode'
+import { hasRedisServer, lineFrom, startRedis } from '../tests/helpers/redis'
 import type { BenchCase } from './types'
 
 function arg(name: string, fallback: number): number {
@@ -63,29 +63,9 @@ function graph(iterations: number): GraphDocument {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
-}
-
-function untilLine(child: ChildProcess, pattern: RegExp): Promise<void> {
-  return new Promise((done) => {
-    let buffer = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString()
-      if (pattern.test(buffer)) done()
-    })
-  })
-}
-
 const quiet = { out: () => undefined, err: () => undefined }
 
-export const hasRedis = () =>
-  spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
+export const hasRedis = hasRedisServer
 
 export interface FarmFigures {
   inputs: number
@@ -111,25 +91,8 @@ export async function measureFarm(inputs = 8, seconds = 3, iterations = 32): Pro
   }
   const graphFile = join(dir, 'graph.json')
   writeFileSync(graphFile, JSON.stringify(graph(iterations)))
-  const port = await freePort()
-  const redis = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
-  await untilLine(redis, /ready to accept connections/i)
-  const url = `redis://127.0.0.1:${port}`
+  const redis = await startRedis(dir)
+  const { url } = redis
   const submit = async (out: string) => {
     const code = await render(
       [graphFile, '--each', `load=${join(dir, 'in')}/*.wav`, '--out', out, '--queue', url],
@@ -144,7 +107,7 @@ export async function measureFarm(inputs = 8, seconds = 3, iterations = 32): Pro
         const { command, args } = renderCommand(['--worker', '--queue', url, '--no-cache'])
         return spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
       })
-      await Promise.all(workers.map((w) => untilLine(w, /^worker /m)))
+      await Promise.all(workers.map((w) => lineFrom(w, (l) => l.startsWith('worker '))))
       await submit(join(dir, `warm-${count}`))
       const started = performance.now()
       await submit(join(dir, `timed-${count}`))
@@ -153,7 +116,7 @@ export async function measureFarm(inputs = 8, seconds = 3, iterations = 32): Pro
       await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))))
     }
   } finally {
-    redis.kill('SIGTERM')
+    await redis.stop()
     rmSync(dir, { recursive: true, force: true })
   }
   return { inputs, seconds, times }

@@ -1,6 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Queue } from 'bullmq'
@@ -10,6 +9,7 @@ import { QUEUE_NAME } from '../../src/cli/farm-queue'
 import { render } from '../../src/cli/render'
 import { encodeWav } from '../../src/media/wav-encode'
 import { decodeWav } from '../../src/media/wav'
+import { hasRedisServer, startRedis } from '../helpers/redis'
 import { graphOf } from '../helpers/test-nodes'
 
 /**
@@ -20,7 +20,7 @@ import { graphOf } from '../helpers/test-nodes'
  * and skips.
  */
 
-const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
+const hasRedis = hasRedisServer()
 if (!hasRedis) console.log('farm.test.ts: redis-server is not installed; skipping the farm test.')
 
 /** Load → STFT → picture → Griffin-Lim → WAV: CPU work only, no model. */
@@ -46,37 +46,6 @@ function tone(hz: number, seconds: number, rate = 22050): Uint8Array {
     (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate) * Math.min(1, i / 500),
   )
   return encodeWav({ sampleRate: rate, channels: [samples] }, 'pcm16')
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => done(port))
-    })
-  })
-}
-
-/** Resolves with the first line of `child`'s stdout that `match` accepts. */
-function lineFrom(child: ChildProcess, match: (line: string) => boolean): Promise<string> {
-  return new Promise((done, fail) => {
-    let buffer = ''
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString()
-      const lines = buffer.split('\n')
-      buffer = lines.pop() ?? ''
-      const hit = lines.find(match)
-      if (hit !== undefined) {
-        child.stdout?.off('data', onData)
-        done(hit)
-      }
-    }
-    child.stdout?.on('data', onData)
-    child.once('exit', () => fail(new Error('the process ended before saying so')))
-  })
 }
 
 /** Every whole line a worker prints (stdout and stderr), and a way to wait for one. */
@@ -137,26 +106,9 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     writeFileSync(graphFile, JSON.stringify(graph))
 
     // Redis: a free local port, nothing written to disk.
-    const port = await freePort()
-    const redis = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        dir,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    started.push(redis)
-    await lineFrom(redis, (l) => /ready to accept connections/i.test(l))
-    const url = `redis://127.0.0.1:${port}`
+    const redis = await startRedis(dir)
+    started.push(redis.process)
+    const { url } = redis
 
     // Three workers sharing one cache folder, each giving up a silent peer's job after 3 s.
     const cache = join(dir, 'cache')
@@ -250,7 +202,6 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     }
 
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM')
-    redis.kill('SIGTERM')
-    await new Promise((done) => redis.once('exit', done))
+    await redis.stop()
   }, 180_000)
 })
