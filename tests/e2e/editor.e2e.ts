@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { GraphDocument } from '../../src/engine/document'
 import { encodeWav } from '../../src/media/wav'
+import { AUTOSAVE_KEY } from '../../src/editor/store/autosave'
 import { screenshot, useBrowser } from './browser'
 import {
   addThroughPalette,
@@ -136,7 +137,11 @@ describe('the editor', () => {
     await page.keyboard.press('Control+Shift+z')
     expect(await param()).toBe(-6)
 
-    await page.waitForTimeout(500) // autosave is debounced
+    // Autosave is debounced: wait until the stored graph holds the edit, not for a fixed time.
+    await page.waitForFunction(
+      (key) => /"gainA":-6\b/.test(localStorage.getItem(key) ?? ''),
+      AUTOSAVE_KEY,
+    )
     await page.reload()
     await page.locator('[data-testid="node"]').first().waitFor()
     expect(await param()).toBe(-6)

