@@ -1,9 +1,10 @@
 import { defineNode } from '../src/engine/define-node'
 import { choice, text } from '../src/engine/params'
+import { wavExport, wavFileName } from '../src/media/output-files'
 
 /**
- * Marks audio to export. It passes the audio through, so the editor can preview it; the CLI and
- * the editor write the file with `audioOutputFile` (src/media/output-files.ts).
+ * Marks audio to export. It passes the audio through, so the editor can preview it; `export`
+ * gives the WAV (carrying the graph) that the CLI writes and the editor offers.
  */
 export const audioOutput = defineNode({
   type: 'audio/output',
@@ -29,4 +30,6 @@ export const audioOutput = defineNode({
   run: ({ audio }) => {
     return { audio }
   },
+  export: ({ audio }, params, ctx) => [wavExport(audio, params, ctx)],
+  exportNames: ({ name }) => [wavFileName(name)],
 })

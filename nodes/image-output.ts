@@ -1,9 +1,10 @@
 import { defineNode } from '../src/engine/define-node'
 import { text } from '../src/engine/params'
+import { pngExport, pngFileName } from '../src/media/output-files'
 
 /**
- * Marks an image to export. It passes the image through, so the editor can show it; the CLI and
- * the editor write the PNG with `imageOutputFile` (src/media/output-files.ts).
+ * Marks an image to export. It passes the image through, so the editor can show it; `export`
+ * gives the PNG (carrying the graph) that the CLI writes and the editor offers.
  */
 export const imageOutput = defineNode({
   type: 'image/output',
@@ -24,4 +25,6 @@ export const imageOutput = defineNode({
   run: ({ image }) => {
     return { image }
   },
+  export: ({ image }, params, ctx) => [pngExport(image, params, ctx)],
+  exportNames: ({ name }) => [pngFileName(name)],
 })

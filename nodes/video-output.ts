@@ -2,12 +2,13 @@ import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
 import { text } from '../src/engine/params'
 import { checkFrames, framesDurationSec } from '../src/media/frames'
+import { framesStem, muxCommand, videoExportFiles } from '../src/media/frames-export'
 
 /**
  * Marks frames to export as a video, with the sound to play along. It passes the frames on
- * with the audio attached as their soundtrack; the editor offers them as WebM (WebCodecs), a
- * PNG zip and WAV, and the CLI writes the zip and WAV with `videoOutputFiles`
- * (src/media/frames-export.ts) and prints the ffmpeg command that joins them.
+ * with the audio attached as their soundtrack. `export` gives a PNG zip and WAV (spectra: CSV
+ * and JSON), which the CLI writes, printing the ffmpeg command that joins them; the editor
+ * offers them too, beside the WebM it makes of any frame sequence (WebCodecs).
  */
 export const videoOutput = defineNode({
   type: 'frames/output',
@@ -37,4 +38,10 @@ export const videoOutput = defineNode({
       ctx.progress(1, 'The sound is longer than the frames: the video ends with the last frame.')
     return { video }
   },
+  export: ({ video }, { name }, ctx) => {
+    if (!video.binHz) ctx.note?.(`video: ${muxCommand(video, name, ctx.folder)}`)
+    return videoExportFiles(video, { name }, ctx)
+  },
+  // The pictures' zip; spectra's CSV and the soundtrack's WAV depend on the result.
+  exportNames: ({ name }) => [`${framesStem(name)}.zip`],
 })

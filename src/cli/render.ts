@@ -2,7 +2,7 @@ import { threadRunner } from './thread-pool'
 import { homedir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { registry } from '../../nodes'
+import { registry as shippedNodes } from '../../nodes'
 import { allowRemoteModelsHeadless } from '../diffusion/remote-permission'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import { describeError } from '../engine/errors'
@@ -10,10 +10,9 @@ import { execute, GraphError, type ExecutionEvent, type NodeResult } from '../en
 import { parseGraphText } from '../engine/validate'
 import type { GraphDocument } from '../engine/document'
 import type { FileResolver } from '../engine/keys'
-import { muxCommand, videoOutputFiles } from '../media/frames-export'
-import { audioOutputFile, imageOutputFile, type OutputFile } from '../media/output-files'
-import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../media/provenance'
-import type { WavEncoding } from '../media/wav'
+import { paramValues } from '../engine/params'
+import { collectProvenance, type ProvenanceRecord } from '../engine/provenance'
+import type { NodeRegistry } from '../engine/registry'
 import { HelpRequested, parseRenderArgs, USAGE, type RenderArgs } from './args'
 import { DiskCache } from './disk-cache'
 import { dumpResults } from './dump'
@@ -34,8 +33,15 @@ export interface Io {
 
 const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }
 
-/** Exit codes: 0 all ran, 1 some node failed, 2 the command or graph is unusable. */
-export async function render(argv: string[], io: Io = consoleIo): Promise<number> {
+/**
+ * Exit codes: 0 all ran, 1 some node failed, 2 the command or graph is unusable. `registry` is
+ * the node kinds a graph may use (nodes/index.ts's unless given): whatever they export is written.
+ */
+export async function render(
+  argv: string[],
+  io: Io = consoleIo,
+  registry: NodeRegistry = shippedNodes,
+): Promise<number> {
   if (isFarmCommand(argv)) return farm(argv, io, render)
   if (isCheckModelCommand(argv)) return checkModelCommand(argv, io)
   let args: RenderArgs
@@ -50,7 +56,7 @@ export async function render(argv: string[], io: Io = consoleIo): Promise<number
     return 2
   }
   try {
-    return await renderGraph(args, io)
+    return await renderGraph(args, io, registry)
   } catch (error) {
     if (error instanceof GraphError) {
       io.err(`The graph cannot run:\n${error.problems.map((p) => `  - ${p.message}`).join('\n')}`)
@@ -62,7 +68,7 @@ export async function render(argv: string[], io: Io = consoleIo): Promise<number
   }
 }
 
-async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
+async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Promise<number> {
   const source = await readGraphSource(args.graph)
   const loaded = parseGraphText(source.text, registry)
   if (!loaded.ok) throw new GraphError(loaded.problems)
@@ -83,7 +89,7 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   if (source.restoredFrom) inputs[0].what = 'the file this graph was restored from'
   const outputs = new RunOutputs(inputs)
   // Names that collide, or land on an input, are refused before any work is done.
-  for (const planned of plannedOutputs(graph))
+  for (const planned of plannedOutputs(graph, registry))
     await outputs.check(args.out, planned.fileName, `output node "${planned.node}"`)
   for (const warning of await sourceWarnings(graph, source.restoredFrom?.provenance, files))
     io.err(`! ${warning}`)
@@ -100,7 +106,7 @@ async function renderGraph(args: RenderArgs, io: Io): Promise<number> {
   }).finally(() => threads?.dispose())
   const results = [...result.results.values()]
   const notes: string[] = []
-  const written = await writeOutputs(graph, results, args.out, files, outputs, notes)
+  const written = await writeOutputs(graph, registry, results, args.out, files, outputs, notes)
   if (args.dump) await dumpResults(args.dump, results, outputs)
   if (args.listen) {
     const listened = await writeListening(args.listen, graph, results, files)
@@ -130,13 +136,14 @@ function cacheFor(args: RenderArgs, io: Io): ValueCache | undefined {
 }
 
 /**
- * Writes what output nodes made, each PNG and WAV carrying the graph and its provenance.
- * Refuses to overwrite the file the graph was restored from: a re-run may differ from it.
- * Video Output writes its frames as a PNG zip and WAV (or spectra as CSV), each frame and the
- * WAV carrying the graph too, and adds to `notes` the ffmpeg command that joins them.
+ * Writes the files each node's definition exports (`export` on the definition: Audio Output's
+ * WAV, Image Output's PNG, Video Output's zip and WAV…), through `outputs` (atomic, never onto
+ * an input, never twice). What an export says about its files (Video Output's ffmpeg command)
+ * is added to `notes`.
  */
 async function writeOutputs(
   graph: GraphDocument,
+  registry: NodeRegistry,
   results: NodeResult[],
   outDir: string,
   files: FileResolver,
@@ -146,23 +153,22 @@ async function writeOutputs(
   const written: string[] = []
   for (const result of results) {
     const node = graph.nodes.find((n) => n.id === result.node)
-    const value = result.outputs && Object.values(result.outputs)[0]
-    if (!node || !value) continue
-    const name = String(node.params.name ?? node.id)
-    const record = () => collectProvenance(graph, registry, { output: node.id, files })
-    let made: OutputFile[]
-    if (result.type === 'audio/output' && value.kind === 'audio') {
-      const format = node.params.format as WavEncoding
-      made = [audioOutputFile(value, { name, format }, wavProvenanceChunks(graph, await record()))]
-    } else if (result.type === 'image/output' && value.kind === 'image') {
-      made = [imageOutputFile(value, { name }, pngProvenanceText(graph, await record()))]
-    } else if (result.type === 'frames/output' && value.kind === 'frames') {
-      made = videoOutputFiles(value, { name }, { graph, record: await record() })
-      if (!value.binHz) notes.push(`video: ${muxCommand(value, name, outDir)}`)
-    } else continue
+    const def = registry.get(result.type)
+    const values = result.outputs
+    // Nothing to write for a node that failed, was blocked or muted.
+    if (!node || !def?.export || !values || Object.keys(def.outputs).some((p) => !values[p]))
+      continue
+    let record: Promise<ProvenanceRecord> | undefined
+    const made = def.export(values, paramValues(def.params, node.params), {
+      graph,
+      node: node.id,
+      provenance: () => (record ??= collectProvenance(graph, registry, { output: node.id, files })),
+      folder: outDir,
+      note: (line) => notes.push(line),
+    })
     for (const file of made)
       written.push(
-        await outputs.write(outDir, file.fileName, file.bytes, `output node "${node.id}"`),
+        await outputs.write(outDir, file.fileName, await file.bytes(), `output node "${node.id}"`),
       )
   }
   return written

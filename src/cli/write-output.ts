@@ -3,8 +3,8 @@ import { open, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import type { GraphDocument } from '../engine/document'
 import { UserError } from '../engine/errors'
+import { paramValues } from '../engine/params'
 import type { NodeRegistry } from '../engine/registry'
-import { safeFileStem } from '../media/output-files'
 import { pathOfRef } from './files'
 import { describeFsError, errorCode, makeFolder } from './fs-errors'
 import { pathInside } from './safe-paths'
@@ -17,13 +17,17 @@ import { pathInside } from './safe-paths'
  * replaced and no name changes behind the person's back.
  */
 
-/** Writes a whole new file at `path` (the temporary one); tests inject failures here. */
-export type WriteWhole = (path: string, bytes: Uint8Array) => Promise<void>
+/** A file's bytes: whole, or parts written one after another (a long sequence, streamed). */
+export type FileContent = Uint8Array | AsyncIterable<Uint8Array>
 
-const writeAndFlush: WriteWhole = async (path, bytes) => {
+/** Writes a whole new file at `path` (the temporary one); tests inject failures here. */
+export type WriteWhole = (path: string, content: FileContent) => Promise<void>
+
+const writeAndFlush: WriteWhole = async (path, content) => {
   const handle = await open(path, 'wx')
   try {
-    await handle.writeFile(bytes)
+    if (content instanceof Uint8Array) await handle.writeFile(content)
+    else for await (const part of content) await handle.write(part)
     await handle.sync() // on disk before the rename makes it the file
   } finally {
     await handle.close()
@@ -56,19 +60,16 @@ export function inputFilesOf(
   return inputs
 }
 
-/** The files each output node will write, by name, as far as known before the run. */
-export function plannedOutputs(graph: GraphDocument): { node: string; fileName: string }[] {
-  const planned: { node: string; fileName: string }[] = []
-  for (const node of graph.nodes) {
-    const name = String(node.params.name ?? node.id)
-    if (node.type === 'audio/output')
-      planned.push({ node: node.id, fileName: `${safeFileStem(name, 'wav')}.wav` })
-    if (node.type === 'image/output')
-      planned.push({ node: node.id, fileName: `${safeFileStem(name, 'png')}.png` })
-    if (node.type === 'frames/output')
-      planned.push({ node: node.id, fileName: `${safeFileStem(name, 'zip', 'frames')}.zip` })
-  }
-  return planned
+/** The files each output node will write, by name, as far as its definition knows before the run. */
+export function plannedOutputs(
+  graph: GraphDocument,
+  registry: NodeRegistry,
+): { node: string; fileName: string }[] {
+  return graph.nodes.flatMap((node) => {
+    const def = registry.get(node.type)
+    const names = def?.exportNames?.(paramValues(def.params, node.params)) ?? []
+    return names.map((fileName) => ({ node: node.id, fileName }))
+  })
 }
 
 let temps = 0
@@ -107,8 +108,13 @@ export class RunOutputs {
     return path
   }
 
-  /** Writes `bytes` as `dir/fileName` for `writer`, atomically, after the checks above. */
-  async write(dir: string, fileName: string, bytes: Uint8Array, writer: string): Promise<string> {
+  /** Writes `content` as `dir/fileName` for `writer`, atomically, after the checks above. */
+  async write(
+    dir: string,
+    fileName: string,
+    content: FileContent,
+    writer: string,
+  ): Promise<string> {
     const path = await this.check(dir, fileName, writer)
     await makeFolder(dirname(path))
     const temp = pathInside(
@@ -120,7 +126,7 @@ export class RunOutputs {
       () => false,
     )
     try {
-      await this.writeWhole(temp, bytes)
+      await this.writeWhole(temp, content)
       await rename(temp, path)
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined)

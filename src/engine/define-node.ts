@@ -1,4 +1,6 @@
-import type { ParamSpecs, ParamValues } from './params'
+import type { GraphDocument } from './document'
+import type { ParamSpecs, ParamValues, StoredParamValues } from './params'
+import type { ProvenanceRecord } from './provenance'
 import type { ImageValue, ValueKind, ValueOfKind } from './values'
 
 /**
@@ -83,6 +85,36 @@ export interface RunEstimate {
 export type Runtime = 'cpu' | 'gpu'
 
 /**
+ * One file an output node exports. Its name and type are known at once (a download list shows
+ * them); its bytes are made only when `bytes()` is called, and may come as parts
+ * (an AsyncIterable), which the CLI writes one after another, so a long sequence goes to disk
+ * without being held whole.
+ */
+export interface ExportFile {
+  /** One path component, made safe for every file system (`safeFileStem`), e.g. `mix.wav`. */
+  fileName: string
+  /** Content type, e.g. `audio/wav`. */
+  type: string
+  /** What a download button says, e.g. `WAV`, `PNG zip`. */
+  label: string
+  bytes(): Uint8Array | Promise<Uint8Array> | AsyncIterable<Uint8Array>
+}
+
+/** What an export is told besides the value and params: where it comes from and where it goes. */
+export interface ExportContext {
+  /** The graph that made the value; PNG and WAV files carry it. */
+  graph: GraphDocument
+  /** The id of the node whose files these are. */
+  node: string
+  /** The provenance record of this output (source hashes, models, seeds); made when asked. */
+  provenance(): Promise<ProvenanceRecord>
+  /** The folder the files go to, where there is one (the CLI's --out); none for downloads. */
+  folder?: string
+  /** Tells the person something about the files (the CLI prints it after writing them). */
+  note?(line: string): void
+}
+
+/**
  * How soon a node stops once cancelled, as the contract suite checks it:
  * - 'none': one quick pass that never looks at its signal; a cancel takes effect before or
  *   after it (runJob and the executor check between nodes);
@@ -121,6 +153,21 @@ export interface NodeDefinition<
     params: ParamValues<P>,
     ctx: RunContext,
   ): OutputValues<O> | Promise<OutputValues<O>>
+  /**
+   * Output nodes: the files this node's result is saved as. The CLI writes them to --out, the
+   * editor offers them as downloads; nothing else decides what an output node writes. A generator
+   * (or any Iterable) lets a long list be made as it is written.
+   */
+  export?(
+    outputs: OutputValues<O>,
+    params: StoredParamValues<P>,
+    ctx: ExportContext,
+  ): Iterable<ExportFile>
+  /**
+   * The names `export` will write, from params alone, known before the run: the CLI refuses
+   * names that clash with each other or with an input before any work is done.
+   */
+  exportNames?(params: StoredParamValues<P>): string[]
 }
 
 /** Any node definition, with its types erased, as the registry and executor hold them. */
@@ -141,6 +188,12 @@ export interface AnyNodeDefinition {
     params: Record<string, unknown>,
     ctx: RunContext,
   ): Record<string, unknown> | Promise<Record<string, unknown>>
+  export?(
+    outputs: Record<string, unknown>,
+    params: Record<string, unknown>,
+    ctx: ExportContext,
+  ): Iterable<ExportFile>
+  exportNames?(params: Record<string, unknown>): string[]
 }
 
 /** Declares a node; inputs, outputs and params are typed from the definition itself. */

@@ -102,6 +102,11 @@ export type ParamValues<P extends ParamSpecs> = { [K in keyof P]: ParamValue<P[K
 /** A param value as stored in a graph document (files as reference strings). */
 export type StoredParamValue = number | boolean | string
 
+/** Every param as a document stores it, defaults filled in: files as their reference strings. */
+export type StoredParamValues<P extends ParamSpecs> = {
+  [K in keyof P]: P[K] extends FileParam ? string : ParamValue<P[K]>
+}
+
 /**
  * The value a node uses for a param: its own stored value, else the definition's default
  * (a document may leave out any param). The one place this is decided.
@@ -122,6 +127,14 @@ export function paramValue(
   key: string,
 ): StoredParamValue | undefined {
   return Object.hasOwn(stored, key) ? stored[key] : spec?.default
+}
+
+/** `paramValue` for every param a node kind has (unknown stored keys are left out). */
+export function paramValues(
+  specs: ParamSpecs,
+  stored: Readonly<Record<string, StoredParamValue>>,
+): Record<string, StoredParamValue> {
+  return Object.fromEntries(Object.keys(specs).map((key) => [key, paramValue(specs[key], stored, key)]))
 }
 
 type Options<P> = Omit<P, 'type' | 'default'>

@@ -5,13 +5,13 @@
  * Synesthete exports, the frames and the soundtrack can carry the graph (see provenance.ts).
  */
 import { zipSync, type Zippable } from 'fflate'
-import type { GraphDocument } from '../engine/document'
 import { UserError } from '../engine/errors'
 import type { FramesValue } from '../engine/values'
 import { frameImage, framesProblem } from './frames'
-import { audioOutputFile, safeFileStem, type OutputFile } from './output-files'
+import type { ExportFile } from '../engine/define-node'
+import { safeFileStem, wavExport, type ExportProvenance, type OutputFile } from './output-files'
 import { encodePng } from './png'
-import { pngProvenanceText, wavProvenanceChunks, type ProvenanceRecord } from './provenance'
+import { pngProvenanceText } from './provenance'
 import { shellCommand } from './shell-quote'
 import { spectraCsv, spectraJson } from './spectra-csv'
 
@@ -39,7 +39,7 @@ export function framesZip(
     throw new UserError(`Cannot export frames that ${problem}.`, 'Check the node feeding it.')
   if (value.frames[0].length === 2)
     throw new UserError('PNG export needs grey, RGB or RGBA frames, not grey with alpha.')
-  const stem = safeFileStem(name, 'zip', 'frames')
+  const stem = framesStem(name)
   const entries: Zippable = {}
   const total = value.frames.length
   for (let i = 0; i < total; i++) {
@@ -55,7 +55,7 @@ export function framesZip(
  * must run exactly these commands whatever it holds.
  */
 export function muxCommand(value: FramesValue, name: string, dir?: string): string {
-  const stem = safeFileStem(name, 'zip', 'frames')
+  const stem = framesStem(name)
   // ffmpeg reads the input pattern printf-style: a literal % in the folder name is %%.
   const pattern = `${stem.replace(/%/g, '%%')}/%06d.png`
   const sound = value.audio ? ['-i', `${stem}.wav`, '-c:a', 'libopus', '-shortest'] : []
@@ -76,26 +76,49 @@ export function muxCommand(value: FramesValue, name: string, dir?: string): stri
 /**
  * Everything a Video Output node writes: pictures as the PNG zip, spectra (one row of levels
  * per frame) as CSV instead with a JSON beside it saying how they were measured, and the
- * soundtrack, when the frames carry one, as 16-bit WAV.
+ * soundtrack, when the frames carry one, as 16-bit WAV. Named at once, made when asked.
  * With `provenance`, every PNG and the WAV carry the graph and its record; CSV has no place
  * for them.
  */
-export function videoOutputFiles(
+export function videoExportFiles(
   value: FramesValue,
   params: { name: string },
-  provenance?: { graph: GraphDocument; record: ProvenanceRecord },
-): OutputFile[] {
-  const stem = safeFileStem(params.name, 'zip', 'frames')
+  provenance?: ExportProvenance,
+): ExportFile[] {
+  const stem = framesStem(params.name)
   const spectra = value.binHz !== undefined && value.height === 1
-  const text = provenance ? pngProvenanceText(provenance.graph, provenance.record) : {}
-  const chunks = provenance ? wavProvenanceChunks(provenance.graph, provenance.record) : []
   const text8 = (s: string) => new TextEncoder().encode(s)
-  const files = spectra
+  const files: ExportFile[] = spectra
     ? [
-        { fileName: `${stem}.csv`, bytes: text8(spectraCsv(value)) },
-        { fileName: `${stem}.json`, bytes: text8(spectraJson(value)) },
+        {
+          fileName: `${stem}.csv`,
+          type: 'text/csv',
+          label: 'CSV',
+          bytes: () => text8(spectraCsv(value)),
+        },
+        {
+          fileName: `${stem}.json`,
+          type: 'application/json',
+          label: 'JSON',
+          bytes: () => text8(spectraJson(value)),
+        },
       ]
-    : [framesZip(value, stem, text)]
-  if (value.audio) files.push(audioOutputFile(value.audio, { name: stem, format: 'pcm16' }, chunks))
+    : [
+        {
+          fileName: `${stem}.zip`,
+          type: 'application/zip',
+          label: 'PNG zip',
+          bytes: async () => {
+            const text = provenance
+              ? pngProvenanceText(provenance.graph, await provenance.provenance())
+              : {}
+            return framesZip(value, stem, text).bytes
+          },
+        },
+      ]
+  if (value.audio) files.push(wavExport(value.audio, { name: stem, format: 'pcm16' }, provenance))
   return files
 }
+
+/** The stem every file of a frame sequence shares (`clip` → clip.zip, clip.wav, clip/000001.png). */
+export const framesStem = (name: string): string => safeFileStem(name, 'zip', 'frames')

@@ -3,9 +3,14 @@
  * bytes for the same value and params.
  */
 
+import type { ExportContext, ExportFile } from '../engine/define-node'
 import { UserError } from '../engine/errors'
 import { encodePng, type PlanarImage } from './png'
+import { pngProvenanceText, wavProvenanceChunks } from './provenance'
 import { encodeWav, type PcmAudio, type WavChunk, type WavEncoding } from './wav'
+
+/** Where an exported file comes from, as node exports receive it (see `ExportContext`). */
+export type ExportProvenance = Pick<ExportContext, 'graph' | 'provenance'>
 
 export interface OutputFile {
   fileName: string
@@ -99,7 +104,7 @@ export function audioOutputFile(
   if (audio.channels.length === 0)
     throw new UserError('The audio to export has no channels.', 'Connect a node that makes sound.')
   return {
-    fileName: `${safeFileStem(params.name, 'wav')}.wav`,
+    fileName: wavFileName(params.name),
     bytes: encodeWav({ sampleRate, channels: audio.channels }, params.format, extraChunks),
   }
 }
@@ -110,5 +115,65 @@ export function imageOutputFile(
   params: { name: string },
   text: Record<string, string> = {},
 ): OutputFile {
-  return { fileName: `${safeFileStem(params.name, 'png')}.png`, bytes: encodePng(image, text) }
+  return { fileName: pngFileName(params.name), bytes: encodePng(image, text) }
+}
+
+/** All the bytes of an exported file, its parts joined where it comes in parts (a download). */
+export async function exportedBytes(file: ExportFile): Promise<Uint8Array> {
+  const content = await file.bytes()
+  if (content instanceof Uint8Array) return content
+  const parts: Uint8Array[] = []
+  for await (const part of content) parts.push(part)
+  const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const part of parts) {
+    whole.set(part, at)
+    at += part.length
+  }
+  return whole
+}
+
+/** The WAV file name for a name the user gave: `mix` and `mix.wav` both give `mix.wav`. */
+export const wavFileName = (name: string): string => `${safeFileStem(name, 'wav')}.wav`
+
+/** The PNG file name for a name the user gave. */
+export const pngFileName = (name: string): string => `${safeFileStem(name, 'png')}.png`
+
+/**
+ * `audioOutputFile` as a node exports it: named at once, encoded when asked, carrying the graph
+ * and its provenance record when `provenance` is given.
+ */
+export function wavExport(
+  audio: PcmAudio,
+  params: { name: string; format: WavEncoding },
+  provenance?: ExportProvenance,
+): ExportFile {
+  return {
+    fileName: wavFileName(params.name),
+    type: 'audio/wav',
+    label: 'WAV',
+    bytes: async () => {
+      const chunks = provenance
+        ? wavProvenanceChunks(provenance.graph, await provenance.provenance())
+        : []
+      return audioOutputFile(audio, params, chunks).bytes
+    },
+  }
+}
+
+/** `imageOutputFile` as a node exports it (see `wavExport`). */
+export function pngExport(
+  image: PlanarImage,
+  params: { name: string },
+  provenance?: ExportProvenance,
+): ExportFile {
+  return {
+    fileName: pngFileName(params.name),
+    type: 'image/png',
+    label: 'PNG',
+    bytes: async () => {
+      const text = provenance ? pngProvenanceText(provenance.graph, await provenance.provenance()) : {}
+      return imageOutputFile(image, params, text).bytes
+    },
+  }
 }

@@ -11,124 +11,24 @@
  * Readers that do not know the chunks skip them, as RIFF and PNG require.
  */
 
-import { z } from 'zod'
-import { ancestorsOf, type GraphDocument } from '../engine/document'
-import { sha256Hex } from '../engine/hash'
-import type { FileResolver } from '../engine/keys'
-import type { NodeRegistry } from '../engine/registry'
+import type { GraphDocument } from '../engine/document'
+import { provenanceSchema, type ProvenanceRecord } from '../engine/provenance'
 import { DOCUMENT_LIMITS } from '../engine/validate'
 import { PNG_SIGNATURE, readTextChunks } from './png-chunks'
 import { riffChunks } from './riff'
 import { sniff } from './sniff'
 import { readWavChunks, type WavChunk } from './wav'
-import { paramValue } from '../engine/params'
+
+export {
+  collectProvenance,
+  PROVENANCE_FORMAT,
+  type ProvenanceRecord,
+} from '../engine/provenance'
 
 export const GRAPH_TEXT_KEY = 'synesthete-graph'
 export const PROVENANCE_TEXT_KEY = 'synesthete-provenance'
 export const WAV_GRAPH_CHUNK = 'syGr'
 export const WAV_PROVENANCE_CHUNK = 'syPv'
-export const PROVENANCE_FORMAT = 'synesthete-provenance'
-
-const shortText = z.string().max(2000)
-const provenanceSchema = z.object({
-  format: z.literal(PROVENANCE_FORMAT),
-  version: z.literal(1),
-  app: shortText,
-  createdAt: shortText,
-  /** The node whose output this file is. */
-  output: shortText.optional(),
-  sources: z
-    .array(
-      z.object({
-        node: shortText,
-        param: shortText,
-        ref: shortText,
-        name: shortText,
-        sha256: z
-          .string()
-          .regex(/^[0-9a-f]{64}$/)
-          .optional(),
-      }),
-    )
-    .max(DOCUMENT_LIMITS.nodes),
-  models: z.array(z.object({ node: shortText, param: shortText, model: shortText })).max(2000),
-  seeds: z.array(z.object({ node: shortText, param: shortText, seed: z.number() })).max(2000),
-})
-
-export type ProvenanceRecord = z.infer<typeof provenanceSchema>
-
-/** Text params that name a model: `model`, `modelB`… (as the Stable Diffusion node has them). */
-const isModelParam = (key: string): boolean => /^model($|[A-Z0-9_])/.test(key)
-
-/**
- * The record for a file written by `output` (all of the graph when undefined): only nodes that
- * feed it and actually run (not bypassed or muted) are listed. Source files are hashed through
- * `files`; a `blob:` reference already names its hash. A file that cannot be read is listed
- * without one.
- */
-export async function collectProvenance(
-  graph: GraphDocument,
-  registry: NodeRegistry,
-  options: { output?: string; files?: FileResolver; now?: Date } = {},
-): Promise<ProvenanceRecord> {
-  const feeding = options.output ? ancestorsOf(graph, [options.output]) : undefined
-  const record: ProvenanceRecord = {
-    format: PROVENANCE_FORMAT,
-    version: 1,
-    app: 'Synesthete',
-    createdAt: (options.now ?? new Date()).toISOString(),
-    output: options.output,
-    sources: [],
-    models: [],
-    seeds: [],
-  }
-  for (const node of graph.nodes) {
-    const def = registry.get(node.type)
-    if (!def || node.mode !== 'normal' || (feeding && !feeding.has(node.id))) continue
-    for (const [param, spec] of Object.entries(def.params)) {
-      const value = paramValue(spec, node.params, param)
-      if (spec.type === 'seed' && typeof value === 'number')
-        record.seeds.push({ node: node.id, param, seed: value })
-      if (spec.type === 'text' && isModelParam(param) && String(value).trim())
-        record.models.push({ node: node.id, param, model: String(value) })
-      if (spec.type === 'file' && String(value))
-        record.sources.push({
-          node: node.id,
-          param,
-          ...(await describeSource(String(value), options.files)),
-        })
-    }
-  }
-  return record
-}
-
-async function describeSource(
-  ref: string,
-  files: FileResolver | undefined,
-): Promise<{ ref: string; name: string; sha256?: string }> {
-  const blob = /^blob:([0-9a-f]{64})(?:\/(.*))?$/.exec(ref)
-  const fallbackName =
-    ref
-      .replace(/^[a-z]+:/, '')
-      .split(/[\\/]/)
-      .at(-1) ?? ref
-  if (blob) return { ref, name: safeDecode(blob[2] ?? fallbackName), sha256: blob[1] }
-  if (!files) return { ref, name: fallbackName }
-  try {
-    const file = await files(ref)
-    return { ref, name: file.name, sha256: file.sha256 ?? (await sha256Hex(file.bytes)) }
-  } catch {
-    return { ref, name: fallbackName }
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
 
 /** The PNG text chunks (keyword → text) to pass to `encodePng`. */
 export function pngProvenanceText(

@@ -118,7 +118,8 @@ describe('writing an output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'synesthete-full-'))
     writeFileSync(join(dir, 'take.wav'), 'the previous good take')
     // A disk that fills up half-way through the new file.
-    const full = (path: string, bytes: Uint8Array) => {
+    const full = (path: string, bytes: Uint8Array | AsyncIterable<Uint8Array>) => {
+      if (!(bytes instanceof Uint8Array)) throw new Error('expected the whole file')
       writeFileSync(path, bytes.subarray(0, bytes.length >> 1))
       const error = new Error('ENOSPC: no space left on device, write') as NodeJS.ErrnoException
       error.code = 'ENOSPC'

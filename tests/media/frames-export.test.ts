@@ -6,7 +6,8 @@ import { unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
 import type { FramesValue } from '../../src/engine/values'
-import { framesZip, muxCommand, videoOutputFiles } from '../../src/media/frames-export'
+import { framesZip, muxCommand, videoExportFiles } from '../../src/media/frames-export'
+import { exportedBytes } from '../../src/media/output-files'
 import { decodePng } from '../../src/media/png'
 import {
   PROVENANCE_FORMAT,
@@ -86,11 +87,11 @@ describe('frame sequence export', () => {
     }
   })
 
-  it('writes the zip, the soundtrack as WAV and the ffmpeg command for a video output', () => {
+  it('writes the zip, the soundtrack as WAV and the ffmpeg command for a video output', async () => {
     const value = colourFrames(4)
-    const files = videoOutputFiles(value, { name: 'my clip' })
+    const files = videoExportFiles(value, { name: 'my clip' })
     expect(files.map((f) => f.fileName)).toEqual(['my clip.zip', 'my clip.wav'])
-    const wav = decodeWav(files[1].bytes)
+    const wav = decodeWav(await exportedBytes(files[1]))
     expect(wav.sampleRate).toBe(8000)
     expect(wav.channels[0]).toHaveLength(4000)
     expect(muxCommand(value, 'clip')).toBe(
@@ -99,7 +100,7 @@ describe('frame sequence export', () => {
     expect(muxCommand(colourFrames(1, false), 'clip')).not.toContain('wav')
   })
 
-  it('puts the graph and its provenance into every frame PNG and the soundtrack WAV', () => {
+  it('puts the graph and its provenance into every frame PNG and the soundtrack WAV', async () => {
     const graph: GraphDocument = {
       format: GRAPH_FORMAT,
       version: 2,
@@ -125,10 +126,11 @@ describe('frame sequence export', () => {
       models: [],
       seeds: [{ node: 'draw', param: 'seed', seed: 11 }],
     }
-    const [zip, wav] = videoOutputFiles(colourFrames(3), { name: 'clip' }, { graph, record })
-    const frames = Object.values(unzipSync(zip.bytes))
+    const provenance = { graph, provenance: () => Promise.resolve(record) }
+    const [zip, wav] = videoExportFiles(colourFrames(3), { name: 'clip' }, provenance)
+    const frames = Object.values(unzipSync(await exportedBytes(zip)))
     expect(frames).toHaveLength(3)
-    for (const file of [...frames, wav.bytes]) {
+    for (const file of [...frames, await exportedBytes(wav)]) {
       const found = readEmbeddedGraph(file)
       expect(found.kind).toBe('found')
       if (found.kind !== 'found') continue
@@ -136,11 +138,13 @@ describe('frame sequence export', () => {
       expect(found.provenance).toEqual(record)
     }
     // Given no graph, the frames carry none.
-    const [bare] = videoOutputFiles(colourFrames(1), { name: 'clip' })
-    expect(readEmbeddedGraph(Object.values(unzipSync(bare.bytes))[0]).kind).toBe('none')
+    const [bare] = videoExportFiles(colourFrames(1), { name: 'clip' })
+    expect(readEmbeddedGraph(Object.values(unzipSync(await exportedBytes(bare)))[0]).kind).toBe(
+      'none',
+    )
   })
 
-  it('writes spectra as CSV, and refuses empty sequences with words', () => {
+  it('writes spectra as CSV, and refuses empty sequences with words', async () => {
     const spectra: FramesValue = {
       ...colourFrames(2, false),
       height: 1,
@@ -154,13 +158,13 @@ describe('frame sequence export', () => {
       windowSamples: 1024,
       binning: 'post',
     }
-    const [csv, json, ...rest] = videoOutputFiles(spectra, { name: 's' })
+    const [csv, json, ...rest] = videoExportFiles(spectra, { name: 's' })
     expect(rest).toEqual([])
     expect(csv.fileName).toBe('s.csv')
-    expect(new TextDecoder().decode(csv.bytes)).toBe('time_s,1,2,3\n0,0,0.5,1\n0.083333,1,1,1\n')
+    expect(new TextDecoder().decode(await exportedBytes(csv))).toBe('time_s,1,2,3\n0,0,0.5,1\n0.083333,1,1,1\n')
     // Beside it, how they were measured.
     expect(json.fileName).toBe('s.json')
-    expect(JSON.parse(new TextDecoder().decode(json.bytes))).toEqual({
+    expect(JSON.parse(new TextDecoder().decode(await exportedBytes(json)))).toEqual({
       fps: 12,
       frames: 2,
       sampleRate: 8000,

@@ -1,0 +1,128 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { render } from '../../src/cli/render'
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../src/engine/document'
+import type { NodeRegistry } from '../../src/engine/registry'
+import { decodeWav } from '../../src/media/wav'
+import { capture, tempGraph } from '../helpers/cli-run'
+import { fixturePath } from '../helpers/fixtures'
+
+/**
+ * "Adding a node kind is one file in nodes/ and its line in nodes/index.ts", for output nodes
+ * too: a copy of nodes/ gets a new output kind (a text file of each channel's peak), and the
+ * CLI writes its file without any other file knowing the kind exists.
+ */
+
+const root = resolve(import.meta.dirname, '../..')
+const input = fixturePath('notebook/sweep_log_mono_44100/input.wav')
+
+/** The new kind, as someone would write it: nothing about it outside this file. */
+const PEAKS_NODE = `import { defineNode } from '../src/engine/define-node'
+import { text } from '../src/engine/params'
+import { safeFileStem } from '../src/media/output-files'
+
+export const peaksOutput = defineNode({
+  type: 'test/peaks-output',
+  version: 1,
+  title: 'Peaks Output',
+  category: 'Outputs',
+  description: 'Exports the peak of each channel as a line of text.',
+  inputs: { audio: 'audio' },
+  outputs: { audio: 'audio' },
+  params: { name: text('peaks', { label: 'File name' }) },
+  runtime: 'cpu',
+  cancellation: 'none',
+  run: ({ audio }) => ({ audio }),
+  export: ({ audio }, { name }) => [
+    {
+      fileName: safeFileStem(name, 'txt') + '.txt',
+      type: 'text/plain',
+      label: 'Peaks',
+      bytes: () => {
+        const peaks = audio.channels.map((c) => c.reduce((m, v) => Math.max(m, Math.abs(v)), 0))
+        return new TextEncoder().encode(audio.sampleRate + ' Hz\\n' + peaks.join('\\n') + '\\n')
+      },
+    },
+  ],
+  exportNames: ({ name }) => [safeFileStem(name, 'txt') + '.txt'],
+})
+`
+
+let copy: string
+let registry: NodeRegistry
+
+beforeAll(async () => {
+  // Inside the repository, so the copy's `../src/...` imports resolve as nodes/'s do.
+  copy = mkdtempSync(join(root, '.nodes-copy-'))
+  cpSync(join(root, 'nodes'), copy, { recursive: true })
+  writeFileSync(join(copy, 'peaks-output.ts'), PEAKS_NODE)
+  const index = readFileSync(join(copy, 'index.ts'), 'utf8')
+  const added = index
+    .replace(/^/, "import { peaksOutput } from './peaks-output'\n")
+    .replace(/\n\]\n/, '\n  peaksOutput,\n]\n')
+  expect(added).toContain('  peaksOutput,\n]')
+  writeFileSync(join(copy, 'index.ts'), added)
+  ;({ registry } = (await import(pathToFileURL(join(copy, 'index.ts')).href)) as {
+    registry: NodeRegistry
+  })
+})
+
+afterAll(() => {
+  if (copy) rmSync(copy, { recursive: true, force: true })
+})
+
+afterEach(() => vi.unstubAllEnvs())
+
+function peaksGraph(names: string[]): GraphDocument {
+  return {
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    nodes: [
+      {
+        id: 'load',
+        type: 'audio/load',
+        params: { file: `file:${input}` },
+        position: { x: 0, y: 0 },
+        mode: 'normal',
+      },
+      ...names.map((name, i) => ({
+        id: `peaks${i}`,
+        type: 'test/peaks-output',
+        params: { name },
+        position: { x: 400, y: i * 200 },
+        mode: 'normal' as const,
+      })),
+    ],
+    edges: names.map((_, i) => ({
+      from: { node: 'load', port: 'audio' },
+      to: { node: `peaks${i}`, port: 'audio' },
+    })),
+  }
+}
+
+describe('an output node kind added in one file', () => {
+  it('is written by the CLI, through its own export', async () => {
+    // The CLI's worker threads load nodes/ itself, which this copy's new kind is not in.
+    vi.stubEnv('SYNESTHETE_THREADS', '0')
+    const { dir, file } = tempGraph(peaksGraph(['levels']))
+    const run = capture()
+    expect(await render([file, '--out', dir, '--no-cache'], run.io, registry)).toBe(0)
+    expect(run.out).toContain(`wrote ${join(dir, 'levels.txt')}`)
+    const wav = decodeWav(new Uint8Array(readFileSync(input)))
+    const peak = wav.channels[0].reduce((m, v) => Math.max(m, Math.abs(v)), 0)
+    expect(peak).toBeGreaterThan(0.1)
+    expect(readFileSync(join(dir, 'levels.txt'), 'utf8')).toBe(`${wav.sampleRate} Hz\n${peak}\n`)
+  })
+
+  it('has its names checked before the run like every output', async () => {
+    vi.stubEnv('SYNESTHETE_THREADS', '0')
+    const { dir, file } = tempGraph(peaksGraph(['same', 'same']))
+    const run = capture()
+    expect(await render([file, '--out', dir, '--no-cache'], run.io, registry)).toBe(2)
+    expect(run.err.join('\n')).toContain(
+      `output node "peaks0" and output node "peaks1" would both write ${join(dir, 'same.txt')}`,
+    )
+  })
+})
