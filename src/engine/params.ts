@@ -134,7 +134,9 @@ export function paramValues(
   specs: ParamSpecs,
   stored: Readonly<Record<string, StoredParamValue>>,
 ): Record<string, StoredParamValue> {
-  return Object.fromEntries(Object.keys(specs).map((key) => [key, paramValue(specs[key], stored, key)]))
+  return Object.fromEntries(
+    Object.keys(specs).map((key) => [key, paramValue(specs[key], stored, key)]),
+  )
 }
 
 type Options<P> = Omit<P, 'type' | 'default'>

@@ -114,4 +114,3 @@ function safeDecode(text: string): string {
     return text
   }
 }
-

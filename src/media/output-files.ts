@@ -172,7 +172,9 @@ export function pngExport(
     type: 'image/png',
     label: 'PNG',
     bytes: async () => {
-      const text = provenance ? pngProvenanceText(provenance.graph, await provenance.provenance()) : {}
+      const text = provenance
+        ? pngProvenanceText(provenance.graph, await provenance.provenance())
+        : {}
       return imageOutputFile(image, params, text).bytes
     },
   }

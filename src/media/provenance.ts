@@ -19,11 +19,7 @@ import { riffChunks } from './riff'
 import { sniff } from './sniff'
 import { readWavChunks, type WavChunk } from './wav'
 
-export {
-  collectProvenance,
-  PROVENANCE_FORMAT,
-  type ProvenanceRecord,
-} from '../engine/provenance'
+export { collectProvenance, PROVENANCE_FORMAT, type ProvenanceRecord } from '../engine/provenance'
 
 export const GRAPH_TEXT_KEY = 'synesthete-graph'
 export const PROVENANCE_TEXT_KEY = 'synesthete-provenance'

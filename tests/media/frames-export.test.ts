@@ -161,7 +161,9 @@ describe('frame sequence export', () => {
     const [csv, json, ...rest] = videoExportFiles(spectra, { name: 's' })
     expect(rest).toEqual([])
     expect(csv.fileName).toBe('s.csv')
-    expect(new TextDecoder().decode(await exportedBytes(csv))).toBe('time_s,1,2,3\n0,0,0.5,1\n0.083333,1,1,1\n')
+    expect(new TextDecoder().decode(await exportedBytes(csv))).toBe(
+      'time_s,1,2,3\n0,0,0.5,1\n0.083333,1,1,1\n',
+    )
     // Beside it, how they were measured.
     expect(json.fileName).toBe('s.json')
     expect(JSON.parse(new TextDecoder().decode(await exportedBytes(json)))).toEqual({
