@@ -122,15 +122,9 @@ export function imageOutputFile(
 export async function exportedBytes(file: ExportFile): Promise<Uint8Array> {
   const content = await file.bytes()
   if (content instanceof Uint8Array) return content
-  const parts: Uint8Array[] = []
-  for await (const part of content) parts.push(part)
-  const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    whole.set(part, at)
-    at += part.length
-  }
-  return whole
+  const parts: Uint8Array<ArrayBuffer>[] = []
+  for await (const part of content) parts.push(new Uint8Array(part))
+  return new Uint8Array(await new Blob(parts).arrayBuffer())
 }
 
 /** The WAV file name for a name the user gave: `mix` and `mix.wav` both give `mix.wav`. */

@@ -19,6 +19,7 @@ import { render } from '../../src/cli/render'
 import { RunOutputs } from '../../src/cli/write-output'
 import { UserError } from '../../src/engine/errors'
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../src/engine/document'
+import { exportedBytes } from '../../src/media/output-files'
 import { decodeWav } from '../../src/media/wav'
 import { fixturePath } from '../helpers/fixtures'
 import { at, capture, tempGraph } from '../helpers/cli-run'
@@ -112,6 +113,24 @@ describe('writing an output', () => {
     expect(await render([file, '--out', out, '--no-cache', '--quiet'], capture().io)).toBe(0)
     expect(readdirSync(out)).toEqual(['copy.wav'])
     expect(decodeWav(readFileSync(join(out, 'copy.wav'))).sampleRate).toBe(44100)
+  })
+
+  it('writes a file that comes in parts one part after another, and an export joins them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synesthete-parts-'))
+    const seen: number[] = []
+    async function* parts() {
+      for (let i = 0; i < 5; i++) {
+        seen.push(i)
+        yield Uint8Array.from({ length: 1000 }, (_, j) => (i * 1000 + j) % 251)
+      }
+    }
+    const path = await new RunOutputs([]).write(dir, 'long.bin', parts(), 'output node "out"')
+    expect(seen).toEqual([0, 1, 2, 3, 4])
+    const expected = Uint8Array.from({ length: 5000 }, (_, j) => j % 251)
+    expect(new Uint8Array(readFileSync(path))).toEqual(expected)
+    expect(readdirSync(dir)).toEqual(['long.bin'])
+    const file = { fileName: 'long.bin', type: 'application/octet-stream', label: 'BIN' }
+    expect(await exportedBytes({ ...file, bytes: parts })).toEqual(expected)
   })
 
   it('on a full disk says so in words and keeps the previous file as it was', async () => {
