@@ -15,14 +15,17 @@ export function isEightBit(plane: Float32Array): boolean {
   return true
 }
 
-/** Values in 0..1 to 8-bit levels: round(v·255) or ⌊v·255⌋ (as a uint8 cast), clamped. */
+/** A value in 0..1 to an 8-bit level: round(v·255) or ⌊v·255⌋ (as a uint8 cast), clamped. */
+export function unitToLevel(value: number, mode: 'round' | 'truncate'): number {
+  const v = Math.fround(value * 255)
+  const k = mode === 'round' ? Math.round(v) : Math.floor(v)
+  return k > 255 ? 255 : k > 0 ? k : 0 // NaN → 0
+}
+
+/** Values in 0..1 to 8-bit levels (unitToLevel for each). */
 export function toUint8(plane: Float32Array, mode: 'round' | 'truncate' = 'round'): Uint8Array {
   const out = new Uint8Array(plane.length)
-  for (let i = 0; i < plane.length; i++) {
-    const v = Math.fround(plane[i] * 255)
-    const k = mode === 'round' ? Math.round(v) : Math.floor(v)
-    out[i] = k > 255 ? 255 : k > 0 ? k : 0 // NaN → 0
-  }
+  for (let i = 0; i < plane.length; i++) out[i] = unitToLevel(plane[i], mode)
   return out
 }
 

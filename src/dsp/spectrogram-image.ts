@@ -15,7 +15,7 @@
  * notebook's image is reproduced bit for bit (tests/dsp/spectrogram-image.test.ts).
  */
 
-import { flipRows, fromUint8, toUint8 } from './image-ops'
+import { flipRows, fromUint8, unitToLevel } from './image-ops'
 import { resizeF32, resizeU8, type ResampleFilter } from './resize'
 
 export type SpectrogramLevelScale = 'power' | 'magnitude' | 'db'
@@ -51,17 +51,44 @@ export interface PlanarImage {
 
 const f = Math.fround
 
+/** The level in dB of one value (float32 steps); negative power or magnitude counts as 0. */
+function levelDbOf(scale: SpectrogramLevelScale, floorDb: number): (v: number) => number {
+  if (scale === 'db') return (v) => Math.max(v, floorDb)
+  const factor = scale === 'power' ? 10 : 20
+  const floor = f(10 ** (floorDb / factor))
+  return (v) => f(factor * f(Math.log10(f((v > 0 ? v : 0) + floor))))
+}
+
 /** Levels in dB (float32 steps), row 0 = DC. */
 export function spectrogramLevelsDb(
   matrix: Float32Array,
   scale: SpectrogramLevelScale,
   floorDb: number,
 ): Float32Array {
-  if (scale === 'db') return matrix.map((v) => Math.max(v, floorDb))
-  const factor = scale === 'power' ? 10 : 20
-  const floor = f(10 ** (floorDb / factor))
-  // Negative power or magnitude (rounding noise) counts as 0.
-  return matrix.map((v) => f(factor * f(Math.log10(f((v > 0 ? v : 0) + floor)))))
+  const level = levelDbOf(scale, floorDb)
+  // A plain loop: a typed array's map() with a callback runs several times slower.
+  const out = new Float32Array(matrix.length)
+  for (let i = 0; i < matrix.length; i++) out[i] = level(matrix[i])
+  return out
+}
+
+/** The dB level drawn black and the span to white; undefined when empty (the picture is black). */
+function levelSpan(
+  range: LevelRange,
+  quietest: number,
+  loudest: number,
+  topDb: number,
+  bottomDb: number,
+): { lo: number; span: number } | undefined {
+  const lo = range === 'min-max' ? quietest : f(bottomDb)
+  const span = range === 'min-max' ? f(loudest - quietest) : f(f(topDb) - lo)
+  return span > 0 && Number.isFinite(span) ? { lo, span } : undefined
+}
+
+/** (level − lo) / span in float32 steps, clamped to 0..1 (NaN stays NaN). */
+function unitOf(level: number, lo: number, span: number): number {
+  const v = f(f(level - lo) / span)
+  return v < 0 ? 0 : v > 1 ? 1 : v
 }
 
 /** Levels in dB to 0..1 by the chosen range; a constant matrix gives 0 (black), never NaN. */
@@ -71,19 +98,102 @@ export function normaliseLevels(
   topDb: number,
   bottomDb: number,
 ): Float32Array {
-  let lo = f(bottomDb)
-  let span = f(f(topDb) - lo)
-  if (range === 'min-max') {
-    lo = Infinity
-    let hi = -Infinity
-    for (const v of levels) {
-      if (v < lo) lo = v
-      if (v > hi) hi = v
-    }
-    span = f(hi - lo)
+  let quietest = Infinity
+  let loudest = -Infinity
+  for (let i = 0; i < levels.length; i++) {
+    const v = levels[i]
+    if (v < quietest) quietest = v
+    if (v > loudest) loudest = v
   }
-  if (!(span > 0) || !Number.isFinite(span)) return new Float32Array(levels.length)
-  return levels.map((v) => Math.min(1, Math.max(0, f(f(v - lo) / span))))
+  const out = new Float32Array(levels.length)
+  const s = levelSpan(range, quietest, loudest, topDb, bottomDb)
+  if (s) for (let i = 0; i < levels.length; i++) out[i] = unitOf(levels[i], s.lo, s.span)
+  return out
+}
+
+/** Float32 values in the order of their size as int32 keys (−∞ … −0 < +0 … +∞; NaN outside). */
+const keyOf = (bits: number): number => (bits < 0 ? bits ^ 0x7fffffff : bits)
+const KEY_MIN = keyOf(0xff800000 | 0) // −∞
+const KEY_MAX = 0x7f800000 // +∞
+
+/**
+ * The chain to 8-bit levels (spectrogramLevelsDb, normaliseLevels, toUint8) without a logarithm
+ * per pixel. Each step is monotone non-decreasing in the value, so a pixel's level is the count
+ * of thresholds at or below it, where threshold k is the least float32 whose level is ≥ k. The
+ * 255 thresholds are found once, by bisection over float32 values in order; each pixel then
+ * costs a look-up on its key's top 16 bits and a comparison or two. The quietest and loudest
+ * levels are those of the smallest and largest values, for the same reason. Identical to the
+ * step-by-step chain (tests/dsp/spectrogram-image.test.ts compares them).
+ */
+export function spectrogramLevelsU8(
+  matrix: Float32Array,
+  options: Pick<SpectrogramImageOptions, 'scale' | 'floorDb' | 'range' | 'topDb' | 'bottomDb'> & {
+    quantize: 'round' | 'truncate'
+  },
+): Uint8Array {
+  const levelDb = levelDbOf(options.scale, options.floorDb)
+  let smallest = Infinity
+  let largest = -Infinity
+  let anyNaN = false
+  for (let i = 0; i < matrix.length; i++) {
+    const v = matrix[i]
+    if (v < smallest) smallest = v
+    if (v > largest) largest = v
+    if (v !== v) anyNaN = true
+  }
+  // min and max over the levels, as normaliseLevels takes them (a NaN level is skipped).
+  const ends = smallest <= largest ? [smallest, largest] : []
+  if (anyNaN) ends.push(NaN)
+  const levels = ends.map(levelDb).filter((v) => v === v)
+  const s = levelSpan(
+    options.range,
+    Math.min(Infinity, ...levels),
+    Math.max(-Infinity, ...levels),
+    options.topDb,
+    options.bottomDb,
+  )
+  const out = new Uint8Array(matrix.length)
+  if (!s) return out
+  const levelOf = (v: number) => unitToLevel(unitOf(levelDb(v), s.lo, s.span), options.quantize)
+  const scratch = new Int32Array(1)
+  const asFloat = new Float32Array(scratch.buffer)
+  const levelAtKey = (key: number) => {
+    scratch[0] = key < 0 ? key ^ 0x7fffffff : key
+    return levelOf(asFloat[0])
+  }
+  // thresholds[k]: the least key whose level is ≥ k (past +∞ when none); thresholds[256] ends.
+  const thresholds = new Int32Array(257).fill(KEY_MAX + 1)
+  let from = KEY_MIN
+  for (let k = 1; k <= 255; k++) {
+    let lo = from
+    let hi = KEY_MAX + 1
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2)
+      if (levelAtKey(mid) >= k) hi = mid
+      else lo = mid + 1
+    }
+    thresholds[k] = from = lo
+  }
+  // start[b]: the level at the first key of bucket b (the key's top 16 bits).
+  const start = new Uint8Array(65536)
+  for (let b = 0, level = 0; b < 65536; b++) {
+    const first = (b - 32768) * 65536
+    while (level < 255 && thresholds[level + 1] <= first) level++
+    start[b] = level
+  }
+  const nanLevel = levelOf(NaN)
+  const bits = new Int32Array(matrix.buffer, matrix.byteOffset, matrix.length)
+  for (let i = 0; i < bits.length; i++) {
+    const key = keyOf(bits[i])
+    if (key < KEY_MIN || key > KEY_MAX) {
+      out[i] = nanLevel
+      continue
+    }
+    let level = start[(key >> 16) + 32768]
+    while (key >= thresholds[level + 1]) level++
+    out[i] = level
+  }
+  return out
 }
 
 /** The whole chain: a `bins × frames` matrix to a `width × height` image in 0..1. */
@@ -97,17 +207,17 @@ export function spectrogramToImage(
     throw new RangeError(
       `spectrogramToImage: ${bins} × ${frames} does not fit ${matrix.length} values`,
     )
-  const levels = spectrogramLevelsDb(matrix, options.scale, options.floorDb)
-  const unit = normaliseLevels(levels, options.range, options.topDb, options.bottomDb)
   const width = options.width > 0 ? options.width : frames
   const height = options.height > 0 ? options.height : bins
   const filter = options.filter ?? 'bicubic'
   let plane: Float32Array
   if (options.quantize === 'none') {
+    const levels = spectrogramLevelsDb(matrix, options.scale, options.floorDb)
+    const unit = normaliseLevels(levels, options.range, options.topDb, options.bottomDb)
     plane = resizeF32(unit, frames, bins, width, height, filter)
     for (let i = 0; i < plane.length; i++) plane[i] = Math.min(1, Math.max(0, plane[i]))
   } else {
-    const levels8 = toUint8(unit, options.quantize)
+    const levels8 = spectrogramLevelsU8(matrix, { ...options, quantize: options.quantize })
     plane = fromUint8(resizeU8(levels8, frames, bins, width, height, filter))
   }
   if (options.orientation === 'low-at-bottom') plane = flipRows(plane, width, height)
@@ -127,5 +237,7 @@ export function meanPower(
   const toPower = (v: number) =>
     scale === 'power' ? v : scale === 'magnitude' ? v * v : 10 ** (v / 10)
   for (const m of matrices) for (let i = 0; i < sum.length; i++) sum[i] += toPower(m[i])
-  return Float32Array.from(sum, (v) => v / matrices.length)
+  const out = new Float32Array(sum.length)
+  for (let i = 0; i < sum.length; i++) out[i] = sum[i] / matrices.length
+  return out
 }

@@ -3,9 +3,12 @@ import {
   meanPower,
   normaliseLevels,
   spectrogramLevelsDb,
+  spectrogramLevelsU8,
   spectrogramToImage,
   type SpectrogramImageOptions,
 } from '../../src/dsp/spectrogram-image'
+import { toUint8 } from '../../src/dsp/image-ops'
+import { mulberry32 } from '../../src/engine/random'
 import { fixtureNpyAnyOrder } from '../helpers/npy-any-order'
 
 const INPUTS = ['sweep_log_mono_44100', 'chord_stereo_48000'] as const
@@ -134,5 +137,90 @@ describe('spectrogramToImage options', () => {
 
   it('refuses a matrix that does not fit its size', () => {
     expect(() => spectrogramToImage(new Float32Array(5), 2, 3, base)).toThrow(RangeError)
+  })
+})
+
+describe('spectrogramLevelsU8 (thresholds instead of a logarithm per pixel)', () => {
+  type Chain = Parameters<typeof spectrogramLevelsU8>[1]
+  const stepByStep = (matrix: Float32Array, o: Chain) =>
+    toUint8(
+      normaliseLevels(
+        spectrogramLevelsDb(matrix, o.scale, o.floorDb),
+        o.range,
+        o.topDb,
+        o.bottomDb,
+      ),
+      o.quantize,
+    )
+  const random = mulberry32(7)
+  // Powers over 24 decades, a dense cluster (many thresholds within a few float32 steps),
+  // zeros, negatives, subnormals, infinities and NaN.
+  const awkward = Float32Array.from({ length: 20000 }, (_v, i) => {
+    const r = random()
+    if (i % 97 === 0) return [0, -0, -1e-3, 1e-45, NaN][i % 5]
+    if (i % 2 === 0) return 1 + r * 1e-5
+    return 10 ** (r * 24 - 16)
+  })
+  const dbValues = Float32Array.from({ length: 20000 }, (_v, i) =>
+    i % 101 === 0 ? [NaN, -Infinity][i % 2] : random() * 140 - 120,
+  )
+  const infinite = Float32Array.of(1, 2, Infinity, 3)
+  // [name, matrix, options, at least this many different levels (the case means something)]
+  const cases: [string, Float32Array, Chain, number][] = []
+  for (const quantize of ['truncate', 'round'] as const) {
+    const base = { floorDb: -90, topDb: 0, bottomDb: -90, quantize }
+    cases.push(
+      [`power, min-max, ${quantize}`, awkward, { ...base, scale: 'power', range: 'min-max' }, 250],
+      [
+        `magnitude, fixed, ${quantize}`,
+        awkward,
+        { ...base, scale: 'magnitude', range: 'fixed' },
+        250,
+      ],
+      [
+        `power, narrow fixed range, ${quantize}`,
+        awkward,
+        { ...base, scale: 'power', range: 'fixed', topDb: 4.3e-5, bottomDb: 0 },
+        50,
+      ],
+      [
+        `power with NaN (read as 0), fixed below the floor, ${quantize}`,
+        awkward,
+        { ...base, scale: 'power', range: 'fixed', topDb: 3, bottomDb: -150 },
+        150,
+      ],
+      [`dB, min-max, ${quantize}`, dbValues, { ...base, scale: 'db', range: 'min-max' }, 250],
+      [
+        `dB with NaN, fixed, ${quantize}`,
+        dbValues,
+        { ...base, scale: 'db', range: 'fixed', topDb: 3, bottomDb: -150 },
+        150,
+      ],
+      [`an infinity, ${quantize}`, infinite, { ...base, scale: 'power', range: 'min-max' }, 1],
+      [
+        `a constant matrix, ${quantize}`,
+        new Float32Array(50).fill(0.5),
+        { ...base, scale: 'power', range: 'min-max' },
+        1,
+      ],
+    )
+  }
+
+  it.each(cases)(
+    "gives the step-by-step chain's levels exactly (%s)",
+    (_name, matrix, options, levels) => {
+      const expected = stepByStep(matrix, options)
+      const ours = spectrogramLevelsU8(matrix, options)
+      let differing = 0
+      for (let i = 0; i < expected.length; i++) if (ours[i] !== expected[i]) differing++
+      expect(differing).toBe(0)
+      expect(new Set(expected).size).toBeGreaterThanOrEqual(levels)
+    },
+  )
+
+  it("gives the notebook's 8-bit levels from its power spectrogram", () => {
+    const { matrix } = power('chord_stereo_48000')
+    const options: Chain = { ...notebook, quantize: 'truncate' }
+    expect(spectrogramLevelsU8(matrix, options)).toEqual(stepByStep(matrix, options))
   })
 })
