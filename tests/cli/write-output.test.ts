@@ -120,6 +120,7 @@ describe('writing an output', () => {
     const seen: number[] = []
     async function* parts() {
       for (let i = 0; i < 5; i++) {
+        await Promise.resolve() // each part made after the one before was taken
         seen.push(i)
         yield Uint8Array.from({ length: 1000 }, (_, j) => (i * 1000 + j) % 251)
       }
