@@ -1,11 +1,12 @@
 import { realFftOps, secondsFor } from '../src/engine/capacity'
 import { defineNode } from '../src/engine/define-node'
 import { CancelledError, UserError } from '../src/engine/errors'
-import { float, int } from '../src/engine/params'
+import { choice, float, int } from '../src/engine/params'
 import type { AudioValue } from '../src/engine/values'
 import { initFastFft } from '../src/dsp/fft'
 import { firstNonFinite } from '../src/dsp/image-ops'
 import { timeStretch } from '../src/dsp/phase-vocoder'
+import { literalPhaseVocoder } from '../src/dsp/phase-vocoder-literal'
 import { tooShortMessage } from '../src/dsp/stft'
 
 export const phaseVocoder = defineNode({
@@ -15,7 +16,8 @@ export const phaseVocoder = defineNode({
   category: 'Audio',
   description:
     'Makes a sound longer or shorter without changing its pitch: STFT → phase vocoder → ISTFT, ' +
-    'as torchaudio’s phase_vocoder (the notebook’s intended 3× stretch).',
+    'as torchaudio’s phase_vocoder (the notebook’s intended 3× stretch). The notebook’s literal ' +
+    'call, which hands phase_vocoder the raw waveform, can be heard as a method.',
   inputs: { audio: 'audio' },
   outputs: { audio: 'audio' },
   params: {
@@ -40,6 +42,15 @@ export const phaseVocoder = defineNode({
       unit: 'samples',
       label: 'Hop',
       description: 'Samples between analysis frames (a quarter of the FFT size is usual).',
+    }),
+    method: choice('intended', ['intended', 'notebook-literal'], {
+      label: 'Method',
+      optionLabels: {
+        intended: 'STFT → phase vocoder → ISTFT (what the notebook meant)',
+        'notebook-literal': 'The notebook’s literal call (raw waveform, real part)',
+      },
+      description:
+        'The notebook passes the waveform itself to phase_vocoder, which reads channels as frequency bins and samples as frames: the result is the sound slowed down and lowered by the stretch, buzzing at zero crossings. Each channel is one call on a one-row tensor, as the notebook’s RGB average; its phase advance is assumed to be linspace(0, π·hop, rows), 0 for one row (the notebook’s own is not known; any advance cancels but for float32 rounding noise). FFT size and hop are then unused.',
     }),
   },
   runtime: 'cpu',
@@ -71,6 +82,17 @@ export const phaseVocoder = defineNode({
         )
     }
     const { stretch, fftSize, hopSize } = params
+    if (params.method === 'notebook-literal') {
+      // The notebook calls phase_vocoder(waveform, rate=1/3, phase_advance) on its RGB average,
+      // a (1, samples) tensor, so the advance must have one row. Its value is not recorded
+      // anywhere we could find: assumed torch.linspace(0, π·hop, 1) = [0], the shape-compatible
+      // form of torchaudio's own. Any other value cancels (princarg) but for float32 noise.
+      const channels = audio.channels.map((channel) => {
+        if (ctx.signal.aborted) throw new CancelledError()
+        return literalPhaseVocoder(channel, 1 / stretch, 0)
+      })
+      return { audio: { kind: 'audio', sampleRate: audio.sampleRate, channels } }
+    }
     if (hopSize > fftSize)
       throw new UserError(
         `Time Stretch: hop ${hopSize} is longer than the FFT size ${fftSize}.`,

@@ -34,7 +34,7 @@ export function phaseAdvance(bins: number, hopSize: number): Float32Array {
 }
 
 /** Round half to even, as torch.round. */
-function roundHalfEven(x: number): number {
+export function roundHalfEven(x: number): number {
   const r = Math.round(x)
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r
 }
