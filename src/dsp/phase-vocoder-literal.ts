@@ -24,11 +24,7 @@ const PI = f(Math.PI)
 const TWO_PI = f(2 * Math.PI)
 
 /** One row (one channel) of phase_vocoder(x, rate, ω) on a real waveform; the real part. */
-export function literalPhaseVocoder(
-  x: Float32Array,
-  rate: number,
-  advance: number,
-): Float32Array {
+export function literalPhaseVocoder(x: Float32Array, rate: number, advance: number): Float32Array {
   if (!(rate > 0) || !Number.isFinite(rate)) throw new RangeError(`rate ${rate} must be > 0`)
   const n = x.length
   const count = Math.max(0, Math.ceil(n / rate)) // torch.arange(0, n, rate)

@@ -81,9 +81,10 @@ describe('dsp/phase-vocoder', () => {
     expect(out.sampleRate).toBe(RATE)
     // Every third sample is the input's own (|x|·sign x): a 1 kHz sine now lasts 3× as long
     // at a third of the pitch, with buzz at its zero crossings.
-    for (const c of [0, 1]) for (let n = 0; n < RATE; n += 97) {
-      expect(out.channels[c][3 * n]).toBeCloseTo(input.channels[c][n], 3)
-    }
+    for (const c of [0, 1])
+      for (let n = 0; n < RATE; n += 97) {
+        expect(out.channels[c][3 * n]).toBeCloseTo(input.channels[c][n], 3)
+      }
     expect(Math.abs(peakHz(out.channels[0]) - 1000 / 3)).toBeLessThan(8)
     // Off by default: the default keeps the pitch.
     expect(Math.abs(peakHz((await run(input)).channels[0]) - 1000)).toBeLessThan(8)
