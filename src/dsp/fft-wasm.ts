@@ -20,7 +20,7 @@ interface Exports {
 /** Must match fft.c. */
 const MAX_STAGES = 32
 const MAX_RADIX = 31
-const PLAN_BYTES = 32 + 12 * MAX_STAGES
+const PLAN_BYTES = 32 + 16 * MAX_STAGES
 
 export interface MixedRadixModule {
   readonly exports: Exports
@@ -107,7 +107,10 @@ export function createMixedRadixPlan(
   const h = n % 2 === 0 ? n / 2 : n
   const lanes = h % 4 === 0 && layout === 'lanes' ? 4 : 1
   const len = h / lanes
-  const factors = radices(len)
+  // A single transform on f32x4 without lanes (fft.c, stages_single) wants its first radix
+  // large: the stages after it then have stride ≥ 4.
+  const single = lanes === 1 && layout === 'lanes'
+  const factors = single ? radices(len)?.sort((a, b) => b - a) : radices(len)
   if (!factors || n < 8) throw new RangeError(`The mixed-radix FFT cannot do size ${n}`)
   const floats = (values: number[]): number => {
     const at = mod.alloc(Math.max(values.length, 4))
@@ -135,7 +138,15 @@ export function createMixedRadixPlan(
         }
       }
     }
-    return { p, tw: floats(tw), rc: rc.length ? floats(rc) : 0 }
+    // The first stage of a single transform: w^{qk} laid out [k][q], re then im per row.
+    const twt: number[] = []
+    if (single && i === 0 && m >= 4) {
+      for (let k = 1; k < p; k++) {
+        const row = Array.from({ length: m }, (_, q) => (2 * Math.PI * ((q * k) % current)) / current)
+        twt.push(...row.map(Math.cos), ...row.map((angle) => -Math.sin(angle)))
+      }
+    }
+    return { p, tw: floats(tw), rc: rc.length ? floats(rc) : 0, twt: twt.length ? floats(twt) : 0 }
   })
   const realtw: number[] = []
   for (let k = 0; k <= h; k++) {
@@ -156,7 +167,7 @@ export function createMixedRadixPlan(
   if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)
   const ints = new Int32Array(mod.exports.memory.buffer, pointer, PLAN_BYTES / 4)
   ints.set([n, h, lanes, len, factors.length, realtwAt, lanetwAt, work])
-  stages.forEach((stage, i) => ints.set([stage.p, stage.tw, stage.rc], 8 + 3 * i))
+  stages.forEach((stage, i) => ints.set([stage.p, stage.tw, stage.rc, stage.twt], 8 + 4 * i))
   const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer }
   mod.plans.set(key, plan)
   return plan

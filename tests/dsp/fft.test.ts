@@ -208,6 +208,15 @@ describe('the fast backend', () => {
     37,
     1031,
     4801,
+    // Complex lengths not a multiple of four (fft.c, stages_single): first stage four q at a
+    // time, later stages four j at a time, scalar stages of stride 2 and 3 between.
+    36,
+    108,
+    140,
+    286,
+    1001,
+    2002,
+    4374,
     ...randomSizes,
   ])('agrees with fft.js both ways for N = %i', (n) => {
     const x = randomSignal(n, 700 + n)

@@ -8,7 +8,9 @@
  * SIMD: when h = 4L, z splits into four interleaved sequences z_{4i+l} (l = 0 … 3), one per
  * lane: the four L-point transforms Y_l run side by side with every operation on f32x4, then
  * X_{k+qL} = Σ_l w_h^{lk} · (−i)^{lq} · Y_l[k] joins them (decimation in time by four, as PFFFT
- * does). Other lengths run the same stages on scalars.
+ * does). Other lengths run the same stages on f32x4 within the one transform: four consecutive j
+ * of a stage at once where its stride s ≥ 4, and the first stage four q at once through a
+ * transposition (stages_single); the untangling runs four k at once for every even N.
  *
  * The plan (twiddles, buffers, factors) is laid out by fft-wasm.ts in this module's memory;
  * JavaScript computes the twiddles in float64 (Math.cos/sin) and rounds them once.
@@ -23,6 +25,7 @@ typedef struct {
   int radix;
   const float *tw;
   const float *rc;
+  const float *twt; /* first stage of a single-transform plan with lanes = 1: see stages_single */
 } Stage;
 
 typedef struct {
@@ -101,21 +104,124 @@ __attribute__((export_name("fx_free"))) void fx_free(void *pointer) {
 
 /* ---------------------------------------------------------------- stages */
 
+typedef float v4u __attribute__((vector_size(16), aligned(4)));
+#define REVERSE(v) __builtin_shufflevector((v), (v), 3, 2, 1, 0)
+
+#define JFOR1(j, s) for (int j = 0; j < (s); j++)
+/* Four j at a time, the last group moved back to end at s (needs s ≥ 4). */
+#define JFOR4(j, s)                                                                             \
+  for (int j##_0 = 0, j = 0; j##_0 < (s) && ((j = j##_0 + 4 <= (s) ? j##_0 : (s)-4), 1); j##_0 += 4)
+#define TW_SPLAT(dr, di, ar, ai, k) MUL_TW(dr, di, ar, ai, w[2 * ((k)-1)], w[2 * ((k)-1) + 1])
+/* _vt: row k−1 of the table holds re w^{jk} for j < s, then im. */
+#define TW_TABLE(dr, di, ar, ai, k)                                                             \
+  do {                                                                                          \
+    (void)w;                                                                                    \
+    const v4 _wr = *(const v4u *)(tw + 2 * ((k)-1) * s + j);                                   \
+    const v4 _wi = *(const v4u *)(tw + (2 * ((k)-1) + 1) * s + j);                             \
+    dr = (ar) * _wr - (ai) * _wi;                                                               \
+    di = (ar) * _wi + (ai) * _wr;                                                               \
+  } while (0)
+
 #define T float
+#define P float
 #define SPLAT(x) (x)
+#define LD(p, i) ((p)[i])
+#define ST(p, i, v) ((p)[i] = (v))
+#define JFOR JFOR1
+#define TWIDDLE TW_SPLAT
+#define STAGE_ONLY
 #define SUF(name) name##_scalar
 #include "stockham.inc.c"
+#undef STAGE_ONLY
 #undef T
+#undef P
 #undef SPLAT
 #undef SUF
 
 #define T v4
+#define P v4
 #define SPLAT(x) ((v4){(x), (x), (x), (x)})
 #define SUF(name) name##_v4
 #include "stockham.inc.c"
-#undef T
-#undef SPLAT
+#undef P
+#undef LD
+#undef ST
+#undef JFOR
 #undef SUF
+
+#define P float
+#define LD(p, i) (*(const v4u *)((p) + (i)))
+#define ST(p, i, v) (*(v4u *)((p) + (i)) = (v))
+#define JFOR JFOR4
+#define STAGE_ONLY
+#define SUF(name) name##_vj
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
+#define TWIDDLE TW_TABLE
+#define SUF(name) name##_vt
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
+#undef STAGE_ONLY
+#undef JFOR
+#undef LD
+#undef ST
+#undef P
+#undef SPLAT
+#undef T
+
+/* One stage of radix p (m, s as in stockham.inc.c) through the functions of one instance. */
+#define STAGE(SUFFIX, p, m, s, st, tw, xr, xi, yr, yi)                                          \
+  do {                                                                                          \
+    switch (p) {                                                                                \
+    case 2: radix2##SUFFIX(m, s, tw, xr, xi, yr, yi); break;                                    \
+    case 3: radix3##SUFFIX(m, s, tw, xr, xi, yr, yi); break;                                    \
+    case 4: radix4##SUFFIX(m, s, tw, xr, xi, yr, yi); break;                                    \
+    case 5: radix5##SUFFIX(m, s, tw, xr, xi, yr, yi); break;                                    \
+    case 7: radix7##SUFFIX(m, s, tw, (st)->rc, xr, xi, yr, yi); break;                          \
+    default: radix_odd##SUFFIX(p, m, s, tw, (st)->rc, xr, xi, yr, yi); break;                   \
+    }                                                                                           \
+  } while (0)
+
+/*
+ * One transform whose length is not a multiple of four, on f32x4 all the same: every stage with
+ * stride s ≥ 4 runs four consecutive j at once (_vj). The first stage (s = 1) runs as m = 1 over
+ * stride s' = its m, i.e. four consecutive q at once, into [k][q] order with its twiddles from a
+ * [k][q] table (_vt, when that m ≥ 4), then a transposition puts it in Stockham order
+ * y[pq + k]. Stages with 1 < s < 4 run on scalars (radices are ordered largest first, so only
+ * sizes like 2·3·… meet one). Returns which buffer holds the result (0: x, 1: y).
+ */
+static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, float *yi) {
+  int s = 1;
+  int m = plan->len;
+  int where = 0;
+  for (int i = 0; i < plan->nstages; i++) {
+    const Stage *st = &plan->stage[i];
+    const int p = st->radix;
+    m /= p;
+    float *inr = where ? yr : xr, *ini = where ? yi : xi;
+    float *outr = where ? xr : yr, *outi = where ? xi : yi;
+    if (i == 0 && st->twt && m >= 4) {
+      STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
+      /* [k][q] → [q][k], back into the input buffer: the result stays where the input was. */
+      for (int k = 0; k < p; k++) {
+        const float *fr = outr + k * m, *fi = outi + k * m;
+        for (int q = 0; q < m; q++) {
+          inr[p * q + k] = fr[q];
+          ini[p * q + k] = fi[q];
+        }
+      }
+      s *= p;
+      continue;
+    }
+    if (s >= 4) STAGE(_vj, p, m, s, st, st->tw, inr, ini, outr, outi);
+    else STAGE(_scalar, p, m, s, st, st->tw, inr, ini, outr, outi);
+    s *= p;
+    where ^= 1;
+  }
+  return where;
+}
 
 #define SPLAT_V4(x) ((v4){(x), (x), (x), (x)})
 #include "griffin-lim.inc.c"
@@ -154,7 +260,6 @@ static void join_lanes(const Plan *plan, const v4 *yr, const v4 *yi, float *xr, 
 #undef TRANSPOSE
     const v4 t0r = rr[0] + rr[2], t0i = ri[0] + ri[2], t1r = rr[0] - rr[2], t1i = ri[0] - ri[2];
     const v4 t2r = rr[1] + rr[3], t2i = ri[1] + ri[3], t3r = rr[1] - rr[3], t3i = ri[1] - ri[3];
-    typedef float v4u __attribute__((vector_size(16), aligned(4)));
     *(v4u *)(xr + k) = t0r + t2r;
     *(v4u *)(xi + k) = t0i + t2i;
     *(v4u *)(xr + k + L) = t1r + t3i;
@@ -186,7 +291,7 @@ static void join_lanes(const Plan *plan, const v4 *yr, const v4 *yi, float *xr, 
  * Returns 0 when the result lies in (ar, ai), 1 when in (br, bi).
  */
 static int complex_forward(const Plan *plan, float *ar, float *ai, float *br, float *bi) {
-  if (plan->lanes == 1) return stages_scalar(plan, ar, ai, br, bi);
+  if (plan->lanes == 1) return stages_single(plan, ar, ai, br, bi);
   const int where = stages_v4(plan, (v4 *)ar, (v4 *)ai, (v4 *)br, (v4 *)bi);
   if (where == 0) {
     join_lanes(plan, (const v4 *)ar, (const v4 *)ai, br, bi);
@@ -220,7 +325,6 @@ __attribute__((export_name("fx_rfft"))) void fx_rfft(const Plan *plan, const flo
   }
   int i = 0;
   for (; i + 4 <= h; i += 4) {
-    typedef float v4u __attribute__((vector_size(16), aligned(4)));
     const v4 lo = *(const v4u *)(input + 2 * i), hi = *(const v4u *)(input + 2 * i + 4);
     *(v4 *)(ar + i) = __builtin_shufflevector(lo, hi, 0, 2, 4, 6);
     *(v4 *)(ai + i) = __builtin_shufflevector(lo, hi, 1, 3, 5, 7);
@@ -233,15 +337,30 @@ __attribute__((export_name("fx_rfft"))) void fx_rfft(const Plan *plan, const flo
   const float *zr = where ? br : ar, *zi = where ? bi : ai;
   const float *tw = plan->realtw;
   /* X_k = E_k + e^{−2πik/n}·O_k, E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i) */
-  for (int k = 0; k <= h; k++) {
-    const int z = k == h ? 0 : k;
-    const int j = (k == 0 || k == h) ? 0 : h - k;
+  int k = 1;
+  const v4 half = {0.5f, 0.5f, 0.5f, 0.5f};
+  for (; k + 4 <= h; k += 4) { /* k … k+3 and h−k−3 … h−k all in [1, h−1] */
+    const v4 zr0 = *(const v4u *)(zr + k), zi0 = *(const v4u *)(zi + k);
+    const v4 yr = REVERSE(*(const v4u *)(zr + h - k - 3));
+    const v4 yi = -REVERSE(*(const v4u *)(zi + h - k - 3));
+    const v4 er = half * (zr0 + yr), ei = half * (zi0 + yi);
+    const v4 orr = half * (zi0 - yi), oi = -half * (zr0 - yr);
+    const v4 t0 = *(const v4u *)(tw + 2 * k), t1 = *(const v4u *)(tw + 2 * k + 4);
+    const v4 c = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
+    const v4 sn = -__builtin_shufflevector(t0, t1, 1, 3, 5, 7);
+    const v4 re = er + c * orr - sn * oi, im = ei + c * oi + sn * orr;
+    *(v4u *)(spectrum + 2 * k) = __builtin_shufflevector(re, im, 0, 4, 1, 5);
+    *(v4u *)(spectrum + 2 * k + 4) = __builtin_shufflevector(re, im, 2, 6, 3, 7);
+  }
+  for (int i = 0; i <= h; i = i == 0 ? k : i + 1) { /* 0, then what the vector loop left */
+    const int z = i == h ? 0 : i;
+    const int j = (i == 0 || i == h) ? 0 : h - i;
     const float zr0 = zr[z], zi0 = zi[z], yr = zr[j], yi = -zi[j];
     const float er = 0.5f * (zr0 + yr), ei = 0.5f * (zi0 + yi);
     const float orr = 0.5f * (zi0 - yi), oi = -0.5f * (zr0 - yr);
-    const float c = tw[2 * k], s = -tw[2 * k + 1];
-    spectrum[2 * k] = er + c * orr - s * oi;
-    spectrum[2 * k + 1] = ei + c * oi + s * orr;
+    const float c = tw[2 * i], sn = -tw[2 * i + 1];
+    spectrum[2 * i] = er + c * orr - sn * oi;
+    spectrum[2 * i + 1] = ei + c * oi + sn * orr;
   }
   spectrum[1] = 0;
   spectrum[2 * h + 1] = 0;
@@ -269,20 +388,36 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
     return;
   }
   const float *tw = plan->realtw;
-  for (int k = 0; k < h; k++) {
-    const float xr = spectrum[2 * k], xi = k == 0 ? 0 : spectrum[2 * k + 1];
-    const float yr = spectrum[2 * (h - k)], yi = k == 0 ? 0 : -spectrum[2 * (h - k) + 1];
+  int k = 1;
+  for (; k + 4 <= h; k += 4) { /* k … k+3 and h−k−3 … h−k all in [1, h−1] */
+    const v4 x0 = *(const v4u *)(spectrum + 2 * k), x1 = *(const v4u *)(spectrum + 2 * k + 4);
+    const v4 y0 = *(const v4u *)(spectrum + 2 * (h - k - 3));
+    const v4 y1 = *(const v4u *)(spectrum + 2 * (h - k - 3) + 4);
+    const v4 xr = __builtin_shufflevector(x0, x1, 0, 2, 4, 6);
+    const v4 xi = __builtin_shufflevector(x0, x1, 1, 3, 5, 7);
+    const v4 yr = __builtin_shufflevector(y1, y0, 2, 0, 6, 4);
+    const v4 yi = -__builtin_shufflevector(y1, y0, 3, 1, 7, 5);
+    const v4 er = xr + yr, ei = xi + yi, dr = xr - yr, di = xi - yi;
+    const v4 t0 = *(const v4u *)(tw + 2 * k), t1 = *(const v4u *)(tw + 2 * k + 4);
+    const v4 c = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
+    const v4 sn = __builtin_shufflevector(t0, t1, 1, 3, 5, 7);
+    const v4 orr = dr * c - di * sn, oi = dr * sn + di * c;
+    *(v4u *)(ai + k) = er - oi;
+    *(v4u *)(ar + k) = ei + orr;
+  }
+  for (int i = 0; i < h; i = i == 0 ? k : i + 1) { /* 0, then what the vector loop left */
+    const float xr = spectrum[2 * i], xi = i == 0 ? 0 : spectrum[2 * i + 1];
+    const float yr = spectrum[2 * (h - i)], yi = i == 0 ? 0 : -spectrum[2 * (h - i) + 1];
     const float er = xr + yr, ei = xi + yi, dr = xr - yr, di = xi - yi;
-    const float c = tw[2 * k], s = tw[2 * k + 1];
-    const float orr = dr * c - di * s, oi = dr * s + di * c;
-    ai[k] = er - oi; /* 2·Re Z_k */
-    ar[k] = ei + orr; /* 2·Im Z_k */
+    const float c = tw[2 * i], sn = tw[2 * i + 1];
+    const float orr = dr * c - di * sn, oi = dr * sn + di * c;
+    ai[i] = er - oi; /* 2·Re Z_k */
+    ar[i] = ei + orr; /* 2·Im Z_k */
   }
   const int where = complex_forward(plan, ar, ai, br, bi);
   const float *zi = where ? br : ar, *zr = where ? bi : ai;
   int i = 0;
   for (; i + 4 <= h; i += 4) {
-    typedef float v4u __attribute__((vector_size(16), aligned(4)));
     const v4 re = *(const v4u *)(zr + i), im = *(const v4u *)(zi + i);
     *(v4u *)(output + 2 * i) = __builtin_shufflevector(re, im, 0, 4, 1, 5);
     *(v4u *)(output + 2 * i + 4) = __builtin_shufflevector(re, im, 2, 6, 3, 7);
