@@ -142,7 +142,10 @@ export function createMixedRadixPlan(
     const twt: number[] = []
     if (single && i === 0 && m >= 4) {
       for (let k = 1; k < p; k++) {
-        const row = Array.from({ length: m }, (_, q) => (2 * Math.PI * ((q * k) % current)) / current)
+        const row = Array.from(
+          { length: m },
+          (_, q) => (2 * Math.PI * ((q * k) % current)) / current,
+        )
         twt.push(...row.map(Math.cos), ...row.map((angle) => -Math.sin(angle)))
       }
     }
