@@ -29,29 +29,29 @@ const AUDIO = [0x4f, 0xc3, 0xa1].map((v) => v / 255)
 
 export interface PresetResults {
   /**
-   * What a Video Output shows halfway, or else the first picture the graph computes, in
+   * What an output node's video shows halfway, or else the first picture the graph computes, in
    * dependency order (usually the sound's picture).
    */
   picture?: ImageValue
-  /** What each Audio Output made: the readings the preset compares. */
+  /** The sound each output node exports (Audio Outputs): the readings the preset compares. */
   sounds: AudioValue[]
 }
 
 export async function runPreset(graph: GraphDocument): Promise<PresetResults> {
   const result = await execute(graph, { registry, files: nodeFileResolver(presetsDir) })
-  const values = topologicalOrder(graph).order.map((id) => ({
-    type: result.results.get(id)?.type,
-    outputs: Object.values(result.results.get(id)?.outputs ?? {}),
-  }))
+  const values = topologicalOrder(graph).order.map((id) => {
+    const type = result.results.get(id)?.type
+    return {
+      // Output nodes are those whose definition exports files (Audio Output, Video Output…).
+      exported: type !== undefined && registry.get(type)?.export !== undefined,
+      outputs: Object.values(result.results.get(id)?.outputs ?? {}),
+    }
+  })
   const outputs = values.flatMap((v) => v.outputs)
-  const video = values
-    .filter((v) => v.type === 'frames/output')
-    .flatMap((v) => v.outputs)
-    .find((o): o is FramesValue => o.kind === 'frames' && o.height > 1)
+  const exported = values.filter((v) => v.exported).flatMap((v) => v.outputs)
+  const video = exported.find((o): o is FramesValue => o.kind === 'frames' && o.height > 1)
   const picture = (video && middleFrame(video)) ?? outputs.find((v) => v.kind === 'image')
-  const sounds = values
-    .filter((v) => v.type === 'audio/output')
-    .flatMap((v) => v.outputs.filter((o) => o.kind === 'audio'))
+  const sounds = exported.filter((o): o is AudioValue => o.kind === 'audio')
   if (video?.audio) sounds.push(video.audio)
   return { picture, sounds }
 }

@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { render } from '../../src/cli/render'
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../src/engine/document'
 import type { NodeRegistry } from '../../src/engine/registry'
+import type { AudioValue } from '../../src/engine/values'
+import { downloadsFor } from '../../src/editor/preview/downloads'
 import { decodeWav } from '../../src/media/wav'
 import { capture, tempGraph } from '../helpers/cli-run'
 import { fixturePath } from '../helpers/fixtures'
@@ -12,7 +14,8 @@ import { fixturePath } from '../helpers/fixtures'
 /**
  * "Adding a node kind is one file in nodes/ and its line in nodes/index.ts", for output nodes
  * too: a copy of nodes/ gets a new output kind (a text file of each channel's peak), and the
- * CLI writes its file without any other file knowing the kind exists.
+ * CLI writes its file and the editor offers it as a download, without any other file knowing
+ * the kind exists.
  */
 
 const root = resolve(import.meta.dirname, '../..')
@@ -75,6 +78,16 @@ afterAll(() => {
 
 afterEach(() => vi.unstubAllEnvs())
 
+/** The sound as Load Audio gives it to the output node. */
+async function loadAudio(path: string): Promise<AudioValue> {
+  const file = { ref: `file:${path}`, name: 'input.wav', bytes: new Uint8Array(readFileSync(path)) }
+  const def = registry.get('audio/load')!
+  const params = { file, mixdown: false, sampleRateHz: 0, maxDurationSec: 600 }
+  const ctx = { signal: new AbortController().signal, progress: () => {}, random: Math.random }
+  const { audio } = (await def.run({}, params, ctx)) as { audio: AudioValue }
+  return audio
+}
+
 function peaksGraph(names: string[]): GraphDocument {
   return {
     format: GRAPH_FORMAT,
@@ -114,6 +127,23 @@ describe('an output node kind added in one file', () => {
     const peak = wav.channels[0].reduce((m, v) => Math.max(m, Math.abs(v)), 0)
     expect(peak).toBeGreaterThan(0.1)
     expect(readFileSync(join(dir, 'levels.txt'), 'utf8')).toBe(`${wav.sampleRate} Hz\n${peak}\n`)
+  })
+
+  it('is offered as a download by the editor, with the bytes the CLI writes', async () => {
+    vi.stubEnv('SYNESTHETE_THREADS', '0')
+    const graph = peaksGraph(['levels'])
+    const { dir, file } = tempGraph(graph)
+    expect(await render([file, '--out', dir, '--no-cache'], capture().io, registry)).toBe(0)
+    const loaded = await loadAudio(input)
+    const outputs = { audio: loaded }
+    const offered = downloadsFor(outputs, 'audio', graph.nodes[1], graph, registry)
+    const peaks = offered.find((d) => d.fileName === 'levels.txt')
+    expect(peaks).toMatchObject({ label: 'Peaks', mime: 'text/plain' })
+    expect(new Uint8Array(await peaks!.make())).toEqual(
+      new Uint8Array(readFileSync(join(dir, 'levels.txt'))),
+    )
+    // The node's own file replaces the WAV any sound could be saved as; NPY stays.
+    expect(offered.map((d) => d.label)).toEqual(['Peaks', 'NPY'])
   })
 
   it('has its names checked before the run like every output', async () => {

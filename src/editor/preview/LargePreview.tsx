@@ -29,19 +29,20 @@ export function LargePreview({
   const graphNode = findNode(doc, node)
   const value = run.outputs?.[port]
   const def = graphNode && services.registry.get(graphNode.type)
+  const outputs = run.outputs
   const downloads = useMemo(
     () =>
-      value && graphNode
+      outputs && graphNode
         ? downloadsFor(
-            value,
-            graphNode,
+            outputs,
             port,
+            graphNode,
             doc,
             services.registry,
             services.runtime()?.files.resolve,
           )
         : [],
-    [value, graphNode, port, doc, services],
+    [outputs, graphNode, port, doc, services],
   )
   const close = () => services.ui.set({ preview: undefined })
   const dialog = useDialog<HTMLDivElement>(close)
@@ -65,7 +66,7 @@ export function LargePreview({
           <span className="spacer" />
           {downloads.map((d) => (
             <button
-              key={d.label}
+              key={`${d.label} ${d.fileName}`}
               type="button"
               title={`Download ${d.fileName}`}
               onClick={() =>
