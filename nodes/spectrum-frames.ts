@@ -109,9 +109,17 @@ export const spectrumFrames = defineNode({
       if (done % 16 === 0 || done === total) ctx.progress(done / total, `frame ${done} of ${total}`)
     }
     const post = params.binning === 'post'
+    // A long render asks for a window of frames at a time (ctx.frames): only those are made.
+    const span = ctx.frames
     const amplitudes = post
-      ? postSpectrumFrames(audio.channels, audio.sampleRate, params, onFrame)
-      : analyse(audio.channels, audio.sampleRate, { ...params, maxHz, window: 'hann' }, onFrame)
+      ? postSpectrumFrames(audio.channels, audio.sampleRate, params, onFrame, span)
+      : analyse(
+          audio.channels,
+          audio.sampleRate,
+          { ...params, maxHz, window: 'hann' },
+          onFrame,
+          span,
+        )
     const binHz = post
       ? Array.from(
           postBinIndices(params.bins, params.fftSize),
@@ -133,6 +141,7 @@ export const spectrumFrames = defineNode({
         windowSamples: params.fftSize,
         binning: params.binning,
       },
+      ...(span && { range: { start: Math.min(span.start, count), total: count } }),
     }
     return { spectra }
   },

@@ -2,7 +2,7 @@ import { drawSpectrum, noiseField } from '../src/dsp/spectrum-render'
 import { defineNode } from '../src/engine/define-node'
 import { float, choice, int, seed } from '../src/engine/params'
 import type { FramesValue } from '../src/engine/values'
-import { checkFrames } from '../src/media/frames'
+import { checkFrames, frameIndex } from '../src/media/frames'
 
 /** The levels a frame shows: the mean of each column of its first channel. */
 function columnLevels(frame: Float32Array[], width: number, height: number): Float32Array {
@@ -107,7 +107,7 @@ export const spectrumPicture = defineNode({
       frames.push(
         drawSpectrum(levels, background, width, height, {
           ...params,
-          timeSec: i / spectra.fps,
+          timeSec: frameIndex(spectra, i) / spectra.fps,
         }),
       )
       if ((i + 1) % 8 === 0 || i + 1 === total)
@@ -120,6 +120,7 @@ export const spectrumPicture = defineNode({
       height,
       frames,
       ...(spectra.audio ? { audio: spectra.audio } : {}),
+      ...(spectra.range ? { range: spectra.range } : {}),
     }
     return { frames: out }
   },

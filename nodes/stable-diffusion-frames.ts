@@ -8,7 +8,7 @@ import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
 import { bool, text } from '../src/engine/params'
 import { FrameMemo, frameKey } from '../src/media/frame-memo'
-import { checkFrames, mapFrames } from '../src/media/frames'
+import { checkFrames, frameIndex, framesTotal, mapFrames } from '../src/media/frames'
 import { getBackend, paintingSize, stableDiffusion } from './stable-diffusion'
 
 const sd = stableDiffusion.params
@@ -79,8 +79,13 @@ export const stableDiffusionFrames = defineNode({
   cancellation: 'per-step',
   run: async ({ frames }, params, ctx) => {
     checkFrames(frames, 'Stable Diffusion per Frame')
+    // An empty window (a long render's join, past the end) paints nothing: no model to load.
+    if (frames.frames.length === 0) return { frames }
+    // The curve spans the whole sequence, of which this may be a window (a long render's part).
+    const whole = framesTotal(frames)
+    const strengths = strengthCurve(params.strengthCurve, params.strength, whole)
     const total = frames.frames.length
-    const strengths = strengthCurve(params.strengthCurve, params.strength, total)
+    const first = frameIndex(frames, 0)
     const say = (message: string) => ctx.progress(0, message)
     const model = await loadModel(await resolveModelSource(params.model), getBackend(), say)
     if (model.isTiny) say(TINY_MODEL_WARNING)
@@ -113,7 +118,7 @@ export const stableDiffusionFrames = defineNode({
           seed,
           signal: ctx.signal,
           onProgress: (f, message) =>
-            ctx.progress((i + f) / total, `frame ${i + 1} of ${total}: ${message}`),
+            ctx.progress((i - first + f) / total, `frame ${i + 1} of ${whole}: ${message}`),
         })
         const picture = params.resizeBack
           ? resizeImage(result.image, image.width, image.height)

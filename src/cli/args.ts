@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import type { FrameWindow } from '../engine/values'
 
 export interface RenderArgs {
   graph: string
@@ -19,6 +20,10 @@ export interface RenderArgs {
   /** Let Stable Diffusion nodes download a model named by URL or manifest id. */
   allowRemoteModels: boolean
   quiet: boolean
+  /** Only these frames of every frame sequence, left as PNGs for a join (a farm's range job). */
+  frames?: FrameWindow
+  /** Join the PNGs range runs left into each Video Output's zip (a farm's final job). */
+  joinFrames: boolean
 }
 
 export const USAGE = `Usage: npm run render -- GRAPH.json [options]
@@ -44,6 +49,10 @@ PNG or WAV exported by Synesthete (each carries the graph that made it).
   --no-cache               compute everything afresh, store nothing
   --report FILE            per-node timing and cache hits as JSON
   --quiet                  print only errors and warnings
+  --frames FROM:COUNT      only frames FROM … FROM+COUNT−1 (from 0) of every frame sequence,
+                           each Video Output leaving them as PNGs in OUT/.NAME.frames/ for
+                           --join-frames (a farm splits long videos so; see README)
+  --join-frames            zip the PNGs that --frames runs left, and write everything else
 
 Check a model folder: npm run render -- --check-model DIR [--ort node|web]
 
@@ -74,6 +83,8 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
       ort: { type: 'string' },
       'allow-remote-models': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      frames: { type: 'string' },
+      'join-frames': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   })
@@ -85,6 +96,8 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
   const ort = values.ort
   if (ort !== undefined && ort !== 'node' && ort !== 'web')
     throw new Error(`--ort takes "node" or "web", not "${ort}".`)
+  if (values.frames !== undefined && values['join-frames'])
+    throw new Error('Use either --frames FROM:COUNT or --join-frames, not both.')
   const here = (path: string | undefined) => path && resolve(invocationDir(), path)
   return {
     graph: positionals[0],
@@ -109,7 +122,21 @@ export function parseRenderArgs(argv: string[]): RenderArgs {
     ort,
     allowRemoteModels: values['allow-remote-models'],
     quiet: values.quiet,
+    ...(values.frames !== undefined && { frames: parseFrameRange(values.frames) }),
+    joinFrames: values['join-frames'],
   }
+}
+
+/** `--frames FROM:COUNT`: whole numbers, FROM ≥ 0, COUNT ≥ 1. */
+function parseFrameRange(text: string): FrameWindow {
+  const match = /^(\d+):(\d+)$/.exec(text)
+  const start = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (!match || !Number.isSafeInteger(start) || !Number.isSafeInteger(count) || count < 1)
+    throw new Error(
+      `--frames takes FROM:COUNT, whole numbers with COUNT ≥ 1 (e.g. 0:48), not "${text}".`,
+    )
+  return { start, count }
 }
 
 export class HelpRequested extends Error {}

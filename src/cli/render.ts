@@ -5,9 +5,16 @@ import { pathToFileURL } from 'node:url'
 import { registry as shippedNodes } from '../../nodes'
 import { allowRemoteModelsHeadless } from '../diffusion/remote-permission'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
-import { describeError } from '../engine/errors'
-import { execute, GraphError, type ExecutionEvent, type NodeResult } from '../engine/executor'
+import { describeError, UserError } from '../engine/errors'
+import {
+  execute,
+  GraphError,
+  type ExecutionEvent,
+  type ExecutionResult,
+  type NodeResult,
+} from '../engine/executor'
 import { parseGraphText } from '../engine/validate'
+import { pngProvenanceText } from '../media/provenance'
 import type { GraphDocument } from '../engine/document'
 import type { FileResolver } from '../engine/keys'
 import { paramValues } from '../engine/params'
@@ -16,6 +23,7 @@ import type { NodeRegistry } from '../engine/registry'
 import { HelpRequested, parseRenderArgs, USAGE, type RenderArgs } from './args'
 import { DiskCache } from './disk-cache'
 import { dumpResults } from './dump'
+import { executeInWindows, frameNodes, withoutFrames } from './frames-render'
 import { writeListening } from './listen'
 import { inputFilesOf, plannedOutputs, RunOutputs } from './write-output'
 import { nodeFileResolver } from './files'
@@ -93,20 +101,58 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
     await outputs.check(args.out, planned.fileName, `output node "${planned.node}"`)
   for (const warning of await sourceWarnings(graph, source.restoredFrom?.provenance, files))
     io.err(`! ${warning}`)
+  // Frame sequences run a window at a time, written as they are made (frames-render.ts);
+  // --dump wants every port whole, so it keeps them in memory as before.
+  const windowed = !args.dump && frameNodes(graph, registry).size > 0
+  if ((args.frames || args.joinFrames) && !windowed)
+    throw new UserError(
+      args.dump
+        ? '--dump writes whole sequences: it cannot go with --frames or --join-frames.'
+        : `--${args.frames ? 'frames' : 'join-frames'}: this graph makes no frames.`,
+    )
   const threads = threadRunner(registry)
-  const result = await execute(graph, {
+  const cache = cacheFor(args, io)
+  const options = {
     registry,
     files,
-    cache: cacheFor(args, io),
+    // Windows re-use what feeds the frames from memory, even with --no-cache.
+    cache: windowed ? withoutFrames(cache ?? new MemoryCache()) : cache,
     runner: threads?.runner,
-    onEvent: (event) => {
+    onEvent: (event: ExecutionEvent) => {
       runs.see(event)
       printer(event)
     },
-  }).finally(() => threads?.dispose())
+  }
+  const nodeOf = (id: string) => graph.nodes.find((n) => n.id === id)
+  const result: ExecutionResult & { written?: string[] } = await (
+    windowed
+      ? executeInWindows(graph, options, {
+          mode: args.frames
+            ? { kind: 'range', window: args.frames }
+            : args.joinFrames
+              ? { kind: 'join' }
+              : { kind: 'all' },
+          outDir: args.out,
+          outputs,
+          nameOf: (id) => {
+            const node = nodeOf(id)
+            const def = node && registry.get(node.type)
+            return String(def ? paramValues(def.params, node.params).name : id)
+          },
+          pngText: async (id) =>
+            pngProvenanceText(graph, await collectProvenance(graph, registry, { output: id, files })),
+          log,
+        })
+      : execute(graph, options)
+  ).finally(() => threads?.dispose())
   const results = [...result.results.values()]
   const notes: string[] = []
-  const written = await writeOutputs(graph, registry, results, args.out, files, outputs, notes)
+  const written = [...(result.written ?? [])]
+  // A range run leaves only its frames: the join writes everything else, once.
+  if (!args.frames)
+    written.push(
+      ...(await writeOutputs(graph, registry, results, args.out, files, outputs, notes)),
+    )
   if (args.dump) await dumpResults(args.dump, results, outputs)
   if (args.listen) {
     const listened = await writeListening(args.listen, graph, results, files)

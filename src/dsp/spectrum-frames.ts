@@ -31,6 +31,19 @@ export interface SpectrumFrameOptions {
   window?: WindowName
 }
 
+/** Frames `start` … `start + count − 1` only (clipped to the sound's frames); default all. */
+export interface FrameSpan {
+  start: number
+  count: number
+}
+
+/** The frame indices a span covers in a sequence of `total` frames: [from, to). */
+function spanOf(total: number, span?: FrameSpan): [number, number] {
+  if (!span) return [0, total]
+  const from = Math.min(total, Math.max(0, span.start))
+  return [from, Math.min(total, from + Math.max(0, span.count))]
+}
+
 /** ⌈S · fps / rate⌉ frames for S samples (at least one for a sound of one sample or more). */
 export function spectrumFrameCount(samples: number, sampleRate: number, fps: number): number {
   if (samples <= 0) return 0
@@ -71,13 +84,15 @@ function binReaders(freqs: Float64Array, fftSize: number, sampleRate: number): B
 
 /**
  * The spectrum of every frame at the log bins, as amplitudes (see above): one Float32Array of
- * `bins` values per frame. Calls `onFrame` after each frame (for progress and cancellation).
+ * `bins` values per frame (per frame of `span`, when given: each frame depends only on its own
+ * window of the sound). Calls `onFrame` after each frame (for progress and cancellation).
  */
 export function spectrumFrames(
   channels: readonly Float32Array[],
   sampleRate: number,
   options: SpectrumFrameOptions,
   onFrame?: (done: number, total: number) => void,
+  span?: FrameSpan,
 ): Float32Array[] {
   const { fps, fftSize, bins } = options
   const samples = channels[0]?.length ?? 0
@@ -98,7 +113,8 @@ export function spectrumFrames(
   )
   const half = Math.floor(fftSize / 2)
   const out: Float32Array[] = []
-  for (let i = 0; i < count; i++) {
+  const [from, to] = spanOf(count, span)
+  for (let i = from; i < to; i++) {
     const start = frameCentreSample(i, sampleRate, fps) - half
     power.fill(0)
     for (const channel of channels) {
@@ -131,7 +147,7 @@ export function spectrumFrames(
       frame[j] = Math.sqrt(p * scale)
     }
     out.push(frame)
-    onFrame?.(i + 1, count)
+    onFrame?.(i + 1 - from, to - from)
   }
   return out
 }
@@ -188,17 +204,19 @@ export function postSpectrumFrames(
   sampleRate: number,
   options: { fps: number; fftSize: number; bins: number },
   onFrame?: (done: number, total: number) => void,
+  span?: FrameSpan,
 ): Float32Array[] {
   const { fps, fftSize, bins } = options
   const samples = channels[0]?.length ?? 0
   const count = spectrumFrameCount(samples, sampleRate, fps)
+  const [from, to] = spanOf(count, span)
   const fft = createRealFft(fftSize)
   const input = new Float64Array(fftSize)
   const spectrum = new Float64Array(2 * fft.bins)
   const indices = postBinIndices(bins, fftSize)
   const scale = 1 / (2 * Math.max(1, channels.length))
   const out: Float32Array[] = []
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < to; i++) {
     const [start, length] = postChunk(i, sampleRate, fps)
     input.fill(0)
     const end = Math.min(start + Math.min(length, fftSize), samples)
@@ -206,7 +224,7 @@ export function postSpectrumFrames(
       for (let s = start; s < end; s++) input[s - start] += channel[s] * scale
     fft.forwardInterleaved(input, spectrum)
     out.push(Float32Array.from(indices, (k) => Math.hypot(spectrum[2 * k], spectrum[2 * k + 1])))
-    onFrame?.(i + 1, count)
+    onFrame?.(i + 1 - from, to - from)
   }
   return out
 }

@@ -1,7 +1,7 @@
 import type { GraphDocument } from './document'
 import type { ParamSpecs, ParamValues, StoredParamValues } from './params'
 import type { ProvenanceRecord } from './provenance'
-import type { ImageValue, ValueKind, ValueOfKind } from './values'
+import type { FrameWindow, ImageValue, ValueKind, ValueOfKind } from './values'
 
 /**
  * An input port: its value kind, or a kind marked optional (the node runs without it) or
@@ -65,6 +65,12 @@ export interface RunContext {
    * cached, so the warning shows again on every run rather than vanishing on a cache hit.
    */
   warn?(warning: NodeWarning): void
+  /**
+   * Given to nodes that make frame sequences from other values (`makesFrames`) when a long
+   * sequence is rendered a window at a time: make only these frames, and say where they sit
+   * (`FramesValue.range`). Absent: make the whole sequence.
+   */
+  frames?: FrameWindow
 }
 
 /**
@@ -194,6 +200,18 @@ export interface AnyNodeDefinition {
     ctx: ExportContext,
   ): Iterable<ExportFile>
   exportNames?(params: Record<string, unknown>): string[]
+}
+
+/**
+ * Whether the node starts frame sequences: a frames output and no frames input (Spectrum
+ * Frames). Such nodes honour `ctx.frames`, and the window is part of their content key; every
+ * node downstream takes frames and works on the window it is given.
+ */
+export function makesFrames(def: Pick<AnyNodeDefinition, 'inputs' | 'outputs'>): boolean {
+  return (
+    Object.values(def.outputs).includes('frames') &&
+    !Object.values(def.inputs).some((spec) => kindOfInput(spec) === 'frames')
+  )
 }
 
 /** Declares a node; inputs, outputs and params are typed from the definition itself. */

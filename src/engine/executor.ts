@@ -4,6 +4,7 @@ import type { NodeOutputs } from './codec'
 import {
   isOptionalInput,
   kindOfInput,
+  makesFrames,
   takesSilence,
   type AnyNodeDefinition,
   type NodeWarning,
@@ -14,7 +15,7 @@ import { bypassPorts, KeyComputer, type FileResolver, type NodeKey } from './key
 import type { NodeRegistry } from './registry'
 import { createLocalRunner, type NodeRunner } from './runner'
 import { validateGraph, type Problem } from './validate'
-import type { Value } from './values'
+import type { FrameWindow, Value } from './values'
 
 export type NodeState =
   | 'queued'
@@ -78,6 +79,11 @@ export interface ExecuteOptions {
   onEvent?: (event: ExecutionEvent) => void
   /** What nodes' estimates are checked against; default: this machine (`machineCapacity`). */
   capacity?: MachineCapacity
+  /**
+   * Make only this window of every frame sequence (see FrameWindow): how a long sequence is
+   * rendered in bounded memory, a window per call. Absent: whole sequences.
+   */
+  frames?: FrameWindow
 }
 
 /** The graph itself is unusable (a cycle, a mistyped edge…): nothing ran. */
@@ -127,7 +133,7 @@ class Run {
     private readonly graph: GraphDocument,
     private readonly options: ExecuteOptions,
   ) {
-    this.keys = new KeyComputer(graph, options.registry, options.files)
+    this.keys = new KeyComputer(graph, options.registry, options.files, options.frames)
     this.runner = options.runner ?? createLocalRunner(options.registry)
     this.byId = new Map(graph.nodes.map((n) => [n.id, n]))
     this.signal = options.signal ?? new AbortController().signal
@@ -249,7 +255,14 @@ class Run {
     }
     try {
       const outputs = await this.runner.run(
-        { node: node.id, type: node.type, inputs, params: key.params, seed: seedOf(def, key) },
+        {
+          node: node.id,
+          type: node.type,
+          inputs,
+          params: key.params,
+          seed: seedOf(def, key),
+          ...(this.options.frames && makesFrames(def) && { frames: this.options.frames }),
+        },
         {
           signal: this.signal,
           started: start,

@@ -1,10 +1,11 @@
 import type { AnyNodeDefinition } from './define-node'
-import { kindOfInput } from './define-node'
+import { kindOfInput, makesFrames } from './define-node'
 import { incomingEdges, type GraphDocument, type GraphNode } from './document'
 import { canonicalJson, sha256Hex } from './hash'
 import { paramValue, type FileData } from './params'
 import type { NodeRegistry } from './registry'
 import type { StoredOrFile } from './runner'
+import type { FrameWindow } from './values'
 
 /** What a file reference resolves to. */
 export interface ResolvedFile {
@@ -43,6 +44,8 @@ export class KeyComputer {
     private readonly graph: GraphDocument,
     private readonly registry: NodeRegistry,
     private readonly files: FileResolver,
+    /** The window of frames this run makes: part of the key of nodes that start sequences. */
+    private readonly frames?: FrameWindow,
   ) {
     this.byId = new Map(graph.nodes.map((n) => [n.id, n]))
   }
@@ -68,8 +71,15 @@ export class KeyComputer {
     if (node.mode === 'mute') return { key: undefined, ports: {}, params }
     if (node.mode === 'bypass')
       return { key: undefined, ports: bypassPorts(def, inputKeys), params }
+    const window = this.frames && makesFrames(def) ? { frames: this.frames } : {}
     const key = await sha256Hex(
-      canonicalJson({ type: def.type, version: def.version, params: hashed, inputs: inputKeys }),
+      canonicalJson({
+        type: def.type,
+        version: def.version,
+        params: hashed,
+        inputs: inputKeys,
+        ...window,
+      }),
     )
     const ports = Object.fromEntries(Object.keys(def.outputs).map((p) => [p, `${key}:${p}`]))
     return { key, ports, params }

@@ -7,6 +7,7 @@ import {
   isFiniteValue,
   largestMagnitude,
   valueShapeProblem,
+  type FrameWindow,
   type ImageValue,
   type Value,
 } from './values'
@@ -21,6 +22,8 @@ export interface NodeJob {
   params: Record<string, StoredOrFile>
   /** Seeds the node's `ctx.random`. */
   seed: number
+  /** The frames to make, for nodes that start frame sequences (see RunContext.frames). */
+  frames?: FrameWindow
 }
 
 export type StoredOrFile = number | boolean | string | FileData | null
@@ -77,6 +80,7 @@ export async function runJob(
     random: mulberry32(job.seed),
     preview: ctx.preview && ((image: ImageValue) => ctx.preview?.(image)),
     warn: (warning) => ctx.warn?.(warning),
+    ...(job.frames && { frames: job.frames }),
   })) as NodeOutputs
   checkOutputs(def, outputs, job.inputs)
   return outputs

@@ -83,6 +83,30 @@ export interface FramesValue {
   audio?: AudioValue
   binHz?: number[]
   analysis?: SpectraAnalysis
+  /**
+   * Present when the value is a window onto a longer sequence (a long render made a window at
+   * a time, see FrameWindow): `frames[0]` is frame `start` of `total`. Absent: the whole.
+   */
+  range?: FrameRange
+}
+
+/** Where a window of frames sits in its whole sequence. */
+export interface FrameRange {
+  /** Index of the window's first frame in the whole sequence. */
+  start: number
+  /** How many frames the whole sequence has. */
+  total: number
+}
+
+/**
+ * The frames a run makes when a long sequence is rendered a window at a time (headless, in
+ * bounded memory; a farm job's frame range): frames `start` … `start + count − 1`. Nodes that
+ * make frames from other values (Spectrum Frames) make only these; nodes that take frames work
+ * on whatever window they are given, frame by frame.
+ */
+export interface FrameWindow {
+  start: number
+  count: number
 }
 
 /** How spectra frames were measured, written beside their CSV (spectra.json). */
@@ -206,6 +230,11 @@ export function valueShapeProblem(value: Value): string | undefined {
       if (!(value.fps > 0 && Number.isFinite(value.fps))) return `has a frame rate of ${value.fps}`
       if (!count(value.width) || !count(value.height))
         return `has frames of ${value.width} × ${value.height}`
+      if (value.range) {
+        const { start, total } = value.range
+        if (!count(start) || !count(total) || start + value.frames.length > total)
+          return `holds frames ${start} to ${start + value.frames.length} of ${total}`
+      }
       const size = value.width * value.height
       const planes = value.frames[0]?.length ?? 0
       for (const frame of value.frames)

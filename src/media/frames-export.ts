@@ -4,19 +4,19 @@
  * the ffmpeg command that joins pictures and sound into a video. Like every PNG and WAV
  * Synesthete exports, the frames and the soundtrack can carry the graph (see provenance.ts).
  */
-import { zipSync, type Zippable } from 'fflate'
 import { UserError } from '../engine/errors'
 import type { FramesValue } from '../engine/values'
-import { frameImage, framesProblem } from './frames'
+import { frameImage, frameIndex, framesProblem } from './frames'
 import type { ExportFile } from '../engine/define-node'
 import { safeFileStem, wavExport, type ExportProvenance, type OutputFile } from './output-files'
 import { encodePng } from './png'
 import { pngProvenanceText } from './provenance'
 import { shellCommand } from './shell-quote'
 import { spectraCsv, spectraJson } from './spectra-csv'
+import { StoredZip } from './stored-zip'
 
 /** Zip entries carry this date, so the same frames always give the same bytes. */
-const ZIP_TIME = new Date(2000, 0, 1)
+export const ZIP_TIME = new Date(2000, 0, 1)
 
 /** File name of frame i (from 0) in the sequence: 000001.png, 000002.png … (ffmpeg's %06d). */
 export function frameFileName(index: number): string {
@@ -24,9 +24,33 @@ export function frameFileName(index: number): string {
 }
 
 /**
+ * What is wrong with frames for PNG export, or undefined: a usable sequence (framesProblem) of
+ * grey, RGB or RGBA frames.
+ */
+export function pngFramesProblem(value: FramesValue): UserError | undefined {
+  const problem = framesProblem(value)
+  if (problem)
+    return new UserError(`Cannot export frames that ${problem}.`, 'Check the node feeding it.')
+  if (value.frames[0]?.length === 2)
+    return new UserError('PNG export needs grey, RGB or RGBA frames, not grey with alpha.')
+  return undefined
+}
+
+/** The zip entry of frame `index` (in the whole sequence) of the sequence named `stem`. */
+export function frameEntryName(stem: string, index: number): string {
+  return `${stem}/${frameFileName(index)}`
+}
+
+/** Frame i of `value` (i within the value: a window starts at its range) as a PNG. */
+export function framePng(value: FramesValue, i: number, text: Record<string, string> = {}) {
+  return encodePng(frameImage(value, i), text)
+}
+
+/**
  * The frames as PNG files in a folder `STEM/` inside a zip. PNGs are already compressed, so
  * they are stored as they are (zip method 0). `text` (provenance) goes into every frame, so a
- * single frame taken out of the zip still reopens the graph. `onFrame` reports progress.
+ * single frame taken out of the zip still reopens the graph. `onFrame` reports progress. The
+ * command line writes the same bytes a window at a time (src/cli/frames-render.ts).
  */
 export function framesZip(
   value: FramesValue,
@@ -34,19 +58,24 @@ export function framesZip(
   text: Record<string, string> = {},
   onFrame?: (done: number, total: number) => void,
 ): OutputFile {
-  const problem = framesProblem(value)
-  if (problem)
-    throw new UserError(`Cannot export frames that ${problem}.`, 'Check the node feeding it.')
-  if (value.frames[0].length === 2)
-    throw new UserError('PNG export needs grey, RGB or RGBA frames, not grey with alpha.')
+  const problem = pngFramesProblem(value)
+  if (problem) throw problem
   const stem = framesStem(name)
-  const entries: Zippable = {}
+  const zip = new StoredZip(ZIP_TIME)
+  const parts: Uint8Array[] = []
   const total = value.frames.length
   for (let i = 0; i < total; i++) {
-    entries[`${stem}/${frameFileName(i)}`] = [encodePng(frameImage(value, i), text), { level: 0 }]
+    parts.push(...zip.add(frameEntryName(stem, frameIndex(value, i)), framePng(value, i, text)))
     onFrame?.(i + 1, total)
   }
-  return { fileName: `${stem}.zip`, bytes: zipSync(entries, { mtime: ZIP_TIME }) }
+  parts.push(zip.finish())
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const part of parts) {
+    bytes.set(part, at)
+    at += part.length
+  }
+  return { fileName: `${stem}.zip`, bytes }
 }
 
 /**
@@ -73,6 +102,11 @@ export function muxCommand(value: FramesValue, name: string, dir?: string): stri
   return steps.map(shellCommand).join(' && ')
 }
 
+/** Whether frames export as spectra (CSV rows of levels) rather than pictures. */
+export function writesSpectra(value: FramesValue): boolean {
+  return value.binHz !== undefined && value.height === 1
+}
+
 /**
  * Everything a Video Output node writes: pictures as the PNG zip, spectra (one row of levels
  * per frame) as CSV instead with a JSON beside it saying how they were measured, and the
@@ -86,7 +120,13 @@ export function videoExportFiles(
   provenance?: ExportProvenance,
 ): ExportFile[] {
   const stem = framesStem(params.name)
-  const spectra = value.binHz !== undefined && value.height === 1
+  const soundtrack = value.audio
+    ? [wavExport(value.audio, { name: stem, format: 'pcm16' }, provenance)]
+    : []
+  // Made a window at a time (src/cli/frames-render.ts): the frames went to disk as they were
+  // made; what is left is the soundtrack.
+  if (value.range) return soundtrack
+  const spectra = writesSpectra(value)
   const text8 = (s: string) => new TextEncoder().encode(s)
   const files: ExportFile[] = spectra
     ? [
@@ -116,8 +156,7 @@ export function videoExportFiles(
           },
         },
       ]
-  if (value.audio) files.push(wavExport(value.audio, { name: stem, format: 'pcm16' }, provenance))
-  return files
+  return [...files, ...soundtrack]
 }
 
 /** The stem every file of a frame sequence shares (`clip` → clip.zip, clip.wav, clip/000001.png). */

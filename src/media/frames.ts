@@ -10,9 +10,19 @@ export function frameImage(value: FramesValue, index: number): ImageValue {
   return { kind: 'image', width: value.width, height: value.height, channels: value.frames[index] }
 }
 
-/** How long the sequence lasts at its frame rate: frames / fps seconds. */
+/** How many frames the whole sequence has (more than it holds when it is a window onto it). */
+export function framesTotal(value: FramesValue): number {
+  return value.range?.total ?? value.frames.length
+}
+
+/** Index in the whole sequence of the value's frame i (they differ in a window). */
+export function frameIndex(value: FramesValue, i: number): number {
+  return (value.range?.start ?? 0) + i
+}
+
+/** How long the whole sequence lasts at its frame rate: frames / fps seconds. */
 export function framesDurationSec(value: FramesValue): number {
-  return value.fps > 0 ? value.frames.length / value.fps : 0
+  return value.fps > 0 ? framesTotal(value) / value.fps : 0
 }
 
 /**
@@ -20,10 +30,12 @@ export function framesDurationSec(value: FramesValue): number {
  * frame of at least 1×1, a positive frame rate, the same channels (1–4) in every frame.
  */
 export function framesProblem(value: FramesValue): string | undefined {
-  if (value.frames.length === 0) return 'has no frames'
+  // A window past the end of a shorter sequence is empty, and fine; the whole never is.
+  if (framesTotal(value) === 0) return 'has no frames'
   if (!(value.fps > 0) || !Number.isFinite(value.fps)) return `has a frame rate of ${value.fps}`
   if (!(value.width >= 1 && value.height >= 1))
     return `has frames of ${value.width}×${value.height} pixels`
+  if (value.frames.length === 0) return undefined
   const channels = value.frames[0].length
   if (channels < 1 || channels > 4) return `has frames of ${channels} channels`
   const size = value.width * value.height
@@ -50,8 +62,10 @@ export interface FrameProgress {
 
 /**
  * Applies `fn` to every frame in order, reporting "frame i of N" and stopping when cancelled.
- * The result keeps the frame rate and soundtrack; it keeps `binHz` only when the frames keep
- * their size (an adjusted spectrum is still a spectrum, a drawing of one is not).
+ * `fn` is given the frame's index in the whole sequence: in a window (`range`), frame 0 of the
+ * value is frame `range.start`, and the result is the same window. The result keeps the frame
+ * rate and soundtrack; it keeps `binHz` only when the frames keep their size (an adjusted
+ * spectrum is still a spectrum, a drawing of one is not).
  */
 export async function mapFrames(
   value: FramesValue,
@@ -64,7 +78,7 @@ export async function mapFrames(
   const total = value.frames.length
   for (let i = 0; i < total; i++) {
     ctx.signal.throwIfAborted()
-    const image = await fn(frameImage(value, i), i)
+    const image = await fn(frameImage(value, i), frameIndex(value, i))
     if (i > 0 && (image.width !== width || image.height !== height))
       throw new Error(
         `Frame ${i + 1} came out ${image.width}×${image.height}, not ${width}×${height}`,
@@ -82,6 +96,7 @@ export async function mapFrames(
     height,
     frames,
     ...(value.audio ? { audio: value.audio } : {}),
+    ...(value.range ? { range: value.range } : {}),
     ...(value.binHz && sameSize ? { binHz: value.binHz } : {}),
     ...(value.analysis && sameSize ? { analysis: value.analysis } : {}),
   }
