@@ -66,10 +66,7 @@ export function withoutFrames(cache: ValueCache): ValueCache {
 }
 
 /** Which frames a run makes: all (local), a range (`--frames`), or none but the join. */
-export type FramesMode =
-  | { kind: 'all' }
-  | { kind: 'range'; window: FrameWindow }
-  | { kind: 'join' }
+export type FramesMode = { kind: 'all' } | { kind: 'range'; window: FrameWindow } | { kind: 'join' }
 
 export interface FramesWriting {
   mode: FramesMode
@@ -207,7 +204,9 @@ export function partsFolder(outDir: string, stem: string): string {
 }
 
 function partName(value: FramesValue, index: number): string {
-  return writesSpectra(value) ? frameFileName(index).replace(/\.png$/, '.npy') : frameFileName(index)
+  return writesSpectra(value)
+    ? frameFileName(index).replace(/\.png$/, '.npy')
+    : frameFileName(index)
 }
 
 async function openSink(node: string, value: FramesValue, w: FramesWriting): Promise<FramesSink> {
@@ -237,7 +236,8 @@ async function openSink(node: string, value: FramesValue, w: FramesWriting): Pro
   const writing = w.outputs.write(w.outDir, `${stem}.zip`, channel, writer)
   writing.catch((error: unknown) => channel.broken(error))
   const zip = new StoredZip(ZIP_TIME)
-  const add = (index: number, png: Uint8Array) => channel.push(zip.add(frameEntryName(stem, index), png))
+  const add = (index: number, png: Uint8Array) =>
+    channel.push(zip.add(frameEntryName(stem, index), png))
   return {
     add: async (v) => {
       if (w.mode.kind === 'join') {
@@ -269,9 +269,9 @@ async function openSink(node: string, value: FramesValue, w: FramesWriting): Pro
 class PartsChannel implements AsyncIterable<Uint8Array> {
   private readonly queue: Uint8Array[] = []
   private closed = false
-  private failure: { error: unknown } | undefined
+  private failure: { error: Error } | undefined
   private wakeReader: (() => void) | undefined
-  private readonly drained: { resolve: () => void; reject: (e: unknown) => void }[] = []
+  private readonly drained: { resolve: () => void; reject: (e: Error) => void }[] = []
 
   push(parts: readonly Uint8Array[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure.error)
@@ -285,7 +285,8 @@ class PartsChannel implements AsyncIterable<Uint8Array> {
     this.wake()
   }
 
-  broken(error: unknown): void {
+  broken(reason: unknown): void {
+    const error = reason instanceof Error ? reason : new Error(String(reason))
     this.failure ??= { error }
     for (const waiting of this.drained.splice(0)) waiting.reject(error)
     this.wake()

@@ -140,7 +140,10 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
             return String(def ? paramValues(def.params, node.params).name : id)
           },
           pngText: async (id) =>
-            pngProvenanceText(graph, await collectProvenance(graph, registry, { output: id, files })),
+            pngProvenanceText(
+              graph,
+              await collectProvenance(graph, registry, { output: id, files }),
+            ),
           log,
         })
       : execute(graph, options)
@@ -150,9 +153,7 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
   const written = [...(result.written ?? [])]
   // A range run leaves only its frames: the join writes everything else, once.
   if (!args.frames)
-    written.push(
-      ...(await writeOutputs(graph, registry, results, args.out, files, outputs, notes)),
-    )
+    written.push(...(await writeOutputs(graph, registry, results, args.out, files, outputs, notes)))
   if (args.dump) await dumpResults(args.dump, results, outputs)
   if (args.listen) {
     const listened = await writeListening(args.listen, graph, results, files)

@@ -69,7 +69,10 @@ async function run(args: string[]) {
 async function reference(): Promise<FramesValue> {
   const bytes = readFileSync(wavPath)
   const { results } = await execute(
-    { ...graph, nodes: graph.nodes.map((n) => (n.id === 'load' ? { ...n, params: { file: 'x' } } : n)) },
+    {
+      ...graph,
+      nodes: graph.nodes.map((n) => (n.id === 'load' ? { ...n, params: { file: 'x' } } : n)),
+    },
     { registry, files: () => Promise.resolve({ name: 'sweep.wav', bytes }) },
   )
   const value = results.get('video')?.outputs?.video
@@ -160,7 +163,8 @@ describe('frame sequences headless', () => {
     const local = join(dir, 'spectra-local')
     expect(await cli(['--out', local])).toBe(0)
     const joined = join(dir, 'spectra-joined')
-    for (const range of ['0:60', '60:60']) expect(await cli(['--out', joined, '--frames', range])).toBe(0)
+    for (const range of ['0:60', '60:60'])
+      expect(await cli(['--out', joined, '--frames', range])).toBe(0)
     expect(await cli(['--out', joined, '--join-frames'])).toBe(0)
     for (const out of [local, joined])
       for (const file of expected.filter((f) => !f.fileName.endsWith('.wav')))
