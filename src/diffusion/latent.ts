@@ -1,6 +1,12 @@
 /** Small latent-space operations of the pipeline, each with its formula and source. */
 
 /**
+ * Picture pixels per latent pixel along each side: Stable Diffusion's VAEs downsample by
+ * 2^(len(block_out_channels) − 1) = 8 (diffusers' vae_scale_factor), the tiny model's too.
+ */
+export const PIXELS_PER_LATENT = 8
+
+/**
  * Rolls every channel plane by (dx, dy) latent pixels with wrap-around, as torch.roll on the
  * last two axes: the value at (x, y) moves to ((x + dx) mod w, (y + dy) mod h).
  */

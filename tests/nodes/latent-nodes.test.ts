@@ -28,7 +28,21 @@ function done<T>(out: T | Promise<T>): T {
 const join = (a: LatentValue, b: LatentValue, axis: 'width' | 'height', overlap = 0) =>
   done(joinLatents.run({ a, b }, { axis, overlap }, ctx())).latent
 const cut = (latent: LatentValue, from: number, to: number) =>
-  done(cutLatent.run({ latent }, { from, to }, ctx())).latent
+  done(cutLatent.run({ latent, from: undefined, to: undefined }, { from, to }, ctx())).latent
+const number = (value: number) => ({ kind: 'number' as const, value })
+/** Cut with From and To wired (picture columns), the params set to something else. */
+const cutWired = (latent: LatentValue, from?: number, to?: number) =>
+  done(
+    cutLatent.run(
+      {
+        latent,
+        from: from === undefined ? undefined : number(from),
+        to: to === undefined ? undefined : number(to),
+      },
+      { from: 1, to: 2 },
+      ctx(),
+    ),
+  ).latent
 const shift = (latent: LatentValue, dx: number, dy: number) =>
   done(shiftLatent.run({ latent }, { dx, dy }, ctx())).latent
 
@@ -105,6 +119,16 @@ describe('Join, Cut and Shift Latent', () => {
     columns.forEach((src, x) => expect(at(joined, 1, 4, x)).toBe(at(a, 1, 4, src)))
   })
 
+  it("takes Loop Finder's points in picture columns, 8 to a latent column, over its params", () => {
+    expect(cutWired(a, 24, 64)).toEqual(cut(a, 3, 8))
+    // Rounded to the nearest latent column: 27 px is 3.4 columns, 29 px 3.6.
+    expect(cutWired(a, 27, 61)).toEqual(cut(a, 3, 8))
+    expect(cutWired(a, 29, 75)).toEqual(cut(a, 4, 9))
+    // One wired, the other from its param (From 1 here; To 0 would mean the end).
+    expect(cutWired(a, undefined, 64)).toEqual(cut(a, 1, 8))
+    expect(() => cutWired(a, 24)).toThrow(/columns 3\.\.2 are not inside/)
+  })
+
   it('says what is wrong with latents that do not fit', () => {
     const short = randomLatent([1, 4, 5, 7], 6)
     expect(() => join(a, short, 'width')).toThrow(UserError)
@@ -112,6 +136,11 @@ describe('Join, Cut and Shift Latent', () => {
     expect(() => join(a, b, 'width', 8)).toThrow(/shorter latent's width \(7\)/)
     expect(() => cut(a, 4, 11)).toThrow(/not inside the latent's 10 columns/)
     expect(() => cut(a, 5, 5)).toThrow(UserError)
+    expect(() => cutWired(a, -8, 64)).toThrow(/From input is -8, not a picture column/)
+    expect(() => cutWired(a, Number.NaN, 64)).toThrow(/From input is NaN/)
+    expect(() => cutWired(a, 0, 120)).toThrow(
+      /0\.\.15 are not inside the latent's 10 columns \(wired/,
+    )
     const broken: LatentValue = { kind: 'latent', shape: [1, 4, 6, 10], data: new Float32Array(3) }
     expect(() => shift(broken, 1, 0)).toThrow(/holds 3 numbers/)
   })

@@ -167,6 +167,49 @@ describe('the faithful preset with Stable Diffusion on (the tiny model)', () => 
   })
 })
 
+describe('the riffusion-stereo preset', () => {
+  it("cuts the repainted latent at Loop Finder's points and decodes 0:b, a:b, a:w in one piece", async () => {
+    const graph = loadPreset('riffusion-stereo.json')
+    // Only the chain this checks (the sound readings are covered by the run of every preset).
+    const keep = new Set(['load', 'encode', 'repaint', 'loops', 'cutHead', 'cutLoop', 'cutTail'])
+    for (const id of ['joinHead', 'joinTail', 'decodeLoop']) keep.add(id)
+    graph.nodes = graph.nodes.filter((n) => keep.has(n.id))
+    graph.edges = graph.edges.filter((e) => keep.has(e.from.node) && keep.has(e.to.node))
+    const repaint = graph.nodes.find((n) => n.id === 'repaint')!
+    repaint.params.steps = 2
+    const result = await run(graph)
+    const number = (node: string, port: string) =>
+      (result.results.get(node)?.outputs?.[port] as { value: number }).value
+    const latentOf = (node: string) =>
+      result.results.get(node)?.outputs?.latent as { shape: number[]; data: Float32Array }
+    const [a, b] = [number('loops', 'start'), number('loops', 'end')]
+    const whole = latentOf('repaint')
+    const w = whole.shape[3]
+    const [la, lb] = [Math.round(a / 8), Math.round(b / 8)]
+    expect(latentOf('cutHead').shape[3]).toBe(lb)
+    expect(latentOf('cutLoop').shape[3]).toBe(lb - la)
+    expect(latentOf('cutTail').shape[3]).toBe(w - la)
+    // Column for column the essay's order, and decoded once: 8 pixels per latent column.
+    const joined = latentOf('joinTail')
+    const order = [
+      ...Array.from({ length: lb }, (_, x) => x),
+      ...Array.from({ length: lb - la }, (_, x) => la + x),
+      ...Array.from({ length: w - la }, (_, x) => la + x),
+    ]
+    expect(joined.shape).toEqual([...whole.shape.slice(0, 3), order.length])
+    const h = whole.shape[2]
+    for (const c of [0, 3])
+      for (const y of [0, h - 1])
+        order.forEach((src, x) =>
+          expect(joined.data[(c * h + y) * order.length + x]).toBe(
+            whole.data[(c * h + y) * w + src],
+          ),
+        )
+    const picture = imageOf(result, 'decodeLoop')
+    expect([picture.width, picture.height]).toEqual([8 * order.length, 8 * h])
+  }, 600_000)
+})
+
 describe('the faithful preset against the notebook (log sweep, mono 44.1 kHz)', () => {
   const dir = 'notebook/sweep_log_mono_44100'
   let result: ExecutionResult
