@@ -52,7 +52,8 @@ export const cutLatent = defineNode({
       return Math.round(input.value / PIXELS_PER_LATENT)
     }
     const from = wired(fromInput, 'From') ?? params.from
-    const to = wired(toInput, 'To') ?? (params.to === 0 ? width : params.to)
+    const end = wired(toInput, 'To') ?? params.to
+    const to = end === 0 ? width : end // 0 means the end, wired or set
     if (to > width || from >= to)
       throw new UserError(
         `Cut Latent: columns ${from}..${to} are not inside the latent's ${width} columns` +

@@ -127,6 +127,7 @@ describe('Join, Cut and Shift Latent', () => {
     // One wired, the other from its param (From 1 here; To 0 would mean the end).
     expect(cutWired(a, undefined, 64)).toEqual(cut(a, 1, 8))
     expect(() => cutWired(a, 24)).toThrow(/columns 3\.\.2 are not inside/)
+    expect(cutWired(a, 24, 0)).toEqual(cut(a, 3, 0)) // To 0 is the end, wired or set
   })
 
   it('says what is wrong with latents that do not fit', () => {
