@@ -130,11 +130,13 @@ export const loopFinder = defineNode({
       }
       return out
     })
+    // Columns reordered in time, rows untouched: the picture still reads at the source's rate.
     const looped: ImageValue = {
       kind: 'image',
       width: order.length,
       height: image.height,
       channels,
+      ...(image.origin && { origin: image.origin }),
     }
     return {
       image: looped,

@@ -193,7 +193,9 @@ export const repaintLong = defineNode({
     const providers = usesB ? `${modelA.providers()} | ${modelB.providers()}` : modelA.providers()
     const tiny = modelA.isTiny || modelB.isTiny ? TINY_MODEL_WARNING : undefined
     ctx.progress(1, runMessage(providers, `${chunks.length} chunks`, tiny))
-    return { image: picture, latent }
+    // Scaled whole and cut back to its width: it spans the same sound (see Resize Image).
+    const painted = image.origin ? { ...picture, origin: image.origin } : picture
+    return { image: painted, latent }
   },
 })
 

@@ -3,6 +3,7 @@ import { CancelledError, UserError } from '../src/engine/errors'
 import { choice, int } from '../src/engine/params'
 import { imageProblem, isEightBit, resizeUnitPlane } from '../src/dsp/image-ops'
 import { RESAMPLE_FILTERS, type SourceBox } from '../src/dsp/resize'
+import type { ImageOrigin } from '../src/engine/values'
 
 type Mode = 'stretch' | 'fit' | 'fill'
 
@@ -22,6 +23,26 @@ function resizeGeometry(w: number, h: number, width: number, height: number, mod
   const ch = height / s
   const box: SourceBox = { x0: (w - cw) / 2, y0: (h - ch) / 2, x1: (w + cw) / 2, y1: (h + ch) / 2 }
   return { outWidth: width, outHeight: height, box }
+}
+
+/**
+ * The spectrogram framing a resized picture still carries. The origin names the sound the
+ * whole picture spans, not its pixels (Normalize already squeezes 1025 bins × N frames into
+ * 300 × 400 and keeps it). Griffin-Lim reads it for one thing, the sample rate, and with its
+ * automatic FFT size (2·(rows − 1)) the top row is always the Nyquist frequency: so stretching
+ * or fitting the whole picture, in time or in frequency, keeps every pitch at the same rate,
+ * and cropping columns (time) keeps it too. Cropping rows (fill on a taller picture) cuts off
+ * the lowest and highest frequencies: row 0 is no longer 0 Hz, no rate gives the pitches back,
+ * and the origin is dropped (Griffin-Lim then falls back to its own default).
+ */
+function originAfterResize(
+  origin: ImageOrigin | undefined,
+  height: number,
+  box: SourceBox | undefined,
+): ImageOrigin | undefined {
+  if (!origin || !box) return origin
+  const rowsKept = box.y1 - box.y0
+  return Math.abs(rowsKept - height) < 1e-9 ? origin : undefined
 }
 
 export const resizeImage = defineNode({
@@ -126,6 +147,15 @@ export const resizeImage = defineNode({
       )
     })
     ctx.progress(1)
-    return { image: { kind: 'image', width: outWidth, height: outHeight, channels } }
+    const origin = originAfterResize(image.origin, image.height, box)
+    return {
+      image: {
+        kind: 'image',
+        width: outWidth,
+        height: outHeight,
+        channels,
+        ...(origin && { origin }),
+      },
+    }
   },
 })

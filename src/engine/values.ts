@@ -53,9 +53,10 @@ export interface ImageValue {
   height: number
   channels: Float32Array[]
   /**
-   * The framing of the spectrogram the picture was drawn from, when it was (Normalize sets it;
-   * nodes that repaint or split a picture keep it): readers of pictures as sound default to it,
-   * so a Griffin-Lim added by hand writes the source's sample rate.
+   * The framing of the spectrogram the whole picture spans, rows from 0 Hz to Nyquist, when it
+   * was drawn from one (Normalize sets it; nodes that repaint, split, resize, adjust or reorder
+   * the columns of a picture keep it; a crop that cuts rows drops it, see Resize Image): readers
+   * of pictures as sound default to it, so a Griffin-Lim added by hand writes the source's rate.
    */
   origin?: ImageOrigin
 }

@@ -96,7 +96,14 @@ describe('Repaint Long Picture', () => {
       { length: width * height },
       (_, i) => 0.5 + 0.4 * Math.sin((i % width) / 9) * Math.cos(Math.floor(i / width) / 7),
     )
-    const image: ImageValue = { kind: 'image', width, height, channels: [plane, plane, plane] }
+    const origin = { sampleRate: 44100, fftSize: 2048, hopSize: 512 }
+    const image: ImageValue = {
+      kind: 'image',
+      width,
+      height,
+      channels: [plane, plane, plane],
+      origin,
+    }
     const params = {
       ...defaultParams(repaintLong.params),
       strength: 0,
@@ -107,6 +114,7 @@ describe('Repaint Long Picture', () => {
     const out = await repaintLong.run({ image }, params, createRunContext())
     expect([out.image.width, out.image.height]).toEqual([width, height])
     expect(out.latent.shape).toEqual([1, 4, 8, 25])
+    expect(out.image.origin).toEqual(origin) // the whole picture, scaled: the same sound
     let worst = 0
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++) {
