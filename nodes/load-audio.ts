@@ -3,6 +3,7 @@ import { CancelledError, UserError } from '../src/engine/errors'
 import { bool, file, float, int } from '../src/engine/params'
 import { resample } from '../src/dsp/resample'
 import { decodeAudio, LONGEST_AUDIO_SEC } from '../src/media/decode-audio'
+import { sniff } from '../src/media/sniff'
 
 /** Averages the channels into one, (Σ c) / C summed in float64, so full scale stays full scale. */
 function mixToMono(channels: Float32Array[]): Float32Array[] {
@@ -47,6 +48,8 @@ export const loadAudio = defineNode({
     }),
   },
   runtime: 'cpu',
+  // What it decodes itself, and sound in containers the browser (or ffmpeg) decodes for it.
+  accepts: (head) => ['audio', 'unsupported-audio'].includes(sniff(head).kind),
   run: async (_inputs, params, ctx) => {
     const chosen = params.file
     if (!chosen)

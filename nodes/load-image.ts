@@ -2,6 +2,7 @@ import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
 import { file } from '../src/engine/params'
 import { decodePng } from '../src/media/png'
+import { sniff } from '../src/media/sniff'
 
 export const loadImage = defineNode({
   type: 'image/load',
@@ -20,6 +21,8 @@ export const loadImage = defineNode({
   },
   runtime: 'cpu',
   cancellation: 'none',
+  // Any picture: one that is not a PNG gets a message saying to convert it.
+  accepts: (head) => sniff(head).kind === 'image',
   run: (_inputs, params) => {
     const chosen = params.file
     if (!chosen)

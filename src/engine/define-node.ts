@@ -160,6 +160,13 @@ export interface NodeDefinition<
     ctx: RunContext,
   ): OutputValues<O> | Promise<OutputValues<O>>
   /**
+   * Loader nodes: whether this node reads a file that starts with `head` (its first 64 KiB, or
+   * all of a smaller file), judged from the bytes, never the name. A file dropped on the canvas
+   * or chosen in a picker goes into the node's first file param; of several loaders that accept
+   * a dropped file, the first registered one is made.
+   */
+  accepts?(head: Uint8Array): boolean
+  /**
    * Output nodes: the files this node's result is saved as. The CLI writes them to --out, the
    * editor offers them as downloads; nothing else decides what an output node writes. A generator
    * (or any Iterable) lets a long list be made as it is written.
@@ -194,6 +201,7 @@ export interface AnyNodeDefinition {
     params: Record<string, unknown>,
     ctx: RunContext,
   ): Record<string, unknown> | Promise<Record<string, unknown>>
+  accepts?(head: Uint8Array): boolean
   export?(
     outputs: Record<string, unknown>,
     params: Record<string, unknown>,

@@ -20,13 +20,19 @@ export type GraphFile =
   | { kind: 'no-graph'; message: string }
   | { kind: 'unreadable'; message: string }
 
+/** Whether a file starting with `head` may carry a graph Synesthete embedded: a PNG or a WAV. */
+export function mayCarryGraph(head: Uint8Array): boolean {
+  const sniffed = sniff(head)
+  return (
+    (sniffed.kind === 'image' && sniffed.format === 'png') ||
+    (sniffed.kind === 'audio' && sniffed.format === 'wav')
+  )
+}
+
 export function graphInFile(bytes: Uint8Array, name: string): GraphFile {
   const label = `“${name}”`
   const sniffed = sniff(bytes)
-  const media =
-    (sniffed.kind === 'image' && sniffed.format === 'png') ||
-    (sniffed.kind === 'audio' && sniffed.format === 'wav')
-  if (media) {
+  if (mayCarryGraph(bytes)) {
     const embedded = readEmbeddedGraph(bytes)
     if (embedded.kind === 'found')
       return {

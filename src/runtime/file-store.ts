@@ -173,24 +173,16 @@ async function fetchSample(name: string, baseUrl: string, doFetch: typeof fetch)
   return { name, bytes: new Uint8Array(await response.arrayBuffer()) }
 }
 
-const AUDIO = /\.(wav|wave|mp3|ogg|oga|flac|m4a|aac|opus|aif|aiff)$/i
-const IMAGE = /\.(png|jpe?g|webp|gif|bmp|avif)$/i
-
+/**
+ * The error on the node whose file this browser no longer has. Which node reads it is not
+ * guessed from the name: the error is shown on that node, so "this node" names it.
+ */
 function missingFile(name: string | undefined): UserError {
-  if (!name) {
-    return new UserError(
-      'The file this node used is no longer stored in this browser.',
-      'Drop it again on the node.',
-    )
-  }
-  const [kind, node] = AUDIO.test(name)
-    ? ['audio file', 'the Load Audio node']
-    : IMAGE.test(name)
-      ? ['image', 'the Load Image node']
-      : ['file', 'its node']
   return new UserError(
-    `The ${kind} '${name}' is no longer stored in this browser.`,
-    `Drop it again on ${node}.`,
+    name
+      ? `The file '${name}' is no longer stored in this browser.`
+      : 'The file this node used is no longer stored in this browser.',
+    'Drop it again on this node.',
   )
 }
 

@@ -234,8 +234,8 @@ describe('browser runtime', () => {
       window.harness.resolveFile(`blob:${'a'.repeat(64)}/x.wav`),
     )
     expect(missing).toEqual({
-      error: "The audio file 'x.wav' is no longer stored in this browser.",
-      hint: 'Drop it again on the Load Audio node.',
+      error: "The file 'x.wav' is no longer stored in this browser.",
+      hint: 'Drop it again on this node.',
     })
   })
 })

@@ -277,6 +277,15 @@ describe.each(allNodes.map((d) => [d.type, d] as const))('%s', (_type, def) => {
     }
   })
 
+  it('says what it reads if it takes a file, and what it writes if it is an output', () => {
+    // A file param means a loader: which files it takes is the definition's word (`accepts`).
+    const takesFiles = Object.values(def.params).some((spec) => spec.type === 'file')
+    expect(def.accepts !== undefined, `${def.type}: accepts`).toBe(takesFiles)
+    // The Outputs category is what export writes; nodes elsewhere have their values' downloads.
+    expect(def.export !== undefined, `${def.type}: export`).toBe(def.category === 'Outputs')
+    expect(def.exportNames === undefined || def.export !== undefined).toBe(true)
+  })
+
   it('produces every declared output, of its kind, finite, from ordinary input', async () => {
     const outputs = await runWith(def, 'signal')
     expect(() => checkOutputs(def, outputs)).not.toThrow()

@@ -114,8 +114,8 @@ describe('browser file store', () => {
     const error = await files.resolve(ref).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UserError)
     expect(error).toMatchObject({
-      message: "The audio file 'x.wav' is no longer stored in this browser.",
-      hint: 'Drop it again on the Load Audio node.',
+      message: "The file 'x.wav' is no longer stored in this browser.",
+      hint: 'Drop it again on this node.',
     })
   })
 

@@ -1,20 +1,12 @@
 import { useEffect, useRef, useState } from 'react'
 import { addNode } from '../actions'
-import { fileParamFor, kindOfFile, loadFileIntoNode } from '../controls/file-actions'
+import { headOf, loadFileIntoNode, loaderFor, paramReading } from '../controls/file-actions'
+import { describeSniffed, sniff } from '../../media/sniff'
 import type { EditorServices } from '../services'
 import { dropGraphFile } from '../library/drop'
 import { createCanvas } from './create-canvas'
 
 export const NODE_DRAG_TYPE = 'application/x-synesthete-node'
-
-/** Which node kind to create for a dropped file: the registered loader for its kind. */
-function loaderFor(services: EditorServices, kind: 'audio' | 'image') {
-  const preferred = services.registry.get(kind === 'audio' ? 'audio/load' : 'image/load')
-  const any = services.registry
-    .all()
-    .find((d) => Object.keys(d.inputs).length === 0 && fileParamFor(d, kind))
-  return preferred && fileParamFor(preferred, kind) ? preferred : any
-}
 
 /**
  * The Rete canvas, plus what the browser brings to it: double-click for the palette, files and
@@ -56,31 +48,27 @@ export function Canvas({ services, onReady }: { services: EditorServices; onRead
     if (!file) return
     const onNode = (event.target as HTMLElement).closest('[data-node-id]')
     if (!onNode && (await dropGraphFile(services, file))) return
-    const kind = kindOfFile(file)
-    if (!kind) {
+    // What the file is, from its first bytes; the node definitions say which of them read it.
+    const head = await headOf(file)
+    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-node-id]')
+    const targetId = target?.dataset.nodeId
+    const targetDef = targetId && services.registry.get(target.dataset.nodeType ?? '')
+    const param = targetDef ? paramReading(targetDef, head) : undefined
+    if (targetId && param) {
+      await loadFileIntoNode(services, targetId, param, file)
+      return
+    }
+    const loader = loaderFor(services.registry, head)
+    if (!loader) {
       services.ui.notify(
-        `“${file.name}” is not a sound or picture file Synesthete can read.`,
+        `“${file.name}” is ${describeSniffed(sniff(head))}, which no node here reads.`,
         'warn',
         client,
       )
       return
     }
-    const target = (event.target as HTMLElement).closest<HTMLElement>('[data-node-id]')
-    const targetId = target?.dataset.nodeId
-    const targetDef = targetId && services.registry.get(target.dataset.nodeType ?? '')
-    const param = targetDef ? fileParamFor(targetDef, kind) : undefined
-    if (targetId && param) {
-      await loadFileIntoNode(services, targetId, param, file)
-      return
-    }
-    const loader = loaderFor(services, kind)
-    const loaderParam = loader && fileParamFor(loader, kind)
-    if (!loader || !loaderParam) {
-      services.ui.notify(`No node can load ${kind} files yet.`, 'warn', client)
-      return
-    }
-    const id = await addNode(services, loader.type, { x: at.x - 130, y: at.y - 40 })
-    if (id) await loadFileIntoNode(services, id, loaderParam, file)
+    const id = await addNode(services, loader.def.type, { x: at.x - 130, y: at.y - 40 })
+    if (id) await loadFileIntoNode(services, id, loader.param, file)
   }
 
   return (

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react'
 import type { FileParam } from '../../engine/params'
 import type { EditorServices } from '../services'
-import { fileLabel, kindOfFile, loadFileIntoNode, lookUpFileName } from './file-actions'
+import { findNode } from '../../engine/document'
+import { describeSniffed, sniff } from '../../media/sniff'
+import { fileLabel, headOf, loadFileIntoNode, lookUpFileName } from './file-actions'
 
 /** The chosen file's name, a button to choose another, and a drop zone. */
 export function FileControl(props: {
@@ -24,16 +26,19 @@ export function FileControl(props: {
     }
   }, [services, value])
 
-  const take = (file: File | undefined) => {
+  const take = async (file: File | undefined) => {
     if (!file) return
-    if (kindOfFile(file) !== spec.accept) {
+    // The node's definition decides from the file's first bytes whether it reads it.
+    const head = await headOf(file)
+    const def = services.registry.get(findNode(services.store.doc, node)?.type ?? '')
+    if (def?.accepts && !def.accepts(head)) {
       services.ui.notify(
-        `“${file.name}” does not look like ${spec.accept === 'audio' ? 'a sound' : 'a picture'} file.`,
+        `“${file.name}” is ${describeSniffed(sniff(head))}, which ${def.title} does not read.`,
         'warn',
       )
       return
     }
-    void loadFileIntoNode(services, node, param, file)
+    await loadFileIntoNode(services, node, param, file)
   }
 
   return (
@@ -51,7 +56,7 @@ export function FileControl(props: {
         e.preventDefault()
         e.stopPropagation()
         setOver(false)
-        take(e.dataTransfer.files[0])
+        void take(e.dataTransfer.files[0])
       }}
     >
       <span className="file-name" title={value || 'No file chosen'}>
@@ -68,11 +73,10 @@ export function FileControl(props: {
         ref={input}
         type="file"
         hidden
-        accept={
-          spec.accept === 'audio' ? 'audio/*,.wav,.mp3,.ogg,.opus,.flac,.m4a,.aac,.webm' : 'image/*'
-        }
+        // A hint for the system's dialog; what is read is decided from the bytes, as above.
+        accept={`${spec.accept}/*`}
         onChange={(e) => {
-          take(e.target.files?.[0])
+          void take(e.target.files?.[0])
           e.target.value = ''
         }}
       />

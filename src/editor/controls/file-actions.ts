@@ -1,5 +1,5 @@
 import type { AnyNodeDefinition } from '../../engine/define-node'
-import type { FileParam } from '../../engine/params'
+import type { NodeRegistry } from '../../engine/registry'
 import { checkBeforeReading, HEAD_BYTES } from '../../media/file-gate'
 import { parseFileRef } from '../../runtime/file-store'
 import type { EditorServices } from '../services'
@@ -34,23 +34,34 @@ export async function lookUpFileName(services: EditorServices, ref: string): Pro
   }
 }
 
-export type FileKind = FileParam['accept']
-
-const AUDIO_EXT = /\.(wav|wave|mp3|ogg|oga|opus|flac|aif|aiff|m4a|aac|weba|webm)$/i
-const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i
-
-/** Whether a dropped or chosen file is a sound, a picture, or neither. */
-export function kindOfFile(file: { name: string; type: string }): FileKind | undefined {
-  if (file.type.startsWith('audio/') || AUDIO_EXT.test(file.name)) return 'audio'
-  if (file.type.startsWith('image/') || IMAGE_EXT.test(file.name)) return 'image'
-  return undefined
+/** A file's first bytes: enough to tell what it is (`accepts` on loaders) and check its header. */
+export async function headOf(file: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer())
 }
 
-/** The first file param of a node kind that takes files of this kind. */
-export function fileParamFor(def: AnyNodeDefinition, kind: FileKind): string | undefined {
-  return Object.entries(def.params).find(
-    ([, spec]) => spec.type === 'file' && spec.accept === kind,
-  )?.[0]
+/** The file param a loader reads: its first one. */
+export function fileParamOf(def: AnyNodeDefinition): string | undefined {
+  return Object.entries(def.params).find(([, spec]) => spec.type === 'file')?.[0]
+}
+
+/** The param of `def` a file starting with `head` goes into, when the node kind reads it. */
+export function paramReading(def: AnyNodeDefinition, head: Uint8Array): string | undefined {
+  return def.accepts?.(head) ? fileParamOf(def) : undefined
+}
+
+/**
+ * The node kind to make for a file dropped on the empty canvas: the first registered loader
+ * whose definition accepts the file's first bytes.
+ */
+export function loaderFor(
+  registry: NodeRegistry,
+  head: Uint8Array,
+): { def: AnyNodeDefinition; param: string } | undefined {
+  for (const def of registry.all()) {
+    const param = paramReading(def, head)
+    if (param) return { def, param }
+  }
+  return undefined
 }
 
 /** Stores the file in the browser's file store and points the node's param at it. */
@@ -67,7 +78,7 @@ export async function loadFileIntoNode(
   }
   try {
     // Size and header first: a 2-hour WAV or a 3 GB file is refused before it is read whole.
-    const head = new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer())
+    const head = await headOf(file)
     checkBeforeReading(file.name, file.size, head)
     const bytes = new Uint8Array(await file.arrayBuffer())
     const ref = await runtime.files.add(bytes, file.name)

@@ -1,10 +1,10 @@
-import { graphInFile } from '../../media/graph-file'
+import { graphInFile, mayCarryGraph } from '../../media/graph-file'
+import { headOf } from '../controls/file-actions'
 import type { ProvenanceRecord } from '../../media/provenance'
 import type { EditorServices } from '../services'
 import { importFiles } from './library-actions'
 
 const GRAPH_JSON = /\.json$/i
-const MEDIA = /\.(png|wav|wave)$/i
 
 /** Where a result came from, in a sentence: its source files, models and seeds. */
 export function describeProvenance(p: ProvenanceRecord | undefined): string {
@@ -27,7 +27,8 @@ export async function dropGraphFile(services: EditorServices, file: File): Promi
     await importFiles(services, [file], { open: true })
     return true
   }
-  if (!MEDIA.test(file.name)) return false
+  // Only a PNG or WAV can carry one: judged from the first bytes before reading the whole file.
+  if (!mayCarryGraph(await headOf(file))) return false
   const found = graphInFile(new Uint8Array(await file.arrayBuffer()), file.name)
   if (found.kind !== 'graph') return false
   const thing = found.container === 'png' ? 'picture' : 'sound'

@@ -7,15 +7,18 @@ import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../src/engin
 import type { NodeRegistry } from '../../src/engine/registry'
 import type { AudioValue } from '../../src/engine/values'
 import { downloadsFor } from '../../src/editor/preview/downloads'
+import { loaderFor } from '../../src/editor/controls/file-actions'
+import { HEAD_BYTES } from '../../src/media/file-gate'
+import { registry as shipped } from '../../nodes'
 import { decodeWav } from '../../src/media/wav'
 import { capture, tempGraph } from '../helpers/cli-run'
 import { fixturePath } from '../helpers/fixtures'
 
 /**
- * "Adding a node kind is one file in nodes/ and its line in nodes/index.ts", for output nodes
- * too: a copy of nodes/ gets a new output kind (a text file of each channel's peak), and the
- * CLI writes its file and the editor offers it as a download, without any other file knowing
- * the kind exists.
+ * "Adding a node kind is one file in nodes/ and its line in nodes/index.ts", for output and
+ * loader nodes too: a copy of nodes/ gets a new output kind (a text file of each channel's peak)
+ * and a new loader (MIDI files); the CLI writes the output's file, the editor offers it as a
+ * download, and a dropped MIDI file makes the loader, without any other file knowing the kinds.
  */
 
 const root = resolve(import.meta.dirname, '../..')
@@ -53,6 +56,32 @@ export const peaksOutput = defineNode({
 })
 `
 
+/** A new loader: it reads MIDI files (by their first bytes) and gives their number of tracks. */
+const MIDI_NODE = `import { defineNode } from '../src/engine/define-node'
+import { UserError } from '../src/engine/errors'
+import { file } from '../src/engine/params'
+
+const isMidi = (bytes: Uint8Array) => String.fromCharCode(...bytes.subarray(0, 4)) === 'MThd'
+
+export const loadMidi = defineNode({
+  type: 'test/load-midi',
+  version: 1,
+  title: 'Load MIDI',
+  category: 'Sources',
+  description: 'Reads a MIDI file and gives its number of tracks.',
+  inputs: {},
+  outputs: { tracks: 'number' },
+  params: { file: file('audio', { default: '', label: 'File' }) },
+  runtime: 'cpu',
+  cancellation: 'none',
+  accepts: isMidi,
+  run: (_inputs, { file }) => {
+    if (!file || !isMidi(file.bytes)) throw new UserError('Not a MIDI file.')
+    return { tracks: (file.bytes[10] << 8) | file.bytes[11] }
+  },
+})
+`
+
 let copy: string
 let registry: NodeRegistry
 
@@ -61,11 +90,16 @@ beforeAll(async () => {
   copy = mkdtempSync(join(root, '.nodes-copy-'))
   cpSync(join(root, 'nodes'), copy, { recursive: true })
   writeFileSync(join(copy, 'peaks-output.ts'), PEAKS_NODE)
+  writeFileSync(join(copy, 'load-midi.ts'), MIDI_NODE)
   const index = readFileSync(join(copy, 'index.ts'), 'utf8')
+  // Each kind: its import, and its entry in the list.
   const added = index
-    .replace(/^/, "import { peaksOutput } from './peaks-output'\n")
-    .replace(/\n\]\n/, '\n  peaksOutput,\n]\n')
-  expect(added).toContain('  peaksOutput,\n]')
+    .replace(
+      /^/,
+      "import { peaksOutput } from './peaks-output'\nimport { loadMidi } from './load-midi'\n",
+    )
+    .replace(/\n\]\n/, '\n  peaksOutput,\n  loadMidi,\n]\n')
+  expect(added).toContain('  peaksOutput,\n  loadMidi,\n]')
   writeFileSync(join(copy, 'index.ts'), added)
   ;({ registry } = (await import(pathToFileURL(join(copy, 'index.ts')).href)) as {
     registry: NodeRegistry
@@ -154,5 +188,19 @@ describe('an output node kind added in one file', () => {
     expect(run.err.join('\n')).toContain(
       `output node "peaks0" and output node "peaks1" would both write ${join(dir, 'same.txt')}`,
     )
+  })
+})
+
+describe('a loader node kind added in one file', () => {
+  /** A MIDI file's header chunk: format 1, three tracks, 96 ticks a quarter note. */
+  const midi = Uint8Array.of(...new TextEncoder().encode('MThd'), 0, 0, 0, 6, 0, 1, 0, 3, 0, 96)
+
+  it('is the node a dropped file of its kind makes, with its file param', () => {
+    expect(loaderFor(shipped, midi)).toBeUndefined()
+    const found = loaderFor(registry, midi)
+    expect([found?.def.type, found?.param]).toEqual(['test/load-midi', 'file'])
+    // Every other kind still goes where it went.
+    const wav = new Uint8Array(readFileSync(input)).subarray(0, HEAD_BYTES)
+    expect(loaderFor(registry, wav)?.def.type).toBe('audio/load')
   })
 })
