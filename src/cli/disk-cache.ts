@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile, rename } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm, stat, utimes, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ValueCache } from '../engine/cache'
-import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../engine/codec'
+import { decodeOutputs, encodeOutputParts, type NodeOutputs } from '../engine/codec'
 
 /** A temporary file older than this was left by a write that crashed; younger may be live. */
 const STALE_TEMP_MS = 60 * 60 * 1000
@@ -18,16 +18,15 @@ let writes = 0
 const TAG = new TextEncoder().encode('SYNDC2\n\0')
 const DIGEST_BYTES = 32
 
-function sha256(bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(bytes).digest()
+function sha256(...parts: Uint8Array[]): Uint8Array {
+  const hash = createHash('sha256')
+  for (const part of parts) hash.update(part)
+  return hash.digest()
 }
 
-function sealEntry(payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(TAG.length + DIGEST_BYTES + payload.length)
-  out.set(TAG, 0)
-  out.set(sha256(payload), TAG.length)
-  out.set(payload, TAG.length + DIGEST_BYTES)
-  return out
+/** The entry's bytes as parts to write in order: the tag, the digest, the payload's parts. */
+function sealEntry(payload: Uint8Array[]): Uint8Array[] {
+  return [TAG, sha256(...payload), ...payload]
 }
 
 /** The payload of a sealed entry, or why it cannot be trusted. */
@@ -93,20 +92,21 @@ export class DiskCache implements ValueCache {
   }
 
   async set(key: string, outputs: NodeOutputs): Promise<void> {
-    const bytes = sealEntry(encodeOutputs(outputs))
-    if (bytes.length > this.maxBytes) return
+    const parts = sealEntry(encodeOutputParts(outputs))
+    const length = parts.reduce((n, p) => n + p.length, 0)
+    if (length > this.maxBytes) return
     await mkdir(this.dir, { recursive: true })
     // Write then rename, so a crash never leaves a half-written entry under the real name.
     const temp = `${this.pathOf(key)}.${process.pid}.${++writes}.tmp`
     try {
-      await writeFile(temp, bytes)
+      await writeParts(temp, parts)
       await rename(temp, this.pathOf(key))
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined) // a full disk keeps no half entry
       throw error
     }
     const index = await this.index()
-    index.set(key, bytes.length)
+    index.set(key, length)
     await this.evict(index)
   }
 
@@ -156,6 +156,28 @@ export class DiskCache implements ValueCache {
       index.delete(key)
     }
   }
+}
+
+/** Writes the parts one after another (writev: no joined copy). */
+async function writeParts(path: string, parts: Uint8Array[]): Promise<void> {
+  const file = await open(path, 'w')
+  try {
+    let left = parts
+    while (left.length > 0) {
+      const { bytesWritten } = await file.writev(left)
+      left = rest(left, bytesWritten)
+    }
+  } finally {
+    await file.close()
+  }
+}
+
+/** The parts after the first `written` bytes (writev may write less than asked). */
+function rest(parts: Uint8Array[], written: number): Uint8Array[] {
+  let i = 0
+  while (i < parts.length && written >= parts[i].length) written -= parts[i++].length
+  if (i === parts.length) return []
+  return [parts[i].subarray(written), ...parts.slice(i + 1)]
 }
 
 /** Temporary files outside the size cap would otherwise pile up after crashed writes. */

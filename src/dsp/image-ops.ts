@@ -38,9 +38,19 @@ export function fromUint8(levels: Uint8Array): Float32Array {
   return out
 }
 
-/** The index of the first NaN or infinite value, or −1. */
-export function firstNonFinite(values: ArrayLike<number>): number {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i
+/**
+ * The index of the first NaN or infinite value, or −1. Blocks are summed as Σ 0·x first (0 when
+ * every x is finite, NaN otherwise: no branch per value); only a block that fails is searched.
+ */
+export function firstNonFinite(values: Float32Array | Float64Array | readonly number[]): number {
+  const BLOCK = 4096
+  for (let start = 0; start < values.length; start += BLOCK) {
+    const end = Math.min(values.length, start + BLOCK)
+    let zero = 0
+    for (let i = start; i < end; i++) zero += values[i] * 0
+    if (zero === 0) continue
+    for (let i = start; i < end; i++) if (!Number.isFinite(values[i])) return i
+  }
   return -1
 }
 

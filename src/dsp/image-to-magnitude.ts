@@ -30,6 +30,9 @@ function divisorOf(scale: ImageValueScale): number {
   return scale === 'notebook' ? 40 : 20
 }
 
+/** The float32 values of the 8-bit levels k/255, k = 0 … 255. */
+const LEVELS = Float32Array.from({ length: 256 }, (_v, k) => k / 255)
+
 /** Returns a bin-major magnitude matrix (bins × width, bin 0 = DC). */
 export function imageChannelToMagnitude(
   channel: ArrayLike<number>,
@@ -45,6 +48,14 @@ export function imageChannelToMagnitude(
   const out = new Float32Array(bins * width)
   const perUnit = options.dbRange / divisorOf(options.valueScale)
   const lowAtTop = options.orientation === 'low-at-top'
+  const magnitudeOf = (c: number) => Math.pow(10, (c - 1) * perUnit)
+  // Pictures from 8-bit sources hold only the levels k/255: their 256 magnitudes are computed
+  // once (the same Math.pow of the same value, so the same result), not once per pixel.
+  const eightBit = Float64Array.from(LEVELS, magnitudeOf)
+  const lookUp = (c: number) => {
+    const k = Math.round(c * 255)
+    return LEVELS[k] === c ? eightBit[k] : magnitudeOf(c)
+  }
   for (let k = 0; k < bins; k++) {
     // Position of bin k in image rows, counted from the DC edge, with end points aligned.
     const fromDc = bins === 1 ? 0 : (k * (height - 1)) / (bins - 1)
@@ -56,7 +67,7 @@ export function imageChannelToMagnitude(
     for (let t = 0; t < width; t++) {
       const a = channel[rowA * width + t]
       const c = weight === 0 ? a : a + (channel[rowB * width + t] - a) * weight
-      out[k * width + t] = Math.pow(10, (c - 1) * perUnit)
+      out[k * width + t] = lookUp(c)
     }
   }
   return out

@@ -127,12 +127,18 @@ export function resampleCoefficients(
 
 const PRECISION_BITS = 22
 
-/** Weights in Pillow's 8-bit fixed point: round half away from zero of w · 2²². */
-function fixedPoint(weights: Float64Array): Int32Array {
+/**
+ * Weights in Pillow's 8-bit fixed point: round half away from zero of w · 2²² (C's int), kept
+ * as whole float64 values: the passes sum them in float64, exactly, faster than in int32.
+ */
+function fixedPoint(weights: Float64Array): Float64Array {
   const one = 1 << PRECISION_BITS
-  return Int32Array.from(weights, (w) =>
-    w < 0 ? Math.trunc(-0.5 + w * one) : Math.trunc(0.5 + w * one),
-  )
+  const out = new Float64Array(weights.length)
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]
+    out[i] = w < 0 ? Math.trunc(-0.5 + w * one) : Math.trunc(0.5 + w * one)
+  }
+  return out
 }
 
 function checkSizes(length: number, width: number, height: number, outW: number, outH: number) {
@@ -153,9 +159,9 @@ function checkSizes(length: number, width: number, height: number, outW: number,
 type Plane = Uint8Array | Float32Array
 
 /**
- * The two passes, each written once per sample type so every loop sees one array kind (a loop
- * over `Uint8Array | Float32Array` runs several times slower in V8). 8-bit: Pillow's int32
- * accumulator, 2²¹ + Σ pixel·w, wrapping as C's int does, then clip8(acc >> 22).
+ * The two passes, written once per sample type so every loop sees one array kind (a loop over
+ * `Uint8Array | Float32Array` runs several times slower in V8). 8-bit: Pillow's accumulator,
+ * 2²¹ + Σ pixel·w, then clip8(acc >> 22); float: Σ pixel·w in float64, stored as float32.
  */
 interface Passes<T extends Plane> {
   horizontal(
@@ -181,7 +187,8 @@ const PASSES_U8: Passes<Uint8Array> = {
     const k = fixedPoint(weights)
     const outWidth = bounds.length >> 1
     let y = 0
-    // Four rows at a time share each weight load (the sums are integers: order cannot matter).
+    // Four rows at a time share each weight load. The integer sums are exact in float64 (and
+    // faster than int32 ops in V8); clip8's >> wraps them as Pillow's int would.
     for (; y + 4 <= rows; y += 4) {
       const r0 = (y + rowOffset) * srcWidth
       const r1 = r0 + srcWidth
@@ -199,10 +206,10 @@ const PASSES_U8: Passes<Uint8Array> = {
         for (let t = 0; t < count; t++) {
           const w = k[kRow + t]
           const x = first + t
-          a0 = (a0 + Math.imul(src[r0 + x], w)) | 0
-          a1 = (a1 + Math.imul(src[r1 + x], w)) | 0
-          a2 = (a2 + Math.imul(src[r2 + x], w)) | 0
-          a3 = (a3 + Math.imul(src[r3 + x], w)) | 0
+          a0 += src[r0 + x] * w
+          a1 += src[r1 + x] * w
+          a2 += src[r2 + x] * w
+          a3 += src[r3 + x] * w
         }
         out[o + i] = clip8(a0)
         out[o + outWidth + i] = clip8(a1)
@@ -218,26 +225,44 @@ const PASSES_U8: Passes<Uint8Array> = {
         const kRow = i * ksize - base
         const end = base + bounds[2 * i + 1]
         let acc = HALF
-        for (let x = base; x < end; x++) acc = (acc + Math.imul(src[x], k[kRow + x])) | 0
+        for (let x = base; x < end; x++) acc += src[x] * k[kRow + x]
         out[o + i] = clip8(acc)
       }
     }
   },
   vertical(src, width, out, { ksize, bounds, weights }) {
     const k = fixedPoint(weights)
-    const acc = new Int32Array(width)
     const outHeight = bounds.length >> 1
     for (let i = 0; i < outHeight; i++) {
-      acc.fill(HALF)
       const min = bounds[2 * i]
       const count = bounds[2 * i + 1]
-      for (let t = 0; t < count; t++) {
-        const w = k[i * ksize + t]
-        const row = (min + t) * width
-        for (let x = 0; x < width; x++) acc[x] = (acc[x] + Math.imul(src[row + x], w)) | 0
+      const kRow = i * ksize
+      const o = i * width
+      let x = 0
+      // Four columns at a time in registers, each summing its taps in order.
+      for (; x + 4 <= width; x += 4) {
+        let a0 = HALF
+        let a1 = HALF
+        let a2 = HALF
+        let a3 = HALF
+        for (let t = 0; t < count; t++) {
+          const w = k[kRow + t]
+          const r = (min + t) * width + x
+          a0 += src[r] * w
+          a1 += src[r + 1] * w
+          a2 += src[r + 2] * w
+          a3 += src[r + 3] * w
+        }
+        out[o + x] = clip8(a0)
+        out[o + x + 1] = clip8(a1)
+        out[o + x + 2] = clip8(a2)
+        out[o + x + 3] = clip8(a3)
       }
-      const outRow = i * width
-      for (let x = 0; x < width; x++) out[outRow + x] = clip8(acc[x])
+      for (; x < width; x++) {
+        let acc = HALF
+        for (let t = 0; t < count; t++) acc += src[(min + t) * width + x] * k[kRow + t]
+        out[o + x] = clip8(acc)
+      }
     }
   },
 }
@@ -246,32 +271,81 @@ const PASSES_U8: Passes<Uint8Array> = {
 const PASSES_F32: Passes<Float32Array> = {
   horizontal(src, srcWidth, out, rows, rowOffset, { ksize, bounds, weights: k }) {
     const outWidth = bounds.length >> 1
-    for (let y = 0; y < rows; y++) {
+    let y = 0
+    // Four rows at a time share each weight load; each pixel still sums its taps in order.
+    for (; y + 4 <= rows; y += 4) {
+      const r0 = (y + rowOffset) * srcWidth
+      const r1 = r0 + srcWidth
+      const r2 = r1 + srcWidth
+      const r3 = r2 + srcWidth
+      const o = y * outWidth
+      for (let i = 0; i < outWidth; i++) {
+        const first = bounds[2 * i]
+        const count = bounds[2 * i + 1]
+        const kRow = i * ksize
+        let a0 = 0
+        let a1 = 0
+        let a2 = 0
+        let a3 = 0
+        for (let t = 0; t < count; t++) {
+          const w = k[kRow + t]
+          const x = first + t
+          a0 += src[r0 + x] * w
+          a1 += src[r1 + x] * w
+          a2 += src[r2 + x] * w
+          a3 += src[r3 + x] * w
+        }
+        out[o + i] = a0
+        out[o + outWidth + i] = a1
+        out[o + 2 * outWidth + i] = a2
+        out[o + 3 * outWidth + i] = a3
+      }
+    }
+    for (; y < rows; y++) {
       const srcRow = (y + rowOffset) * srcWidth
-      const outRow = y * outWidth
+      const o = y * outWidth
       for (let i = 0; i < outWidth; i++) {
         const base = srcRow + bounds[2 * i]
+        const kRow = i * ksize - base
         const end = base + bounds[2 * i + 1]
-        let kx = i * ksize
         let acc = 0
-        for (let x = base; x < end; x++) acc += src[x] * k[kx++]
-        out[outRow + i] = acc
+        for (let x = base; x < end; x++) acc += src[x] * k[kRow + x]
+        out[o + i] = acc
       }
     }
   },
   vertical(src, width, out, { ksize, bounds, weights: k }) {
-    const acc = new Float64Array(width)
     const outHeight = bounds.length >> 1
     for (let i = 0; i < outHeight; i++) {
-      acc.fill(0)
       const min = bounds[2 * i]
       const count = bounds[2 * i + 1]
-      for (let t = 0; t < count; t++) {
-        const w = k[i * ksize + t]
-        const row = (min + t) * width
-        for (let x = 0; x < width; x++) acc[x] += src[row + x] * w
+      const kRow = i * ksize
+      const o = i * width
+      let x = 0
+      // Four columns at a time in registers, each summing its taps in order.
+      for (; x + 4 <= width; x += 4) {
+        let a0 = 0
+        let a1 = 0
+        let a2 = 0
+        let a3 = 0
+        for (let t = 0; t < count; t++) {
+          const w = k[kRow + t]
+          const r = (min + t) * width + x
+          a0 += src[r] * w
+          a1 += src[r + 1] * w
+          a2 += src[r + 2] * w
+          a3 += src[r + 3] * w
+        }
+        out[o + x] = a0
+        out[o + x + 1] = a1
+        out[o + x + 2] = a2
+        out[o + x + 3] = a3
       }
-      out.set(acc, i * width)
+      for (; x < width; x++) {
+        let acc = 0
+        for (let t = 0; t < count; t++) acc += src[(min + t) * width + x] * k[kRow + t]
+        out[o + x] = acc
+      }
     }
   },
 }

@@ -16,7 +16,12 @@ interface ArrayRef {
   $f32: [offset: number, length: number]
 }
 
-export function encodeOutputs(outputs: NodeOutputs): Uint8Array {
+/**
+ * The encoding as parts, without copying the arrays: the magic, header and padding, then a
+ * view of each array's bytes. Written one after another they are encodeOutputs' bytes (the
+ * disk cache hashes and writes them so, sparing two copies of every array).
+ */
+export function encodeOutputParts(outputs: NodeOutputs): Uint8Array[] {
   const arrays: Float32Array[] = []
   let offset = 0
   const header = JSON.stringify(outputs, (_key, value: unknown) => {
@@ -29,15 +34,20 @@ export function encodeOutputs(outputs: NodeOutputs): Uint8Array {
     return value
   })
   const headerBytes = encoder.encode(header)
-  const bodyStart = align4(MAGIC.length + 4 + headerBytes.length)
-  const out = new Uint8Array(bodyStart + offset)
-  out.set(encoder.encode(MAGIC), 0)
-  new DataView(out.buffer).setUint32(MAGIC.length, headerBytes.length, true)
-  out.set(headerBytes, MAGIC.length + 4)
-  let at = bodyStart
-  for (const a of arrays) {
-    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at)
-    at += a.byteLength
+  const head = new Uint8Array(align4(MAGIC.length + 4 + headerBytes.length))
+  head.set(encoder.encode(MAGIC), 0)
+  new DataView(head.buffer).setUint32(MAGIC.length, headerBytes.length, true)
+  head.set(headerBytes, MAGIC.length + 4)
+  return [head, ...arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength))]
+}
+
+export function encodeOutputs(outputs: NodeOutputs): Uint8Array {
+  const parts = encodeOutputParts(outputs)
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
   }
   return out
 }

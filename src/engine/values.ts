@@ -182,10 +182,17 @@ export function audioDurationSec(audio: AudioValue): number {
 /** Whether every number a value holds is finite (no NaN, no infinities). */
 export function isFiniteValue(value: Value): boolean {
   if (value.kind === 'number') return Number.isFinite(value.value)
-  for (const array of typedArraysOf(value)) {
-    for (let i = 0; i < array.length; i++) if (!Number.isFinite(array[i])) return false
-  }
-  return true
+  return typedArraysOf(value).every(allFinite)
+}
+
+/**
+ * True when no value is NaN or ±∞: 0·x is 0 for every finite x and NaN otherwise, so one sum
+ * over the array tells, without a branch per value (several times faster than isFinite each).
+ */
+export function allFinite(array: Float32Array): boolean {
+  let zero = 0
+  for (let i = 0; i < array.length; i++) zero += array[i] * 0
+  return zero === 0
 }
 
 const count = (n: number) => Number.isInteger(n) && n >= 0

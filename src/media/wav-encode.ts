@@ -132,6 +132,7 @@ export function encodeWav(
   return out
 }
 
+/** Interleaves the channels into `out` from byte `start`, one loop per format. */
 function writeSamples(
   channels: Float32Array[],
   format: WavEncoding,
@@ -139,22 +140,29 @@ function writeSamples(
   start: number,
 ): void {
   const frames = channels[0].length
-  let p = start
-  for (let i = 0; i < frames; i++) {
-    for (const channel of channels) {
-      const x = channel[i]
-      if (format === 'float32') {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+  const size = format === 'pcm16' ? 2 : format === 'pcm24' ? 3 : 4
+  const block = size * channels.length
+  for (const [c, channel] of channels.entries()) {
+    let p = start + c * size
+    if (format === 'float32') {
+      for (let i = 0; i < frames; i++, p += block) {
+        const x = channel[i]
         // Files we write must read back: infinities clip like PCM, NaN becomes silence.
         view.setFloat32(p, Number.isFinite(x) ? x : x > 0 ? 1 : x < 0 ? -1 : 0, true)
-        p += 4
-      } else if (format === 'pcm16') {
-        view.setInt16(p, quantise(x, 32768), true)
-        p += 2
-      } else {
-        const q = quantise(x, 8388608)
-        view.setUint16(p, q & 0xffff, true)
-        view.setInt8(p + 2, q >> 16)
-        p += 3
+      }
+    } else if (format === 'pcm16') {
+      for (let i = 0; i < frames; i++, p += block) {
+        const q = quantise(channel[i], 32768)
+        bytes[p] = q
+        bytes[p + 1] = q >> 8
+      }
+    } else {
+      for (let i = 0; i < frames; i++, p += block) {
+        const q = quantise(channel[i], 8388608)
+        bytes[p] = q
+        bytes[p + 1] = q >> 8
+        bytes[p + 2] = q >> 16
       }
     }
   }
