@@ -123,6 +123,38 @@ export const griffinLim = defineNode({
         (colours > 1 ? ` × ${colours} colours` : ''),
     }
   },
+  // Three colours run at once on a pool of workers: each channel is a run of its own on a
+  // one-plane picture, neither averaged nor normalised; the join does both, as `run` would.
+  split: ({ image }, params) => {
+    const planes = image.channels.slice(0, 3)
+    if (planes.length < 2 || imageProblem(image.width, image.height, image.channels)) return
+    if (image.width < 2 || (params.fftSize === 0 && image.height < 2)) return
+    const bins = Math.floor(framingOf(image.height, params).fftSize / 2) + 1
+    // The random start draws bins × columns values (two each for the notebook's) for every
+    // channel that is not silent, channel after channel.
+    const draws = bins * image.width * (params.init === 'notebook' ? 2 : 1)
+    let before = 0
+    const parts = planes.map((plane, c) => {
+      const part = {
+        inputs: { image: { ...image, channels: [plane] } },
+        params: { ...params, channels: 'each' as const, normalize: false },
+        draws: before,
+        label: `Channel ${c + 1}`,
+      }
+      if (!plane.every((v) => v === 0)) before += draws
+      return part
+    })
+    return {
+      parts,
+      join: (outputs) => {
+        const audio = finish(
+          outputs.map((o) => o.audio.channels[0]),
+          params,
+        )
+        return { audio: { ...outputs[0].audio, channels: audio } }
+      },
+    }
+  },
   run: async ({ image }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)
@@ -138,8 +170,7 @@ export const griffinLim = defineNode({
         `Griffin-Lim: the image is ${width} pixel wide; a sound needs at least 2 columns.`,
         'Resize the image to more columns.',
       )
-    const fftSize = params.fftSize > 0 ? params.fftSize : 2 * (height - 1)
-    const hopSize = params.hopSize > 0 ? params.hopSize : Math.max(1, Math.floor(fftSize / 2))
+    const { fftSize, hopSize } = framingOf(height, params)
     if (hopSize > fftSize)
       throw new UserError(
         `Griffin-Lim: hop ${hopSize} is longer than the FFT size ${fftSize}, leaving gaps.`,
@@ -157,14 +188,7 @@ export const griffinLim = defineNode({
       const magnitude = imageChannelToMagnitude(plane, width, height, { ...params, bins })
       return runGriffinLim(magnitude, { ...params, fftSize, hopSize }, ctx, c, planes.length)
     })
-    let channels = waveforms
-    if (params.channels === 'mean' && waveforms.length > 1) {
-      const mean = new Float32Array(waveforms[0].length)
-      for (const w of waveforms) for (let i = 0; i < mean.length; i++) mean[i] += w[i]
-      for (let i = 0; i < mean.length; i++) mean[i] /= waveforms.length
-      channels = [mean]
-    }
-    if (params.normalize) normalizePeak(channels, 1)
+    const channels = finish(waveforms, params)
     ctx.progress(1)
     const sampleRate =
       params.sampleRateHz > 0 ? params.sampleRateHz : (image.origin?.sampleRate ?? NOTEBOOK_RATE_HZ)
@@ -172,6 +196,32 @@ export const griffinLim = defineNode({
     return { audio }
   },
 })
+
+/** The FFT size and hop a picture of `height` rows is read with. */
+function framingOf(
+  height: number,
+  params: { fftSize: number; hopSize: number },
+): { fftSize: number; hopSize: number } {
+  const fftSize = params.fftSize > 0 ? params.fftSize : 2 * (height - 1)
+  const hopSize = params.hopSize > 0 ? params.hopSize : Math.max(1, Math.floor(fftSize / 2))
+  return { fftSize, hopSize }
+}
+
+/** The channels' average where asked, then one gain for all where asked. */
+function finish(
+  waveforms: Float32Array[],
+  params: { channels: 'each' | 'mean'; normalize: boolean },
+): Float32Array[] {
+  let channels = waveforms
+  if (params.channels === 'mean' && waveforms.length > 1) {
+    const mean = new Float32Array(waveforms[0].length)
+    for (const w of waveforms) for (let i = 0; i < mean.length; i++) mean[i] += w[i]
+    for (let i = 0; i < mean.length; i++) mean[i] /= waveforms.length
+    channels = [mean]
+  }
+  if (params.normalize) normalizePeak(channels, 1)
+  return channels
+}
 
 /** torch.istft's length without `length`: hop·(frames − 1) (+1 for odd FFT sizes). */
 function silentLength(fftSize: number, hopSize: number, frames: number): number {
@@ -205,7 +255,7 @@ function runGriffinLim(
       onIteration: (i, sc) =>
         ctx.progress(
           (channel * params.iterations + i) / total,
-          `Channel ${channel + 1}, iteration ${i}: convergence ${sc.toFixed(3)}`,
+          `${channelCount > 1 ? `Channel ${channel + 1}, iteration` : 'Iteration'} ${i}: convergence ${sc.toFixed(3)}`,
         ),
     }).waveform
   } catch (error) {

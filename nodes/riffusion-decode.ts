@@ -11,6 +11,9 @@ import { RIFFUSION_MAX_VALUE, readPlanes } from '../src/dsp/riffusion'
 import { riffusionDecode as decodePlane } from '../src/dsp/riffusion-decode'
 import { framingFrom, framingProblem, riffusionFramingParams } from './riffusion-framing'
 
+/** −0.1 dBFS, Riffusion's output peak. */
+const PEAK = 10 ** (-0.1 / 20)
+
 export const riffusionDecode = defineNode({
   type: 'spectrogram/riffusion-decode',
   version: 1,
@@ -115,6 +118,28 @@ export const riffusionDecode = defineNode({
       detail: `${params.iterations} iterations × ${image.width} columns × FFT ${fftSize}${planes > 1 ? ` × ${planes} channels` : ''}`,
     }
   },
+  // Stereo and three-channel readings run their channels at once on a pool of workers: each
+  // a run of its own on a one-plane picture read as 'red', not normalised (the join does it).
+  // Every channel's start comes from the same first draw, so no part skips any.
+  split: ({ image }, params) => {
+    if (imageProblem(image.width, image.height, image.channels) || framingProblem(params)) return
+    if (image.width < 2 || image.height < 2) return
+    const planes = readPlanes(image.channels, params.reading)
+    if (planes.length < 2) return
+    return {
+      parts: planes.map((plane, c) => ({
+        inputs: { image: { ...image, channels: [plane] } },
+        params: { ...params, reading: 'red' as const, normalize: false },
+        draws: 0,
+        label: `Channel ${c + 1}`,
+      })),
+      join: (outputs) => {
+        const channels = outputs.map((o) => o.audio.channels[0])
+        if (params.normalize) normalizePeak(channels, PEAK)
+        return { audio: { ...outputs[0].audio, channels } }
+      },
+    }
+  },
   run: async ({ image }, params, ctx) => {
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)
@@ -154,7 +179,9 @@ export const riffusionDecode = defineNode({
           onIteration: (i, total) =>
             ctx.progress(
               (c + i / total) / planes.length,
-              `Channel ${c + 1}: iteration ${i} of ${total}`,
+              planes.length > 1
+                ? `Channel ${c + 1}: iteration ${i} of ${total}`
+                : `Iteration ${i} of ${total}`,
             ),
         })
       } catch (error) {
@@ -162,7 +189,7 @@ export const riffusionDecode = defineNode({
         throw error
       }
     })
-    if (params.normalize) normalizePeak(channels, 10 ** (-0.1 / 20))
+    if (params.normalize) normalizePeak(channels, PEAK)
     ctx.progress(1)
     const audio: AudioValue = { kind: 'audio', sampleRate: params.sampleRateHz, channels }
     return { audio }

@@ -1,12 +1,13 @@
 /**
  * Every core for the CLI: CPU nodes run on a pool of `worker_threads`, through the browser's
  * WorkerPool and job protocol (src/runtime), so independent branches of a graph run at once.
- * GPU nodes stay on the main thread, where the inference backend was installed.
+ * GPU nodes stay on the main thread, where the inference backend was installed. A node that
+ * splits (a multi-channel Griffin-Lim's channels) has its parts spread over the threads.
  */
 import { availableParallelism } from 'node:os'
 import { Worker as Thread } from 'node:worker_threads'
 import type { NodeRegistry } from '../engine/registry'
-import { createLocalRunner, type NodeRunner } from '../engine/runner'
+import { createLocalRunner, createSplittingRunner, type NodeRunner } from '../engine/runner'
 import { createRoutingRunner, WorkerPool } from '../runtime/worker-pool'
 
 type Listener = (event: unknown) => void
@@ -68,7 +69,11 @@ export function createThreadRunner(
 ): { runner: NodeRunner; dispose: () => void } {
   const pool = new WorkerPool({ createWorker: createThreadWorker, size, label: 'CPU thread' })
   return {
-    runner: createRoutingRunner(registry, pool, createLocalRunner(registry)),
+    // Nodes that split (a multi-channel Griffin-Lim) spread their parts over the threads.
+    runner: createSplittingRunner(
+      registry,
+      createRoutingRunner(registry, pool, createLocalRunner(registry)),
+    ),
     dispose: () => pool.dispose(),
   }
 }

@@ -128,6 +128,22 @@ export interface ExportContext {
  *   seen at the next part;
  * - 'per-step': a loop of many steps with progress; it stops at the next step.
  */
+/** A run split into independent parts (see `split` on NodeDefinition). */
+export interface RunSplit<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs> {
+  parts: {
+    inputs: InputValues<I>
+    params: ParamValues<P>
+    /**
+     * How many `ctx.random()` values the whole run draws before this part's first: the part's
+     * stream starts there (skipSeed), so its numbers are the ones the whole run would draw.
+     */
+    draws: number
+    /** Put before the part's progress messages ("Channel 2"). */
+    label: string
+  }[]
+  join(outputs: OutputValues<O>[]): OutputValues<O>
+}
+
 export type Cancellation = 'none' | 'between-parts' | 'per-step'
 
 export interface NodeDefinition<
@@ -154,6 +170,14 @@ export interface NodeDefinition<
    * calls it before `run` and refuses, with these figures, a run the machine cannot do.
    */
   estimate?(inputs: InputValues<I>, params: ParamValues<P>): RunEstimate
+  /**
+   * Optional: independent parts the run splits into (a multi-channel Griffin-Lim's channels), so
+   * a pool of workers runs them at once (runner.ts, createSplittingRunner). Each part is a run
+   * of this same node on its own inputs and params; `join` makes the run's outputs from the
+   * parts' (in order), and the result must equal what `run` gives on the whole. Undefined, or
+   * one part: the run stays whole.
+   */
+  split?(inputs: InputValues<I>, params: ParamValues<P>): RunSplit<I, O, P> | undefined
   run(
     inputs: InputValues<I>,
     params: ParamValues<P>,
@@ -196,6 +220,10 @@ export interface AnyNodeDefinition {
   runtime: Runtime
   cancellation?: Cancellation
   estimate?(inputs: Record<string, unknown>, params: Record<string, unknown>): RunEstimate
+  split?(
+    inputs: Record<string, unknown>,
+    params: Record<string, unknown>,
+  ): RunSplit<InputSpecs, OutputSpecs, ParamSpecs> | undefined
   run(
     inputs: Record<string, unknown>,
     params: Record<string, unknown>,

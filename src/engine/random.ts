@@ -12,3 +12,12 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/**
+ * The seed whose stream is `seed`'s after `draws` values: mulberry32's state only advances by
+ * 0x6D2B79F5 a draw, so skipping is one multiplication mod 2³² (a part of a split run starts
+ * where the whole run would be).
+ */
+export function skipSeed(seed: number, draws: number): number {
+  return ((seed >>> 0) + (Math.imul(draws, 0x6d2b79f5) >>> 0)) >>> 0
+}

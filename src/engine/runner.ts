@@ -1,7 +1,7 @@
 import type { NodeOutputs } from './codec'
 import type { AnyNodeDefinition, NodeWarning } from './define-node'
 import type { FileData } from './params'
-import { mulberry32 } from './random'
+import { mulberry32, skipSeed } from './random'
 import type { NodeRegistry } from './registry'
 import {
   isFiniteValue,
@@ -11,7 +11,7 @@ import {
   type ImageValue,
   type Value,
 } from './values'
-import { UserError } from './errors'
+import { CancelledError, UserError } from './errors'
 
 /** One node run, as plain data: it can be posted to a worker as it is. */
 export interface NodeJob {
@@ -158,6 +158,72 @@ export function createLocalRunner(registry: NodeRegistry): NodeRunner {
       })
       queue = result.catch(() => undefined)
       return result
+    },
+  }
+}
+
+/**
+ * Runs the parts of nodes that split (`split` on their definition: a multi-channel
+ * Griffin-Lim's channels) as jobs of their own on `inner`, all at once, so a pool of workers
+ * spreads them; joins their outputs. Each part's seed is skipped to where the whole run's
+ * stream would be, so the numbers equal an unsplit run's. Other jobs go to `inner` as they are.
+ * A part that fails stops the others; its error is the node's.
+ */
+export function createSplittingRunner(registry: NodeRegistry, inner: NodeRunner): NodeRunner {
+  return {
+    run: async (job, ctx) => {
+      const def = registry.get(job.type)
+      ctx.signal.throwIfAborted()
+      const split = def?.split?.(job.inputs, job.params)
+      if (!def || !split || split.parts.length < 2) return inner.run(job, ctx)
+      const stop = new AbortController()
+      const onAbort = () => stop.abort(ctx.signal.reason ?? new CancelledError())
+      ctx.signal.addEventListener('abort', onAbort)
+      const fractions = split.parts.map(() => 0)
+      let began: number | undefined
+      try {
+        const outputs = await Promise.all(
+          split.parts.map((part, i) =>
+            inner
+              .run(
+                {
+                  ...job,
+                  inputs: part.inputs,
+                  params: part.params,
+                  seed: skipSeed(job.seed, part.draws),
+                },
+                {
+                  signal: stop.signal,
+                  progress: (fraction, message) => {
+                    fractions[i] = fraction
+                    const all = fractions.reduce((a, b) => a + b, 0) / fractions.length
+                    ctx.progress(all, message && `${part.label}: ${message}`)
+                  },
+                  started: () => {
+                    if (began !== undefined) return
+                    began = performance.now()
+                    ctx.started?.()
+                  },
+                  preview: ctx.preview && ((image) => ctx.preview?.(image)),
+                  warn: (warning) => ctx.warn?.(warning),
+                },
+              )
+              .catch((error: unknown) => {
+                stop.abort(new CancelledError())
+                throw error
+              }),
+          ),
+        )
+        const joined = split.join(outputs) as NodeOutputs
+        if (began !== undefined) ctx.ran?.(performance.now() - began)
+        checkOutputs(def, joined, job.inputs)
+        return joined
+      } catch (error) {
+        if (ctx.signal.aborted) throw ctx.signal.reason ?? new CancelledError()
+        throw error
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort)
+      }
     },
   }
 }

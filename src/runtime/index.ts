@@ -1,6 +1,7 @@
 import { registry as allNodesRegistry } from '../../nodes/index'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import type { NodeRegistry } from '../engine/registry'
+import { createSplittingRunner } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
 import { browserDecode } from './browser-decode'
 import { createBrowserFileStore } from './file-store'
@@ -105,7 +106,8 @@ export async function createBrowserRuntime(
   cpuPool.prewarm(1) // the first node should not wait for the worker's modules to load
 
   return {
-    runner: createRoutingRunner(registry, cpuPool, gpuPool),
+    // Nodes that split (a multi-channel Griffin-Lim) spread their parts over the CPU workers.
+    runner: createSplittingRunner(registry, createRoutingRunner(registry, cpuPool, gpuPool)),
     cache: new TieredCache(fast, disk),
     files: withBrowserDecoding(createBrowserFileStore()),
     dispose: () => {

@@ -46,6 +46,34 @@ describe('the CLI thread pool', () => {
     results.forEach((outputs, i) => expect(outputs).toEqual(expected[i]))
   }, 120_000)
 
+  it('spreads a three-colour Griffin-Lim over the threads, with the one-thread sound', async () => {
+    const def = registry.get('dsp/griffin-lim')
+    if (!def) throw new Error('dsp/griffin-lim is not registered')
+    const params = Object.fromEntries(
+      Object.entries(def.params).map(([k, spec]) => [k, spec.default]),
+    )
+    const [width, height] = [40, 65]
+    const plane = (c: number) =>
+      Float32Array.from({ length: width * height }, (_, i) => ((i * (c + 2)) % 11) / 11)
+    const job: NodeJob = {
+      node: 'gl',
+      type: 'dsp/griffin-lim',
+      inputs: { image: { kind: 'image', width, height, channels: [0, 1, 2].map(plane) } },
+      params: { ...params, iterations: 8, sampleRateHz: 8000, init: 'notebook' },
+      seed: 99,
+    }
+    const expected = await createLocalRunner(registry).run(structuredClone(job), context())
+    const messages: string[] = []
+    const outputs = await threads.runner.run(structuredClone(job), {
+      ...context(),
+      progress: (_, message) => void (message && messages.push(message)),
+    })
+    expect(outputs).toEqual(expected)
+    expect((outputs.audio as AudioValue).channels).toHaveLength(3)
+    for (const c of [1, 2, 3])
+      expect(messages.some((m) => m.startsWith(`Channel ${c}: `))).toBe(true)
+  }, 120_000)
+
   it('fails a job whose node throws, in words, and keeps serving', async () => {
     const bad = mixJob(4)
     const a = bad.inputs.a as AudioValue
