@@ -1,6 +1,6 @@
 /**
- * `--listen DIR`: the listening room, headless. Every Audio Output node of the graph that made
- * sound is a lane (in the document's order, named by the node's label, else its file name);
+ * `--listen DIR`: the listening room, headless. Every output node's sound (Audio Output's; see
+ * `lanesByDefault`) is a lane (in the document's order, named by the node's label, else its file name);
  * other nodes' unconnected audio ports are not: an output node is how a graph says "this is a
  * result", and the room's own pins are an editor choice. Writes DIR/listen.json, one matched
  * WAV per lane and DIR/listen.png (the contact sheet), built by src/media/listen-export.ts as
@@ -8,19 +8,19 @@
  * Output's own files do, the sheet the whole graph's.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
-import { registry } from '../../nodes'
 import type { GraphDocument } from '../engine/document'
 import type { NodeResult } from '../engine/executor'
 import type { FileResolver } from '../engine/keys'
 import {
   buildListenExport,
-  LANE_NODE_TYPE,
+  laneFormat,
   laneLabel,
+  lanesByDefault,
   type ListenLaneSource,
   type ListenManifest,
 } from '../media/listen-export'
 import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../media/provenance'
-import type { WavEncoding } from '../media/wav'
+import type { NodeRegistry } from '../engine/registry'
 import { pathInside } from './safe-paths'
 
 export interface ListenResult {
@@ -35,12 +35,13 @@ export async function writeListening(
   graph: GraphDocument,
   results: readonly NodeResult[],
   files: FileResolver,
+  registry: NodeRegistry,
 ): Promise<ListenResult> {
   const byNode = new Map(results.map((r) => [r.node, r]))
   const lanes: ListenLaneSource[] = []
   const skipped: ListenResult['skipped'] = []
   for (const node of graph.nodes) {
-    if (node.type !== LANE_NODE_TYPE) continue
+    if (!lanesByDefault(registry.get(node.type))) continue
     const result = byNode.get(node.id)
     const audio = result?.outputs?.audio
     if (!audio || audio.kind !== 'audio') {
@@ -53,7 +54,7 @@ export async function writeListening(
       label: laneLabel(node),
       sampleRate: audio.sampleRate,
       channels: audio.channels,
-      format: (node.params.format as WavEncoding | undefined) ?? 'pcm16',
+      format: laneFormat(node),
       wavChunks: wavProvenanceChunks(graph, record),
     })
   }

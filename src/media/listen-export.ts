@@ -12,6 +12,7 @@
  */
 
 import { zipSync, type Zippable } from 'fflate'
+import type { AnyNodeDefinition } from '../engine/define-node'
 import type { GraphNode } from '../engine/document'
 import {
   matchedTargetLufs,
@@ -29,8 +30,19 @@ export const LISTEN_FORMAT = 'synesthete-listen'
 export const LISTEN_MANIFEST_FILE = 'listen.json'
 export const LISTEN_SHEET_FILE = 'listen.png'
 
-/** The node type whose outputs are lanes by default: Audio Output. */
-export const LANE_NODE_TYPE = 'audio/output'
+/**
+ * Whether a node kind's sound is a lane by default: the audio ports of an output node (its
+ * definition exports files), as Audio Output's. Any other audio port is a lane when pinned.
+ */
+export function lanesByDefault(def: AnyNodeDefinition | undefined): boolean {
+  return def?.export !== undefined && Object.values(def.outputs).includes('audio')
+}
+
+/** A lane's matched WAV format: its node's `format` param where that names one, else 16-bit. */
+export function laneFormat(node: GraphNode): WavEncoding {
+  const asked = node.params.format
+  return asked === 'pcm24' || asked === 'float32' ? asked : 'pcm16'
+}
 
 /** A lane's name: the label the user gave the node, else its file name, else its id. */
 export function laneLabel(node: GraphNode): string {

@@ -8,6 +8,7 @@ import type { NodeRegistry } from '../../src/engine/registry'
 import type { AudioValue } from '../../src/engine/values'
 import { downloadsFor } from '../../src/editor/preview/downloads'
 import { loaderFor } from '../../src/editor/controls/file-actions'
+import { deriveLanes } from '../../src/editor/room/lanes'
 import { HEAD_BYTES } from '../../src/media/file-gate'
 import { registry as shipped } from '../../nodes'
 import { decodeWav } from '../../src/media/wav'
@@ -161,6 +162,23 @@ describe('an output node kind added in one file', () => {
     const peak = wav.channels[0].reduce((m, v) => Math.max(m, Math.abs(v)), 0)
     expect(peak).toBeGreaterThan(0.1)
     expect(readFileSync(join(dir, 'levels.txt'), 'utf8')).toBe(`${wav.sampleRate} Hz\n${peak}\n`)
+  })
+
+  it('is a lane of the listening room, as every output node with sound is', async () => {
+    vi.stubEnv('SYNESTHETE_THREADS', '0')
+    const { dir, file } = tempGraph(peaksGraph(['levels']))
+    const listen = join(dir, 'room')
+    const args = [file, '--out', dir, '--listen', listen, '--no-cache', '--quiet']
+    expect(await render(args, capture().io, registry)).toBe(0)
+    const manifest = JSON.parse(readFileSync(join(listen, 'listen.json'), 'utf8')) as {
+      lanes: { node: string; label: string; file: string }[]
+    }
+    expect(manifest.lanes.map((l) => [l.node, l.label])).toEqual([['peaks0', 'levels']])
+    const matched = decodeWav(new Uint8Array(readFileSync(join(listen, manifest.lanes[0].file))))
+    expect(matched.sampleRate).toBe(decodeWav(new Uint8Array(readFileSync(input))).sampleRate)
+    // The editor's room lists it too, by default, not as a pin.
+    const lanes = deriveLanes(peaksGraph(['levels']), registry)
+    expect(lanes.map((l) => [l.node, l.name, l.pinned])).toEqual([['peaks0', 'levels', false]])
   })
 
   it('is offered as a download by the editor, with the bytes the CLI writes', async () => {

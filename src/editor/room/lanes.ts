@@ -6,7 +6,7 @@ import type {
   RoomLane,
 } from '../../engine/document'
 import type { NodeRegistry } from '../../engine/registry'
-import { LANE_NODE_TYPE, laneLabel } from '../../media/listen-export'
+import { laneLabel, lanesByDefault } from '../../media/listen-export'
 
 /** What the room shows before anyone changes it: every Audio Output, matched, log frequency. */
 export const DEFAULT_ROOM: ListeningRoomState = {
@@ -55,10 +55,9 @@ export function laneName(
 ): string {
   const node = doc.nodes.find((n) => n.id === lane.node)
   if (!node) return lane.node
-  const name =
-    node.type === LANE_NODE_TYPE
-      ? laneLabel(node)
-      : (node.label ?? registry.get(node.type)?.title ?? node.id)
+  const name = lanesByDefault(registry.get(node.type))
+    ? laneLabel(node)
+    : (node.label ?? registry.get(node.type)?.title ?? node.id)
   return audioPortsOf(node, registry).length > 1 ? `${name} · ${lane.port}` : name
 }
 
@@ -68,7 +67,7 @@ export function readingOf(
   registry: NodeRegistry,
   node: GraphNode,
 ): string | undefined {
-  if (node.type !== LANE_NODE_TYPE) return undefined
+  if (!lanesByDefault(registry.get(node.type))) return undefined
   const feed = doc.edges.find((e) => e.to.node === node.id)
   const from = feed && doc.nodes.find((n) => n.id === feed.from.node)
   return from && (from.label ?? registry.get(from.type)?.title)
@@ -96,12 +95,12 @@ export function deriveLanes(doc: GraphDocument, registry: NodeRegistry): LaneSpe
       name: laneName(doc, registry, lane),
       reading: readingOf(doc, registry, node),
       pastEnd: lane.pastEnd ?? DEFAULT_PAST_END,
-      pinned: node.type !== LANE_NODE_TYPE,
+      pinned: !lanesByDefault(registry.get(node.type)),
     })
   }
   for (const lane of room.lanes) add(lane)
   for (const node of doc.nodes) {
-    if (node.type !== LANE_NODE_TYPE) continue
+    if (!lanesByDefault(registry.get(node.type))) continue
     for (const port of audioPortsOf(node, registry)) {
       if (!removed.has(laneKey({ node: node.id, port }))) add({ node: node.id, port })
     }

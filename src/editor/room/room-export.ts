@@ -1,6 +1,6 @@
 import { downloadBlob } from '../actions'
 import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../../media/provenance'
-import type { WavEncoding } from '../../media/wav'
+import { laneFormat, lanesByDefault } from '../../media/listen-export'
 import type { EditorServices } from '../services'
 import type { RoomSession } from './session'
 
@@ -35,8 +35,7 @@ export async function exportRoom(services: EditorServices, session: RoomSession)
         const { loudness } = await session.analyser.analyse(audio)
         const record = await collectProvenance(doc, registry, { output: lane.node, files })
         const node = doc.nodes.find((n) => n.id === lane.node)
-        const asked = node?.type === 'audio/output' ? node.params.format : undefined
-        const format: WavEncoding = asked === 'pcm24' || asked === 'float32' ? asked : 'pcm16'
+        const format = node && lanesByDefault(registry.get(node.type)) ? laneFormat(node) : 'pcm16'
         return {
           node: lane.node,
           label: lane.name,
