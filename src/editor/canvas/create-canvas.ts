@@ -14,7 +14,9 @@ import { installAreaRules } from './area-rules'
 import { BoxSelect } from './box-select'
 import { Modifiers } from './modifiers'
 import { addGrid } from './grid'
+import { lessDetailFarOut } from './detail'
 import { drawMinimapOncePerFrame } from './minimap'
+import { minimapPreset } from './MinimapView'
 import { liftNodesWhileMoving } from './motion'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
 import { OpeningView } from './opening-view'
@@ -102,7 +104,7 @@ export async function createCanvas(
       },
     }),
   )
-  render.addPreset(Presets.minimap.setup({ size: 160 }))
+  render.addPreset(minimapPreset(160))
   connection.addPreset(() => wiring.flow(connection))
 
   editor.use(area)
@@ -112,6 +114,7 @@ export async function createCanvas(
   AreaExtensions.zIndexNodesOrder(area)
   const stopMotion = liftNodesWhileMoving(area)
   const removeGrid = addGrid(area)
+  const stopDetail = lessDetailFarOut(area)
 
   const toArea = (client: Point): Point => {
     const rect = container.getBoundingClientRect()
@@ -254,6 +257,7 @@ export async function createCanvas(
       stopMinimap()
       stopMotion()
       removeGrid()
+      stopDetail()
       unsubscribe()
       window.removeEventListener('pointerdown', wiring.onPointer, true)
       window.removeEventListener('pointerup', wiring.onPointer, true)
