@@ -95,7 +95,10 @@ const line = (cells: string[]): string =>
 console.log(`\n${line(header)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}`)
 for (const row of rows) console.log(line(row))
 console.log(
-  '\nBest of the repeats by CPU time, one thread. ours ÷ fft.js < 1: PFFFT is faster. Load ' +
+  '\nBest of the repeats by CPU time, one thread. ours ÷ fft.js < 1: PFFFT is faster. A ' +
+    "'recorded' reference was timed once (torch 1.13.1 / torchaudio 0.13.1, one thread, on this " +
+    'kind of machine when torch was installed) and is not re-run here: its goal compares our time ' +
+    'now with that figure, so load on the machine counts against us. Load ' +
     `average now: ${loadavg()
       .map((l) => l.toFixed(1))
       .join(', ')} on ${cpus().length} cores (figures inflate when others share the machine).`,
