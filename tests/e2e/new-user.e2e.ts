@@ -375,11 +375,19 @@ describe('the editor as a new user meets it', () => {
     expect(names).toEqual(
       expect.arrayContaining(['Load Audio', 'Load Image', 'Repaint Long Picture']),
     )
-    // Tab from the canvas reaches a node; the arrows walk the layout.
-    await page.locator('[data-node-id="load"]').focus()
-    await page.keyboard.press('ArrowRight')
+    // Tab, from the top of the page, reaches a node: nodes are in the tab order.
     const focused = () =>
       page.evaluate(() => document.activeElement?.getAttribute('data-node-id') ?? null)
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    let reached: string | null = null
+    for (let i = 0; i < 150 && reached === null; i++) {
+      await page.keyboard.press('Tab')
+      reached = await focused()
+    }
+    expect(reached).not.toBeNull()
+    // The arrows walk the layout.
+    await page.locator('[data-node-id="load"]').focus()
+    await page.keyboard.press('ArrowRight')
     expect(await focused()).toBe('out')
     await page.keyboard.press('ArrowDown')
     expect(await focused()).toBe('long')
