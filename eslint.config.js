@@ -20,7 +20,7 @@ const layer = (files, options) => ({
 
 const diffusion = {
   layer: 'src/diffusion',
-  mayImport: ['src/engine', 'src/dsp', 'models', 'src/runtime/gpu-report.ts'],
+  mayImport: ['src/engine', 'src/dsp', 'models'],
   forbiddenPackages: [...ui, 'idb-keyval', 'onnxruntime-web'],
   why: 'Stable Diffusion over onnxruntime: onnxruntime-web only in ort.ts, idb-keyval only in browser/.',
 }

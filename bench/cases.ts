@@ -2,7 +2,6 @@
 import { chirpBench } from './chirp'
 import { fftSizeBenches } from './fft-sizes'
 import { diffusionBench, diffusionStepBench } from './diffusion'
-import { defaultGraphBench, defaultGraphMemoryBench } from './default-graph'
 import { farmBench } from './farm'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
@@ -13,7 +12,6 @@ import {
   mixBench,
   phaseVocoderBench,
   stftBench,
-  stftNormalizeBench,
 } from './dsp'
 import { loudnessBench } from './loudness'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
@@ -22,7 +20,6 @@ import type { BenchCase } from './types'
 export const cases: readonly BenchCase[] = [
   ...fftSizeBenches,
   { ...stftBench, repeats: 7 }, // a short case: more repeats let its best run escape the noise
-  stftNormalizeBench,
   griffinLimNotebookBench,
   griffinLimBench,
   griffinLimMinuteBench,
@@ -34,8 +31,6 @@ export const cases: readonly BenchCase[] = [
   riffusionDecodeBench,
   riffusionDecodeFastBench,
   presetBench,
-  defaultGraphBench,
-  defaultGraphMemoryBench,
   diffusionBench,
   diffusionStepBench,
   nativeStepBench,

@@ -1,8 +1,7 @@
 import { latentProblem } from '../src/diffusion/latent'
 import { loadModel } from '../src/diffusion/model'
 import { resolveModelSource } from '../src/diffusion/resolve'
-import { runMessage } from '../src/diffusion/run-message'
-import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
+import { modelRunReport } from '../src/diffusion/run-report'
 import { decodeLatent as decode } from '../src/diffusion/vae'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
@@ -41,9 +40,11 @@ export const decodeLatent = defineNode({
     await model.vaeDecoder(say) // loaded (perhaps downloaded) first, so a cancel meanwhile counts
     ctx.signal.throwIfAborted()
     const image = await decode(model, latent.data, latent.shape, say)
-    ctx.progress(
-      1,
-      runMessage(model.providers(), 'decoded', model.isTiny ? TINY_MODEL_WARNING : undefined),
+    ctx.report?.(
+      modelRunReport([model], {
+        work: 'decoded',
+        size: { width: image.width, height: image.height },
+      }),
     )
     return { image }
   },

@@ -1,7 +1,6 @@
 import { loadModel } from '../src/diffusion/model'
 import { resolveModelSource } from '../src/diffusion/resolve'
-import { runMessage } from '../src/diffusion/run-message'
-import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
+import { modelRunReport } from '../src/diffusion/run-report'
 import { encodeImage as encode } from '../src/diffusion/vae'
 import { imageProblem } from '../src/dsp/image-ops'
 import { defineNode } from '../src/engine/define-node'
@@ -49,10 +48,7 @@ export const encodeImage = defineNode({
     await model.vaeEncoder(say) // loaded (perhaps downloaded) first, so a cancel meanwhile counts
     ctx.signal.throwIfAborted()
     const encoded = await encode(model, image, width, height, params.seed, say)
-    ctx.progress(
-      1,
-      runMessage(model.providers(), 'encoded', model.isTiny ? TINY_MODEL_WARNING : undefined),
-    )
+    ctx.report?.(modelRunReport([model], { work: 'encoded', size: { width, height } }))
     return { latent: { kind: 'latent', shape: encoded.dims, data: encoded.data } }
   },
 })

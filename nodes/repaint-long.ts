@@ -3,7 +3,7 @@ import { scale } from '../src/diffusion/latent'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
-import { runMessage } from '../src/diffusion/run-message'
+import { modelRunReport } from '../src/diffusion/run-report'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
 import { defineNode } from '../src/engine/define-node'
@@ -190,9 +190,12 @@ export const repaintLong = defineNode({
     const decoded = tensorToImage(out.data, out.dims)
     const picture = cropColumns(decoded, 0, Math.min(decoded.width, width))
     const latent: LatentValue = { kind: 'latent', shape, data }
-    const providers = usesB ? `${modelA.providers()} | ${modelB.providers()}` : modelA.providers()
-    const tiny = modelA.isTiny || modelB.isTiny ? TINY_MODEL_WARNING : undefined
-    ctx.progress(1, runMessage(providers, `${chunks.length} chunks`, tiny))
+    ctx.report?.(
+      modelRunReport(usesB ? [modelA, modelB] : [modelA], {
+        work: `${chunks.length} chunks`,
+        size: { width: picture.width, height: picture.height },
+      }),
+    )
     // Scaled whole and cut back to its width: it spans the same sound (see Resize Image).
     const painted = image.origin ? { ...picture, origin: image.origin } : picture
     return { image: painted, latent }

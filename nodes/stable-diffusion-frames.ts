@@ -2,7 +2,7 @@ import { resizeImage } from '../src/diffusion/image'
 import { loadModel } from '../src/diffusion/model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
-import { runMessage } from '../src/diffusion/run-message'
+import { modelRunReport } from '../src/diffusion/run-report'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
@@ -129,9 +129,8 @@ export const stableDiffusionFrames = defineNode({
       },
       ctx,
     )
-    const tiny = model.isTiny ? TINY_MODEL_WARNING : undefined
-    const detail = `${total} frames, ${reused} kept from an earlier run`
-    ctx.progress(1, runMessage(model.providers(), detail, tiny))
+    const work = `${total} frames, ${reused} kept from an earlier run`
+    ctx.report?.(modelRunReport([model], { work }))
     return { frames: out }
   },
 })

@@ -2,7 +2,7 @@ import { resizeImage } from '../src/diffusion/image'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
 import { resolveModelSource } from '../src/diffusion/resolve'
-import { providerWhy, runMessage } from '../src/diffusion/run-message'
+import { modelRunReport } from '../src/diffusion/run-report'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
 import { sharedBackend } from '../src/diffusion/shared-backend'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
@@ -235,23 +235,20 @@ export const stableDiffusion = defineNode({
       previewEvery: ctx.preview ? params.previewEvery : 0,
       onPreview: ctx.preview ? (picture) => ctx.preview?.(picture) : undefined,
     })
-    // The execution providers, as a message the editor logs and the CLI prints.
-    const tiny = modelA.isTiny || (usesB && modelB.isTiny) ? TINY_MODEL_WARNING : undefined
-    ctx.progress(
-      1,
-      runMessage(
-        result.providers,
-        `${result.steps} steps, ${result.scheduler}`,
-        tiny,
-        providerWhy(modelA.providerDetails()),
-      ),
-    )
     const out =
       image && params.resizeBack
         ? resizeImage(result.image, image.width, image.height)
         : result.image
     // The picture still reads as the same sound's spectrogram: its framing goes along.
     const painted = image?.origin ? { ...out, origin: image.origin } : out
+    // Where each network ran and what was done, as data for the node's footer and --report.
+    ctx.report?.(
+      modelRunReport(usesB ? [modelA, modelB] : [modelA], {
+        steps: result.steps,
+        scheduler: result.scheduler,
+        size: { width: painted.width, height: painted.height },
+      }),
+    )
     return { image: painted, latent: result.latent }
   },
 })

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rm, stat, utimes, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ValueCache } from '../engine/cache'
-import { decodeOutputs, encodeOutputParts, type NodeOutputs } from '../engine/codec'
+import { decodeResult, encodeResultParts, type Computed } from '../engine/codec'
 
 /** A temporary file older than this was left by a write that crashed; younger may be live. */
 const STALE_TEMP_MS = 60 * 60 * 1000
@@ -60,7 +60,7 @@ export class DiskCache implements ValueCache {
     private readonly options: DiskCacheOptions = {},
   ) {}
 
-  async get(key: string): Promise<NodeOutputs | undefined> {
+  async get(key: string): Promise<Computed | undefined> {
     const path = this.pathOf(key)
     let bytes: Buffer
     try {
@@ -68,11 +68,11 @@ export class DiskCache implements ValueCache {
     } catch {
       return undefined // absent or unreadable: a miss
     }
-    let outputs: NodeOutputs
+    let found: Computed
     const opened = openEntry(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
     try {
       if ('problem' in opened) throw new Error(opened.problem)
-      outputs = decodeOutputs(opened.payload)
+      found = decodeResult(opened.payload)
     } catch (error) {
       // Damaged (a disk error, an edit) or an older format: a miss, and its space given back.
       // An older format is expected after an update and not worth a word.
@@ -84,15 +84,15 @@ export class DiskCache implements ValueCache {
     const now = new Date()
     // Only recency for eviction: a cache folder we may not touch still serves its hits.
     await utimes(path, now, now).catch(() => undefined)
-    return outputs
+    return found
   }
 
   async has(key: string): Promise<boolean> {
     return (await this.index()).has(key)
   }
 
-  async set(key: string, outputs: NodeOutputs): Promise<void> {
-    const parts = sealEntry(encodeOutputParts(outputs))
+  async set(key: string, result: Computed): Promise<void> {
+    const parts = sealEntry(encodeResultParts(result))
     const length = parts.reduce((n, p) => n + p.length, 0)
     if (length > this.maxBytes) return
     await mkdir(this.dir, { recursive: true })

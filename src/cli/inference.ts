@@ -1,11 +1,9 @@
 import { createOrtBackend } from '../diffusion/ort'
-import { parseRunMessage, providersOfRun } from '../diffusion/run-message'
 import { useInferenceBackend } from '../diffusion/shared-backend'
-import type { ExecutionEvent } from '../engine/executor'
 
 /**
- * Which onnxruntime the CLI's diffusion nodes run on (`--ort node|web`), and which provider
- * each diffusion node reported, for `--report`.
+ * Which onnxruntime the CLI's diffusion nodes run on (`--ort node|web`). Which provider each
+ * diffusion node really used comes back on its result's report (`--report`'s provider).
  */
 
 export type OrtChoice = 'node' | 'web'
@@ -48,19 +46,4 @@ async function chooseBackend(choice: OrtChoice | undefined, note: (line: string)
   const backend = createOrtBackend({ webgpu: false })
   useInferenceBackend(backend)
   return backend.name
-}
-
-/** Remembers each node's last progress message, to read a diffusion node's providers from. */
-export class RunMessages {
-  private readonly last = new Map<string, string>()
-
-  see(event: ExecutionEvent): void {
-    if (event.type === 'progress' && event.message) this.last.set(event.node, event.message)
-  }
-
-  /** `{ provider: 'cpu (onnxruntime-node)' }` for a node that said where it ran, else `{}`. */
-  reportFields(node: string): { provider?: string } {
-    const info = parseRunMessage(this.last.get(node))
-    return info && info.providers.length > 0 ? { provider: providersOfRun(info) } : {}
-  }
 }

@@ -31,7 +31,8 @@ import { describeRestored, readGraphSource, sourceWarnings } from './graph-sourc
 import { checkModelCommand, isCheckModelCommand } from './check-model'
 import { farm, isFarmCommand } from './farm'
 import { applyCommandLine } from './graph-edits'
-import { installInferenceBackend, RunMessages } from './inference'
+import { installInferenceBackend } from './inference'
+import { providersOfRun } from '../diffusion/run-report'
 import { checkModelFolders, isDiffusionNode, tinyModelWarnings } from './models-flags'
 
 export interface Io {
@@ -89,7 +90,6 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
   for (const warning of await tinyModelWarnings(graph, registry)) io.err(`! ${warning}`)
   if (graph.nodes.some((n) => isDiffusionNode(n, registry)))
     await installInferenceBackend(args.ort, (line) => io.err(line))
-  const runs = new RunMessages()
   const printer = progressPrinter(log, (line) => io.err(line))
   const files = nodeFileResolver(source.baseDir)
   allowRemoteModelsHeadless(args.allowRemoteModels)
@@ -118,10 +118,7 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
     // Windows re-use what feeds the frames from memory, even with --no-cache.
     cache: windowed ? withoutFrames(cache ?? new MemoryCache()) : cache,
     runner: threads?.runner,
-    onEvent: (event: ExecutionEvent) => {
-      runs.see(event)
-      printer(event)
-    },
+    onEvent: (event: ExecutionEvent) => printer(event),
   }
   const nodeOf = (id: string) => graph.nodes.find((n) => n.id === id)
   const result: ExecutionResult & { written?: string[] } = await (
@@ -160,10 +157,11 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
     written.push(...listened.written)
     for (const s of listened.skipped) notes.push(`listen: ${s.node} left out (${s.reason})`)
   }
-  if (args.report) await writeReport(args.report, results, result.ms, runs, outputs)
+  if (args.report) await writeReport(args.report, results, result.ms, outputs)
   if (!args.quiet) printSummary(results, result.ms, written, io)
   if (!args.quiet) for (const note of notes) io.out(note)
-  const failed = results.filter((r) => r.state === 'error' || r.state === 'blocked')
+  // Headless, nobody will connect it: a node that needs an input is a failed run too.
+  const failed = results.filter((r) => ['error', 'blocked', 'needs-input'].includes(r.state))
   for (const f of failed) {
     io.err(
       `✗ ${f.node} (${f.type}): ${f.error?.message ?? f.state}${f.error?.hint ? `\n  ${f.error.hint}` : ''}`,
@@ -225,7 +223,6 @@ async function writeReport(
   path: string,
   results: NodeResult[],
   totalMs: number,
-  runs: RunMessages,
   outputs: RunOutputs,
 ): Promise<void> {
   const nodes = results.map((r) => ({
@@ -234,7 +231,9 @@ async function writeReport(
     state: r.state,
     ms: round(r.ms),
     cached: r.state === 'cached',
-    ...runs.reportFields(r.node),
+    // What the node reported (a diffusion node: where each network ran…), cached runs too.
+    ...(r.report?.providers?.length && { provider: providersOfRun(r.report) }),
+    ...(r.report && { report: r.report }),
   }))
   const text = JSON.stringify({ nodes, totalMs: round(totalMs) }, null, 2)
   await outputs.write(

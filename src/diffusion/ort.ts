@@ -12,11 +12,7 @@
  *   runs it (ORT's ['webgpu', 'wasm'] list would fall back silently).
  */
 import * as ort from 'onnxruntime-web'
-import {
-  preferredExecutionProvider,
-  softwareAdapterName,
-  type AdapterInfoLike,
-} from '../runtime/gpu-report'
+import { preferredExecutionProvider, softwareAdapterName, type AdapterInfoLike } from './provider'
 import type { InferenceBackend, IoInfo, ModelSession, SessionRequest } from './backend'
 import { isTensorType, type Tensor } from './tensor'
 

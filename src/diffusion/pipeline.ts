@@ -1,5 +1,4 @@
 import { UserError } from '../engine/errors'
-import { reportExecutionProvider } from '../runtime/gpu-report'
 import type { ImageValue, LatentValue } from '../engine/values'
 import { concat } from './components'
 import { guidanceEmbedding, guide, rollLatent, scale } from './latent'
@@ -172,7 +171,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   report(total / (total + 1), 'decoding')
   const image = await decode(latent)
   report(1, 'done')
-  reportProviders(slots)
   return {
     image,
     latent: { kind: 'latent', shape: dims, data: latent },
@@ -194,18 +192,4 @@ async function condition(slot: ModelSlot, progress: (message: string) => void) {
     ? (await encoder.encode(tokenizer.encodeForModel(slot.negativePrompt))).data
     : undefined
   return { cond: cond.data, uncond, dims: cond.dims }
-}
-
-/**
- * Tells the runtime which execution provider ran each network (src/runtime/gpu-report.ts, an
- * import-free hook: the GPU worker forwards it to the status bar; elsewhere nothing listens).
- * The UNet goes last, so the last report is the network that did most of the work.
- */
-function reportProviders(slots: readonly ModelSlot[]) {
-  const details = [...new Set(slots.map((s) => s.model))].flatMap((m) => m.providerDetails())
-  details.sort((a, b) => Number(a.network === 'unet') - Number(b.network === 'unet'))
-  for (const d of details) {
-    if (d.provider !== 'webgpu' && d.provider !== 'wasm') continue
-    reportExecutionProvider({ provider: d.provider, model: d.network, reason: d.note })
-  }
 }

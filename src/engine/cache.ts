@@ -1,13 +1,14 @@
-import type { NodeOutputs } from './codec'
+import type { Computed, NodeOutputs } from './codec'
 import { byteSizeOf, storedValueProblem } from './values'
 
 /**
- * Where node results are kept by content key. Stores may fail (a full quota, a broken disk);
+ * Where node results are kept by content key: outputs with the node's report, and their
+ * encoded form where one exists (`Computed`). Stores may fail (a full quota, a broken disk);
  * the executor treats any failure as a miss and carries on.
  */
 export interface ValueCache {
-  get(key: string): Promise<NodeOutputs | undefined>
-  set(key: string, outputs: NodeOutputs): Promise<void>
+  get(key: string): Promise<Computed | undefined>
+  set(key: string, result: Computed): Promise<void>
   /** Optional: whether a key is present, without loading it. */
   has?(key: string): Promise<boolean>
   clear?(): Promise<void>
@@ -19,7 +20,7 @@ export function outputsByteSize(outputs: NodeOutputs): number {
 
 /** In-memory store bounded in bytes, evicting the least recently used entries. */
 export class MemoryCache implements ValueCache {
-  private readonly entries = new Map<string, { outputs: NodeOutputs; bytes: number }>()
+  private readonly entries = new Map<string, { result: Computed; bytes: number }>()
   private totalBytes = 0
 
   constructor(readonly maxBytes = 512 * 1024 * 1024) {}
@@ -32,23 +33,23 @@ export class MemoryCache implements ValueCache {
     return this.totalBytes
   }
 
-  get(key: string): Promise<NodeOutputs | undefined> {
+  get(key: string): Promise<Computed | undefined> {
     const entry = this.entries.get(key)
     if (!entry) return Promise.resolve(undefined)
     this.entries.delete(key) // re-insert: Map order is our recency order
     this.entries.set(key, entry)
-    return Promise.resolve(entry.outputs)
+    return Promise.resolve(entry.result)
   }
 
   has(key: string): Promise<boolean> {
     return Promise.resolve(this.entries.has(key))
   }
 
-  set(key: string, outputs: NodeOutputs): Promise<void> {
-    const bytes = outputsByteSize(outputs)
+  set(key: string, result: Computed): Promise<void> {
+    const bytes = outputsByteSize(result.outputs)
     this.delete(key)
     if (bytes > this.maxBytes) return Promise.resolve()
-    this.entries.set(key, { outputs, bytes })
+    this.entries.set(key, { result, bytes })
     this.totalBytes += bytes
     for (const oldest of this.entries.keys()) {
       if (this.totalBytes <= this.maxBytes) break
@@ -84,12 +85,12 @@ export class TieredCache implements ValueCache {
     private readonly onDamaged?: (key: string, problem: string) => void,
   ) {}
 
-  async get(key: string): Promise<NodeOutputs | undefined> {
+  async get(key: string): Promise<Computed | undefined> {
     const hit = await this.fast.get(key)
     if (hit) return hit
     const slow = await this.slow.get(key)
     if (!slow) return undefined
-    for (const [port, value] of Object.entries(slow)) {
+    for (const [port, value] of Object.entries(slow.outputs)) {
       const problem = storedValueProblem(value)
       if (problem) {
         this.onDamaged?.(key, `its output "${port}" ${problem}`)
@@ -100,9 +101,9 @@ export class TieredCache implements ValueCache {
     return slow
   }
 
-  async set(key: string, outputs: NodeOutputs): Promise<void> {
-    await this.fast.set(key, outputs)
-    await this.slow.set(key, outputs)
+  async set(key: string, result: Computed): Promise<void> {
+    await this.fast.set(key, result)
+    await this.slow.set(key, result)
   }
 
   async clear(): Promise<void> {

@@ -1,14 +1,38 @@
+import type { RunReport } from './define-node'
 import type { Value } from './values'
 
 /**
  * A node's outputs as one compact binary blob, for the disk and IndexedDB caches: a JSON
- * header describing the values, with every Float32Array replaced by a reference into the
- * binary body that follows (aligned to 4 bytes). No per-node code: values are plain data.
+ * header describing the values (and the node's run report), with every Float32Array replaced
+ * by a reference into the binary body that follows (aligned to 4 bytes). No per-node code:
+ * values are plain data.
  */
 
 export type NodeOutputs = Record<string, Value>
 
-const MAGIC = 'SYNV1'
+/** Where an input's bytes already sit: the encoded result of its producer, and its port there. */
+export interface EncodedRef {
+  blob: Blob
+  port: string
+}
+
+/**
+ * A node's result as runners return it and caches keep it: the values, what the node reported
+ * about the run (`ctx.report`), and, where one was made, the same result already encoded
+ * (`encodeResult`, in a Blob). A worker encodes before it transfers its arrays and IndexedDB
+ * reads entries as Blobs: storing that Blob again, or sending it to the next worker instead of
+ * the arrays, costs the page no copy (src/runtime/copy-in.ts). The Blob is only ever the
+ * encoding of these outputs and report.
+ */
+export interface Computed {
+  outputs: NodeOutputs
+  report?: RunReport
+  encoded?: Blob
+}
+
+/** SYNV1 entries hold outputs only; SYNV2 headers are `{ outputs, report? }`. */
+const MAGIC_V1 = 'SYNV1'
+const MAGIC = 'SYNV2'
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
@@ -18,13 +42,16 @@ interface ArrayRef {
 
 /**
  * The encoding as parts, without copying the arrays: the magic, header and padding, then a
- * view of each array's bytes. Written one after another they are encodeOutputs' bytes (the
+ * view of each array's bytes. Written one after another they are encodeResult's bytes (the
  * disk cache hashes and writes them so, sparing two copies of every array).
  */
-export function encodeOutputParts(outputs: NodeOutputs): Uint8Array[] {
+export function encodeResultParts(result: Pick<Computed, 'outputs' | 'report'>): Uint8Array[] {
   const arrays: Float32Array[] = []
   let offset = 0
-  const header = JSON.stringify(outputs, (_key, value: unknown) => {
+  const body = result.report
+    ? { outputs: result.outputs, report: result.report }
+    : { outputs: result.outputs }
+  const header = JSON.stringify(body, (_key, value: unknown) => {
     if (value instanceof Float32Array) {
       const ref: ArrayRef = { $f32: [offset, value.length] }
       arrays.push(value)
@@ -42,7 +69,12 @@ export function encodeOutputParts(outputs: NodeOutputs): Uint8Array[] {
 }
 
 export function encodeOutputs(outputs: NodeOutputs): Uint8Array {
-  const parts = encodeOutputParts(outputs)
+  return encodeResult({ outputs })
+}
+
+/** The outputs and report of a result in the cache's binary form (its Blob is not encoded). */
+export function encodeResult(result: Pick<Computed, 'outputs' | 'report'>): Uint8Array {
+  const parts = encodeResultParts(result)
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const part of parts) {
@@ -53,7 +85,13 @@ export function encodeOutputs(outputs: NodeOutputs): Uint8Array {
 }
 
 export function decodeOutputs(bytes: Uint8Array): NodeOutputs {
-  if (decoder.decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
+  return decodeResult(bytes).outputs
+}
+
+/** A result read back from `encodeResult`'s bytes (or an older entry's, outputs only). */
+export function decodeResult(bytes: Uint8Array): { outputs: NodeOutputs; report?: RunReport } {
+  const magic = decoder.decode(bytes.subarray(0, MAGIC.length))
+  if (magic !== MAGIC && magic !== MAGIC_V1) {
     throw new Error('Not a Synesthete cache entry')
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -64,14 +102,25 @@ export function decodeOutputs(bytes: Uint8Array): NodeOutputs {
   // Copy the body once so every array is 4-byte aligned and owns a transferable buffer.
   const body = bytes.slice(bodyStart).buffer
   const header = decoder.decode(bytes.subarray(MAGIC.length + 4, headerEnd))
-  return JSON.parse(header, (_key, value: unknown) => {
+  const parsed: unknown = JSON.parse(header, (_key, value: unknown) => {
     if (isArrayRef(value)) {
       const [offset, length] = value.$f32
       if (offset + length * 4 > body.byteLength) throw new Error('Truncated cache entry')
       return new Float32Array(body, offset, length)
     }
     return value
-  }) as NodeOutputs
+  })
+  if (magic === MAGIC_V1) return { outputs: parsed as NodeOutputs }
+  const { outputs, report } = (parsed ?? {}) as { outputs?: unknown; report?: unknown }
+  if (!isObject(outputs)) throw new Error('A cache entry without outputs')
+  // A report that is not an object is dropped rather than trusted (it only describes the run).
+  return isObject(report)
+    ? { outputs: outputs as NodeOutputs, report }
+    : { outputs: outputs as NodeOutputs }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isArrayRef(value: unknown): value is ArrayRef {

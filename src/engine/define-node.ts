@@ -51,6 +51,39 @@ export interface NodeWarning {
   data?: Record<string, number | string | boolean>
 }
 
+/** Where one network of a model node ran, and why there when the node knows. */
+export interface ProviderRun {
+  /** 'text_encoder', 'unet', 'vae_decoder', 'vae_encoder'. */
+  network: string
+  /** The execution provider: 'webgpu', 'wasm', 'cpu (onnxruntime-node)', 'cuda (onnxruntime-node)'. */
+  provider: string
+  /** Why this provider, e.g. 'adapter lacks shader-f16'. */
+  note?: string
+}
+
+/**
+ * What a node says about how it made its result, as data (`ctx.report`): it rides on the
+ * node's result through workers and the cache, so a cached result still says where it was
+ * computed. The editor's node footer and status bar and the CLI's `--report` read these
+ * fields; nothing is parsed back from prose.
+ */
+export interface RunReport {
+  /** Where each network ran; model slots that take turns, each one's networks in turn. */
+  providers?: ProviderRun[]
+  /** Why the main network (the UNet) ran where it did, when it did not simply run on WebGPU. */
+  providerWhy?: string
+  /** Denoising steps run. */
+  steps?: number
+  /** The scheduler that ran them ('euler', 'dpm++'). */
+  scheduler?: string
+  /** What was done, where steps do not say it: 'encoded', '12 chunks', '40 frames, 3 kept…'. */
+  work?: string
+  /** The size of the picture made, in pixels. */
+  size?: { width: number; height: number }
+  /** The tiny test model made it: its picture is noise, not a painting. */
+  tinyModel?: boolean
+}
+
 /** What a running node may ask of the world: progress, cancellation, seeded randomness. */
 export interface RunContext {
   signal: AbortSignal
@@ -71,6 +104,11 @@ export interface RunContext {
    * (`FramesValue.range`). Absent: make the whole sequence.
    */
   frames?: FrameWindow
+  /**
+   * Says how the result was made (see `RunReport`); later calls add to or replace fields of
+   * earlier ones. Optional for hosts; every runner of ours gives it.
+   */
+  report?(report: RunReport): void
 }
 
 /**

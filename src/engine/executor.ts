@@ -1,6 +1,6 @@
 import type { ValueCache } from './cache'
 import { estimateProblem, type MachineCapacity } from './capacity'
-import type { NodeOutputs } from './codec'
+import type { Computed, EncodedRef, NodeOutputs } from './codec'
 import {
   isOptionalInput,
   kindOfInput,
@@ -8,9 +8,11 @@ import {
   takesSilence,
   type AnyNodeDefinition,
   type NodeWarning,
+  type RunReport,
 } from './define-node'
 import { ancestorsOf, incomingEdges, type GraphDocument, type GraphNode } from './document'
 import { describeError, isCancelled } from './errors'
+import { unconnectedInputs } from './inputs'
 import { bypassPorts, KeyComputer, type FileResolver, type NodeKey } from './keys'
 import type { NodeRegistry } from './registry'
 import { createLocalRunner, type NodeRunner } from './runner'
@@ -27,6 +29,8 @@ export type NodeState =
   | 'muted'
   | 'bypassed'
   | 'cancelled'
+  /** A required input is not connected: the node cannot run until it is (not a failure). */
+  | 'needs-input'
 
 export interface ErrorInfo {
   message: string
@@ -43,6 +47,10 @@ export type ExecutionEvent =
       /** A settled node's values and key, sent the moment it settles (progressive previews). */
       outputs?: NodeOutputs
       key?: string
+      /** What the node reported about the run that made `outputs` (also from the cache). */
+      report?: RunReport
+      /** `outputs` already encoded, where a worker or the cache made that form (see Computed). */
+      encoded?: Blob
     }
   | { type: 'progress'; node: string; fraction: number; message?: string }
   /** A cache problem (no `warning`), or a node's own warning about its result (`warning`). */
@@ -61,6 +69,10 @@ export interface NodeResult {
   ms: number
   /** What the node warned about its result (`ctx.warn`), in order. */
   warnings?: NodeWarning[]
+  /** What the node reported about the run that made `outputs` (`ctx.report`), kept by the cache. */
+  report?: RunReport
+  /** `outputs` already encoded (see Computed): a worker runner sends it on instead of arrays. */
+  encoded?: Blob
 }
 
 export interface ExecutionResult {
@@ -152,6 +164,8 @@ class Run {
           error: result.error,
           outputs: result.outputs,
           key: result.key,
+          report: result.report,
+          encoded: result.encoded,
         })
         return result
       })
@@ -165,6 +179,12 @@ class Run {
     const def = this.options.registry.get(node.type) as AnyNodeDefinition
     const base = { node: id, type: node.type, ms: 0 }
     if (node.mode === 'mute') return { ...base, state: 'muted' }
+    if (node.mode === 'normal') {
+      // The one decision (engine/inputs.ts), the same the editor shows before any run.
+      const missing = unconnectedInputs(this.graph, id, def)
+      if (missing.length > 0)
+        return { ...base, state: 'needs-input', error: needsInput(def, missing) }
+    }
     let key: NodeKey
     try {
       key = await this.keys.keyOf(id)
@@ -177,7 +197,12 @@ class Run {
       const twin = this.byKey.get(key.key)
       const shared = twin && (await twin)
       if (shared?.outputs && (shared.state === 'done' || shared.state === 'cached'))
-        return { ...base, state: 'cached', key: key.key, outputs: shared.outputs }
+        return {
+          ...base,
+          ...resultOf({ ...shared, outputs: shared.outputs }),
+          state: 'cached',
+          key: key.key,
+        }
       const own = this.produce(id, node, def, key)
       this.byKey.set(key.key, own)
       return own
@@ -197,8 +222,9 @@ class Run {
       const hit = await this.cacheGet(key.key, id)
       // Stored values were checked when stored, and again when read back from a persistent
       // tier (TieredCache); here only that the entry is this node's: its ports and kinds.
-      const missing = hit && Object.entries(def.outputs).find(([p, kind]) => hit[p]?.kind !== kind)
-      if (hit && !missing) return { ...base, state: 'cached', key: key.key, outputs: hit }
+      const missing =
+        hit && Object.entries(def.outputs).find(([p, kind]) => hit.outputs[p]?.kind !== kind)
+      if (hit && !missing) return { ...base, ...hit, state: 'cached', key: key.key }
       if (missing)
         this.warn(
           `The cached result has no ${missing[1]} output "${missing[0]}"; computing it again.`,
@@ -212,7 +238,7 @@ class Run {
       return { ...base, state: 'bypassed', outputs: definedOnly(outputs) }
     }
     if (this.signal.aborted) return { ...base, state: 'cancelled', key: key.key }
-    return this.runNode(node, def, key, gathered.inputs)
+    return this.runNode(node, def, key, gathered.inputs, gathered.stored)
   }
 
   private async runNode(
@@ -220,27 +246,9 @@ class Run {
     def: AnyNodeDefinition,
     key: NodeKey,
     inputs: Record<string, Value | undefined>,
+    stored: Record<string, EncodedRef> | undefined,
   ): Promise<NodeResult> {
     const base = { node: node.id, type: node.type, key: key.key }
-    const fed = incomingEdges(this.graph, node.id)
-    const missing = Object.entries(def.inputs).find(
-      ([port, spec]) =>
-        !isOptionalInput(spec) &&
-        inputs[port] === undefined &&
-        !(takesSilence(spec) && fed.has(port)),
-    )
-    if (missing) {
-      const [port, spec] = missing
-      return {
-        ...base,
-        ms: 0,
-        state: 'error',
-        error: {
-          message: `Input "${port}" is not connected.`,
-          hint: `Connect an output of kind ${kindOfInput(spec)} to it.`,
-        },
-      }
-    }
     const tooMuch = this.checkEstimate(def, inputs, key.params)
     if (tooMuch) return { ...base, ms: 0, state: 'error', error: tooMuch }
     let started = performance.now()
@@ -254,7 +262,7 @@ class Run {
       this.emit({ type: 'state', node: node.id, state: 'running' })
     }
     try {
-      const outputs = await this.runner.run(
+      const computed = await this.runner.run(
         {
           node: node.id,
           type: node.type,
@@ -262,6 +270,7 @@ class Run {
           params: key.params,
           seed: seedOf(def, key),
           ...(this.options.frames && makesFrames(def) && { frames: this.options.frames }),
+          ...(stored && { stored }),
         },
         {
           signal: this.signal,
@@ -283,8 +292,14 @@ class Run {
       // Taken before the cache write: other nodes may run while it is awaited.
       const ms = ranMs ?? performance.now() - started
       // A warned result is not cached: from the cache, the warning would be lost.
-      if (key.key && warnings.length === 0) await this.cacheSet(key.key, outputs, node.id)
-      return { ...base, state: 'done', outputs, ms, ...(warnings.length > 0 && { warnings }) }
+      if (key.key && warnings.length === 0) await this.cacheSet(key.key, computed, node.id)
+      return {
+        ...base,
+        ...resultOf(computed),
+        state: 'done',
+        ms,
+        ...(warnings.length > 0 && { warnings }),
+      }
     } catch (error) {
       const ms = ranMs ?? performance.now() - started
       if (isCancelled(error) || this.signal.aborted) return { ...base, state: 'cancelled', ms }
@@ -311,8 +326,12 @@ class Run {
   private async gatherInputs(
     id: string,
     def: AnyNodeDefinition,
-  ): Promise<{ inputs: Record<string, Value | undefined> } | { blocked: NodeResult }> {
+  ): Promise<
+    | { inputs: Record<string, Value | undefined>; stored?: Record<string, EncodedRef> }
+    | { blocked: NodeResult }
+  > {
     const inputs: Record<string, Value | undefined> = {}
+    let stored: Record<string, EncodedRef> | undefined
     let silenced: { port: string; upstream: NodeResult } | undefined
     for (const [port, edge] of incomingEdges(this.graph, id)) {
       const upstream = await this.evaluate(edge.from.node)
@@ -327,6 +346,10 @@ class Run {
         return { blocked: this.blockedResult(id, by, upstream, port) }
       }
       inputs[port] = value
+      // Where the value's bytes already sit encoded (its producer's Blob), say so: a worker
+      // runner then sends that handle rather than a copy of the arrays.
+      if (upstream.encoded && upstream.state !== 'bypassed')
+        stored = { ...stored, [port]: { blob: upstream.encoded, port: edge.from.port } }
     }
     // A mixable input silenced with nothing else coming in: there is nothing to mix.
     if (silenced && Object.values(inputs).every((v) => v === undefined)) {
@@ -336,7 +359,7 @@ class Run {
       }
     }
     for (const port of Object.keys(def.inputs)) inputs[port] ??= undefined
-    return { inputs }
+    return stored ? { inputs, stored } : { inputs }
   }
 
   /** Muted, or waiting only because something it needs is muted: it gives silence. */
@@ -375,7 +398,7 @@ class Run {
     return undefined
   }
 
-  private async cacheGet(key: string, node: string): Promise<NodeOutputs | undefined> {
+  private async cacheGet(key: string, node: string): Promise<Computed | undefined> {
     try {
       return await this.options.cache?.get(key)
     } catch (error) {
@@ -384,9 +407,9 @@ class Run {
     }
   }
 
-  private async cacheSet(key: string, outputs: NodeOutputs, node: string): Promise<void> {
+  private async cacheSet(key: string, result: Computed, node: string): Promise<void> {
     try {
-      await this.options.cache?.set(key, outputs)
+      await this.options.cache?.set(key, result)
     } catch (error) {
       this.warn(`Could not store the result in the cache: ${describeError(error).message}`, node)
     }
@@ -398,6 +421,25 @@ class Run {
 
   private emit(event: ExecutionEvent): void {
     this.options.onEvent?.(event)
+  }
+}
+
+/** A computed or stored result's fields as a NodeResult carries them (none left undefined). */
+function resultOf(result: Computed): Pick<NodeResult, 'outputs' | 'report' | 'encoded'> {
+  return {
+    outputs: result.outputs,
+    ...(result.report && { report: result.report }),
+    ...(result.encoded && { encoded: result.encoded }),
+  }
+}
+
+/** What a node with required inputs unconnected says, in the words the editor shows too. */
+function needsInput(def: AnyNodeDefinition, ports: readonly string[]): ErrorInfo {
+  const list = ports.map((p) => `"${p}"`).join(' and ')
+  const kinds = [...new Set(ports.map((p) => kindOfInput(def.inputs[p])))].join(' or ')
+  return {
+    message: `Input${ports.length > 1 ? 's' : ''} ${list} ${ports.length > 1 ? 'are' : 'is'} not connected.`,
+    hint: `Connect an output of kind ${kinds} to ${ports.length > 1 ? 'them' : 'it'}.`,
   }
 }
 

@@ -1,5 +1,5 @@
-import type { NodeOutputs } from './codec'
-import type { AnyNodeDefinition, NodeWarning } from './define-node'
+import type { Computed, EncodedRef, NodeOutputs } from './codec'
+import type { AnyNodeDefinition, NodeWarning, RunReport } from './define-node'
 import type { FileData } from './params'
 import { mulberry32, skipSeed } from './random'
 import type { NodeRegistry } from './registry'
@@ -24,6 +24,11 @@ export interface NodeJob {
   seed: number
   /** The frames to make, for nodes that start frame sequences (see RunContext.frames). */
   frames?: FrameWindow
+  /**
+   * Inputs whose producer's result is already encoded (a worker's or IndexedDB's Blob), by
+   * input port: a worker runner may send the handle instead of the arrays (copy-in.ts).
+   */
+  stored?: Record<string, EncodedRef>
 }
 
 export type StoredOrFile = number | boolean | string | FileData | null
@@ -54,7 +59,7 @@ export interface JobContext {
  * worker. The executor only sees this interface.
  */
 export interface NodeRunner {
-  run(job: NodeJob, ctx: JobContext): Promise<NodeOutputs>
+  run(job: NodeJob, ctx: JobContext): Promise<Computed>
 }
 
 /** Runs a job with the node's own definition; what every runner ends up calling. */
@@ -62,7 +67,7 @@ export async function runJob(
   registry: NodeRegistry,
   job: NodeJob,
   ctx: JobContext,
-): Promise<NodeOutputs> {
+): Promise<Computed> {
   const def = registry.get(job.type)
   if (!def) throw new Error(`Unknown node type "${job.type}"`)
   ctx.signal.throwIfAborted()
@@ -74,6 +79,7 @@ export async function runJob(
       )
     }
   }
+  let report: RunReport | undefined
   const outputs = (await def.run(job.inputs, job.params, {
     signal: ctx.signal,
     progress: (fraction, message) => ctx.progress(fraction, message),
@@ -81,9 +87,12 @@ export async function runJob(
     preview: ctx.preview && ((image: ImageValue) => ctx.preview?.(image)),
     warn: (warning) => ctx.warn?.(warning),
     ...(job.frames && { frames: job.frames }),
+    report: (more) => {
+      report = { ...report, ...more }
+    },
   })) as NodeOutputs
   checkOutputs(def, outputs, job.inputs)
-  return outputs
+  return report ? { outputs, report } : { outputs }
 }
 
 /** Sound and pictures live within about ±1; inputs far beyond this overflow float maths. */
@@ -182,12 +191,14 @@ export function createSplittingRunner(registry: NodeRegistry, inner: NodeRunner)
       const fractions = split.parts.map(() => 0)
       let began: number | undefined
       try {
-        const outputs = await Promise.all(
+        // A part's inputs are its own arrays, not its producer's: no stored handles go with it.
+        const { stored: _whole, ...plain } = job
+        const results = await Promise.all(
           split.parts.map((part, i) =>
             inner
               .run(
                 {
-                  ...job,
+                  ...plain,
                   inputs: part.inputs,
                   params: part.params,
                   seed: skipSeed(job.seed, part.draws),
@@ -214,10 +225,14 @@ export function createSplittingRunner(registry: NodeRegistry, inner: NodeRunner)
               }),
           ),
         )
-        const joined = split.join(outputs) as NodeOutputs
+        const joined = split.join(results.map((r) => r.outputs)) as NodeOutputs
         if (began !== undefined) ctx.ran?.(performance.now() - began)
         checkOutputs(def, joined, job.inputs)
-        return joined
+        // The parts' reports, merged in order (as one run's later ctx.report calls would be).
+        const reports = results.flatMap((r) => (r.report ? [r.report] : []))
+        return reports.length > 0
+          ? { outputs: joined, report: Object.assign({}, ...reports) as RunReport }
+          : { outputs: joined }
       } catch (error) {
         if (ctx.signal.aborted) throw ctx.signal.reason ?? new CancelledError()
         throw error

@@ -1,23 +1,25 @@
-import { decodeOutputs, type NodeOutputs } from '../engine/codec'
+import { decodeResult, type Computed } from '../engine/codec'
 import { sha256Hex } from '../engine/hash'
 import type { CodecReply, CodecRequest } from './codec-host'
 import { reviveError } from './protocol'
 
 class WorkerFailed extends Error {}
 
-export type BlobDecoder = (blob: Blob) => Promise<NodeOutputs>
+/** A stored entry's outputs and report, read back from its Blob. */
+export type Decoded = Omit<Computed, 'encoded'>
+export type BlobDecoder = (blob: Blob) => Promise<Decoded>
 /** The SHA-256 of a Blob's bytes, as hex. */
 export type BlobHasher = (blob: Blob) => Promise<string>
 
 /** Decodes in this thread: for Node tests, and when no worker can be started. */
 export const decodeHere: BlobDecoder = async (blob) =>
-  decodeOutputs(new Uint8Array(await blob.arrayBuffer()))
+  decodeResult(new Uint8Array(await blob.arrayBuffer()))
 
 /** Hashes in this thread (Chromium digests on the calling thread: 90 ms for 30 MB). */
 export const hashHere: BlobHasher = async (blob) =>
   sha256Hex(new Uint8Array(await blob.arrayBuffer()))
 
-type Answer<Op extends CodecRequest['op']> = Op extends 'decode' ? NodeOutputs : string
+type Answer<Op extends CodecRequest['op']> = Op extends 'decode' ? Decoded : string
 
 /**
  * One codec worker, started on first use, and the requests waiting on it. If the worker
@@ -35,7 +37,7 @@ function codecWorker(createWorker: () => Worker) {
       const pending = waiting.get(reply.id)
       waiting.delete(reply.id)
       if ('error' in reply) pending?.reject(reviveError(reply.error))
-      else pending?.resolve('outputs' in reply ? reply.outputs : reply.sha256)
+      else pending?.resolve('decoded' in reply ? reply.decoded : reply.sha256)
     })
     w.addEventListener('error', (event) => {
       event.preventDefault()

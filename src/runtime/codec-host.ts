@@ -1,4 +1,4 @@
-import { decodeOutputs, type NodeOutputs } from '../engine/codec'
+import { decodeResult, type Computed } from '../engine/codec'
 import { sha256Hex } from '../engine/hash'
 import { serializeError, transferListOf, type SerializedError } from './protocol'
 
@@ -7,7 +7,7 @@ export type CodecRequest =
   { id: number; op: 'decode'; blob: Blob } | { id: number; op: 'sha256'; blob: Blob }
 
 export type CodecReply =
-  | { id: number; outputs: NodeOutputs }
+  | { id: number; decoded: Omit<Computed, 'encoded'> }
   | { id: number; sha256: string }
   | { id: number; error: SerializedError }
 
@@ -20,8 +20,8 @@ export async function answerCodecRequest(
     if (request.op === 'sha256') {
       return { reply: { id: request.id, sha256: await sha256Hex(bytes) }, transfer: [] }
     }
-    const outputs = decodeOutputs(bytes)
-    return { reply: { id: request.id, outputs }, transfer: transferListOf(outputs) }
+    const decoded = decodeResult(bytes)
+    return { reply: { id: request.id, decoded }, transfer: transferListOf(decoded.outputs) }
   } catch (error) {
     return { reply: { id: request.id, error: serializeError(error) }, transfer: [] }
   }

@@ -1,5 +1,5 @@
+import type { EncodedRef } from '../engine/codec'
 import type { NodeJob } from '../engine/runner'
-import { encodedValueOf, type EncodedRef } from './encoded'
 
 /** Arrays below this are left to postMessage's structured clone (one quick copy). */
 const LARGE_BYTES = 256 * 1024
@@ -23,22 +23,24 @@ export interface PreparedJob {
  * synchronous task: about 55 ms for a 3-minute stereo file on our machines.
  *
  * A large input that came from a worker or from IndexedDB already has its bytes in a Blob
- * (encoded.ts): that handle is sent instead, and the worker decodes it. The page then does
+ * (the job's `stored`, from its producer's Computed result): that handle is sent instead, and the worker decodes it. The page then does
  * no copying at all; copying even in slices cost the page about 65 ms of CPU per 3-minute
  * stereo input on 2 cores, and 64 MB of fresh page memory that V8 counts towards its next
  * full GC. Other large arrays (file bytes, values made elsewhere) are copied into fresh
  * buffers in slices, yielding between them, and the copies transferred.
  */
 export async function prepareJob(
-  job: NodeJob,
+  given: NodeJob,
   options: { copyOnly?: boolean } = {},
 ): Promise<PreparedJob> {
+  const { stored, ...plain } = given // the handles travel beside the job, as `encoded`
+  let job: NodeJob = plain
   if (!hasLarge(job)) return { job, transfer: [] } // most jobs: numbers, small images
   let encoded: Record<string, EncodedRef> | undefined
   if (!options.copyOnly) {
     const inputs = { ...job.inputs }
     for (const [port, value] of Object.entries(job.inputs)) {
-      const ref = value && hasLarge(value) ? encodedValueOf(value) : undefined
+      const ref = value && hasLarge(value) ? stored?.[port] : undefined
       if (!ref) continue
       encoded = { ...encoded, [port]: ref }
       inputs[port] = undefined

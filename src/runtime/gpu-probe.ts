@@ -1,4 +1,4 @@
-import { softwareAdapterName } from './gpu-report'
+import { softwareAdapterName } from '../diffusion/provider'
 
 /** What WebGPU this browser offers; the GPU status line and the diffusion code's choice. */
 export interface WebGpuSupport {

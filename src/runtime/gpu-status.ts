@@ -1,9 +1,9 @@
 import { probeWebGpu, type WebGpuSupport } from './gpu-probe'
-import type { ProviderReport } from './gpu-report'
+import type { ProviderRun } from '../engine/define-node'
 import type { GpuStatus, GpuStatusSource } from './types'
 
 /** The GPU line of the status bar: what WebGPU offers, and what last actually ran. */
-export function createGpuStatus(): GpuStatusSource & { setLastRun(report: ProviderReport): void } {
+export function createGpuStatus(): GpuStatusSource & { setLastRun(run: ProviderRun): void } {
   let status: GpuStatus = {}
   let probing: Promise<WebGpuSupport> | undefined
   const listeners = new Set<(status: GpuStatus) => void>()
@@ -24,6 +24,6 @@ export function createGpuStatus(): GpuStatusSource & { setLastRun(report: Provid
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    setLastRun: (report) => update({ lastRun: report }),
+    setLastRun: (run) => update({ lastRun: run }),
   }
 }

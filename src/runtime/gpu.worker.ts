@@ -1,6 +1,6 @@
 import { registry } from '../../nodes/index'
 import { serveGpuJobs } from './gpu-host'
-import { preferExecutionProvider } from './gpu-report'
+import { preferExecutionProvider } from '../diffusion/provider'
 import { GPU_WORKER_WASM, GPU_WORKER_WEBGPU } from './workers'
 
 /**

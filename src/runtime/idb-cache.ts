@@ -1,7 +1,6 @@
 import type { ValueCache } from '../engine/cache'
-import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../engine/codec'
-import { decodeHere, type BlobDecoder } from './codec-client'
-import { encodedOf, rememberEncoded } from './encoded'
+import { decodeResult, encodeResult, type Computed } from '../engine/codec'
+import { decodeHere, type BlobDecoder, type Decoded } from './codec-client'
 import { idbKeyValueStore, isQuotaError, type KeyValueStore } from './kv-store'
 
 /** What the cache knows of an entry without loading it. */
@@ -89,42 +88,44 @@ export class IdbCache implements ValueCache {
     return cache
   }
 
-  async get(key: string): Promise<NodeOutputs | undefined> {
+  async get(key: string): Promise<Computed | undefined> {
     const entry = this.index.get(key)
     if (!entry || !this.available) {
       this.counts.misses++
       return undefined
     }
     const stored = await this.stores.values.get(key)
-    let outputs: NodeOutputs | undefined
+    let found: Computed | undefined
     try {
       if (stored instanceof Blob) {
-        outputs = await this.decode(stored)
-        rememberEncoded(outputs, stored) // stored again later (another tier), it is not re-encoded
+        // The Blob goes along: stored again (another tier) or sent to a worker, it is not
+        // re-encoded or copied.
+        const decoded: Decoded = await this.decode(stored)
+        found = { ...decoded, encoded: stored }
       } else if (stored) {
-        outputs = decodeOutputs(stored)
+        found = decodeResult(stored)
       }
     } catch {
-      outputs = undefined // a damaged entry is a miss, and is dropped below
+      found = undefined // a damaged entry is a miss, and is dropped below
     }
-    if (!outputs) {
+    if (!found) {
       this.counts.misses++
       await this.exclusive(() => this.evict([key], false))
       return undefined
     }
     this.counts.hits++
     this.touch(key)
-    return outputs
+    return found
   }
 
   has(key: string): Promise<boolean> {
     return Promise.resolve(this.available && this.index.has(key))
   }
 
-  async set(key: string, outputs: NodeOutputs): Promise<void> {
+  async set(key: string, result: Computed): Promise<void> {
     if (!this.available) return
-    // Results from workers arrive encoded already (encoded.ts); others are encoded here.
-    const blob = encodedOf(outputs) ?? new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
+    // Results from workers arrive encoded already (worker-host.ts); others are encoded here.
+    const blob = result.encoded ?? new Blob([encodeResult(result) as Uint8Array<ArrayBuffer>])
     const size = blob.size
     if (size > this.maxBytes) return // would evict everything and still not fit
     await this.exclusive(async () => {

@@ -1,7 +1,8 @@
 import { registry as allNodesRegistry } from '../../nodes/index'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
 import type { NodeRegistry } from '../engine/registry'
-import { createSplittingRunner } from '../engine/runner'
+import { createSplittingRunner, type NodeRunner } from '../engine/runner'
+import { mainProvider } from '../diffusion/run-report'
 import type { ImageValue } from '../engine/values'
 import { browserDecode } from './browser-decode'
 import { createBrowserFileStore } from './file-store'
@@ -18,7 +19,8 @@ export type * from './types'
 export type { PoolStats } from './worker-pool'
 export type { PersistentCacheStats } from './idb-cache'
 export type { WebGpuSupport } from './gpu-probe'
-export type { ExecutionProvider, ProviderReport } from './gpu-report'
+export type { ExecutionProvider } from '../diffusion/provider'
+export type { ProviderRun, RunReport } from '../engine/define-node'
 export { parseFileRef, blobRef } from './file-store'
 
 export interface BrowserRuntimeOptions {
@@ -77,10 +79,16 @@ export async function createBrowserRuntime(
     // seconds between two checks of the signal: be patient before giving up on it.
     cancelGraceMs: 30_000,
     onPreview,
-    onMessage: (message) => {
-      if (message.type === 'provider') gpu.setLastRun(message.report)
-    },
   })
+  // The status bar's "last ran on": read off each GPU result's report as it arrives.
+  const gpuRunner: NodeRunner = {
+    run: async (job, ctx) => {
+      const result = await gpuPool.run(job, ctx)
+      const main = mainProvider(result.report)
+      if (main) gpu.setLastRun(main)
+      return result
+    },
+  }
 
   const decoder = createWorkerDecoder(createCodecWorker)
   const persistent = await IdbCache.open({
@@ -100,14 +108,14 @@ export async function createBrowserRuntime(
       if (hit) persistent.touch(key)
       return hit
     },
-    set: (key, outputs) => memory.set(key, outputs),
+    set: (key, result) => memory.set(key, result),
     clear: () => memory.clear(),
   }
   cpuPool.prewarm(1) // the first node should not wait for the worker's modules to load
 
   return {
     // Nodes that split (a multi-channel Griffin-Lim) spread their parts over the CPU workers.
-    runner: createSplittingRunner(registry, createRoutingRunner(registry, cpuPool, gpuPool)),
+    runner: createSplittingRunner(registry, createRoutingRunner(registry, cpuPool, gpuRunner)),
     cache: new TieredCache(fast, disk),
     files: withBrowserDecoding(createBrowserFileStore()),
     dispose: () => {

@@ -1,10 +1,8 @@
-import type { NodeOutputs } from '../engine/codec'
+import type { EncodedRef, NodeOutputs } from '../engine/codec'
 import { CancelledError, isCancelled, UserError } from '../engine/errors'
-import type { NodeWarning } from '../engine/define-node'
+import type { NodeWarning, RunReport } from '../engine/define-node'
 import type { NodeJob } from '../engine/runner'
 import { typedArraysOf, VALUE_KINDS, type ImageValue, type Value } from '../engine/values'
-import type { EncodedRef } from './encoded'
-import type { ProviderReport } from './gpu-report'
 
 /**
  * The messages between the main thread and a node worker (CPU pool or GPU worker). Plain data
@@ -31,6 +29,12 @@ export type ToWorker =
     }
   | { type: 'cancel'; id: number }
 
+/**
+ * The error name a worker answers with when it could not read an input's Blob (it never
+ * should): the page then sends that job again with copies of the arrays.
+ */
+export const ENCODED_INPUT_UNREADABLE = 'EncodedInputUnreadable'
+
 export interface SerializedError {
   name: string
   message: string
@@ -50,11 +54,12 @@ export type FromWorker =
       id: number
       outputs: NodeOutputs
       ms: number
-      /** The outputs in the cache's binary form, made in the worker (see encoded.ts). */
+      /** What the node said about its run (`ctx.report`). */
+      report?: RunReport
+      /** Outputs and report in the cache's binary form, made in the worker (see Computed). */
       encoded?: Blob
     }
   | { type: 'failed'; id: number; error: SerializedError }
-  | { type: 'provider'; report: ProviderReport }
   /** A picture in progress (a diffusion step), from a node whose context offers `preview`. */
   | { type: 'preview'; id: number; image: ImageValue }
 

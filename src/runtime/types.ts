@@ -3,7 +3,7 @@ import type { FileResolver } from '../engine/keys'
 import type { NodeRunner } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
 import type { WebGpuSupport } from './gpu-probe'
-import type { ProviderReport } from './gpu-report'
+import type { ProviderRun } from '../engine/define-node'
 import type { PersistentCacheStats } from './idb-cache'
 import type { PoolStats } from './worker-pool'
 
@@ -25,8 +25,8 @@ export interface RuntimeCacheStats {
 export interface GpuStatus {
   /** What WebGPU offers; undefined until `probe()` has answered. */
   support?: WebGpuSupport
-  /** The execution provider that last actually ran, as the GPU worker reported it. */
-  lastRun?: ProviderReport
+  /** Where the last GPU node's main network ran, from that node's report (`ctx.report`). */
+  lastRun?: ProviderRun
 }
 
 export interface GpuStatusSource {

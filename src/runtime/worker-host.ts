@@ -1,11 +1,22 @@
-import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../engine/codec'
+import {
+  decodeOutputs,
+  encodeResult,
+  type Computed,
+  type EncodedRef,
+  type NodeOutputs,
+} from '../engine/codec'
 import type { NodeWarning } from '../engine/define-node'
 import { CancelledError } from '../engine/errors'
 import type { NodeRegistry } from '../engine/registry'
 import type { ImageValue } from '../engine/values'
 import { runJob, type NodeJob } from '../engine/runner'
-import { ENCODED_INPUT_UNREADABLE, type EncodedRef } from './encoded'
-import { serializeError, transferListOf, type FromWorker, type ToWorker } from './protocol'
+import {
+  ENCODED_INPUT_UNREADABLE,
+  serializeError,
+  transferListOf,
+  type FromWorker,
+  type ToWorker,
+} from './protocol'
 
 /** The part of a dedicated worker's global scope the host uses (a fake in Node tests). */
 export interface WorkerScope {
@@ -16,24 +27,11 @@ export interface WorkerScope {
 /** Progress messages are coalesced: a node may report every iteration of a tight loop. */
 const PROGRESS_INTERVAL_MS = 40
 
-export interface ServeOptions {
-  /**
-   * Whether to send each result's cache encoding along as a Blob (default true: the page's
-   * IndexedDB keeps it without a copy). The CLI's disk cache writes from the values themselves,
-   * so there the Blob would only be two more copies of every output held in memory.
-   */
-  encodeForCache?: boolean
-}
-
 /**
  * Runs node jobs posted by the main thread (worker-pool.ts) with the nodes' own `run`, one
  * AbortController per job, and posts back progress, outputs (transferred) or the error.
  */
-export function serveJobs(
-  registry: NodeRegistry,
-  scope: WorkerScope = self,
-  options: ServeOptions = {},
-): void {
+export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): void {
   const running = new Map<number, AbortController>()
   let cancelFlag: Int32Array | undefined
   const post = (message: FromWorker, transfer: Transferable[] = []) =>
@@ -63,12 +61,12 @@ export function serveJobs(
       const preview = (image: ImageValue) => post({ type: 'preview', id, image })
       if (fromBlobs) job = await readEncodedInputs(job, fromBlobs)
       const warn = (warning: NodeWarning) => post({ type: 'warning', id, warning })
-      const outputs = await runJob(registry, job, { signal, progress, preview, warn })
+      const result = await runJob(registry, job, { signal, progress, preview, warn })
+      const { outputs, report } = result
       const ms = performance.now() - started
-      // Before the transfer detaches the arrays.
-      const encoded = options.encodeForCache === false ? undefined : encodeForCache(outputs)
+      const encoded = encodeForCache(result) // before the transfer detaches the arrays
       try {
-        post({ type: 'done', id, outputs, ms, encoded }, transferListOf(outputs))
+        post({ type: 'done', id, outputs, ms, report, encoded }, transferListOf(outputs))
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error)
         throw new Error(`The outputs of "${job.type}" could not be sent to the page: ${why}`)
@@ -133,12 +131,12 @@ async function readEncodedInputs(
  * lets the page store a large result without copying it (IndexedDB keeps a Blob by handle).
  * A value the codec cannot encode is a node bug that the executor will report; no Blob then.
  */
-function encodeForCache(outputs: NodeOutputs): Blob | undefined {
+function encodeForCache(result: Computed): Blob | undefined {
   // Small results are cheaper to encode on the page than to wrap in a Blob here.
-  if (transferListOf(outputs).reduce((sum, b) => sum + b.byteLength, 0) < 64 * 1024)
+  if (transferListOf(result.outputs).reduce((sum, b) => sum + b.byteLength, 0) < 64 * 1024)
     return undefined
   try {
-    return new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
+    return new Blob([encodeResult(result) as Uint8Array<ArrayBuffer>])
   } catch {
     return undefined
   }

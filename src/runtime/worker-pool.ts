@@ -1,9 +1,8 @@
-import type { NodeOutputs } from '../engine/codec'
+import type { Computed } from '../engine/codec'
 import { CancelledError } from '../engine/errors'
 import type { NodeRegistry } from '../engine/registry'
 import type { JobContext, NodeJob, NodeRunner } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
-import type { FromWorker } from './protocol'
 import { WorkerSlot, type Ticket } from './worker-slot'
 
 export interface WorkerPoolOptions {
@@ -17,8 +16,6 @@ export interface WorkerPoolOptions {
   cancelGraceMs?: number
   /** How long a job may go without progress before its worker counts as hung (WorkerSlot). */
   stallMs?: number
-  /** Messages from workers that are not about a job (GPU provider reports). */
-  onMessage?: (message: FromWorker) => void
   /** Pictures in progress that nodes show through `ctx.preview` (by graph node id). */
   onPreview?: (node: string, image: ImageValue) => void
 }
@@ -51,10 +48,10 @@ export class WorkerPool implements NodeRunner {
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  run(job: NodeJob, ctx: JobContext): Promise<NodeOutputs> {
+  run(job: NodeJob, ctx: JobContext): Promise<Computed> {
     if (ctx.signal.aborted) return Promise.reject(new CancelledError())
     if (this.disposed) return Promise.reject(new Error('The worker pool has been disposed.'))
-    return new Promise<NodeOutputs>((resolve, reject) => {
+    return new Promise<Computed>((resolve, reject) => {
       const onAbort = () => this.abort(ticket)
       let settled = false
       const finish = (bump: keyof WorkerPool['counts']) => {
@@ -69,10 +66,10 @@ export class WorkerPool implements NodeRunner {
         get settled() {
           return settled
         },
-        resolve: (outputs) => {
+        resolve: (result) => {
           if (settled) return
           finish('completed')
-          resolve(outputs)
+          resolve(result)
         },
         reject: (error) => {
           if (settled) return
@@ -145,7 +142,6 @@ export class WorkerPool implements NodeRunner {
           this.counts.replaced++
           this.pump() // a queued job gets a fresh worker
         },
-        message: this.options.onMessage,
         preview: this.options.onPreview,
       },
       {

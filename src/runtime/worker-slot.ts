@@ -1,10 +1,9 @@
-import type { NodeOutputs } from '../engine/codec'
+import type { Computed } from '../engine/codec'
 import { CancelledError, UserError } from '../engine/errors'
 import type { JobContext, NodeJob } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
 import { prepareJob } from './copy-in'
-import { ENCODED_INPUT_UNREADABLE, rememberEncoded } from './encoded'
-import { reviveError, type FromWorker, type ToWorker } from './protocol'
+import { ENCODED_INPUT_UNREADABLE, reviveError, type FromWorker, type ToWorker } from './protocol'
 
 /** One job on its way through the pool; settles exactly once. */
 export interface Ticket {
@@ -12,7 +11,7 @@ export interface Ticket {
   readonly job: NodeJob
   readonly ctx: JobContext
   readonly settled: boolean
-  resolve(outputs: NodeOutputs): void
+  resolve(result: Computed): void
   reject(error: Error): void
 }
 
@@ -21,8 +20,6 @@ export interface SlotEvents {
   free(slot: WorkerSlot): void
   /** The worker is gone (crashed, killed, hung and terminated); the pool drops the slot. */
   dead(slot: WorkerSlot): void
-  /** Messages that are not about a job (GPU provider reports). */
-  message?(message: FromWorker): void
   /** A node's picture in progress. */
   preview?(node: string, image: ImageValue): void
 }
@@ -179,11 +176,11 @@ export class WorkerSlot {
           this.ticket.ctx.warn?.(message.warning)
         break
       case 'done':
-        if (message.encoded) rememberEncoded(message.outputs, message.encoded)
         if (this.ticket?.id === message.id) {
+          const { outputs, report, encoded } = message
           this.settle((t) => {
             t.ctx.ran?.(message.ms) // timed in the worker, around the node's run
-            t.resolve(message.outputs)
+            t.resolve({ outputs, ...(report && { report }), ...(encoded && { encoded }) })
           })
         }
         break
@@ -195,9 +192,6 @@ export class WorkerSlot {
           break
         }
         this.settle((t) => t.reject(reviveError(message.error)))
-        break
-      case 'provider':
-        this.events.message?.(message)
         break
       case 'preview':
         if (this.ticket?.id === message.id && !this.ticket.settled) {

@@ -1,5 +1,5 @@
 import type { ValueCache } from '../engine/cache'
-import type { NodeOutputs } from '../engine/codec'
+import type { Computed } from '../engine/codec'
 
 /**
  * Lets `set` return before a slow store (IndexedDB) has written. The executor awaits the
@@ -8,7 +8,7 @@ import type { NodeOutputs } from '../engine/codec'
  * `flush()` waits for them (tests, "clear cache", before the page goes away).
  */
 export class WriteBehindCache implements ValueCache {
-  private readonly pending = new Map<string, NodeOutputs>()
+  private readonly pending = new Map<string, Computed>()
   private tail: Promise<void> = Promise.resolve()
 
   constructor(
@@ -23,7 +23,7 @@ export class WriteBehindCache implements ValueCache {
     return this.pending.size
   }
 
-  get(key: string): Promise<NodeOutputs | undefined> {
+  get(key: string): Promise<Computed | undefined> {
     const waiting = this.pending.get(key)
     return waiting ? Promise.resolve(waiting) : this.inner.get(key)
   }
@@ -33,10 +33,10 @@ export class WriteBehindCache implements ValueCache {
     return (await this.inner.has?.(key)) ?? false
   }
 
-  async set(key: string, outputs: NodeOutputs): Promise<void> {
+  async set(key: string, result: Computed): Promise<void> {
     if (this.pending.size >= this.maxPending) await this.flush()
-    this.pending.set(key, outputs)
-    this.tail = this.tail.then(() => this.write(key, outputs))
+    this.pending.set(key, result)
+    this.tail = this.tail.then(() => this.write(key, result))
   }
 
   flush(): Promise<void> {
@@ -49,14 +49,14 @@ export class WriteBehindCache implements ValueCache {
     await this.inner.clear?.()
   }
 
-  private async write(key: string, outputs: NodeOutputs): Promise<void> {
-    if (this.pending.get(key) !== outputs) return // cleared, or replaced by a newer write
+  private async write(key: string, result: Computed): Promise<void> {
+    if (this.pending.get(key) !== result) return // cleared, or replaced by a newer write
     try {
-      await this.inner.set(key, outputs)
+      await this.inner.set(key, result)
     } catch (error) {
       this.onError(error)
     } finally {
-      if (this.pending.get(key) === outputs) this.pending.delete(key)
+      if (this.pending.get(key) === result) this.pending.delete(key)
     }
   }
 }

@@ -36,20 +36,20 @@ describe('DiskCache checksums', () => {
     const dir = mkdtempSync(join(tmpdir(), 'synesthete-integrity-'))
     const damaged: string[] = []
     const cache = new DiskCache(dir, undefined, { onDamaged: (k, p) => damaged.push(`${k} ${p}`) })
-    await cache.set('k', audio(44100))
+    await cache.set('k', { outputs: audio(44100) })
     flipByte(join(dir, 'k.bin'), 100)
     expect(await cache.get('k')).toBeUndefined()
     expect(damaged).toEqual(['k does not match its checksum (changed or damaged on disk)'])
     expect(readdirSync(dir)).toEqual([])
-    await cache.set('k', audio(44100))
-    expect(await cache.get('k')).toEqual(audio(44100))
+    await cache.set('k', { outputs: audio(44100) })
+    expect((await cache.get('k'))?.outputs).toEqual(audio(44100))
   })
 
   it('finds an edited header (the sample rate) although the entry still decodes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'synesthete-integrity-'))
     const damaged: string[] = []
     const cache = new DiskCache(dir, undefined, { onDamaged: (k) => damaged.push(k) })
-    await cache.set('k', audio(44100))
+    await cache.set('k', { outputs: audio(44100) })
     edit(join(dir, 'k.bin'), '"sampleRate":44100', '"sampleRate":44101')
     expect(await cache.get('k')).toBeUndefined()
     expect(damaged).toEqual(['k'])

@@ -40,13 +40,13 @@ describe('DiskCache', () => {
     const dir = freshDir()
     const size = entryBytes(entry(1000))
     const cache = new DiskCache(dir, Math.floor(size * 2.5))
-    await cache.set('a', entry(1000, 1))
+    await cache.set('a', { outputs: entry(1000, 1) })
     await later()
-    await cache.set('b', entry(1000, 2))
+    await cache.set('b', { outputs: entry(1000, 2) })
     await later()
     expect(await cache.get('a')).toBeDefined() // a is now used after b
     await later()
-    await cache.set('c', entry(1000, 3))
+    await cache.set('c', { outputs: entry(1000, 3) })
     expect(await cache.has('b')).toBe(false)
     expect(await cache.get('b')).toBeUndefined()
     expect(await cache.has('a')).toBe(true)
@@ -58,21 +58,21 @@ describe('DiskCache', () => {
     const dir = freshDir()
     const size = entryBytes(entry(1000))
     const first = new DiskCache(dir, size * 10)
-    await first.set('old', entry(1000, 1))
+    await first.set('old', { outputs: entry(1000, 1) })
     await later()
-    await first.set('young', entry(1000, 2))
+    await first.set('young', { outputs: entry(1000, 2) })
     await later()
     await first.get('old')
     await later()
     const second = new DiskCache(dir, Math.floor(size * 2.5))
-    await second.set('new', entry(1000, 3))
+    await second.set('new', { outputs: entry(1000, 3) })
     expect(readdirSync(dir).sort()).toEqual(['new.bin', 'old.bin'])
   })
 
   it('does not keep an entry larger than its whole cap', async () => {
     const dir = freshDir()
     const cache = new DiskCache(dir, 100)
-    await cache.set('huge', entry(1000))
+    await cache.set('huge', { outputs: entry(1000) })
     expect(await cache.get('huge')).toBeUndefined()
     expect(readdirSync(dir)).toEqual([])
   })
@@ -89,8 +89,8 @@ describe('DiskCache', () => {
       expect(await cache.has(key), key).toBe(false)
     }
     expect(readdirSync(dir)).toEqual([])
-    await cache.set('cut', entry(100, 0.25))
-    expect(await cache.get('cut')).toEqual(entry(100, 0.25))
+    await cache.set('cut', { outputs: entry(100, 0.25) })
+    expect((await cache.get('cut'))?.outputs).toEqual(entry(100, 0.25))
   })
 
   it('never shows a half-written entry: a write cut short leaves only its temporary file', async () => {
@@ -101,8 +101,8 @@ describe('DiskCache', () => {
     writeFileSync(join(dir, 'k.bin.4242.tmp'), bytes.subarray(0, bytes.length >> 1))
     expect(await cache.has('k')).toBe(false)
     expect(await cache.get('k')).toBeUndefined()
-    await cache.set('k', entry(100))
-    expect(await cache.get('k')).toEqual(entry(100))
+    await cache.set('k', { outputs: entry(100) })
+    expect((await cache.get('k'))?.outputs).toEqual(entry(100))
     // The entry on disk: a tag and checksum, then exactly the encoded outputs.
     expect(readFileSync(join(dir, 'k.bin')).subarray(-bytes.length)).toEqual(Buffer.from(bytes))
   })
@@ -115,15 +115,18 @@ describe('DiskCache', () => {
     writeFileSync(fresh, new Uint8Array(64))
     const dayAgo = new Date(Date.now() - 24 * 3600 * 1000)
     utimesSync(stale, dayAgo, dayAgo)
-    await new DiskCache(dir).set('k', entry(10))
+    await new DiskCache(dir).set('k', { outputs: entry(10) })
     expect(readdirSync(dir).sort()).toEqual(['k.bin', 'new.bin.4243.tmp'])
   })
 
   it('stores the same key twice at once without one write breaking the other', async () => {
     const dir = freshDir()
     const cache = new DiskCache(dir)
-    await Promise.all([cache.set('k', entry(50_000)), cache.set('k', entry(50_000))])
-    expect(await cache.get('k')).toEqual(entry(50_000))
+    await Promise.all([
+      cache.set('k', { outputs: entry(50_000) }),
+      cache.set('k', { outputs: entry(50_000) }),
+    ])
+    expect((await cache.get('k'))?.outputs).toEqual(entry(50_000))
     expect(readdirSync(dir)).toEqual(['k.bin'])
   })
 
@@ -164,8 +167,8 @@ describe('DiskCache', () => {
       number: { kind: 'number', value: 0.1 + 0.2 },
       text: { kind: 'text', value: 'a painting of sound — “quoted”, ünïcödé, \u0000' },
     }
-    await cache.set('all', outputs)
-    const back = (await new DiskCache(cache.dir).get('all')) as NodeOutputs
+    await cache.set('all', { outputs: outputs })
+    const back = (await new DiskCache(cache.dir).get('all'))?.outputs as NodeOutputs
     expect(back).toBeDefined()
     const arrays = (o: NodeOutputs): Float32Array[] => {
       const found: Float32Array[] = []

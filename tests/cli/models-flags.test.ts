@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { RunReport } from '../../src/engine/define-node'
 import { describe, expect, it } from 'vitest'
 import { registry } from '../../nodes'
 import { parseRenderArgs } from '../../src/cli/args'
@@ -182,6 +183,40 @@ describe('--ort and the report', () => {
       out: undefined,
     })
     expect(await providers(['--ort', 'web'])).toEqual({ paint: 'wasm', out: undefined })
+    rmSync(dir, { recursive: true })
+  })
+
+  it('keeps a cached diffusion node’s report: the provider, steps and tiny model still said', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'graph.json')
+    const graph = graphOf(
+      [{ id: 'paint', type: 'ml/stable-diffusion', params: { steps: 1, width: 64, height: 64 } }],
+      [],
+    )
+    writeFileSync(file, JSON.stringify(graph))
+    const cache = join(dir, 'cache')
+    const rowOf = async (name: string) => {
+      const report = join(dir, name)
+      const args = [file, '--cache', cache, '--out', join(dir, 'o'), '--quiet']
+      expect(await render([...args, '--report', report], capture().io)).toBe(0)
+      const rows = (
+        JSON.parse(readFileSync(report, 'utf8')) as {
+          nodes: { node: string; cached: boolean; provider?: string; report?: RunReport }[]
+        }
+      ).nodes
+      return rows.find((r) => r.node === 'paint')
+    }
+    const first = await rowOf('first.json')
+    expect(first).toMatchObject({ cached: false, provider: 'cpu (onnxruntime-node)' })
+    expect(first?.report).toMatchObject({
+      steps: 1,
+      size: { width: 64, height: 64 },
+      tinyModel: true,
+    })
+    const second = await rowOf('second.json')
+    expect(second?.cached).toBe(true)
+    expect(second?.provider).toBe('cpu (onnxruntime-node)')
+    expect(second?.report).toEqual(first?.report)
     rmSync(dir, { recursive: true })
   })
 

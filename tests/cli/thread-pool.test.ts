@@ -69,7 +69,7 @@ describe('the CLI thread pool', () => {
       progress: (_, message) => void (message && messages.push(message)),
     })
     expect(outputs).toEqual(expected)
-    expect((outputs.audio as AudioValue).channels).toHaveLength(3)
+    expect((outputs.outputs.audio as AudioValue).channels).toHaveLength(3)
     for (const c of [1, 2, 3])
       expect(messages.some((m) => m.startsWith(`Channel ${c}: `))).toBe(true)
   }, 120_000)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gpuVerdict, webGpuVerdict, type AdapterLike, type GpuLike } from '../../src/diffusion/ort'
-import { softwareAdapterName } from '../../src/runtime/gpu-report'
+import { softwareAdapterName } from '../../src/diffusion/provider'
 
 /** A stand-in for navigator.gpu whose adapter has the given features (or none at all). */
 function stubGpu(features: string[] | null | 'refuses'): GpuLike {

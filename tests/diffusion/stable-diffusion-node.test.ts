@@ -24,8 +24,20 @@ describe('ml/stable-diffusion', () => {
     expect(out.latent.shape).toEqual([1, 4, 8, 8])
     const messages = ctx.reports.map((r) => r.message)
     expect(messages).toContain(TINY_MODEL_WARNING)
-    expect(messages.at(-1)).toMatch(/^ran on text_encoder: wasm, unet: wasm, vae_decoder: wasm/)
-    expect(messages.at(-1)).toContain(TINY_MODEL_WARNING)
+    // Where each network ran, as data on the result (nothing to parse back from a sentence).
+    expect(ctx.runReport).toEqual({
+      providers: [
+        { network: 'text_encoder', provider: 'wasm', note: 'Node: WASM' },
+        { network: 'unet', provider: 'wasm', note: 'Node: WASM' },
+        { network: 'vae_decoder', provider: 'wasm', note: 'Node: WASM' },
+      ],
+      providerWhy: 'Node: WASM',
+      steps: 4,
+      scheduler: ctx.runReport?.scheduler,
+      size: { width: 64, height: 64 },
+      tinyModel: true,
+    })
+    expect(typeof ctx.runReport?.scheduler).toBe('string')
   })
 
   it('repaints an image, and can give it back at the input size', async () => {

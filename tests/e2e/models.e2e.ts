@@ -44,7 +44,10 @@ function sdGraph(params: Record<string, string | number> = {}): GraphDocument {
 interface SdRun {
   state: string
   ms?: number
-  message?: string
+  /** Where each network ran, from the node's report: 'text_encoder: wasm, unet: wasm, …'. */
+  ran?: string
+  /** Why the UNet ran there (the report's providerWhy). */
+  why?: string
   error?: string
   pixels?: number[]
 }
@@ -59,7 +62,8 @@ function sdRun(page: Page): Promise<SdRun> {
     return {
       state: run?.state ?? 'missing',
       ms: run?.ms,
-      message: run?.message,
+      ran: run?.report?.providers?.map((p) => `${p.network}: ${p.provider}`).join(', '),
+      why: run?.report?.providerWhy,
       error: run?.error ? `${run.error.message} ${run.error.hint ?? ''}` : undefined,
       pixels,
     }
@@ -130,7 +134,7 @@ describe('Stable Diffusion in the editor', () => {
     await waitForFirstRun(gpu.page, 120_000)
     const onGpu = await sdRun(gpu.page)
     expect(onGpu.state).toBe('done')
-    expect(onGpu.message).toMatch(/unet: webgpu/)
+    expect(onGpu.ran).toMatch(/unet: webgpu/)
     const node = gpu.page.locator('[data-node-id="sd"]')
     await expect
       .poll(() => node.locator('[data-testid="model-provider"]').innerText())
@@ -151,8 +155,8 @@ describe('Stable Diffusion in the editor', () => {
     await waitForFirstRun(cpu.page, 120_000)
     const onCpu = await sdRun(cpu.page)
     expect(onCpu.state).toBe('done')
-    expect(onCpu.message).toMatch(/unet: wasm/)
-    expect(onCpu.message).not.toMatch(/webgpu/)
+    expect(onCpu.ran).toMatch(/unet: wasm/)
+    expect(onCpu.ran).not.toMatch(/webgpu/)
     await expect
       .poll(() =>
         cpu.page.locator('[data-node-id="sd"] [data-testid="model-provider"]').innerText(),
@@ -192,8 +196,8 @@ describe('Stable Diffusion in the editor', () => {
     await waitForFirstRun(auto.page, 120_000)
     const run = await sdRun(auto.page)
     expect(run.state).toBe('done')
-    expect(run.message).toMatch(/unet: wasm/)
-    expect(run.message).toMatch(/why: WebGPU here is SwiftShader, a software renderer/)
+    expect(run.ran).toMatch(/unet: wasm/)
+    expect(run.why).toMatch(/WebGPU here is SwiftShader, a software renderer/)
     const node = auto.page.locator('[data-node-id="sd"]')
     await expect
       .poll(() => node.locator('[data-testid="model-provider-why"]').innerText())
@@ -287,7 +291,7 @@ describe('Stable Diffusion in the editor', () => {
     await waitForRun(page, before, 120_000) // auto-run: the stored files, no new download
     const run = await sdRun(page)
     expect(run.state).toBe('done')
-    expect(run.message).toMatch(/ran on .*unet: (webgpu|wasm)/)
+    expect(run.ran).toMatch(/unet: (webgpu|wasm)/)
 
     await openPanel(page)
     await stored.getByRole('button', { name: /Delete/ }).click()
@@ -348,7 +352,7 @@ describe('Stable Diffusion in the editor', () => {
     await waitForRun(page, before, 120_000)
     const run = await sdRun(page)
     expect(run.state).toBe('done')
-    expect(run.message).toMatch(/ran on .*unet: (webgpu|wasm)/)
+    expect(run.ran).toMatch(/unet: (webgpu|wasm)/)
     await openPanel(page)
     expect(await panel.innerText()).toMatch(/Folder “my-tiny”/)
     expect(opened.outside).toEqual([])

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { stableDiffusion } from '../../nodes/stable-diffusion'
 import { applyModel, nodesWithModelParam } from '../../src/editor/models/apply'
 import { describeModelRef, shortUrl } from '../../src/editor/models/model-ref'
-import { parseRunMessage, providerSummary } from '../../src/editor/models/run-info'
+import { providerSummary, runDetail } from '../../src/editor/models/run-info'
+import type { RunReport } from '../../src/engine/define-node'
 import { normalizeModelUrl, probeModelUrl } from '../../src/editor/models/url-check'
 import { GraphStore } from '../../src/editor/store/graph-store'
 import { createRegistry } from '../../src/engine/registry'
-import { TINY_MODEL_WARNING } from '../../src/diffusion/tiny-model'
 import { graphOf } from '../helpers/test-nodes'
 
 const url = (input: string) => {
@@ -93,42 +93,40 @@ describe('checking a model URL before downloading', () => {
   })
 })
 
-describe('what the diffusion node said after a run', () => {
-  it('reads the providers of each network, the steps and the tiny-model warning', () => {
-    const info = parseRunMessage(
-      `ran on text_encoder: webgpu, unet: webgpu, vae_decoder: webgpu (4 steps, euler) — ${TINY_MODEL_WARNING}`,
-    )
-    expect(info).toEqual({
+describe('what a model node reported about its run, in words', () => {
+  it('says one provider when every network ran there, with steps, scheduler and size', () => {
+    const report: RunReport = {
       providers: [
         { network: 'text_encoder', provider: 'webgpu' },
         { network: 'unet', provider: 'webgpu' },
         { network: 'vae_decoder', provider: 'webgpu' },
       ],
-      detail: '4 steps, euler',
-      tiny: true,
-    })
-    expect(info && providerSummary(info)).toBe('WebGPU')
+      steps: 4,
+      scheduler: 'euler',
+      size: { width: 512, height: 256 },
+      tinyModel: true,
+    }
+    expect(providerSummary(report)).toBe('WebGPU')
+    expect(runDetail(report)).toBe('4 steps, euler · 512 × 256')
   })
 
   it('names each network when they ran on different providers, two model slots included', () => {
-    const info = parseRunMessage(
-      'ran on text_encoder: webgpu, unet: wasm | text_encoder: webgpu, unet: wasm (2 steps, lcm)',
-    )
-    expect(info?.tiny).toBe(false)
-    expect(info && providerSummary(info)).toBe(
+    const report: RunReport = {
+      providers: [
+        { network: 'text_encoder', provider: 'webgpu' },
+        { network: 'unet', provider: 'wasm' },
+        { network: 'text_encoder', provider: 'webgpu' },
+        { network: 'unet', provider: 'wasm' },
+      ],
+      work: '12 chunks',
+    }
+    expect(providerSummary(report)).toBe(
       'text encoder: WebGPU, UNet: WASM (CPU), text encoder: WebGPU, UNet: WASM (CPU)',
     )
-    expect(parseRunMessage('step 3/4 (model A)')).toBeUndefined()
-    expect(parseRunMessage(undefined)).toBeUndefined()
-  })
-
-  it('reads why the UNet ran where it did', () => {
-    const why = 'WebGPU here is SwiftShader, a software renderer: WASM is faster on this CPU'
-    const info = parseRunMessage(
-      `ran on text_encoder: wasm, unet: wasm (4 steps, euler) · why: ${why} — ${TINY_MODEL_WARNING}`,
-    )
-    expect(info).toMatchObject({ detail: '4 steps, euler', why, tiny: true })
-    expect(info && providerSummary(info)).toBe('WASM (CPU)')
+    expect(runDetail(report)).toBe('12 chunks')
+    expect(
+      providerSummary({ providers: [{ network: 'unet', provider: 'cpu (onnxruntime-node)' }] }),
+    ).toBe('cpu (onnxruntime-node)')
   })
 })
 

@@ -98,15 +98,17 @@ describe('running from the editor', () => {
     expect(runs.get('x').outputs).toBeDefined()
   })
 
-  it('shows an unconnected input as an error in words', async () => {
+  it('shows an unconnected input as the engine says it: needs input, in words', async () => {
     const { store, runs, controller } = setup()
     store.dispatch({
       type: 'disconnect',
       edge: { from: { node: 'sum', port: 'sum' }, to: { node: 'more', port: 'a' } },
     })
     await controller.run()
-    expect(runs.get('more').state).toBe('error')
+    expect(runs.get('more').state).toBe('needs-input')
     expect(runs.get('more').error?.message).toMatch(/not connected/)
+    expect(runs.getSummary().failed).toBe(0) // not a failure
+    expect(controller.lastRun?.needsInput).toEqual(['more'])
   })
 
   it('refuses to run without a runtime, with a notice', async () => {
@@ -290,7 +292,7 @@ describe('automatic runs after edits', () => {
     expect(runs.get('lonely').state).toBe('idle')
     expect(runs.getSummary().waiting).toBe(0) // no run has finished since
     await controller.run()
-    expect(runs.get('lonely').state).toBe('error')
+    expect(runs.get('lonely').state).toBe('needs-input')
     expect(controller.lastRun?.needsInput).toEqual(['lonely'])
   })
 

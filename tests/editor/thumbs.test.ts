@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { encodeOutputs, type NodeOutputs } from '../../src/engine/codec'
+import { encodeOutputs, type EncodedRef, type NodeOutputs } from '../../src/engine/codec'
 import type { AudioValue, ImageValue, SpectrogramValue } from '../../src/engine/values'
 import { niceTicks } from '../../src/editor/preview/axes'
 import { createThumbMaker } from '../../src/editor/preview/thumb-client'
 import { thumbDataOf, THUMB_WIDTH } from '../../src/editor/preview/thumb-data'
 import { createThumbHost, type ThumbRequest } from '../../src/editor/preview/thumb-host'
 import { imageRaster, spectrogramRaster, waveformPeaks } from '../../src/editor/preview/thumbs'
-import { rememberEncoded } from '../../src/runtime/encoded'
 
 function spectrogram(
   bins: number,
@@ -84,10 +83,11 @@ function audio(samples: number, peak = 0.5, channels = 2): AudioValue {
   }
 }
 
-/** Outputs as a worker leaves them: with the cache Blob they were encoded into. */
-function fromWorker<O extends NodeOutputs>(outputs: O): O {
-  rememberEncoded(outputs, new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>]))
-  return outputs
+/** An audio output as a worker's result gives it: the value and the cache Blob it sits in. */
+function fromWorker(value: AudioValue): { value: AudioValue; stored: EncodedRef } {
+  const outputs: NodeOutputs = { audio: value }
+  const blob = new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
+  return { value, stored: { blob, port: 'audio' } }
 }
 
 /** The thumbnail worker's host in this thread, behind asynchronous messages. */
@@ -139,18 +139,18 @@ describe('thumbnail maker', () => {
   it('previews small values on the page at once', () => {
     const worker = new FakeThumbWorker()
     const maker = createThumbMaker(() => worker as unknown as Worker)
-    const { audio: small } = fromWorker({ audio: audio(1000, 0.5) })
-    expect(maker.now(small)?.peak).toBeCloseTo(0.5)
+    const { value: small, stored: smallAt } = fromWorker(audio(1000, 0.5))
+    expect(maker.now(small, smallAt)?.peak).toBeCloseTo(0.5)
     expect(worker.asked).toEqual([])
   })
 
   it('has a worker preview large values from their cache Blob, once', async () => {
     const worker = new FakeThumbWorker()
     const maker = createThumbMaker(() => worker as unknown as Worker)
-    const { audio: long } = fromWorker({ audio: audio(large, 0.5) })
-    expect(maker.now(long)).toBeUndefined()
-    await Promise.all([maker.later(long), maker.later(long)])
-    expect(maker.now(long)?.peak).toBeCloseTo(0.5)
+    const { value: long, stored: longAt } = fromWorker(audio(large, 0.5))
+    expect(maker.now(long, longAt)).toBeUndefined()
+    await Promise.all([maker.later(long, longAt), maker.later(long, longAt)])
+    expect(maker.now(long, longAt)?.peak).toBeCloseTo(0.5)
     expect(worker.asked).toEqual(['audio'])
   })
 
@@ -165,20 +165,20 @@ describe('thumbnail maker', () => {
     const worker = new FakeThumbWorker()
     worker.silent = true
     const dying = createThumbMaker(() => worker as unknown as Worker)
-    const { audio: long } = fromWorker({ audio: audio(large, 0.5) })
-    const pending = dying.later(long)
+    const { value: long, stored: longAt } = fromWorker(audio(large, 0.5))
+    const pending = dying.later(long, longAt)
     worker.dispatchEvent(new Event('error', { cancelable: true }))
     await pending
-    expect(dying.now(long)?.peak).toBeCloseTo(0.5)
+    expect(dying.now(long, longAt)?.peak).toBeCloseTo(0.5)
 
     const blocked = createThumbMaker(() => {
       throw new Error('no workers here')
     })
-    const { audio: other } = fromWorker({ audio: audio(large, 0.25) })
-    expect(blocked.now(other)).toBeUndefined()
-    await blocked.later(other)
-    expect(blocked.now(other)?.peak).toBeCloseTo(0.25)
-    const { audio: third } = fromWorker({ audio: audio(large, 0.125) })
-    expect(blocked.now(third)?.peak).toBeCloseTo(0.125) // no second try at a worker
+    const { value: other, stored: otherAt } = fromWorker(audio(large, 0.25))
+    expect(blocked.now(other, otherAt)).toBeUndefined()
+    await blocked.later(other, otherAt)
+    expect(blocked.now(other, otherAt)?.peak).toBeCloseTo(0.25)
+    const { value: third, stored: thirdAt } = fromWorker(audio(large, 0.125))
+    expect(blocked.now(third, thirdAt)?.peak).toBeCloseTo(0.125) // no second try at a worker
   })
 })

@@ -63,11 +63,11 @@ describe('codec', () => {
 describe('MemoryCache', () => {
   it('evicts the least recently used entries when over its byte bound', async () => {
     const cache = new MemoryCache(3 * (400 + 64))
-    await cache.set('a', audio(100))
-    await cache.set('b', audio(100))
-    await cache.set('c', audio(100))
+    await cache.set('a', { outputs: audio(100) })
+    await cache.set('b', { outputs: audio(100) })
+    await cache.set('c', { outputs: audio(100) })
     await cache.get('a') // a is now the most recent
-    await cache.set('d', audio(100))
+    await cache.set('d', { outputs: audio(100) })
     expect(await cache.has('b')).toBe(false)
     expect(await cache.has('a')).toBe(true)
     expect(await cache.has('d')).toBe(true)
@@ -76,8 +76,8 @@ describe('MemoryCache', () => {
 
   it('skips values larger than the whole cache instead of emptying it', async () => {
     const cache = new MemoryCache(1000)
-    await cache.set('small', audio(10))
-    await cache.set('huge', audio(10_000))
+    await cache.set('small', { outputs: audio(10) })
+    await cache.set('huge', { outputs: audio(10_000) })
     expect(await cache.has('huge')).toBe(false)
     expect(await cache.has('small')).toBe(true)
   })
@@ -87,7 +87,7 @@ describe('TieredCache', () => {
   it('promotes hits from the slow store into the fast one', async () => {
     const fast = new MemoryCache()
     const slow = new MemoryCache()
-    await slow.set('k', audio(4))
+    await slow.set('k', { outputs: audio(4) })
     const tiered = new TieredCache(fast, slow)
     expect(await tiered.get('k')).toBeDefined()
     expect(await fast.has('k')).toBe(true)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryCache, TieredCache } from '../../src/engine/cache'
-import type { NodeOutputs } from '../../src/engine/codec'
+import { MemoryCache, TieredCache, type ValueCache } from '../../src/engine/cache'
+import type { Computed, NodeOutputs } from '../../src/engine/codec'
 import { defineNode } from '../../src/engine/define-node'
 import { execute, type ExecutionEvent } from '../../src/engine/executor'
 import { checkOutputs } from '../../src/engine/runner'
@@ -82,12 +82,12 @@ describe('cache hits pass the checks fresh results pass', () => {
     const tiered = new TieredCache(new MemoryCache(), slow, (key, problem) =>
       damaged.push(`${key}: ${problem}`),
     )
-    await slow.set('nan', { image: image([0.5, NaN]) })
-    await slow.set('lying', { image: { ...image([0.5]), width: 7 } })
-    await slow.set('fine', { image: image([0.5]) })
+    await slow.set('nan', { outputs: { image: image([0.5, NaN]) } })
+    await slow.set('lying', { outputs: { image: { ...image([0.5]), width: 7 } } })
+    await slow.set('fine', { outputs: { image: image([0.5]) } })
     expect(await tiered.get('nan')).toBeUndefined()
     expect(await tiered.get('lying')).toBeUndefined()
-    expect(await tiered.get('fine')).toEqual({ image: image([0.5]) })
+    expect((await tiered.get('fine'))?.outputs).toEqual({ image: image([0.5]) })
     expect(damaged).toEqual([
       'nan: its output "image" holds NaN or infinite values',
       'lying: its output "image" has a channel that is not 7 × 1',
@@ -102,9 +102,12 @@ describe('cache hits pass the checks fresh results pass', () => {
     })
     const key = first.results.get('x')?.key ?? ''
     const wrong = new Map<string, NodeOutputs>([[key, { image: image([1]) }]])
-    const cache = {
-      get: (k: string) => Promise.resolve(wrong.get(k)),
-      set: (k: string, v: NodeOutputs) => Promise.resolve(void wrong.set(k, v)),
+    const cache: ValueCache = {
+      get: (k: string) => {
+        const outputs = wrong.get(k)
+        return Promise.resolve(outputs && { outputs })
+      },
+      set: (k: string, v: Computed) => Promise.resolve(void wrong.set(k, v.outputs)),
     }
     const events: ExecutionEvent[] = []
     const again = await execute(graph, {

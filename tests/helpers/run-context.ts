@@ -1,4 +1,4 @@
-import type { RunContext } from '../../src/engine/define-node'
+import type { RunContext, RunReport } from '../../src/engine/define-node'
 import type { ParamSpecs, ParamValues } from '../../src/engine/params'
 import { mulberry32 } from '../../src/engine/random'
 
@@ -9,6 +9,8 @@ export interface TestRunContext extends RunContext {
   controller: AbortController
   /** Every progress report, in order. */
   reports: { fraction: number; message?: string }[]
+  /** What the node said about its run (`ctx.report`), merged as runJob merges it. */
+  runReport?: RunReport
 }
 
 /**
@@ -30,6 +32,9 @@ export function createRunContext(
       onProgress?.(ctx)
     },
     random: mulberry32(seed),
+    report: (more) => {
+      ctx.runReport = { ...ctx.runReport, ...more }
+    },
   }
   return ctx
 }

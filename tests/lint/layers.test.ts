@@ -66,10 +66,11 @@ const probes: Probe[] = [
     file: 'src/diffusion/lint-probe.ts',
     breaks: [
       `import '../runtime/worker-pool'`,
+      `import '../runtime/gpu-status'`,
       `import 'onnxruntime-web'`,
       `import '../../nodes/index'`,
     ],
-    keeps: [`import '../engine/values'`, `import '../runtime/gpu-report'`, `import './ort'`],
+    keeps: [`import '../engine/values'`, `import './provider'`, `import './ort'`],
   },
   {
     file: 'src/runtime/lint-probe.ts',

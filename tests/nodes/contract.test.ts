@@ -116,7 +116,7 @@ function runWith(
   flavour: Flavour,
   ctx: JobContext = { signal: new AbortController().signal, progress: () => undefined },
 ): Promise<NodeOutputs> {
-  return runJob(registry, jobFor(def, flavour), ctx)
+  return runJob(registry, jobFor(def, flavour), ctx).then((result) => result.outputs)
 }
 
 /**
@@ -252,7 +252,9 @@ it('runJob does not start a node when the run was cancelled before it', async ()
   controller.abort()
   for (const def of allNodes) {
     const ctx = { signal: controller.signal, progress: () => undefined }
-    const { error } = await outcomeOf(runJob(spied, jobFor(def, 'signal'), ctx))
+    const { error } = await outcomeOf(
+      runJob(spied, jobFor(def, 'signal'), ctx).then((r) => r.outputs),
+    )
     expect(isCancelled(error), def.type).toBe(true)
   }
   expect(ran).toEqual([])

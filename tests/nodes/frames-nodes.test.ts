@@ -154,7 +154,8 @@ describe('Stable Diffusion per Frame', () => {
 
       const resumed = createRunContext()
       const again = await stableDiffusionFrames.run({ frames }, params, resumed)
-      expect(resumed.reports.at(-1)?.message).toMatch(/3 frames, 1 kept from an earlier run/)
+      expect(resumed.runReport?.work).toBe('3 frames, 1 kept from an earlier run')
+      expect(resumed.runReport?.tinyModel).toBe(true)
       expect(again.frames).toEqual(full.frames)
     },
   )

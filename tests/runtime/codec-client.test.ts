@@ -37,7 +37,7 @@ describe('codec worker client', () => {
     const worker = new FakeCodecWorker()
     const create = () => worker as unknown as Worker
     const { outputs, blob } = entry()
-    expect(await createWorkerDecoder(create)(blob)).toEqual(outputs)
+    expect(await createWorkerDecoder(create)(blob)).toEqual({ outputs })
     const bytes = new Uint8Array([1, 2, 3])
     expect(await createWorkerHasher(create)(new Blob([bytes]))).toBe(await sha256Hex(bytes))
     expect(worker.received).toEqual(['decode', 'sha256'])
@@ -58,7 +58,7 @@ describe('codec worker client', () => {
     const { outputs, blob } = entry()
     const pending = decode(blob)
     worker.crash()
-    expect(await pending).toEqual(outputs)
+    expect(await pending).toEqual({ outputs })
   })
 
   it('rejects a damaged entry instead of decoding it again here', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NodeJob } from '../../src/engine/runner'
 import { prepareJob } from '../../src/runtime/copy-in'
-import { rememberEncoded } from '../../src/runtime/encoded'
 
 describe('prepareJob', () => {
   it('copies large arrays into fresh buffers to transfer, once each, leaving the originals', async () => {
@@ -45,16 +44,16 @@ describe('prepareJob', () => {
     }
     const small = { kind: 'audio' as const, sampleRate: 8000, channels: [new Float32Array(4)] }
     const blob = new Blob(['stands in for the codec bytes'])
-    rememberEncoded({ out: audio }, blob)
-    rememberEncoded({ out: small }, blob)
     const job: NodeJob = {
       node: 'n',
       type: 't',
       inputs: { a: audio, s: small },
       params: {},
       seed: 0,
+      stored: { a: { blob, port: 'out' }, s: { blob, port: 'out' } },
     }
     const sent = await prepareJob(job)
+    expect(sent.job.stored).toBeUndefined() // the handles travel beside the job
     expect(sent.encoded).toEqual({ a: { blob, port: 'out' } })
     expect(sent.job.inputs).toEqual({ a: undefined, s: small }) // small: cloned as before
     expect(sent.transfer).toEqual([])

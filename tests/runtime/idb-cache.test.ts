@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { decodeOutputs, encodeOutputs, type NodeOutputs } from '../../src/engine/codec'
-import { rememberEncoded } from '../../src/runtime/encoded'
+import { decodeResult, encodeResult, type Computed } from '../../src/engine/codec'
 import { IdbCache } from '../../src/runtime/idb-cache'
 import { memoryCacheStores, type FakeQuota } from './fake-stores'
 
 /** One audio output of `samples` floats: about 4·samples bytes encoded. */
-const audio = (samples: number, fill = 0.5): NodeOutputs => ({
-  audio: { kind: 'audio', sampleRate: 48000, channels: [new Float32Array(samples).fill(fill)] },
+const audio = (samples: number, fill = 0.5): Computed => ({
+  outputs: {
+    audio: { kind: 'audio', sampleRate: 48000, channels: [new Float32Array(samples).fill(fill)] },
+  },
 })
 const KB = 1024
 
@@ -21,7 +22,7 @@ describe('IdbCache', () => {
     const { cache, stores } = await open(1024 * KB)
     await cache.set('k', audio(1000, 0.25))
     const again = await IdbCache.open({ maxBytes: 1024 * KB, stores })
-    const value = (await again.get('k'))?.audio
+    const value = (await again.get('k'))?.outputs.audio
     expect(value?.kind).toBe('audio')
     expect(value?.kind === 'audio' && value.channels[0][999]).toBe(0.25)
     expect(again.stats()).toMatchObject({ entries: 1, hits: 1 })
@@ -34,16 +35,15 @@ describe('IdbCache', () => {
     expect(blob).toBeInstanceOf(Blob)
     expect(blob.size).toBeLessThan(40_000 + 200)
     const head = new TextDecoder().decode((await blob.arrayBuffer()).slice(0, 5))
-    expect(head).toBe('SYNV1')
+    expect(head).toBe('SYNV2')
     expect(cache.stats().bytes).toBe(blob.size)
   })
 
   it("stores a worker's encoded Blob as it is, without encoding again", async () => {
     const { cache, stores } = await open(1024 * KB)
-    const outputs = audio(100)
-    const fromWorker = new Blob([encodeOutputs(outputs) as Uint8Array<ArrayBuffer>])
-    rememberEncoded(outputs, fromWorker)
-    await cache.set('k', outputs)
+    const result = audio(100)
+    const fromWorker = new Blob([encodeResult(result) as Uint8Array<ArrayBuffer>])
+    await cache.set('k', { ...result, encoded: fromWorker })
     expect(stores.values.map.get('k')).toBe(fromWorker)
   })
 
@@ -57,10 +57,10 @@ describe('IdbCache', () => {
       stores,
       decode: async (blob) => {
         decoded.push(blob.size)
-        return decodeOutputs(new Uint8Array(await blob.arrayBuffer()))
+        return decodeResult(new Uint8Array(await blob.arrayBuffer()))
       },
     })
-    const value = (await cache.get('k'))?.audio
+    const value = (await cache.get('k'))?.outputs.audio
     expect(value?.kind === 'audio' && value.channels[0][0]).toBe(0.75)
     expect(decoded).toHaveLength(1)
   })

@@ -6,7 +6,6 @@ import { int } from '../../src/engine/params'
 import { createRegistry } from '../../src/engine/registry'
 import type { JobContext, NodeJob, NodeRunner } from '../../src/engine/runner'
 import { decodeOutputs } from '../../src/engine/codec'
-import { encodedOf, rememberEncoded } from '../../src/runtime/encoded'
 import { createRoutingRunner, WorkerPool } from '../../src/runtime/worker-pool'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
 import { fakeWorkers } from './fake-worker'
@@ -132,7 +131,7 @@ describe('WorkerPool', () => {
       job('test/add', { offset: 1 }, { a: num(2), b: undefined }),
       context(),
     )
-    expect(outputs.sum).toEqual(num(3))
+    expect(outputs.outputs.sum).toEqual(num(3))
     // An input is cloned, not transferred: the main thread's cache keeps a usable array.
     await p.run(
       job('test/add', { offset: 0 }, { a: num(1), b: undefined, extra: image }),
@@ -149,12 +148,12 @@ describe('WorkerPool', () => {
       channels: [new Float32Array(100_000)],
     }
     const bypass = await p.run(job('test/slow', { ms: 0 }, { a: num(1) }), context())
-    expect(encodedOf(bypass)).toBeUndefined() // small: encoded on the page when stored
+    expect(bypass.encoded).toBeUndefined() // small: encoded on the page when stored
     const big = await p.run(job('test/echo-audio', {}, { audio }), context())
-    const blob = encodedOf(big)
+    const blob = big.encoded
     expect(blob?.size).toBeGreaterThan(400_000)
     const decoded = decodeOutputs(new Uint8Array(await (blob as Blob).arrayBuffer()))
-    expect(decoded.audio).toEqual(big.audio)
+    expect(decoded.audio).toEqual(big.outputs.audio)
   })
 
   it('sends a large input as the Blob its producer encoded, and the worker decodes it', async () => {
@@ -162,9 +161,13 @@ describe('WorkerPool', () => {
     const channel = new Float32Array(100_000).map((_, i) => Math.sin(i))
     const audio = { kind: 'audio' as const, sampleRate: 8000, channels: [channel] }
     const first = await p.run(job('test/echo-audio', {}, { audio }), context())
-    expect(encodedOf(first)).toBeDefined()
-    const second = await p.run(job('test/echo-audio', {}, { audio: first.audio }), context())
-    expect(second.audio).toEqual(audio)
+    expect(first.encoded).toBeDefined()
+    const stored = { audio: { blob: first.encoded as Blob, port: 'audio' } }
+    const second = await p.run(
+      { ...job('test/echo-audio', {}, { audio: first.outputs.audio }), stored },
+      context(),
+    )
+    expect(second.outputs.audio).toEqual(audio)
     const posted = workers.made[0].received.filter((m) => m.type === 'run').at(-1)
     // The page copied nothing: the input went as the Blob and the port to read from it.
     expect(posted).toMatchObject({ job: { inputs: { audio: undefined } } })
@@ -177,9 +180,12 @@ describe('WorkerPool', () => {
       audio: { kind: 'audio' as const, sampleRate: 8000, channels: [new Float32Array(100_000)] },
     }
     outputs.audio.channels[0][5] = 0.5
-    rememberEncoded(outputs, new Blob(['not a cache entry']))
-    const echoed = await p.run(job('test/echo-audio', {}, { audio: outputs.audio }), context())
-    expect(echoed.audio).toEqual(outputs.audio)
+    const stored = { audio: { blob: new Blob(['not a cache entry']), port: 'audio' } }
+    const echoed = await p.run(
+      { ...job('test/echo-audio', {}, { audio: outputs.audio }), stored },
+      context(),
+    )
+    expect(echoed.outputs.audio).toEqual(outputs.audio)
     const runs = workers.made[0].received.filter((m) => m.type === 'run')
     expect(runs.map((m) => m.type === 'run' && m.encoded !== undefined)).toEqual([true, false])
   })
@@ -198,7 +204,7 @@ describe('WorkerPool', () => {
     )
     expect(p.stats()).toMatchObject({ workers: 2, busy: 2, queued: 2 })
     const outputs = await Promise.all(runs)
-    expect(outputs.map((o) => o.value)).toEqual([1, 2, 3, 4].map(num))
+    expect(outputs.map((o) => o.outputs.value)).toEqual([1, 2, 3, 4].map(num))
     expect(workers.made).toHaveLength(2)
     expect(p.stats()).toMatchObject({ completed: 4, busy: 0, queued: 0 })
   })
@@ -236,7 +242,7 @@ describe('WorkerPool', () => {
     )
     expect(workers.made[0].terminated).toBe(true)
     const next = await p.run(job('test/add', { offset: 0 }, { a: num(5), b: undefined }), context())
-    expect(next.sum).toEqual(num(5))
+    expect(next.outputs.sum).toEqual(num(5))
     expect(workers.made).toHaveLength(2)
     expect(p.stats().replaced).toBe(1)
   })
@@ -250,7 +256,9 @@ describe('WorkerPool', () => {
     await expect(running).rejects.toBeInstanceOf(CancelledError)
     await waitFor(() => workers.made[0].terminated)
     expect(p.stats()).toMatchObject({ replaced: 1, busy: 0 })
-    expect((await p.run(job('test/constant', { value: 7 }), context())).value).toEqual(num(7))
+    expect((await p.run(job('test/constant', { value: 7 }), context())).outputs.value).toEqual(
+      num(7),
+    )
   })
 
   it('replaces a worker whose job gives no sign of life for too long, with an error in words', async () => {
@@ -260,7 +268,9 @@ describe('WorkerPool', () => {
     await expect(running).rejects.toThrow(/no sign of progress for 60 ms and looked hung/)
     expect(workers.made[0].terminated).toBe(true)
     expect(p.stats()).toMatchObject({ replaced: 1, busy: 0 })
-    expect((await p.run(job('test/constant', { value: 7 }), context())).value).toEqual(num(7))
+    expect((await p.run(job('test/constant', { value: 7 }), context())).outputs.value).toEqual(
+      num(7),
+    )
   })
 
   it('lets a job that keeps reporting progress run past the stall time', async () => {
@@ -273,7 +283,7 @@ describe('WorkerPool', () => {
       const running = p.run(job('test/chatty', { ms: 300 }), context())
       void running.finally(() => (settled = true)).catch(() => undefined)
       while (!settled) await vi.advanceTimersByTimeAsync(5)
-      expect((await running).value).toEqual(num(1))
+      expect((await running).outputs.value).toEqual(num(1))
       expect(p.stats().replaced).toBe(0)
     } finally {
       vi.useRealTimers()
@@ -324,7 +334,7 @@ describe('createRoutingRunner', () => {
     const runner = (name: string): NodeRunner => ({
       run: (j) => {
         seen.push(`${name}:${j.type}`)
-        return Promise.resolve({})
+        return Promise.resolve({ outputs: {} })
       },
     })
     const routed = createRoutingRunner(registry, runner('cpu'), runner('gpu'))

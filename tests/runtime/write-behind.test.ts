@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { ValueCache } from '../../src/engine/cache'
-import type { NodeOutputs } from '../../src/engine/codec'
+import type { Computed } from '../../src/engine/codec'
 import { WriteBehindCache } from '../../src/runtime/write-behind'
 
-const num = (value: number): NodeOutputs => ({ value: { kind: 'number', value } })
+const num = (value: number): Computed => ({ outputs: { value: { kind: 'number', value } } })
 
 /** A store whose writes finish only when the test says so. */
 function slowStore() {
-  const data = new Map<string, NodeOutputs>()
+  const data = new Map<string, Computed>()
   const gates: (() => void)[] = []
   let opened = false
   const store: ValueCache = {

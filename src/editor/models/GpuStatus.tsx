@@ -36,7 +36,7 @@ export function GpuStatus({ services }: { services: EditorServices }) {
       ? 'No shader-f16: fp16 models run on the CPU (WASM).'
       : '',
     last
-      ? `Last GPU node ran on ${PROVIDER[last.provider]}${last.reason ? ` (${last.reason})` : ''}`
+      ? `Last GPU node ran on ${PROVIDER[last.provider] ?? last.provider}${last.note ? ` (${last.note})` : ''}`
       : '',
   ]
     .filter(Boolean)
@@ -47,11 +47,12 @@ export function GpuStatus({ services }: { services: EditorServices }) {
       {last && (
         <>
           {' '}
-          · last ran on <b data-testid="gpu-last-provider">{PROVIDER[last.provider]}</b>
-          {last.reason && last.reason !== 'WebGPU' && (
+          · last ran on{' '}
+          <b data-testid="gpu-last-provider">{PROVIDER[last.provider] ?? last.provider}</b>
+          {last.note && last.note !== 'WebGPU' && (
             <span className="status-gpu-why" data-testid="gpu-last-why">
               {' '}
-              ({last.reason})
+              ({last.note})
             </span>
           )}
         </>

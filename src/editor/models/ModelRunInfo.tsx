@@ -1,4 +1,3 @@
-import { useEffect } from 'react'
 import type { AnyNodeDefinition } from '../../engine/define-node'
 import type { GraphNode } from '../../engine/document'
 import type { NodeRun } from '../run/run-store'
@@ -6,12 +5,13 @@ import type { EditorServices } from '../services'
 import { modelParamsOf } from './apply'
 import { describeModelRef } from './model-ref'
 import { openModelPanel } from './panel-store'
-import { parseRunMessage, providerSummary, recallRunMessage, rememberRunMessage } from './run-info'
+import { providerSummary, runDetail } from './run-info'
 import { paramValue } from '../../engine/params'
 
 /**
  * Under a model node after a run: which execution provider really ran it (WebGPU or WASM, per
- * network when they differ), and, for the tiny test model, that its picture is noise.
+ * network when they differ), and, for the tiny test model, that its picture is noise. All of
+ * it read from the node's report on its result, which the cache keeps with the values.
  */
 export function ModelRunInfo(props: {
   node: GraphNode
@@ -20,35 +20,33 @@ export function ModelRunInfo(props: {
   services: EditorServices
 }) {
   const { node, def, run, services } = props
-  useEffect(() => {
-    if (run.state === 'done') rememberRunMessage(run.key, run.message)
-  }, [run])
   const params = modelParamsOf(def)
   const settled = run.state === 'done' || run.state === 'cached'
   if (params.length === 0 || !settled) return null
-  const message = run.state === 'done' ? run.message : recallRunMessage(run.key)
-  const info = parseRunMessage(message)
-  const tiny = info
-    ? info.tiny
+  const report = run.report
+  const ran = report?.providers?.length ? report : undefined
+  const tiny = report
+    ? report.tinyModel === true
     : describeModelRef(String(paramValue(def.params.model, node.params, 'model') ?? '')).kind ===
       'tiny'
+  const detail = report ? runDetail(report) : ''
   const cached = run.state === 'cached' ? ' · from the cache' : ''
   return (
     <div className="node-model-info" data-testid="model-run-info">
-      {info ? (
-        <div className="model-provider" data-testid="model-provider" title={message}>
-          Ran on <b>{providerSummary(info)}</b>
-          {info.detail ? ` · ${info.detail}` : ''}
+      {ran ? (
+        <div className="model-provider" data-testid="model-provider">
+          Ran on <b>{providerSummary(ran)}</b>
+          {detail ? ` · ${detail}` : ''}
           {cached}
-          {info.why && (
+          {ran.providerWhy && (
             <div className="model-provider-why" data-testid="model-provider-why">
-              {info.why}
+              {ran.providerWhy}
             </div>
           )}
         </div>
       ) : (
         run.state === 'cached' && (
-          <div className="model-provider">From the cache (computed in an earlier visit)</div>
+          <div className="model-provider">From the cache (where it ran was not recorded)</div>
         )
       )}
       {tiny && (

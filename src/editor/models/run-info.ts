@@ -1,17 +1,10 @@
 /**
- * What the Stable Diffusion node said when it finished, read back for the node's footer. The
- * node (nodes/stable-diffusion.ts) ends every run with the message
- *
- *   ran on text_encoder: webgpu, unet: webgpu, vae_decoder: webgpu (4 steps, euler) — <tiny warning>
- *
- * so the provider that really ran each network reaches the page with the result itself
- * (src/diffusion/run-message.ts makes and parses it).
+ * What a model node reported about its run (`ctx.report`, see src/diffusion/run-report.ts), in
+ * words for the node's footer. The report rides on the node's result, so a result taken from
+ * the cache still says where it was computed.
  */
 
-import type { RunInfo } from '../../diffusion/run-message'
-import { parseRunMessage } from '../../diffusion/run-message'
-
-export { parseRunMessage, type NetworkProvider, type RunInfo } from '../../diffusion/run-message'
+import type { RunReport } from '../../engine/define-node'
 
 const NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'WASM (CPU)' }
 const NETWORKS: Record<string, string> = {
@@ -22,29 +15,24 @@ const NETWORKS: Record<string, string> = {
 }
 
 /** 'WebGPU' when every network ran there, else 'UNet: WASM (CPU), text encoder: WebGPU'. */
-export function providerSummary(info: RunInfo): string {
-  const kinds = new Set(info.providers.map((p) => p.provider))
+export function providerSummary(report: RunReport): string {
+  const providers = report.providers ?? []
+  const kinds = new Set(providers.map((p) => p.provider))
   if (kinds.size === 1) {
     const [only] = kinds
     return NAMES[only] ?? only
   }
-  return info.providers
+  return providers
     .map((p) => `${NETWORKS[p.network] ?? p.network}: ${NAMES[p.provider] ?? p.provider}`)
     .join(', ')
 }
 
-/**
- * Messages of finished runs by the node's content key, so that a result later taken from the
- * memory cache still says where it was computed (after a reload it is simply "from the cache").
- */
-const byKey = new Map<string, string>()
-
-export function rememberRunMessage(key: string | undefined, message: string | undefined): void {
-  if (!key || !parseRunMessage(message)) return
-  byKey.set(key, message ?? '')
-  if (byKey.size > 200) byKey.delete(byKey.keys().next().value ?? '')
-}
-
-export function recallRunMessage(key: string | undefined): string | undefined {
-  return key ? byKey.get(key) : undefined
+/** '4 steps, euler · 512 × 512', or what the node did ('encoded', '12 chunks'). */
+export function runDetail(report: RunReport): string {
+  const steps =
+    report.steps !== undefined
+      ? `${report.steps} step${report.steps === 1 ? '' : 's'}${report.scheduler ? `, ${report.scheduler}` : ''}`
+      : undefined
+  const size = report.size ? `${report.size.width} × ${report.size.height}` : undefined
+  return [steps, report.work, size].filter(Boolean).join(' · ')
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react'
+import type { EncodedRef } from '../../engine/codec'
 import { audioDurationSec, type AudioValue } from '../../engine/values'
 import { KIND_COLORS } from '../kinds'
 import type { AudioPlayer } from './audio-player'
@@ -13,15 +14,17 @@ const HEIGHT = 56
 /** A node's audio: waveform, play/stop, playhead, and its length and rate. */
 export function AudioThumb(props: {
   audio: AudioValue
+  /** Where its bytes already sit encoded: the waveform is then made in a worker. */
+  stored?: EncodedRef
   owner: string
   player: AudioPlayer
   onOpen: () => void
 }) {
-  const { audio, owner, player, onOpen } = props
+  const { audio, stored, owner, player, onOpen } = props
   const ref = useRef<HTMLCanvasElement>(null)
   const playing = useSyncExternalStore(player.subscribe, player.getOwner) === owner
   // Peaks and the peak level, made once per value (in a worker for long sounds).
-  const thumb = useThumbData(audio)
+  const thumb = useThumbData(audio, stored)
   useEffect(() => {
     const canvas = ref.current
     const context = canvas?.getContext('2d')

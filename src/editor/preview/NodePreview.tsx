@@ -1,5 +1,5 @@
 import type { AnyNodeDefinition } from '../../engine/define-node'
-import type { NodeRun } from '../run/run-store'
+import { storedRef, type NodeRun } from '../run/run-store'
 import type { EditorServices } from '../services'
 import { OutputPreview } from './OutputPreview'
 
@@ -50,6 +50,7 @@ export function NodePreview(props: {
             node={id}
             port={port}
             services={services}
+            stored={storedRef(run, port)}
           />
         </div>
       ))}

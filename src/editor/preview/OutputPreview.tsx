@@ -1,3 +1,4 @@
+import type { EncodedRef } from '../../engine/codec'
 import type { Value } from '../../engine/values'
 import type { EditorServices } from '../services'
 import { AudioThumb } from './AudioThumb'
@@ -17,23 +18,26 @@ export function OutputPreview(props: {
   node: string
   port: string
   services: EditorServices
+  /** Where the value's bytes already sit encoded (its run's result): previews made off the page. */
+  stored?: EncodedRef
 }) {
-  const { value, node, port, services } = props
+  const { value, node, port, services, stored } = props
   const open = () => services.ui.set({ preview: { node, port }, menu: undefined })
   switch (value.kind) {
     case 'audio':
       return (
         <AudioThumb
           audio={value}
+          stored={stored}
           owner={`${node}:${port}`}
           player={services.player}
           onOpen={open}
         />
       )
     case 'spectrogram':
-      return <SpectrogramThumb value={value} onOpen={open} />
+      return <SpectrogramThumb value={value} stored={stored} onOpen={open} />
     case 'image':
-      return <ImageThumb value={value} onOpen={open} />
+      return <ImageThumb value={value} stored={stored} onOpen={open} />
     case 'frames':
       return (
         <FramesThumb
@@ -44,7 +48,7 @@ export function OutputPreview(props: {
         />
       )
     case 'latent':
-      return <LatentThumb value={value} onOpen={open} />
+      return <LatentThumb value={value} stored={stored} onOpen={open} />
     case 'number':
       return (
         <div className="thumb thumb-value" title={String(value.value)}>
@@ -58,12 +62,14 @@ export function OutputPreview(props: {
 
 function SpectrogramThumb({
   value,
+  stored,
   onOpen,
 }: {
   value: Extract<Value, { kind: 'spectrogram' }>
+  stored?: EncodedRef
   onOpen: () => void
 }) {
-  const raster = useThumbData(value)?.raster
+  const raster = useThumbData(value, stored)?.raster
   const seconds = ((value.frames - 1) * value.hopSize) / value.sampleRate
   return (
     <div className="thumb">
@@ -84,12 +90,14 @@ function SpectrogramThumb({
 
 function ImageThumb({
   value,
+  stored,
   onOpen,
 }: {
   value: Extract<Value, { kind: 'image' }>
+  stored?: EncodedRef
   onOpen: () => void
 }) {
-  const raster = useThumbData(value)?.raster
+  const raster = useThumbData(value, stored)?.raster
   const channels =
     ['grey', 'grey + alpha', 'RGB', 'RGBA'][value.channels.length - 1] ??
     `${value.channels.length} ch`
@@ -111,12 +119,14 @@ function ImageThumb({
 
 function LatentThumb({
   value,
+  stored,
   onOpen,
 }: {
   value: Extract<Value, { kind: 'latent' }>
+  stored?: EncodedRef
   onOpen: () => void
 }) {
-  const tiles = useThumbData(value)?.tiles ?? []
+  const tiles = useThumbData(value, stored)?.tiles ?? []
   return (
     <div className="thumb">
       <div className="thumb-frame thumb-tiles" onClick={onOpen} title="Open a large view">

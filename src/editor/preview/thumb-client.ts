@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useReducer } from 'react'
+import type { EncodedRef } from '../../engine/codec'
 import { byteSizeOf } from '../../engine/values'
-import { encodedValueOf } from '../../runtime/encoded'
 import { thumbDataOf, type ThumbData, type ThumbDataOf, type ThumbValue } from './thumb-data'
 import type { ThumbReply, ThumbRequest } from './thumb-host'
 
@@ -8,10 +8,13 @@ import type { ThumbReply, ThumbRequest } from './thumb-host'
 const INLINE_BYTES = 1024 * 1024
 
 export interface ThumbMaker {
-  /** The preview if it is made or cheap to make now; undefined while a worker makes it. */
-  now<V extends ThumbValue>(value: V): ThumbDataOf<V> | undefined
+  /**
+   * The preview if it is made or cheap to make now; undefined while a worker makes it from
+   * `stored`, where the value's bytes already sit encoded (its run's result, see storedRef).
+   */
+  now<V extends ThumbValue>(value: V, stored?: EncodedRef): ThumbDataOf<V> | undefined
   /** Settles once `now(value)` has the preview. */
-  later(value: ThumbValue): Promise<void>
+  later(value: ThumbValue, stored?: EncodedRef): Promise<void>
   /**
    * Starts the worker now. Started on first use, it loaded its modules while the graph's nodes
    * had both cores, and the first large previews stayed blank for seconds after their values.
@@ -21,7 +24,7 @@ export interface ThumbMaker {
 
 /**
  * Node previews, made once per value. A large value that came from a worker or from
- * IndexedDB has its bytes in a cache Blob (runtime/encoded.ts): a worker of ours reads that
+ * IndexedDB has its bytes in a cache Blob (its run's `encoded`): a worker of ours reads that
  * Blob and sends back a few kilobytes of peaks or pixels, so the page never walks the value
  * (a 3-minute stereo waveform is 250 ms of page time). Without a worker or a Blob, or if
  * the worker fails, the preview is made on the page as before.
@@ -84,17 +87,18 @@ export function createThumbMaker(createWorker?: () => Worker): ThumbMaker {
         usable = false
       }
     },
-    now: <V extends ThumbValue>(value: V) => {
+    now: <V extends ThumbValue>(value: V, stored?: EncodedRef) => {
       const known = made.get(value) as ThumbDataOf<V> | undefined
       if (known) return known
-      if (usable && byteSizeOf(value) >= INLINE_BYTES && encodedValueOf(value)) return undefined
+      if (usable && stored && byteSizeOf(value) >= INLINE_BYTES) return undefined
       return here(value)
     },
-    later: (value) => {
+    later: (value, stored) => {
       let promise = making.get(value)
       if (!promise) {
-        const ref = encodedValueOf(value)
-        promise = (ref ? inWorker({ blob: ref.blob, port: ref.port }) : Promise.reject(new Error()))
+        promise = (
+          stored ? inWorker({ blob: stored.blob, port: stored.port }) : Promise.reject(new Error())
+        )
           .then((data) => void made.set(value, data))
           .catch(() => void here(value)) // a worker that failed: the page makes it after all
         making.set(value, promise)
@@ -113,23 +117,29 @@ pageMaker.prewarm()
 
 /**
  * A value's preview data for a node thumbnail; undefined for the moment a worker is making
- * it (the thumbnail then shows an empty frame of the same size).
+ * it from `stored` (the thumbnail then shows an empty frame of the same size).
  */
 export function useThumbData<V extends ThumbValue>(
   value: V,
+  stored?: EncodedRef,
   maker: ThumbMaker = pageMaker,
 ): ThumbDataOf<V> | undefined {
   const [, arrived] = useReducer((n: number) => n + 1, 0)
-  const now = useMemo(() => maker.now(value), [maker, value])
+  const blob = stored?.blob
+  const port = stored?.port
+  const now = useMemo(
+    () => maker.now(value, blob && port !== undefined ? { blob, port } : undefined),
+    [maker, value, blob, port],
+  )
   useEffect(() => {
     if (now) return
     let live = true
-    void maker.later(value).then(() => {
+    void maker.later(value, blob && port !== undefined ? { blob, port } : undefined).then(() => {
       if (live) arrived()
     })
     return () => {
       live = false
     }
-  }, [maker, value, now])
+  }, [maker, value, now, blob, port])
   return now ?? maker.now(value)
 }

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
+import type { EncodedRef } from '../../engine/codec'
 import type { ImageValue } from '../../engine/values'
+import { storedRef } from '../run/run-store'
 import { KIND_COLORS } from '../kinds'
 import { RasterCanvas } from '../preview/RasterCanvas'
 import { useThumbData } from '../preview/thumb-client'
@@ -279,11 +281,16 @@ function LanePicture({ services, lane }: { services: EditorServices; lane: LaneV
     () => (source ? runs.get(source.node).outputs?.[source.port] : undefined),
   )
   if (value?.kind !== 'image') return <div className="lane-picture empty">no picture</div>
-  return <PictureThumb value={value} />
+  return (
+    <PictureThumb
+      value={value}
+      stored={storedRef(runs.get(source?.node ?? ''), source?.port ?? '')}
+    />
+  )
 }
 
-function PictureThumb({ value }: { value: ImageValue }) {
-  const data = useThumbData(value)
+function PictureThumb({ value, stored }: { value: ImageValue; stored?: EncodedRef }) {
+  const data = useThumbData(value, stored)
   return (
     <div className="lane-picture" data-testid="lane-picture">
       <RasterCanvas raster={data?.raster} placeholder={[96, 96]} />

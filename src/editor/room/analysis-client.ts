@@ -1,7 +1,7 @@
+import type { EncodedRef } from '../../engine/codec'
 import type { AudioValue } from '../../engine/values'
 import type { ListenExportOptions } from '../../media/listen-export'
 import type { OutputFile } from '../../media/output-files'
-import { encodedValueOf } from '../../runtime/encoded'
 import {
   answerRoomRequest,
   type ExportLane,
@@ -21,8 +21,9 @@ type Request = RoomWorkerRequest extends infer R
 /**
  * The room's worker: lane analyses (loudness, waveform and spectrogram overviews), made once per
  * value, and the export zip. A 10-minute lane takes seconds to measure, and the page must not
- * stall. A value from a worker or IndexedDB is read there from its cache Blob, so the page
- * copies nothing; without workers (Node tests) the same code runs here.
+ * stall. A value from a worker or IndexedDB is read there from its cache Blob (`stored`, from
+ * its run's result), so the page copies nothing; without workers (Node tests) the same code
+ * runs here.
  */
 export class LaneAnalyser {
   private readonly made = new WeakMap<AudioValue, Promise<LaneAnalysis>>()
@@ -32,10 +33,10 @@ export class LaneAnalyser {
 
   constructor(private readonly createWorker: (() => Worker) | undefined = defaultWorker()) {}
 
-  analyse(audio: AudioValue): Promise<LaneAnalysis> {
+  analyse(audio: AudioValue, stored?: EncodedRef): Promise<LaneAnalysis> {
     let promise = this.made.get(audio)
     if (!promise) {
-      promise = this.ask({ type: 'analyse', source: sourceOf(audio) }).then((reply) => {
+      promise = this.ask({ type: 'analyse', source: sourceOf(audio, stored) }).then((reply) => {
         if ('analysis' in reply) return reply.analysis
         throw new Error('error' in reply ? reply.error : 'unexpected reply')
       })
@@ -46,13 +47,16 @@ export class LaneAnalyser {
 
   /** The export zip of these lanes (see src/media/listen-export.ts). */
   async exportZip(
-    lanes: (Omit<ExportLane, 'source'> & { audio: AudioValue })[],
+    lanes: (Omit<ExportLane, 'source'> & { audio: AudioValue; stored?: EncodedRef })[],
     options: ListenExportOptions,
     name: string,
   ): Promise<OutputFile> {
     const request: Request = {
       type: 'export',
-      lanes: lanes.map(({ audio, ...lane }) => ({ ...lane, source: sourceOf(audio) })),
+      lanes: lanes.map(({ audio, stored, ...lane }) => ({
+        ...lane,
+        source: sourceOf(audio, stored),
+      })),
       options,
       name,
     }
@@ -97,10 +101,9 @@ export class LaneAnalyser {
 }
 
 /** The Blob a value's bytes already sit in, or (a value made on the page) the value itself. */
-function sourceOf(audio: AudioValue): LaneSource {
-  const ref = encodedValueOf(audio)
-  return ref
-    ? { blob: ref.blob, port: ref.port }
+function sourceOf(audio: AudioValue, stored: EncodedRef | undefined): LaneSource {
+  return stored
+    ? { blob: stored.blob, port: stored.port }
     : { audio: { kind: 'audio', sampleRate: audio.sampleRate, channels: audio.channels } }
 }
 

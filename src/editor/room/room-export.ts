@@ -2,6 +2,7 @@ import { downloadBlob } from '../actions'
 import { collectProvenance, pngProvenanceText, wavProvenanceChunks } from '../../media/provenance'
 import { laneFormat, lanesByDefault } from '../../media/listen-export'
 import type { EditorServices } from '../services'
+import { storedRef } from '../run/run-store'
 import type { RoomSession } from './session'
 
 /**
@@ -32,7 +33,8 @@ export async function exportRoom(services: EditorServices, session: RoomSession)
       lanes.map(async (lane) => {
         const audio = lane.audio as NonNullable<typeof lane.audio>
         // A lane still being measured (its node just re-ran) is waited for, not left out.
-        const { loudness } = await session.analyser.analyse(audio)
+        const stored = storedRef(services.runs.get(lane.node), lane.port)
+        const { loudness } = await session.analyser.analyse(audio, stored)
         const record = await collectProvenance(doc, registry, { output: lane.node, files })
         const node = doc.nodes.find((n) => n.id === lane.node)
         const format = node && lanesByDefault(registry.get(node.type)) ? laneFormat(node) : 'pcm16'
@@ -40,6 +42,7 @@ export async function exportRoom(services: EditorServices, session: RoomSession)
           node: lane.node,
           label: lane.name,
           audio,
+          stored,
           measure: loudness,
           format,
           wavChunks: wavProvenanceChunks(doc, record),

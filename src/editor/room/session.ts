@@ -1,6 +1,8 @@
 import type { ListeningRoomState } from '../../engine/document'
 import { mulberry32 } from '../../engine/random'
+import type { EncodedRef } from '../../engine/codec'
 import type { AudioValue } from '../../engine/values'
+import { storedRef } from '../run/run-store'
 import type { EditorServices } from '../services'
 import { abxX, answerAbx, startAbx, type AbxChoice, type AbxState } from './abx'
 import { LaneAnalyser } from './analysis-client'
@@ -45,6 +47,8 @@ export interface RoomSnapshot {
 
 interface LaneMedia {
   audio: AudioValue
+  /** Where its bytes already sit encoded (the run's result): measured in a worker from that. */
+  stored?: EncodedRef
   analysis?: LaneAnalysis
   error?: string
   buffer?: AudioBuffer
@@ -206,7 +210,7 @@ export class RoomSession {
       if (value?.kind !== 'audio') continue
       const known = this.media.get(spec.key)
       if (known?.audio === value) continue
-      const media: LaneMedia = { audio: value }
+      const media: LaneMedia = { audio: value, stored: storedRef(runs.get(spec.node), spec.port) }
       this.media.set(spec.key, media)
       void this.prepare(spec.key, media)
     }
@@ -219,7 +223,7 @@ export class RoomSession {
   private async prepare(key: string, media: LaneMedia): Promise<void> {
     try {
       const [analysis, buffer] = await Promise.all([
-        this.analyser.analyse(media.audio),
+        this.analyser.analyse(media.audio, media.stored),
         audioBufferOf(media.audio),
       ])
       media.analysis = analysis

@@ -1,5 +1,5 @@
 import { ancestorsOf, type GraphDocument } from '../../engine/document'
-import { execute, GraphError, type ExecutionResult } from '../../engine/executor'
+import { execute, GraphError, type ExecutionResult, type NodeState } from '../../engine/executor'
 import { describeError } from '../../engine/errors'
 import { unconnectedInputs } from '../../engine/inputs'
 import type { NodeRegistry } from '../../engine/registry'
@@ -165,7 +165,7 @@ export class RunController {
     const unconnected = unconnectedNodes(doc, registry)
     runs.finish(result?.results, result?.ms, notice, unconnected)
     runs.flush()
-    if (result) this.lastRun = summarise(result, wanted, unconnected)
+    if (result) this.lastRun = summarise(result, wanted)
     if (this.abort === abort) this.abort = undefined
     this.emit()
   }
@@ -175,20 +175,16 @@ export class RunController {
   }
 }
 
-function summarise(
-  result: ExecutionResult,
-  targets: string[] | undefined,
-  unconnected: ReadonlySet<string>,
-): LastRun {
-  const by = (state: string) =>
+function summarise(result: ExecutionResult, targets: string[] | undefined): LastRun {
+  const by = (state: NodeState) =>
     [...result.results.values()].filter((r) => r.state === state).map((r) => r.node)
-  const errors = by('error')
   return {
     targets: targets ?? 'all',
     ran: by('done'),
     cached: by('cached'),
-    failed: errors.filter((id) => !unconnected.has(id)),
-    needsInput: errors.filter((id) => unconnected.has(id)),
+    failed: by('error'),
+    // The executor says so itself (engine/inputs.ts decides): not a failure.
+    needsInput: by('needs-input'),
     ms: result.ms,
   }
 }

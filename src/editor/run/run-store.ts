@@ -1,12 +1,15 @@
-import type { NodeOutputs } from '../../engine/codec'
-import type { NodeWarning } from '../../engine/define-node'
+import type { EncodedRef, NodeOutputs } from '../../engine/codec'
+import type { NodeWarning, RunReport } from '../../engine/define-node'
 import type { ErrorInfo, ExecutionEvent, NodeResult, NodeState } from '../../engine/executor'
 import type { ImageValue } from '../../engine/values'
 
 /** What the editor shows about one node's last run. */
 export interface NodeRun {
-  /** `needs-input` is the editor's own: a required input is not connected. */
-  state: NodeState | 'idle' | 'needs-input'
+  /**
+   * The executor's state (`needs-input` included: a required input is not connected), or
+   * `idle` before any run.
+   */
+  state: NodeState | 'idle'
   /** Time spent in `run`, for `done`. */
   ms?: number
   /** 0..1 while running. */
@@ -15,6 +18,10 @@ export interface NodeRun {
   error?: ErrorInfo
   outputs?: NodeOutputs
   key?: string
+  /** What the node reported about the run that made `outputs` (also when they came cached). */
+  report?: RunReport
+  /** `outputs` already encoded (a worker's or the cache's Blob): previews read it off the page. */
+  encoded?: Blob
   /** The outputs shown come from before the node (or something it depends on) was edited. */
   stale: boolean
   /** While running: the latest picture in progress (Stable Diffusion's every-N-steps preview). */
@@ -23,7 +30,7 @@ export interface NodeRun {
   warnings?: NodeWarning[]
 }
 
-type Settled = Pick<NodeResult, 'state' | 'ms' | 'error' | 'outputs' | 'key'>
+type Settled = Pick<NodeResult, 'state' | 'ms' | 'error' | 'outputs' | 'key' | 'report' | 'encoded'>
 
 export interface RunSummary {
   running: boolean
@@ -163,16 +170,12 @@ export class RunStore {
       }
     }
     this.previous = new Map()
-    const refused = [...(results?.values() ?? [])].filter(
-      (r) => r.state === 'error' && unconnected.has(r.node),
-    ).length
     this.summary = {
       ...this.summary,
       running: false,
       ms,
       notice,
       progress: 1,
-      failed: Math.max(0, this.summary.failed - refused),
       // Automatic runs leave such nodes out, so count them all, run or not.
       waiting: unconnected.size,
     }
@@ -230,10 +233,11 @@ export class RunStore {
       ms: result.ms,
       error: result.error,
       key: result.key,
-      // A finished node's last word stays (the diffusion node's "ran on webgpu …").
       message: result.state === 'done' ? current.message : undefined,
       warnings: result.state === 'done' ? current.warnings : undefined,
       outputs: keepOld ? current.outputs : result.outputs,
+      report: keepOld ? current.report : result.report,
+      encoded: keepOld ? current.encoded : result.encoded,
       stale: keepOld ? current.stale || before.stale : false,
     })
   }
@@ -267,4 +271,12 @@ export class RunStore {
     this.scheduled = true
     this.schedule(this.flush)
   }
+}
+
+/**
+ * Where a port's value of this run already sits encoded (see `Computed`): previews and the
+ * listening room hand that Blob to their workers instead of walking the arrays on the page.
+ */
+export function storedRef(run: NodeRun | undefined, port: string): EncodedRef | undefined {
+  return run?.encoded && run.outputs?.[port] ? { blob: run.encoded, port } : undefined
 }

@@ -109,7 +109,7 @@ export async function runBench(host: BenchHost): Promise<BenchRow[]> {
     ms: trip.ms,
     note: `long tasks: [${tripTasks.join(', ')}]`,
   })
-  const check = await timed(() => checkOutputs(passDef, trip.value))
+  const check = await timed(() => checkOutputs(passDef, trip.value.outputs))
   rows.push({ name: "executor's checkOutputs (finite scan) on the page", ms: check.ms })
   const clone = await timed(() => structuredClone(audio))
   rows.push({ name: `structuredClone of 3-min stereo (${mb.toFixed(1)} MB)`, ms: clone.ms })
@@ -126,7 +126,7 @@ export async function runBench(host: BenchHost): Promise<BenchRow[]> {
   await cache.clear()
   rows.push({
     name: 'IdbCache.set 3-min stereo',
-    ms: (await timed(() => cache.set('k', outputs))).ms,
+    ms: (await timed(() => cache.set('k', { outputs }))).ms,
   })
   const reopened = await IdbCache.open({ maxBytes: 1e9, stores })
   const read = await timed(() => reopened.get('k'))

@@ -1,9 +1,9 @@
-import { reportExecutionProvider, type ExecutionProvider } from '../../../src/runtime/gpu-report'
+import type { ExecutionProvider } from '../../../src/diffusion/provider'
 
 /**
  * A stand-in for the diffusion pipeline in the GPU worker: one WebGPU device and pipeline,
- * created on first use and kept for later jobs (as ORT sessions will be), and a provider
- * report after every run.
+ * created on first use and kept for later jobs (as ORT sessions will be), and which provider
+ * ran and why (the node reports it with `ctx.report`, as the diffusion nodes do).
  */
 
 interface GpuState {
@@ -79,17 +79,14 @@ export async function doubleOnGpu(
 ): Promise<{
   channels: Float32Array[]
   info: { provider: ExecutionProvider; devicesCreated: number; inWorker: boolean }
+  reason?: string
 }> {
   const gpu = wanted === 'webgpu' ? await (state ??= createState()) : undefined
   const provider: ExecutionProvider = gpu ? 'webgpu' : 'wasm'
   const out = gpu
     ? await Promise.all(channels.map((c) => double(gpu, c)))
     : channels.map((c) => c.map((v) => v * 2))
-  reportExecutionProvider({
-    provider,
-    model: 'e2e/gpu-double',
-    reason: gpu ? undefined : wanted === 'wasm' ? 'asked for wasm' : 'no WebGPU adapter',
-  })
+  const reason = gpu ? undefined : wanted === 'wasm' ? 'asked for wasm' : 'no WebGPU adapter'
   const inWorker = typeof document === 'undefined'
-  return { channels: out, info: { provider, devicesCreated, inWorker } }
+  return { channels: out, info: { provider, devicesCreated, inWorker }, reason }
 }

@@ -162,7 +162,12 @@ const gpuDouble = defineNode({
   run: async ({ audio }, { provider }, ctx) => {
     const picture = { kind: 'image' as const, width: 1, height: 1, channels: [new Float32Array(1)] }
     ctx.preview?.(picture) // as the diffusion node does per step
-    const { channels, info } = await doubleOnGpu(audio.channels, provider)
+    const { channels, info, reason } = await doubleOnGpu(audio.channels, provider)
+    ctx.report?.({
+      providers: [
+        { network: 'e2e/gpu-double', provider: info.provider, ...(reason && { note: reason }) },
+      ],
+    })
     const out: AudioValue = { ...audio, channels }
     return { audio: out, info: { kind: 'text', value: JSON.stringify(info) } }
   },

@@ -1,44 +1,17 @@
 /**
- * How GPU code tells the runtime which onnxruntime-web execution provider actually ran.
- *
- * Deliberately import-free, so src/diffusion can call `reportExecutionProvider` without
- * depending on the rest of the runtime. In the GPU worker the report travels to the main
- * thread (see gpu-host.ts); in the CLI and in Node tests nothing listens and the call only
- * records the last report.
+ * Which onnxruntime-web execution provider diffusion sessions use, and how to tell a software
+ * WebGPU adapter from a hardware one. Where each network really ran is not told through any
+ * module-level hook: a node puts it on its result with `ctx.report` (run-report.ts), and the
+ * editor and the CLI read it there.
  */
 
 export type ExecutionProvider = 'webgpu' | 'wasm'
-
-export interface ProviderReport {
-  provider: ExecutionProvider
-  /** What ran (e.g. 'unet'), when a pipeline holds several sessions. */
-  model?: string
-  /** Why this provider, e.g. "no WebGPU adapter" or "adapter lacks shader-f16". */
-  reason?: string
-}
-
-let lastReport: ProviderReport | undefined
-let listener: ((report: ProviderReport) => void) | undefined
-
-export function reportExecutionProvider(report: ProviderReport): void {
-  lastReport = report
-  listener?.(report)
-}
-
-export function lastExecutionProvider(): ProviderReport | undefined {
-  return lastReport
-}
-
-/** Installed by the GPU worker host; one listener is all there is. */
-export function onExecutionProvider(callback: (report: ProviderReport) => void): void {
-  listener = callback
-}
 
 /**
  * The provider GPU code should use: 'auto' (WebGPU on a hardware adapter that can run the model,
  * else WASM), or either one forced by the editor's `?gpu=wasm` / `?gpu=webgpu`: to compare
  * results, to avoid a misbehaving GPU, or to run on a software adapter anyway. The GPU worker
- * sets it before any job runs (see gpu.worker.ts).
+ * sets it before any job runs (see src/runtime/gpu.worker.ts).
  */
 export type ProviderPreference = 'auto' | 'wasm' | 'webgpu'
 
