@@ -2,6 +2,7 @@
 import { chirpBench } from './chirp'
 import { fftSizeBenches } from './fft-sizes'
 import { diffusionBench, diffusionStepBench } from './diffusion'
+import { defaultGraphBench, defaultGraphMemoryBench } from './default-graph'
 import { farmBench } from './farm'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
@@ -12,6 +13,7 @@ import {
   mixBench,
   phaseVocoderBench,
   stftBench,
+  stftNormalizeBench,
 } from './dsp'
 import { loudnessBench } from './loudness'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
@@ -20,6 +22,7 @@ import type { BenchCase } from './types'
 export const cases: readonly BenchCase[] = [
   ...fftSizeBenches,
   { ...stftBench, repeats: 7 }, // a short case: more repeats let its best run escape the noise
+  stftNormalizeBench,
   griffinLimNotebookBench,
   griffinLimBench,
   griffinLimMinuteBench,
@@ -31,6 +34,8 @@ export const cases: readonly BenchCase[] = [
   riffusionDecodeBench,
   riffusionDecodeFastBench,
   presetBench,
+  defaultGraphBench,
+  defaultGraphMemoryBench,
   diffusionBench,
   diffusionStepBench,
   nativeStepBench,

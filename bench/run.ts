@@ -20,8 +20,8 @@ const cpuSeconds = (): number => {
   return (user + system) / 1e6
 }
 
-async function time(bench: Pick<BenchCase, 'run' | 'repeats'>): Promise<Timing> {
-  await bench.run() // warm up the JIT and the caches of plans, windows and sessions
+async function time(bench: Pick<BenchCase, 'run' | 'repeats' | 'warmUp'>): Promise<Timing> {
+  if (bench.warmUp !== false) await bench.run() // warm up the JIT and the caches of plans, windows and sessions
   let best: Timing = { wall: Infinity, cpu: Infinity }
   for (let i = 0; i < (bench.repeats ?? 3); i++) {
     const cpu = cpuSeconds()
@@ -94,8 +94,15 @@ const line = (cells: string[]): string =>
   cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
 console.log(`\n${line(header)}\n${widths.map((w) => '─'.repeat(w)).join('  ')}`)
 for (const row of rows) console.log(line(row))
+for (const bench of cases.filter((c) => !filter || c.name.toLowerCase().includes(filter))) {
+  const notes = bench.notes?.() ?? []
+  if (notes.length > 0) console.log(`\n${notes.join('\n')}`)
+}
 console.log(
-  '\nBest of the repeats by CPU time, one thread. ours ÷ fft.js < 1: PFFFT is faster. Load ' +
+  '\nBest of the repeats by CPU time, one thread. ours ÷ fft.js < 1: PFFFT is faster. A ' +
+    "'recorded' reference was timed once (torch 1.13.1 / torchaudio 0.13.1, one thread, on this " +
+    'kind of machine when torch was installed) and is not re-run here: its goal compares our time ' +
+    'now with that figure, so load on the machine counts against us. Load ' +
     `average now: ${loadavg()
       .map((l) => l.toFixed(1))
       .join(', ')} on ${cpus().length} cores (figures inflate when others share the machine).`,

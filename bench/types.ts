@@ -3,6 +3,8 @@ export interface BenchCase {
   name: string
   /** The work measured (awaited when it returns a promise); called once to warm up, then `repeats` times. */
   run(): unknown
+  /** Whether to run once untimed first (default true); whole-graph cases warm up in their first node. */
+  warmUp?: boolean
   /** How many timed runs (the best is reported); default 3. */
   repeats?: number
   /** Also time `run` with the FFT seam forced to fft.js (same code, JS transforms). */
@@ -17,4 +19,6 @@ export interface BenchCase {
   goalRatio?: number
   /** The time to beat, in seconds of CPU time (from the issue that set it); judged met/MISSED. */
   goalSeconds?: number
+  /** Lines printed after the table (a breakdown, a measure that is not a time), from the last run. */
+  notes?: () => string[]
 }

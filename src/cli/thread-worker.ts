@@ -9,8 +9,13 @@ import { serveJobs } from '../runtime/worker-host'
 
 const port = parentPort
 if (!port) throw new Error('thread-worker.ts runs as a worker thread (thread-pool.ts starts it).')
-serveJobs(registry, {
-  postMessage: (message, transfer) => port.postMessage(message, transfer as never),
-  addEventListener: (_type, listener) =>
-    port.on('message', (data: ToWorker) => listener({ data } as MessageEvent<ToWorker>)),
-})
+serveJobs(
+  registry,
+  {
+    postMessage: (message, transfer) => port.postMessage(message, transfer as never),
+    addEventListener: (_type, listener) =>
+      port.on('message', (data: ToWorker) => listener({ data } as MessageEvent<ToWorker>)),
+  },
+  // The disk cache encodes from the values (src/cli/disk-cache.ts): no Blob copy to send.
+  { encodeForCache: false },
+)

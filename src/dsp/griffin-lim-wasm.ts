@@ -24,9 +24,9 @@ export interface GriffinLimLayout {
   alpha: number
   iterations: number
   signal?: AbortSignal
-  /** S at frame t, bin k. */
-  magnitude: (k: number, t: number) => number
-  /** Hands S·A0 to `set`, bin by bin. */
+  /** S, bin-major: S at bin k, frame t is magnitude[k·frames + t]. */
+  magnitude: Float32Array
+  /** Hands A0 to `set`, bin by bin (the start is S·A0). */
   start: (set: (k: number, t: number, re: number, im: number) => void) => void
   /** Σ (|R_i| − S)² after iteration i (1-based). */
   onError: (iteration: number, error: number) => void
@@ -65,15 +65,17 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
     heap.fill(0, offsetOf('sum'), offsetOf('sum') + full)
     heap.fill(0, offsetOf('padded'), offsetOf('padded') + full)
     const mag = offsetOf('mag')
-    for (let t = 0; t < frames; t++) {
-      const base = mag + (t >> 2) * bins * 4 + (t & 3)
-      for (let k = 0; k < bins; k++) heap[base + 4 * k] = g.magnitude(k, t)
+    const S = g.magnitude
+    for (let k = 0; k < bins; k++) {
+      const row = k * frames
+      for (let t = 0; t < frames; t++) heap[mag + ((t >> 2) * bins + k) * 4 + (t & 3)] = S[row + t]
     }
     const prev = offsetOf('prev')
     g.start((k, t, re, im) => {
+      const m = S[k * frames + t]
       const base = prev + ((t >> 2) * bins + k) * 8 + (t & 3)
-      heap[base] = re
-      heap[base + 4] = im
+      heap[base] = m * re
+      heap[base + 4] = m * im
     })
     heap.set(g.inverseEnvelope, offsetOf('inverse'))
     heap.set(g.window, offsetOf('window'))

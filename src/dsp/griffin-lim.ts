@@ -72,21 +72,22 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   const fullLength = n + hop * (frames - 1)
   const length = fullLength - 2 * offset
 
-  // 1 / Σ w² overlap-added, 0 where the envelope vanishes (torch would raise there).
-  const inverseEnvelope = new Float64Array(fullLength)
-  for (let t = 0; t < frames; t++) {
-    for (let i = 0; i < n; i++) inverseEnvelope[t * hop + i] += window[i] * window[i]
-  }
-  for (let i = 0; i < fullLength; i++) {
-    const e = inverseEnvelope[i]
-    inverseEnvelope[i] = e > 1e-11 ? 1 / e : 0
-  }
   // The window's nonzero span [lo, hi): with a window shorter than the FFT (win_length) the
   // samples outside it are zero in every frame, so the loops skip them.
   let lo = 0
   while (lo < n && window[lo] === 0) lo++
   let hi = n
   while (hi > lo && window[hi - 1] === 0) hi--
+  // 1 / Σ w² overlap-added, 0 where the envelope vanishes (torch would raise there).
+  const inverseEnvelope = new Float64Array(fullLength)
+  const squares = Float64Array.from(window, (w) => w * w)
+  for (let t = 0; t < frames; t++) {
+    for (let i = lo, at = t * hop + lo; i < hi; i++, at++) inverseEnvelope[at] += squares[i]
+  }
+  for (let i = 0; i < fullLength; i++) {
+    const e = inverseEnvelope[i]
+    inverseEnvelope[i] = e > 1e-11 ? 1 / e : 0
+  }
   let targetEnergy = 0
   for (let i = 0; i < size; i++) targetEnergy += magnitude[i] * magnitude[i]
   const alpha = momentum / (1 + momentum)
@@ -115,12 +116,8 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
       alpha,
       iterations,
       signal: options.signal,
-      magnitude: (k, t) => magnitude[k * frames + t],
-      start: (set) =>
-        initialise(bins, frames, options, (k, t, re, im) => {
-          const m = magnitude[k * frames + t]
-          set(k, t, m * re, m * im)
-        }),
+      magnitude,
+      start: (set) => initialise(bins, frames, options, set),
       onError: report,
     })
     return { waveform, convergence }

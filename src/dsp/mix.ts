@@ -22,8 +22,26 @@ export interface MixSource {
 /** Decibels to a linear amplitude factor: 10^(dB/20). */
 export const dbToGain = (db: number): number => 10 ** (db / 20)
 
-/** The largest |sample| over all channels (0 for silence or no samples). */
+/** The largest |sample| over all channels (0 for silence or no samples; NaN if any is NaN). */
 export function peakOf(channels: readonly Float32Array[]): number {
+  let peak = 0
+  for (const ch of channels) {
+    // The extremes by plain comparisons (branches that are almost never taken); a NaN goes to
+    // the careful loop, which gives NaN as Math.max would.
+    let hi = 0
+    let lo = 0
+    for (let i = 0; i < ch.length; i++) {
+      const v = ch[i]
+      if (v > hi) hi = v
+      else if (v < lo) lo = v
+      else if (v !== v) return carefulPeakOf(channels)
+    }
+    peak = Math.max(peak, hi, -lo)
+  }
+  return peak
+}
+
+function carefulPeakOf(channels: readonly Float32Array[]): number {
   let peak = 0
   for (const ch of channels) {
     for (let i = 0; i < ch.length; i++) {
@@ -55,10 +73,15 @@ export function mixSignals(
   let out: Float32Array[]
   if (mode === 'stereo') {
     out = sources.map(({ channels, gain }) => {
-      const acc = new Float64Array(length)
-      for (const ch of channels) for (let n = 0; n < ch.length; n++) acc[n] += ch[n]
       const scale = channels.length > 0 ? gain / channels.length : 0
-      return scaled(acc, scale)
+      // Σ_ch x_ch in float64 then scaled: mixChannel's sum with unit gains (no 8-byte buffer).
+      if (channels.length > 0)
+        return mixChannel(
+          channels.map((ch) => ({ ch, gain: 1 })),
+          length,
+          scale,
+        )
+      return new Float32Array(length)
     })
   } else {
     const width = Math.max(...sources.map((s) => s.channels.length))
@@ -86,25 +109,19 @@ function mixChannel(
 ): Float32Array {
   const out = new Float32Array(length)
   const full = inputs.every(({ ch }) => ch.length === length)
+  // Arrays and gains in locals, so no property is loaded in the loop.
   if (full && inputs.length === 1) {
-    const [a] = inputs
-    for (let n = 0; n < length; n++) out[n] = a.gain * a.ch[n] * scale
+    const [{ ch: x, gain: g }] = inputs
+    for (let n = 0; n < length; n++) out[n] = g * x[n] * scale
     return out
   }
   if (full && inputs.length === 2) {
-    const [a, b] = inputs
-    for (let n = 0; n < length; n++) out[n] = (a.gain * a.ch[n] + b.gain * b.ch[n]) * scale
+    const [{ ch: x, gain: gx }, { ch: y, gain: gy }] = inputs
+    for (let n = 0; n < length; n++) out[n] = (gx * x[n] + gy * y[n]) * scale
     return out
   }
   const acc = new Float64Array(length)
   for (const { ch, gain } of inputs) for (let n = 0; n < ch.length; n++) acc[n] += gain * ch[n]
   for (let n = 0; n < length; n++) out[n] = acc[n] * scale
-  return out
-}
-
-/** acc · scale, rounded to float32. */
-function scaled(acc: Float64Array, scale: number): Float32Array {
-  const out = new Float32Array(acc.length)
-  for (let n = 0; n < acc.length; n++) out[n] = acc[n] * scale
   return out
 }

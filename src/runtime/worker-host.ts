@@ -27,11 +27,24 @@ export interface WorkerScope {
 /** Progress messages are coalesced: a node may report every iteration of a tight loop. */
 const PROGRESS_INTERVAL_MS = 40
 
+export interface ServeOptions {
+  /**
+   * Whether to send each result's cache encoding along as a Blob (default true: the page's
+   * IndexedDB keeps it without a copy). The CLI's disk cache writes from the values themselves,
+   * so there the Blob would only be two more copies of every output held in memory.
+   */
+  encodeForCache?: boolean
+}
+
 /**
  * Runs node jobs posted by the main thread (worker-pool.ts) with the nodes' own `run`, one
  * AbortController per job, and posts back progress, outputs (transferred) or the error.
  */
-export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): void {
+export function serveJobs(
+  registry: NodeRegistry,
+  scope: WorkerScope = self,
+  options: ServeOptions = {},
+): void {
   const running = new Map<number, AbortController>()
   let cancelFlag: Int32Array | undefined
   const post = (message: FromWorker, transfer: Transferable[] = []) =>
@@ -64,7 +77,8 @@ export function serveJobs(registry: NodeRegistry, scope: WorkerScope = self): vo
       const result = await runJob(registry, job, { signal, progress, preview, warn })
       const { outputs, report } = result
       const ms = performance.now() - started
-      const encoded = encodeForCache(result) // before the transfer detaches the arrays
+      // Before the transfer detaches the arrays.
+      const encoded = options.encodeForCache === false ? undefined : encodeForCache(result)
       try {
         post({ type: 'done', id, outputs, ms, report, encoded }, transferListOf(outputs))
       } catch (error) {

@@ -55,6 +55,28 @@ describe('browser runtime', () => {
     expect(errors).toEqual([])
   })
 
+  it('spreads a stereo picture’s Griffin-Lim over two workers, with the main thread’s sound', async () => {
+    const { page, errors } = await openHarness({ workers: 2, dbName: 'split-workers' })
+    const graph = graphOf(
+      [
+        tone('a', 330, 1),
+        { id: 's', type: 'dsp/stft', params: {} },
+        { id: 'n', type: 'dsp/normalize', params: {} },
+        { id: 'gl', type: 'dsp/griffin-lim', params: { iterations: 4 } },
+      ],
+      ['a.audio->s.audio', 's.spectrogram->n.spectrogram', 'n.image->gl.image'],
+    )
+    const split = await run(page, graph)
+    expect(split.states.gl).toBe('done')
+    // tone, STFT and Normalize one job each; Griffin-Lim one job per colour of the picture
+    expect(split.jobs.cpu).toBeGreaterThanOrEqual(5)
+    await start(page, { workers: 2, dbName: 'split-main-thread' }) // empty caches
+    const local = await run(page, graph, { local: true })
+    expect(local.jobs.cpu).toBe(0)
+    expect(split.digests.gl).toBe(local.digests.gl)
+    expect(errors).toEqual([])
+  })
+
   it('restores every result from IndexedDB after a reload, with no job reaching a worker', async () => {
     const { page, errors } = await openHarness()
     const graph = graphOf(

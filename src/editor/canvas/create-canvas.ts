@@ -14,7 +14,9 @@ import { installAreaRules } from './area-rules'
 import { BoxSelect } from './box-select'
 import { Modifiers } from './modifiers'
 import { addGrid } from './grid'
+import { lessDetailFarOut } from './detail'
 import { drawMinimapOncePerFrame } from './minimap'
+import { minimapPreset } from './MinimapView'
 import { liftNodesWhileMoving } from './motion'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
 import { OpeningView } from './opening-view'
@@ -63,6 +65,34 @@ function coveredEdges(container: HTMLElement) {
   return insets
 }
 
+/**
+ * A graph larger than the view runs on past its right edge, under the minimap: when the view
+ * is placed for the person (on opening, or by Fit) and a node lies under the minimap, the
+ * minimap steps aside (`minimap-aside`, hidden but still counted in the framing) until the
+ * person touches the canvas. Hiding it for good is the legend's switch.
+ */
+function minimapAside(container: HTMLElement) {
+  const show = () => container.classList.remove('minimap-aside')
+  const check = () => {
+    show()
+    const map = container.querySelector<HTMLElement>('[data-testid="minimap"]')
+    const m = map?.getBoundingClientRect()
+    if (!map || !m || m.width === 0 || getComputedStyle(map).display === 'none') return
+    const covers = [...container.querySelectorAll('[data-node-id]')].some((node) => {
+      const n = node.getBoundingClientRect()
+      return n.left < m.right && n.right > m.left && n.top < m.bottom && n.bottom > m.top
+    })
+    container.classList.toggle('minimap-aside', covers)
+  }
+  container.addEventListener('pointerdown', show, true)
+  container.addEventListener('wheel', show, { capture: true, passive: true })
+  const stop = () => {
+    container.removeEventListener('pointerdown', show, true)
+    container.removeEventListener('wheel', show, true)
+  }
+  return { check, stop }
+}
+
 export interface CanvasHandle extends CanvasApi {
   /** A new graph's first view: readable, from its sources; settles once previews arrive. */
   openingView: () => Promise<void>
@@ -102,7 +132,7 @@ export async function createCanvas(
       },
     }),
   )
-  render.addPreset(Presets.minimap.setup({ size: 160 }))
+  render.addPreset(minimapPreset(160))
   connection.addPreset(() => wiring.flow(connection))
 
   editor.use(area)
@@ -112,6 +142,7 @@ export async function createCanvas(
   AreaExtensions.zIndexNodesOrder(area)
   const stopMotion = liftNodesWhileMoving(area)
   const removeGrid = addGrid(area)
+  const stopDetail = lessDetailFarOut(area)
 
   const toArea = (client: Point): Point => {
     const rect = container.getBoundingClientRect()
@@ -151,6 +182,7 @@ export async function createCanvas(
     await sync.schedule()
   }
 
+  const aside = minimapAside(container)
   const opening = new OpeningView(
     area,
     services.runs,
@@ -161,6 +193,7 @@ export async function createCanvas(
       }),
     () => nextFrames(2), // let grown nodes report their sizes
     () => coveredEdges(container),
+    () => aside.check(),
   )
   /** The canvas's first fit frames the graph to read it, not to see all of it. */
   let opened = false
@@ -251,9 +284,11 @@ export async function createCanvas(
     },
     destroy() {
       opening.stop()
+      aside.stop()
       stopMinimap()
       stopMotion()
       removeGrid()
+      stopDetail()
       unsubscribe()
       window.removeEventListener('pointerdown', wiring.onPointer, true)
       window.removeEventListener('pointerup', wiring.onPointer, true)

@@ -118,6 +118,8 @@ export class OpeningView {
     private readonly rects: () => Rect[],
     private readonly afterLayout: () => Promise<void>,
     private readonly insets: () => Insets,
+    /** Called after each placement, with the view where it now is. */
+    private readonly placed: () => void = () => {},
   ) {}
 
   async show(): Promise<void> {
@@ -167,6 +169,7 @@ export class OpeningView {
     transform.x = target.x
     transform.y = target.y
     await this.area.area.zoom(target.k, 0, 0) // applies x and y too, and tells the minimap
+    this.placed()
     return { ...transform }
   }
 }

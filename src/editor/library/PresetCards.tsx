@@ -86,7 +86,8 @@ export function outputsOf(graph: GraphDocument, registry: NodeRegistry): string 
   for (const node of graph.nodes) {
     const def = registry.get(node.type)
     const kind = def && Object.values(def.outputs)[0]
-    if (!kind || def.category !== 'Outputs' || node.mode === 'mute') continue
+    // Output nodes are those whose definition exports files.
+    if (!kind || def.export === undefined || node.mode === 'mute') continue
     counts.set(kind, (counts.get(kind) ?? 0) + 1)
   }
   const parts = [...counts].map(([kind, n]) => {

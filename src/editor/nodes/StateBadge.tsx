@@ -25,10 +25,13 @@ const TIPS: Partial<Record<NodeRun['state'], string>> = {
 /** The node's state in a word: queued, running 40%, cached, done in 1.2 s, error… */
 export function StateBadge({ run }: { run: NodeRun }) {
   if (run.state === 'idle') return null
-  let text = WORDS[run.state]
+  // An edited node's result is kept in view, but "Done" never stands beside an old result.
+  const outdated = run.stale && (run.state === 'done' || run.state === 'cached')
+  let text = outdated ? 'Outdated' : WORDS[run.state]
   if (run.state === 'running' && run.progress !== undefined && run.progress > 0)
     text += ` ${Math.round(run.progress * 100)}%`
-  if (run.state === 'done' && run.ms !== undefined) text += ` · ${formatDuration(run.ms)}`
+  if (run.state === 'done' && run.ms !== undefined && !outdated)
+    text += ` · ${formatDuration(run.ms)}`
   return (
     <span
       className={`badge badge-${run.state}${run.stale ? ' badge-stale' : ''}`}
