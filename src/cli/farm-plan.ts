@@ -24,6 +24,8 @@ export interface PlannedRun {
   argv: string[]
   /** Content hash of the graph, the input file's bytes, the run's settings and output folder. */
   id: string
+  /** How many frames its longest sequence has, when it makes frames (known on submitting). */
+  frames?: number
 }
 
 const WILDCARD = /[*?[]/

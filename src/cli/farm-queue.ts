@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { parseArgs } from 'node:util'
-import { Queue, QueueEvents, Worker } from 'bullmq'
+import { FlowProducer, Queue, QueueEvents, Worker, type FlowJob } from 'bullmq'
 import { cacheFlags, renderCommand, type FarmArgs } from './farm'
 import type { PlannedRun } from './farm-plan'
 import { invocationDir } from './args'
@@ -103,6 +103,16 @@ export async function submitRuns(args: FarmArgs, runs: PlannedRun[], io: Io): Pr
       io.out(state === 'completed' ? `✓ ${run.stem} → ${run.out}` : `✗ ${run.stem}: ${detail}`)
       if (finished.size === runs.length) settle()
     }
+    const ranges = new Map(
+      runs.flatMap((run) =>
+        rangesOf(run, args.split).map((r) => [rangeJobId(run, r.start), { run, ...r }] as const),
+      ),
+    )
+    events?.on('completed', ({ jobId }) => {
+      const range = ranges.get(jobId)
+      if (range)
+        io.err(`… ${range.run.stem}: frames ${range.start + 1}–${range.start + range.count} done`)
+    })
     events?.on('progress', ({ jobId, data }) => {
       const run = byId.get(jobId)
       const p = data as Partial<RunProgress>
@@ -119,13 +129,25 @@ export async function submitRuns(args: FarmArgs, runs: PlannedRun[], io: Io): Pr
         if (job && (await job.getState()) === 'failed') finish(jobId, 'failed', failedReason)
       })
     })
+    const split = runs.filter((run) => (run.frames ?? 0) > args.split)
+    const whole = runs.filter((run) => !split.includes(run))
     await queue.addBulk(
-      runs.map((run) => ({
+      whole.map((run) => ({
         name: run.stem,
         data: { argv: run.argv, stem: run.stem, out: run.out },
         opts: { ...JOB_OPTIONS, jobId: run.id },
       })),
     )
+    if (split.length > 0) {
+      const flows = new FlowProducer({ connection: connection(url, false) })
+      try {
+        await flows.addBulk(split.map((run) => splitFlow(run, args.split)))
+      } finally {
+        await flows.close()
+      }
+      for (const run of split)
+        io.out(`${run.stem}: ${run.frames} frames in ${rangesOf(run, args.split).length} jobs`)
+    }
     io.out(`${runs.length} runs on ${url} (queue "${QUEUE_NAME}").`)
     if (args.detach) {
       io.out(
@@ -149,6 +171,48 @@ export async function submitRuns(args: FarmArgs, runs: PlannedRun[], io: Io): Pr
   } finally {
     await events?.close()
     await queue.close()
+  }
+}
+
+/**
+ * The frame ranges a run is split into (none when it has no more than `split` frames): `split`
+ * frames each, the last one shorter.
+ */
+export function rangesOf(run: PlannedRun, split: number): { start: number; count: number }[] {
+  const total = run.frames ?? 0
+  if (total <= split) return []
+  return Array.from({ length: Math.ceil(total / split) }, (_, i) => ({
+    start: i * split,
+    count: Math.min(split, total - i * split),
+  }))
+}
+
+/** A range job's id: its run's content hash and first frame, so resubmitting adds nothing. */
+const rangeJobId = (run: PlannedRun, start: number) => `${run.id}-f${start}`
+
+/**
+ * A long frame sequence as a BullMQ flow: one child job per frame range (`--frames FROM:COUNT`,
+ * each leaving its PNGs on shared storage) and the run's own job as their parent, which BullMQ
+ * starts only when every child has completed (`--join-frames`: the zip, the soundtrack and every
+ * other output, once). A child that fails for good fails the parent; a child whose worker dies
+ * is retried like any job.
+ */
+function splitFlow(run: PlannedRun, split: number): FlowJob {
+  return {
+    name: run.stem,
+    queueName: QUEUE_NAME,
+    data: { argv: [...run.argv, '--join-frames'], stem: run.stem, out: run.out },
+    opts: { ...JOB_OPTIONS, jobId: run.id },
+    children: rangesOf(run, split).map(({ start, count }) => ({
+      name: `${run.stem} frames ${start + 1}–${start + count}`,
+      queueName: QUEUE_NAME,
+      data: {
+        argv: [...run.argv, '--frames', `${start}:${count}`],
+        stem: `${run.stem} frames ${start + 1}–${start + count}`,
+        out: run.out,
+      },
+      opts: { ...JOB_OPTIONS, jobId: rangeJobId(run, start), failParentOnFailure: true },
+    })),
   }
 }
 

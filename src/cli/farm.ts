@@ -4,6 +4,8 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { invocationDir, parseRenderArgs, type RenderArgs } from './args'
 import { parseEach, planEach, type PlannedRun } from './farm-plan'
+import { countFrames } from './frames-render'
+import { registry } from '../../nodes'
 import type { Io } from './render'
 
 /**
@@ -13,6 +15,7 @@ import type { Io } from './render'
  *   GRAPH --each NODE=GLOB --out DIR --queue URL   the runs as BullMQ jobs on Redis; waits
  *         [--detach] [--status]                    (or returns at once / shows the batch)
  *   --worker --queue URL [--concurrency N]         runs jobs (N processes) [--cache DIR]
+ *   [--split N]                                    frames per job when a video is split
  *
  * Runs are whole command lines with absolute paths: inputs and outputs travel as paths on
  * storage every machine mounts; Redis carries only the job's command line.
@@ -29,11 +32,16 @@ export interface FarmArgs {
   concurrency?: number
   /** Seconds a worker may go silent before its job is given to another (BullMQ's lock). */
   stallSeconds: number
+  /** Frames per range job when a run's frame sequence is split across workers. */
+  split: number
   /** The rest: `npm run render`'s own arguments. */
   rest: string[]
 }
 
-const VALUED = new Set(['--each', '--queue', '--concurrency', '--stall-seconds'])
+/** Frames per range job: 10 s of video at 24 fps; enough jobs for many workers on a song. */
+export const DEFAULT_SPLIT = 240
+
+const VALUED = new Set(['--each', '--queue', '--concurrency', '--stall-seconds', '--split'])
 const FLAGS = new Set(['--detach', '--status', '--worker'])
 
 /** Whether the command line asks for the farm (`--each`, `--worker`, `--queue`). */
@@ -70,6 +78,7 @@ export function parseFarmArgs(argv: string[]): FarmArgs {
     worker: '--worker' in found,
     concurrency: count('--concurrency'),
     stallSeconds: count('--stall-seconds', 30) ?? 30,
+    split: count('--split', DEFAULT_SPLIT) ?? DEFAULT_SPLIT,
     rest,
   }
   if (args.queue && !/^rediss?:\/\//.test(args.queue))
@@ -108,6 +117,12 @@ export async function farm(argv: string[], io: Io, render: RenderFn): Promise<nu
     const renderArgs = parseRenderArgs(args.rest)
     const runs = await planEach(renderArgs, parseEach(args.each ?? ''), invocationDir())
     if (args.queue) {
+      // A long frame sequence is split by frame range: its length is read first.
+      if (!args.status)
+        for (const run of runs) {
+          const total = await countFrames(parseRenderArgs(run.argv), registry)
+          if (total !== undefined) run.frames = total
+        }
       const { submitRuns } = await import('./farm-queue')
       return await submitRuns(args, runs, io)
     }

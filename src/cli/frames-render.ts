@@ -39,6 +39,11 @@ import {
 } from '../media/frames-export'
 import { readNpy, writeNpyFloat32 } from '../media/npy'
 import { StoredZip } from '../media/stored-zip'
+import { parseGraphText } from '../engine/validate'
+import type { RenderArgs } from './args'
+import { nodeFileResolver } from './files'
+import { applyCommandLine } from './graph-edits'
+import { readGraphSource } from './graph-source'
 import type { RunOutputs } from './write-output'
 
 /** Frames per window: 32 pictures of 512² RGB are 100 MB per node that holds them. */
@@ -354,4 +359,36 @@ async function readPart(parts: string, index: number, ext = '.png') {
       'Every --frames range must finish before --join-frames; run the missing range again.',
     )
   })
+}
+
+/**
+ * How many frames the graph's longest sequence has, or undefined when it makes none. The nodes
+ * that start sequences run on an empty window (Spectrum Frames reads its sound's length and
+ * analyses nothing): how a farm plans a video's ranges before any frame is made. A graph whose
+ * sequence cannot start (a missing file) also gives undefined: its run then says why.
+ */
+export async function countFrames(
+  args: RenderArgs,
+  registry: NodeRegistry,
+): Promise<number | undefined> {
+  const source = await readGraphSource(args.graph)
+  const loaded = parseGraphText(source.text, registry)
+  if (!loaded.ok) return undefined
+  const graph = applyCommandLine(loaded.graph, args, registry)
+  const starts = graph.nodes.filter((n) => {
+    const def = registry.get(n.type)
+    return def !== undefined && makesFrames(def) && n.mode === 'normal'
+  })
+  if (starts.length === 0) return undefined
+  const { results } = await execute(graph, {
+    registry,
+    files: nodeFileResolver(source.baseDir),
+    targets: starts.map((n) => n.id),
+    frames: { start: 0, count: 0 },
+  })
+  let total: number | undefined
+  for (const result of results.values())
+    for (const value of Object.values(result.outputs ?? {}))
+      if (value.kind === 'frames') total = Math.max(total ?? 0, framesTotal(value))
+  return total
 }

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseRenderArgs } from '../../src/cli/args'
-import { parseFarmArgs } from '../../src/cli/farm'
+import { DEFAULT_SPLIT, parseFarmArgs } from '../../src/cli/farm'
+import { rangesOf } from '../../src/cli/farm-queue'
+import { countFrames } from '../../src/cli/frames-render'
+import { registry } from '../../nodes'
 import { expandGlob, globToRegExp, planEach } from '../../src/cli/farm-plan'
 import { render } from '../../src/cli/render'
 import { encodeWav } from '../../src/media/wav-encode'
@@ -129,5 +132,65 @@ describe('--each on this machine', () => {
     expect(out).toContain(`✓ one → ${join(dir, 'out', 'one')}`)
     expect(err.join('\n')).toMatch(/✗ broken \(.*broken\.wav\):/)
     expect(out.at(-1)).toBe('2 of 3 runs done; failed: broken')
+  })
+})
+
+describe('splitting a frame sequence by range', () => {
+  const run = (frames?: number) => ({ stem: 's', input: 'i', out: 'o', argv: [], id: 'x', frames })
+
+  it('cuts ranges of --split frames, the last one shorter, none for a short sequence', () => {
+    expect(rangesOf(run(60), 12)).toEqual(
+      [0, 12, 24, 36, 48].map((start) => ({ start, count: 12 })),
+    )
+    expect(rangesOf(run(61), 12).at(-1)).toEqual({ start: 60, count: 1 })
+    expect(rangesOf(run(61), 12).reduce((n, r) => n + r.count, 0)).toBe(61)
+    expect(rangesOf(run(12), 12)).toEqual([])
+    expect(rangesOf(run(), 12)).toEqual([])
+  })
+
+  it('reads --split, --frames and --join-frames, refusing what is not a range', () => {
+    expect(parseFarmArgs(['g.json', '--each', 'a=*', '--queue', 'redis://h:1']).split).toBe(
+      DEFAULT_SPLIT,
+    )
+    expect(parseFarmArgs(['g.json', '--each', 'a=*', '--split', '48']).split).toBe(48)
+    expect(() => parseFarmArgs(['g.json', '--each', 'a=*', '--split', '0'])).toThrow(/--split/)
+    expect(parseRenderArgs(['g.json', '--frames', '96:48']).frames).toEqual({
+      start: 96,
+      count: 48,
+    })
+    expect(parseRenderArgs(['g.json', '--join-frames']).joinFrames).toBe(true)
+    for (const bad of ['96', '1:-4', '3:0', 'a:b', '1.5:2'])
+      expect(() => parseRenderArgs(['g.json', '--frames', bad])).toThrow(
+        /--frames takes FROM:COUNT/,
+      )
+    expect(() => parseRenderArgs(['g.json', '--frames', '0:4', '--join-frames'])).toThrow(
+      /either --frames/,
+    )
+  })
+
+  it('counts a graph’s frames from its sound alone, and none for a graph without frames', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synesthete-count-'))
+    const rate = 8000
+    writeFileSync(
+      join(dir, 'a.wav'),
+      encodeWav({ sampleRate: rate, channels: [new Float32Array(rate * 2 + 1)] }, 'pcm16'),
+    )
+    const frames = graphOf(
+      [
+        { id: 'load', type: 'audio/load' },
+        { id: 'spectra', type: 'frames/spectrum', params: { fps: 24 } },
+      ],
+      ['load.audio->spectra.audio'],
+    )
+    writeFileSync(join(dir, 'frames.json'), JSON.stringify(frames))
+    writeFileSync(
+      join(dir, 'none.json'),
+      JSON.stringify(graphOf([{ id: 'load', type: 'audio/load' }])),
+    )
+    const args = (graph: string) =>
+      parseRenderArgs([join(dir, graph), '--input', `load=${join(dir, 'a.wav')}`])
+    // ⌈(2 s + 1 sample) · 24⌉ = 49 frames.
+    expect(await countFrames(args('frames.json'), registry)).toBe(49)
+    expect(await countFrames(args('none.json'), registry)).toBeUndefined()
   })
 })
