@@ -112,19 +112,28 @@ export const stft = defineNode({
       )
     await initFastFft()
     const average = params.stereo === 'mean-power' && audio.channels.length > 1
-    const spectra = audio.channels.map((channel, c) => {
+    const spectra: ReturnType<typeof computeStft>[] = []
+    for (const [c, channel] of audio.channels.entries()) {
       if (ctx.signal.aborted) throw new CancelledError()
       ctx.progress(c / audio.channels.length, `Channel ${c + 1}`)
-      return computeStft(channel, { ...options, power: 2, keepPhase: params.keepPhase && !average })
-    })
+      const s = computeStft(channel, {
+        ...options,
+        power: 2,
+        keepPhase: params.keepPhase && !average,
+      })
+      // Averaging: each channel's power is added to the first's as it comes (float32 sums, in
+      // channel order, as into a zeroed matrix), so at most two matrices are held at once.
+      if (average && c > 0) {
+        const sum = spectra[0].values
+        for (let i = 0; i < sum.length; i++) sum[i] += s.values[i]
+      } else spectra.push(s)
+    }
     const { bins, frames } = spectra[0]
-    let channels = spectra.map((s) => s.values)
+    const channels = spectra.map((s) => s.values)
     let phase = params.keepPhase ? spectra.map((s) => s.phase ?? new Float32Array(0)) : undefined
     if (average) {
-      const mean = new Float32Array(bins * frames)
-      for (const values of channels) for (let i = 0; i < mean.length; i++) mean[i] += values[i]
-      for (let i = 0; i < mean.length; i++) mean[i] /= channels.length
-      channels = [mean]
+      const [mean] = channels
+      for (let i = 0; i < mean.length; i++) mean[i] /= audio.channels.length
       if (params.keepPhase) {
         const mid = computeStft(meanSignal(audio.channels), {
           ...options,

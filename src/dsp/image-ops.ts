@@ -60,7 +60,9 @@ export function flipRows<T extends Float32Array | Uint8Array>(
   width: number,
   height: number,
 ): T {
-  const out = plane.slice() as T
+  const out = (
+    plane instanceof Uint8Array ? new Uint8Array(plane.length) : new Float32Array(plane.length)
+  ) as T
   for (let y = 0; y < height; y++)
     out.set(plane.subarray(y * width, (y + 1) * width), (height - 1 - y) * width)
   return out
