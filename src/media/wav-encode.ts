@@ -168,10 +168,12 @@ function writeSamples(
   }
 }
 
-/** round(x · scale) clipped to the signed range [−scale, scale − 1]; NaN → 0. */
+/**
+ * round(x · scale) (halves up, as Math.round) clipped to the signed range [−scale, scale − 1];
+ * NaN → 0. ⌊x·scale + ½⌋ is that rounding exactly here (x·scale + ½ is exact in float64 for a
+ * float32 x within ±1; beyond, both clip) and costs half of Math.round's time.
+ */
 function quantise(x: number, scale: number): number {
-  const q = Math.round(x * scale)
-  if (q >= scale) return scale - 1
-  if (q < -scale) return -scale
-  return q || 0
+  const q = Math.floor(x * scale + 0.5)
+  return q >= scale ? scale - 1 : q < -scale ? -scale : q || 0
 }

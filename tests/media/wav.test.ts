@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../src/engine/random'
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../src/engine/errors'
 import { decodeWav, encodeWav, readWavChunks, readWavHeader } from '../../src/media/wav'
@@ -72,6 +73,23 @@ describe('encodeWav and decodeWav', () => {
     expect(Array.from(pcm)).toEqual([32767 / 32768, -1, 0, 32767 / 32768, -1, 0.25])
     const float = decodeWav(encodeWav({ sampleRate: 8000, channels }, 'float32')).channels[0]
     expect(Array.from(float)).toEqual([1.5, -1.5, 0, 1, -1, 0.25])
+  })
+
+  it('rounds each sample to the nearest step, halves up as Math.round, in both PCM depths', () => {
+    for (const [format, scale] of [
+      ['pcm16', 32768],
+      ['pcm24', 8388608],
+    ] as const) {
+      // Exact halves either side of zero, values just off them, the ends, and a random spread.
+      const halves = [0.5, 1.5, -0.5, -1.5, -2.5, 2.5, 1000.5, -1000.5].map((k) => k / scale)
+      const near = halves.map((v) => Math.fround(v * (1 + 2 ** -20)))
+      const random = mulberry32(11)
+      const spread = Array.from({ length: 2000 }, () => random() * 2 - 1)
+      const values = Float32Array.from([...halves, ...near, -0, 1 - 1 / scale, -1, ...spread])
+      const decoded = decodeWav(encodeWav({ sampleRate: 8000, channels: [values] }, format))
+      const expected = Array.from(values, (v) => Math.min(scale - 1, Math.round(v * scale)) / scale)
+      expect(Array.from(decoded.channels[0], (v) => v)).toEqual(expected.map((v) => v || 0))
+    }
   })
 
   it('writes WAVE_FORMAT_EXTENSIBLE beyond two channels and plain headers otherwise', () => {
