@@ -143,6 +143,12 @@ export async function createBrowserRuntime(
     },
     flushCache: () => disk.flush(),
     workerStats: () => ({ cpu: cpuPool.stats(), gpu: gpuPool.stats() }),
+    prepare: (nodeTypes) => {
+      // Loading the GPU worker's modules and WASM took about 0.5 s of a first open's critical
+      // path here (the picture done, the diffusion node not yet started); now it overlaps the
+      // CPU nodes before it.
+      if (nodeTypes.some((type) => registry.get(type)?.runtime === 'gpu')) gpuPool.prewarm(1)
+    },
     gpu,
     onPreview: (listener) => {
       previewListeners.add(listener)

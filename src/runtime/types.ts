@@ -51,6 +51,11 @@ export interface BrowserRuntimeControls {
   /** Waits until every computed result is written to IndexedDB. */
   flushCache(): Promise<void>
   workerStats(): { cpu: PoolStats; gpu: PoolStats }
+  /**
+   * Starts, ahead of their first job, the workers that nodes of these types run on: a run that
+   * reaches a GPU node after a few CPU nodes should not then wait for the GPU worker to load.
+   */
+  prepare(nodeTypes: readonly string[]): void
   gpu: GpuStatusSource
   /**
    * Pictures in progress from running nodes (the diffusion node's `ctx.preview`), by graph

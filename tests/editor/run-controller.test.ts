@@ -42,7 +42,7 @@ function setup() {
   })
   controller.setAuto(false)
   store.subscribe(controller.onDocChange)
-  return { store, runs, controller }
+  return { store, runs, controller, runtime }
 }
 
 describe('running from the editor', () => {
@@ -87,6 +87,17 @@ describe('running from the editor', () => {
     expect(runs.get('side').state).toBe('done')
     expect(runs.get('more').state).toBe('idle')
     expect(controller.lastRun?.ran.sort()).toEqual(['side', 'y'])
+  })
+
+  it('asks the runtime to start the workers of the nodes a run will visit, before any runs', async () => {
+    const { controller, runtime } = setup()
+    const log: string[] = []
+    const runner = runtime.runner
+    runtime.runner = { run: (job, ctx) => (log.push(`run ${job.type}`), runner.run(job, ctx)) }
+    runtime.prepare = (types) => void log.push(`prepare ${types.join(' ')}`)
+    await controller.run(['sum'])
+    expect(log[0]).toBe('prepare test/constant test/constant test/add')
+    expect(log.slice(1).sort()).toEqual(['run test/add', 'run test/constant', 'run test/constant'])
   })
 
   it('gives back their earlier state to nodes a run skipped', async () => {

@@ -139,6 +139,7 @@ export class RunController {
     this.runCount++
     this.emit()
     runs.begin(touched)
+    runtime.prepare?.(doc.nodes.filter((n) => touched.has(n.id)).map((n) => n.type))
     const stopLive = runtime.onPreview?.(runs.setLive)
     let result: ExecutionResult | undefined
     let notice: string | undefined
