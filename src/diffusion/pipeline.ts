@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../engine/define-node'
 import { UserError } from '../engine/errors'
 import type { ImageValue, LatentValue } from '../engine/values'
 import { concat } from './components'
@@ -38,7 +39,7 @@ export interface GenerateOptions {
   seed: number
   /** Roll the latent by this many latent pixels after each step, and back at the end. */
   shift?: { dx: number; dy: number }
-  signal?: AbortSignal
+  signal?: CancelSignal
   onProgress?(fraction: number, message: string): void
   /** Decode and hand over the picture every `previewEvery` steps (0: never). */
   previewEvery?: number

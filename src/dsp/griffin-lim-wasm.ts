@@ -23,7 +23,8 @@ export interface GriffinLimLayout {
   reflect: boolean
   alpha: number
   iterations: number
-  signal?: AbortSignal
+  /** Looked at between iterations (an AbortSignal, or a worker's signal that polls its cancel flag). */
+  signal?: { throwIfAborted(): void }
   /** S, bin-major: S at bin k, frame t is magnitude[k·frames + t]. */
   magnitude: Float32Array
   /** Hands A0 to `set`, bin by bin (the start is S·A0). */

@@ -41,7 +41,7 @@ export interface GriffinLimOptions {
   /** Called after each iteration (1-based) with its spectral convergence. */
   onIteration?: (iteration: number, spectralConvergence: number) => void
   /** Checked before every iteration: cancellation stops within one iteration. */
-  signal?: AbortSignal
+  signal?: { throwIfAborted(): void }
 }
 
 export interface GriffinLimResult {

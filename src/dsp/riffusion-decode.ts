@@ -27,7 +27,8 @@ export interface RiffusionDecodeOptions {
   overlapColumns: number
   /** Read the picture as a seamless loop. */
   wrap: boolean
-  signal?: AbortSignal
+  /** Looked at between iterations (an AbortSignal, or a worker's signal that polls its cancel flag). */
+  signal?: { throwIfAborted(): void }
   onIteration?: (iteration: number, total: number) => void
 }
 

@@ -84,9 +84,23 @@ export interface RunReport {
   tinyModel?: boolean
 }
 
+/**
+ * What a node looks at to know it was cancelled: the reading half of an AbortSignal (an
+ * AbortSignal is one). Hosts may give their own: a worker's also reads the page's shared cancel
+ * flag each time it is looked at, since a synchronous loop never receives the 'cancel' message
+ * (src/runtime/worker-host.ts).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean
+  readonly reason: unknown
+  throwIfAborted(): void
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void
+  removeEventListener(type: 'abort', listener: () => void): void
+}
+
 /** What a running node may ask of the world: progress, cancellation, seeded randomness. */
 export interface RunContext {
-  signal: AbortSignal
+  signal: CancelSignal
   /** Report progress in 0..1, optionally with a word on what is happening. */
   progress(fraction: number, message?: string): void
   /** Uniform in [0, 1), seeded from the node's `seed` param (0 when it has none). */

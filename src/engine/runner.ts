@@ -1,5 +1,5 @@
 import type { Computed, EncodedRef, NodeOutputs } from './codec'
-import type { AnyNodeDefinition, NodeWarning, RunReport } from './define-node'
+import type { AnyNodeDefinition, CancelSignal, NodeWarning, RunReport } from './define-node'
 import type { FileData } from './params'
 import { mulberry32, skipSeed } from './random'
 import type { NodeRegistry } from './registry'
@@ -34,7 +34,7 @@ export interface NodeJob {
 export type StoredOrFile = number | boolean | string | FileData | null
 
 export interface JobContext {
-  signal: AbortSignal
+  signal: CancelSignal
   progress(fraction: number, message?: string): void
   /**
    * Called by the runner when the job leaves its queue and really starts, so the executor
@@ -234,7 +234,8 @@ export function createSplittingRunner(registry: NodeRegistry, inner: NodeRunner)
           ? { outputs: joined, report: Object.assign({}, ...reports) as RunReport }
           : { outputs: joined }
       } catch (error) {
-        if (ctx.signal.aborted) throw ctx.signal.reason ?? new CancelledError()
+        const reason = ctx.signal.reason
+        if (ctx.signal.aborted) throw reason instanceof Error ? reason : new CancelledError()
         throw error
       } finally {
         ctx.signal.removeEventListener('abort', onAbort)

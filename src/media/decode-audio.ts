@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../engine/define-node'
 /**
  * Turns the bytes of an audio file into planar float samples: WAV here, MP3 / Ogg Vorbis / Ogg
  * Opus / FLAC through the WASM decoders (mpg123-decoder, @wasm-audio-decoders/*, ogg-opus-decoder;
@@ -20,7 +21,7 @@ export interface DecodeAudioOptions {
   maxDurationSec: number
   /** The file name, for messages. */
   name?: string
-  signal?: AbortSignal
+  signal?: CancelSignal
 }
 
 export interface DecodedAudio {

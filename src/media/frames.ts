@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../engine/define-node'
 /**
  * Helpers for frame sequences (`FramesValue`): one frame as an image, checks with words for
  * people, and mapping a picture operation over every frame with progress and cancellation.
@@ -56,7 +57,7 @@ export function checkFrames(value: FramesValue, who: string): void {
 }
 
 export interface FrameProgress {
-  signal: AbortSignal
+  signal: CancelSignal
   progress(fraction: number, message?: string): void
 }
 

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../engine/define-node'
 /**
  * Feeding a compressed file to a WASM decoder piece by piece, so decoding can stop as soon as the
  * output passes the length limit (memory stays bounded by the limit, not by the file) and can be
@@ -42,7 +43,7 @@ export async function decodeStreaming(
   decoder: StreamDecoder,
   bytes: Uint8Array,
   maxDurationSec: number,
-  signal?: AbortSignal,
+  signal?: CancelSignal,
 ): Promise<StreamResult> {
   const pieces: Float32Array[][] = []
   const errors = new Set<string>()

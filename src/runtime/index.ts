@@ -9,7 +9,7 @@ import { createBrowserFileStore } from './file-store'
 import { createGpuStatus } from './gpu-status'
 import { IdbCache, idbCacheStores } from './idb-cache'
 import { transcodingResolver } from '../media/transcode'
-import type { BrowserFileStore, FullBrowserRuntime } from './types'
+import type { BrowserFileStore, BrowserRuntime } from './types'
 import { createRoutingRunner, defaultPoolSize, WorkerPool } from './worker-pool'
 import { createCodecWorker, createGpuWorker, createNodeWorker } from './workers'
 import { createWorkerDecoder } from './codec-client'
@@ -55,7 +55,7 @@ const MAX_DEFAULT_BYTES = 2 * 1024 ** 3
  */
 export async function createBrowserRuntime(
   options: BrowserRuntimeOptions = {},
-): Promise<FullBrowserRuntime> {
+): Promise<BrowserRuntime> {
   const registry = options.registry ?? allNodesRegistry
   const gpu = createGpuStatus()
   const previewListeners = new Set<(node: string, image: ImageValue) => void>()

@@ -39,8 +39,7 @@ export interface GpuStatusSource {
 
 /**
  * The runtime's controls beyond running graphs: the status bar's numbers, "clear cache", the
- * cache cap, GPU status. Optional in `BrowserRuntime` so that fakes in tests need not
- * implement them; `createBrowserRuntime` gives them all (`FullBrowserRuntime`).
+ * cache cap, GPU status.
  */
 export interface BrowserRuntimeControls {
   cacheStats(): RuntimeCacheStats
@@ -64,12 +63,19 @@ export interface BrowserRuntimeControls {
   onPreview(listener: (node: string, image: ImageValue) => void): () => void
 }
 
-/** What the editor needs to run graphs in the browser, off the main thread. */
-export interface BrowserRuntime extends Partial<BrowserRuntimeControls> {
+/** What runs graphs: the runner, the cache and the user's files. */
+export interface RuntimeCore {
   runner: NodeRunner
   cache: ValueCache
   files: BrowserFileStore
   dispose(): void
 }
 
-export type FullBrowserRuntime = BrowserRuntime & BrowserRuntimeControls
+/** The browser runtime as `createBrowserRuntime` gives it, and as the editor holds it. */
+export type BrowserRuntime = RuntimeCore & BrowserRuntimeControls
+
+/**
+ * What running a graph from the editor uses (the run controller): the core, starting the workers
+ * a run will need, and the pictures in progress. Test fakes implement this much and no more.
+ */
+export type RunRuntime = Pick<BrowserRuntime, 'runner' | 'cache' | 'files' | 'prepare' | 'onPreview'>

@@ -5,7 +5,7 @@ import {
   type EncodedRef,
   type NodeOutputs,
 } from '../engine/codec'
-import type { NodeWarning } from '../engine/define-node'
+import type { CancelSignal, NodeWarning } from '../engine/define-node'
 import { CancelledError } from '../engine/errors'
 import type { NodeRegistry } from '../engine/registry'
 import type { ImageValue } from '../engine/values'
@@ -57,12 +57,14 @@ export function serveJobs(
   ): Promise<void> => {
     const controller = new AbortController()
     running.set(id, controller)
-    const signal = cancelFlag ? liveSignal(controller, id, cancelFlag) : controller.signal
+    const signal: CancelSignal = cancelFlag
+      ? polledSignal(controller, id, cancelFlag)
+      : controller.signal
     const started = performance.now()
     let lastSent = -Infinity
     let lastMessage: string | undefined
     const progress = (fraction: number, message?: string) => {
-      if (signal.aborted) return // also polls the shared cancel flag, see liveSignal
+      if (signal.aborted) return // also polls the shared cancel flag, see polledSignal
       const now = performance.now()
       if (now - lastSent < PROGRESS_INTERVAL_MS && fraction < 1 && message === lastMessage) return
       lastSent = now
@@ -169,32 +171,31 @@ function holdLifeLock(name: string | undefined, onHeld: () => void): void {
   })
 }
 
-/** The signal's own state, past the polling getter that liveSignal installs. */
-const nativeAborted = (signal: AbortSignal): boolean =>
-  Reflect.get<AbortSignal, 'aborted'>(AbortSignal.prototype, 'aborted', signal)
-
 /**
- * A job's signal that also reads the shared cancel flag whenever it is checked. A node
- * running a synchronous loop (Griffin-Lim) never yields to receive the 'cancel' message,
- * but it checks `signal.aborted` or `throwIfAborted()` every iteration: that check now
- * sees the main thread's request and aborts the controller on the spot.
+ * A job's cancel signal that also reads the shared cancel flag whenever it is looked at. A node
+ * running a synchronous loop (Griffin-Lim) never yields to receive the 'cancel' message, but it
+ * looks at `aborted` or calls `throwIfAborted()` every iteration: that look sees the main
+ * thread's request and aborts the job's controller on the spot. Our own object over a real
+ * AbortController (the `CancelSignal` nodes are given), not a patched AbortSignal.
  */
-function liveSignal(controller: AbortController, id: number, flag: Int32Array): AbortSignal {
+function polledSignal(controller: AbortController, id: number, flag: Int32Array): CancelSignal {
   const signal = controller.signal
   const poll = () => {
-    if (!nativeAborted(signal) && Atomics.load(flag, 0) === id) {
-      controller.abort(new CancelledError())
-    }
+    if (!signal.aborted && Atomics.load(flag, 0) === id) controller.abort(new CancelledError())
   }
-  Object.defineProperty(signal, 'aborted', {
-    get: () => {
+  return {
+    get aborted() {
       poll()
-      return nativeAborted(signal)
+      return signal.aborted
     },
-  })
-  signal.throwIfAborted = () => {
-    poll()
-    if (nativeAborted(signal)) throw signal.reason
+    get reason(): unknown {
+      return signal.reason as unknown
+    },
+    throwIfAborted() {
+      poll()
+      signal.throwIfAborted()
+    },
+    addEventListener: (type, listener, options) => signal.addEventListener(type, listener, options),
+    removeEventListener: (type, listener) => signal.removeEventListener(type, listener),
   }
-  return signal
 }

@@ -7,7 +7,7 @@ import { RunStore } from '../../src/editor/run/run-store'
 import { GraphStore } from '../../src/editor/store/graph-store'
 import { applyOp } from '../../src/editor/store/operations'
 import type { NodeRunner } from '../../src/engine/runner'
-import type { BrowserRuntime } from '../../src/runtime/types'
+import type { RunRuntime } from '../../src/runtime/types'
 import { graphOf, testRegistry } from '../helpers/test-nodes'
 
 const chain = () =>
@@ -23,14 +23,15 @@ const chain = () =>
   )
 
 function setup() {
-  const runtime: BrowserRuntime = {
+  const runtime: RunRuntime = {
     runner: createLocalRunner(testRegistry),
     cache: new MemoryCache(),
     files: {
       resolve: (ref) => Promise.reject(new Error(`no file ${ref}`)),
       add: () => Promise.resolve('blob:x'),
     },
-    dispose: () => {},
+    prepare: () => undefined,
+    onPreview: () => () => undefined,
   }
   const store = new GraphStore(chain())
   const runs = new RunStore((flush) => queueMicrotask(flush))
@@ -184,14 +185,15 @@ describe('progressive results', () => {
         return local.run(job, ctx)
       },
     }
-    const runtime: BrowserRuntime = {
+    const runtime: RunRuntime = {
       runner,
       cache: new MemoryCache(),
       files: {
         resolve: () => Promise.reject(new Error('no files')),
         add: () => Promise.resolve(''),
       },
-      dispose: () => {},
+      prepare: () => undefined,
+    onPreview: () => () => undefined,
     }
     const store = new GraphStore(chain())
     const runs = new RunStore((flush) => queueMicrotask(flush))

@@ -340,7 +340,7 @@ describe('runJob', () => {
 })
 
 /** Holds the thread for `ms`, as a synchronous DSP loop does; checks the signal as it goes. */
-function busyWait(ms: number, signal?: AbortSignal, onTick?: () => void): void {
+function busyWait(ms: number, signal?: { throwIfAborted(): void }, onTick?: () => void): void {
   const until = performance.now() + ms
   while (performance.now() < until) {
     signal?.throwIfAborted()

@@ -13,8 +13,8 @@ export function CacheInfo({ services, version }: { services: EditorServices; ver
   const [stats, setStats] = useState<RuntimeCacheStats | undefined>(undefined)
   const runtime = services.runtime()
   useEffect(() => {
-    setStats(runtime?.cacheStats?.())
-    const timer = setTimeout(() => setStats(runtime?.cacheStats?.()), 1500) // writes land later
+    setStats(runtime?.cacheStats())
+    const timer = setTimeout(() => setStats(runtime?.cacheStats()), 1500) // writes land later
     return () => clearTimeout(timer)
   }, [runtime, version])
   if (!runtime?.cacheStats || !stats) return <span className="status-cache">Cache: starting…</span>
@@ -37,8 +37,8 @@ export function CacheInfo({ services, version }: { services: EditorServices; ver
           usedBytes={kept.bytes}
           maxBytes={kept.maxBytes}
           setLimit={async (bytes) => {
-            await runtime.setCacheLimit?.(bytes)
-            setStats(runtime.cacheStats?.())
+            await runtime.setCacheLimit(bytes)
+            setStats(runtime.cacheStats())
             services.ui.notify(
               `The cache keeps up to ${formatSize(bytes)} in this browser.`,
               'info',
@@ -53,8 +53,8 @@ export function CacheInfo({ services, version }: { services: EditorServices; ver
           type="button"
           className="link-button"
           onClick={() =>
-            void runtime.clearCache?.().then(() => {
-              setStats(runtime.cacheStats?.())
+            void runtime.clearCache().then(() => {
+              setStats(runtime.cacheStats())
               services.ui.notify('Cache cleared: the next run computes everything again.', 'info')
             })
           }

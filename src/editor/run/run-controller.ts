@@ -3,7 +3,7 @@ import { execute, GraphError, type ExecutionResult, type NodeState } from '../..
 import { describeError } from '../../engine/errors'
 import { unconnectedInputs } from '../../engine/inputs'
 import type { NodeRegistry } from '../../engine/registry'
-import type { BrowserRuntime } from '../../runtime/types'
+import type { RunRuntime } from '../../runtime/types'
 import type { GraphStore } from '../store/graph-store'
 import { graphChanges } from './changes'
 import type { RunStore } from './run-store'
@@ -24,7 +24,7 @@ export interface RunControllerDeps {
   runs: RunStore
   registry: NodeRegistry
   /** Undefined while the runtime is not available; runs are then refused with a notice. */
-  runtime: () => BrowserRuntime | undefined
+  runtime: () => RunRuntime | undefined
   autoDelayMs?: number
 }
 
@@ -139,8 +139,8 @@ export class RunController {
     this.runCount++
     this.emit()
     runs.begin(touched)
-    runtime.prepare?.(doc.nodes.filter((n) => touched.has(n.id)).map((n) => n.type))
-    const stopLive = runtime.onPreview?.(runs.setLive)
+    runtime.prepare(doc.nodes.filter((n) => touched.has(n.id)).map((n) => n.type))
+    const stopLive = runtime.onPreview(runs.setLive)
     let result: ExecutionResult | undefined
     let notice: string | undefined
     try {
@@ -161,7 +161,7 @@ export class RunController {
         notice = `The run failed: ${describeError(error).message}`
       }
     }
-    stopLive?.()
+    stopLive()
     if (abort.signal.aborted && !notice) notice = 'Stopped.'
     const unconnected = unconnectedNodes(doc, registry)
     runs.finish(result?.results, result?.ms, notice, unconnected)

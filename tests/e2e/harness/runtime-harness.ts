@@ -3,7 +3,7 @@ import type { GraphDocument } from '../../../src/engine/document'
 import { execute, type ErrorInfo } from '../../../src/engine/executor'
 import { createLocalRunner } from '../../../src/engine/runner'
 import { typedArraysOf, type Value } from '../../../src/engine/values'
-import { createBrowserRuntime, type FullBrowserRuntime } from '../../../src/runtime/index'
+import { createBrowserRuntime, type BrowserRuntime } from '../../../src/runtime/index'
 import { harnessRegistry } from './harness-nodes'
 import { watchMainThread, type MainThreadReport } from './main-thread'
 import { runBench } from './bench'
@@ -50,7 +50,7 @@ export interface RunSummary {
   cancelToIdleMs?: number
 }
 
-let runtime: FullBrowserRuntime | undefined
+let runtime: BrowserRuntime | undefined
 
 async function start(options: StartOptions = {}): Promise<void> {
   runtime?.dispose()
@@ -67,7 +67,7 @@ async function start(options: StartOptions = {}): Promise<void> {
   })
 }
 
-function current(): FullBrowserRuntime {
+function current(): BrowserRuntime {
   if (!runtime) throw new Error('harness.start() first')
   return runtime
 }
@@ -158,7 +158,7 @@ function log(summary: RunSummary): void {
   document.getElementById('log')?.append(`${nodes.join(', ')} · ${jobs}\n`)
 }
 
-function busy(rt: FullBrowserRuntime): boolean {
+function busy(rt: BrowserRuntime): boolean {
   const { cpu, gpu } = rt.workerStats()
   return cpu.busy + gpu.busy > 0
 }
