@@ -78,4 +78,7 @@ export type BrowserRuntime = RuntimeCore & BrowserRuntimeControls
  * What running a graph from the editor uses (the run controller): the core, starting the workers
  * a run will need, and the pictures in progress. Test fakes implement this much and no more.
  */
-export type RunRuntime = Pick<BrowserRuntime, 'runner' | 'cache' | 'files' | 'prepare' | 'onPreview'>
+export type RunRuntime = Pick<
+  BrowserRuntime,
+  'runner' | 'cache' | 'files' | 'prepare' | 'onPreview'
+>

@@ -193,7 +193,7 @@ describe('progressive results', () => {
         add: () => Promise.resolve(''),
       },
       prepare: () => undefined,
-    onPreview: () => () => undefined,
+      onPreview: () => () => undefined,
     }
     const store = new GraphStore(chain())
     const runs = new RunStore((flush) => queueMicrotask(flush))
