@@ -506,6 +506,17 @@ describe('the editor as a new user meets it', () => {
       expect(now[i][0]).toBeCloseTo(was[i][0], 1)
       expect(now[i][1]).toBeCloseTo(was[i][1], 1)
     }
+
+    // Any graph: one node moved two million units away still fits, beyond the wheel's 0.01.
+    await page.evaluate(() =>
+      window.__synesthete?.services.store.dispatch({
+        type: 'moveNodes',
+        positions: { l0: { x: 2_000_000, y: -600_000 } },
+      }),
+    )
+    await expect.poll(outside).toBeGreaterThan(0)
+    await page.getByRole('button', { name: 'Fit' }).click()
+    await expect.poll(outside).toBe(0)
     await context.close()
   })
 })

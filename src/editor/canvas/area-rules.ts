@@ -6,7 +6,10 @@ import type { AreaExtra, Schemes } from './schemes'
 import type { ViewSync } from './view-sync'
 import type { Wiring } from './wiring'
 
-/** Low enough for Fit to show a graph of hundreds of nodes whole. */
+/**
+ * The wheel's and pinch's lowest zoom. Fit (a zoom with no source: canvas/opening-view.ts) may go
+ * lower, as far as the graph needs: positions have no bound, so no fixed floor fits any graph.
+ */
 const MIN_ZOOM = 0.01
 const MAX_ZOOM = 2.5
 
@@ -73,7 +76,8 @@ export function installAreaRules(parts: Parts): void {
         return panning() ? context : undefined
       case 'zoom': {
         if (context.data.source === 'dblclick') return undefined
-        const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, context.data.zoom))
+        const floor = context.data.source ? MIN_ZOOM : 0
+        const zoom = Math.min(MAX_ZOOM, Math.max(floor, context.data.zoom))
         return { ...context, data: { ...context.data, zoom } }
       }
       case 'nodepicked':
