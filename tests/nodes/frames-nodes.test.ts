@@ -8,6 +8,7 @@ import {
   strengthCurve,
 } from '../../nodes/stable-diffusion-frames'
 import { videoOutput } from '../../nodes/video-output'
+import type { AnyNodeDefinition } from '../../src/engine/define-node'
 import { UserError } from '../../src/engine/errors'
 import type { AudioValue, FramesValue } from '../../src/engine/values'
 import { defaultParams } from '../helpers/node-defaults'
@@ -173,4 +174,78 @@ describe('Stable Diffusion per Frame', () => {
       expect(two.frames.frames[1]).not.toEqual(two.frames.frames[0])
     },
   )
+})
+
+describe('frame nodes on a window of a longer sequence', () => {
+  /** Six 16×16 RGB frames of smooth, distinct pictures. */
+  const whole: FramesValue = {
+    kind: 'frames',
+    fps: 24,
+    width: 16,
+    height: 16,
+    frames: Array.from({ length: 6 }, (_, f) =>
+      [0, 1, 2].map((c) =>
+        Float32Array.from(
+          { length: 256 },
+          (_, i) => 0.5 + 0.4 * Math.sin(0.3 * (i % 16) + 0.2 * Math.floor(i / 16) + f + 2 * c),
+        ),
+      ),
+    ),
+  }
+  /** Frames 2–4 of the six, as a long render hands them on. */
+  const window: FramesValue = {
+    ...whole,
+    frames: whole.frames.slice(2, 5),
+    range: { start: 2, total: 6 },
+  }
+
+  it('Spectrum Frames makes only the frames asked for, saying where they sit', async () => {
+    const audio = tone(440, 1)
+    const all = await spectraOf(audio)
+    const ctx = { ...createRunContext(), frames: { start: 10, count: 5 } }
+    const part = await spectrumFrames.run({ audio }, defaultParams(spectrumFrames), ctx)
+    expect(part.spectra.range).toEqual({ start: 10, total: 24 })
+    expect(part.spectra.frames).toEqual(all.frames.slice(10, 15))
+    const past = await spectrumFrames.run({ audio }, defaultParams(spectrumFrames), {
+      ...createRunContext(),
+      frames: { start: 30, count: 5 },
+    })
+    expect(past.spectra.frames).toEqual([])
+    expect(past.spectra.range).toEqual({ start: 24, total: 24 })
+  })
+
+  const seeded = { seed: 7, varySeed: true, strengthCurve: '0.9 0.2', steps: 2 }
+  const cases: { name: string; def: AnyNodeDefinition; port: string; params: object }[] = [
+    { name: 'Frames Adjust', def: framesAdjust, port: 'frames', params: { operation: 'blur' } },
+    {
+      name: 'Spectrum Picture',
+      def: spectrumPicture,
+      port: 'spectra',
+      params: { style: 'polar', width: 48, height: 32 },
+    },
+    {
+      name: 'Stable Diffusion per Frame',
+      def: stableDiffusionFrames,
+      port: 'frames',
+      params: seeded,
+    },
+    { name: 'Video Output', def: videoOutput, port: 'frames', params: {} },
+  ]
+
+  for (const { name, def, port, params } of cases)
+    it(`${name} gives for frames 2–4 what it gives them in the whole`, async () => {
+      paintedFrames.clear()
+      const run = async (frames: FramesValue) => {
+        const out = (await def.run(
+          { [port]: frames },
+          { ...defaultParams(def), ...params },
+          createRunContext(),
+        )) as Record<string, FramesValue>
+        return Object.values(out)[0]
+      }
+      const all = await run(whole)
+      const part = await run(window)
+      expect(part.range).toEqual({ start: 2, total: 6 })
+      expect(part.frames).toEqual(all.frames.slice(2, 5))
+    }, 120_000)
 })
