@@ -10,7 +10,7 @@ import { execute, type ExecutionEvent } from '../../src/engine/executor'
 import { createRegistry } from '../../src/engine/registry'
 import { IdbCache } from '../../src/runtime/idb-cache'
 import { WorkerPool } from '../../src/runtime/worker-pool'
-import { graphOf } from '../helpers/test-nodes'
+import { echoAudio, graphOf } from '../helpers/test-nodes'
 import { memoryCacheStores } from './fake-stores'
 import { fakeWorkers } from './fake-worker'
 
@@ -53,24 +53,12 @@ const reporter = defineNode({
   },
 })
 
-const echo = defineNode({
-  type: 'test/echo',
-  version: 1,
-  title: 'Echo',
-  category: 'Test',
-  description: 'Its input, unchanged.',
-  inputs: { audio: 'audio' },
-  outputs: { audio: 'audio' },
-  params: {},
-  runtime: 'cpu',
-  run: ({ audio }) => ({ audio }),
-})
-
-const registry = createRegistry([reporter, echo])
+// Downstream of it, the echo's job shows where its input's bytes were said to sit.
+const registry = createRegistry([reporter, echoAudio])
 const graph = graphOf(
   [
     { id: 'r', type: 'test/reporter' },
-    { id: 'e', type: 'test/echo' },
+    { id: 'e', type: 'test/echo-audio' },
   ],
   ['r.audio->e.audio'],
 )
@@ -102,7 +90,7 @@ describe("a node's run report", () => {
     expect(decodeResult(new Uint8Array(await (blob as Blob).arrayBuffer())).report).toEqual(REPORT)
     // The echo's job named that Blob as where its input sits, so the page sent the handle.
     const posted = workers.made.flatMap((w) => w.received).filter((m) => m.type === 'run')
-    const echoJob = posted.find((m) => m.type === 'run' && m.job.type === 'test/echo')
+    const echoJob = posted.find((m) => m.type === 'run' && m.job.type === 'test/echo-audio')
     expect(echoJob?.type === 'run' && echoJob.encoded?.audio).toEqual({ blob, port: 'audio' })
     expect(echoJob?.type === 'run' && echoJob.job.inputs.audio).toBeUndefined()
     expect(ran.results.get('e')?.outputs?.audio).toEqual(made?.outputs?.audio)
