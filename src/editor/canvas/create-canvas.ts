@@ -73,11 +73,16 @@ function coveredEdges(container: HTMLElement) {
  */
 function minimapAside(container: HTMLElement) {
   const show = () => container.classList.remove('minimap-aside')
-  const check = () => {
+  const check = (tries = 10): void => {
     show()
     const map = container.querySelector<HTMLElement>('[data-testid="minimap"]')
-    const m = map?.getBoundingClientRect()
-    if (!map || !m || m.width === 0 || getComputedStyle(map).display === 'none') return
+    // The minimap draws in an animation frame: it may not be there yet when the view is placed.
+    if (!map) {
+      if (tries > 0) requestAnimationFrame(() => check(tries - 1))
+      return
+    }
+    const m = map.getBoundingClientRect()
+    if (m.width === 0 || getComputedStyle(map).display === 'none') return
     const covers = [...container.querySelectorAll('[data-node-id]')].some((node) => {
       const n = node.getBoundingClientRect()
       return n.left < m.right && n.right > m.left && n.top < m.bottom && n.bottom > m.top
