@@ -152,7 +152,7 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
   if (!args.frames)
     written.push(...(await writeOutputs(graph, registry, results, args.out, files, outputs, notes)))
   if (args.dump) await dumpResults(args.dump, results, outputs)
-  if (args.listen) {
+  if (args.listen && !args.frames) {
     const listened = await writeListening(args.listen, graph, results, files, registry)
     written.push(...listened.written)
     for (const s of listened.skipped) notes.push(`listen: ${s.node} left out (${s.reason})`)

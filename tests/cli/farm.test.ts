@@ -140,6 +140,15 @@ async function startFarm() {
   return { url, workers, logs }
 }
 
+/** Resolves when a live worker says it finished job `id`. */
+function finishedOn(workers: ChildProcess[], logs: ReturnType<typeof watch>[], id: string) {
+  return Promise.race(
+    logs
+      .filter((_, i) => alive(workers[i]))
+      .map((log) => log.waitFor((l) => l.startsWith(`finished ${id} `))),
+  )
+}
+
 /** One farm for both tests: Redis and three workers start once (they are most of the time). */
 let farm: ReturnType<typeof startFarm> | undefined
 const theFarm = () => (farm ??= startFarm())
@@ -195,7 +204,9 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     expect(code, [...submit.out, ...submit.err].join('\n')).toBe(0)
     const killed = await victim
     expect(workers[killed.i].signalCode).toBe('SIGKILL')
-    // The killed worker never finished its job; another one did, after its lock lapsed.
+    // The killed worker never finished its job; another one did, after its lock lapsed. (Its
+    // line may reach us just after the submitting command returns: wait for it.)
+    await finishedOn(workers, logs, killed.job)
     const finished = (i: number) => logs[i].lines.some((l) => l === `finished ${killed.job} a`)
     expect(finished(killed.i)).toBe(false)
     const finishers = [0, 1, 2].filter((i) => i !== killed.i && finished(i))
@@ -268,13 +279,16 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     const startedRanges = (i: number) =>
       logs[i].lines.filter((l) => /^started \S+ clip frames /.test(l)).length
     expect(live.filter((i) => startedRanges(i) > 0).length).toBeGreaterThanOrEqual(2)
+    await finishedOn(workers, logs, killed.job)
     const finishedBy = live.filter((i) =>
       logs[i].lines.some((l) => l.startsWith(`finished ${killed.job} `)),
     )
     expect(finishedBy).toHaveLength(1)
     expect(finishedBy[0]).not.toBe(killed.i)
     // The join ran once, after every range, on one worker.
-    const joins = live.flatMap((i) => logs[i].lines.filter((l) => /^finished \S+ clip$/.test(l)))
+    const isJoin = (l: string) => /^finished \S+ clip$/.test(l)
+    await Promise.race(live.map((i) => logs[i].waitFor(isJoin)))
+    const joins = live.flatMap((i) => logs[i].lines.filter(isJoin))
     expect(joins).toHaveLength(1)
 
     // The frames of a local render, in order, with its soundtrack; no range left behind.
