@@ -13,7 +13,7 @@ import { encodePng } from './png'
 import { pngProvenanceText } from './provenance'
 import { shellCommand } from './shell-quote'
 import { spectraCsv, spectraJson } from './spectra-csv'
-import { StoredZip } from './stored-zip'
+import { concatBytes, StoredZip } from './stored-zip'
 
 /** Zip entries carry this date, so the same frames always give the same bytes. */
 export const ZIP_TIME = new Date(2000, 0, 1)
@@ -69,13 +69,7 @@ export function framesZip(
     onFrame?.(i + 1, total)
   }
   parts.push(zip.finish())
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    bytes.set(part, at)
-    at += part.length
-  }
-  return { fileName: `${stem}.zip`, bytes }
+  return { fileName: `${stem}.zip`, bytes: concatBytes(parts) }
 }
 
 /**

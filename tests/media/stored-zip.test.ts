@@ -1,19 +1,13 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate'
 import { describe, expect, it } from 'vitest'
-import { StoredZip } from '../../src/media/stored-zip'
+import { concatBytes, StoredZip } from '../../src/media/stored-zip'
 
 /** fflate's zipSync is the reference: the streamed archive must be the same bytes. */
 function streamed(files: [string, Uint8Array][], mtime: Date): Uint8Array {
   const zip = new StoredZip(mtime)
   const parts = files.flatMap(([name, bytes]) => zip.add(name, bytes))
   parts.push(zip.finish())
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return concatBytes(parts)
 }
 
 describe('StoredZip', () => {
