@@ -5,7 +5,7 @@
  * the CPU time is the whole work; per-node times come from its --report. A second case runs
  * the CLI as users do (threads) on 10 minutes in a child process and reports its peak RSS.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -112,32 +112,33 @@ export const defaultGraphMemoryBench: BenchCase = {
   repeats: 1,
   warmUp: false, // a fresh process each run: nothing to warm
   withoutFftJs: 'memory',
-  run() {
+  async run() {
     const run = mkdtempSync(join(work, 'rss-'))
     try {
       // A child process of the CLI as users run it (worker threads on), which reports its own
       // peak resident set at exit. Griffin-Lim's iterations reuse the same buffers, so one
-      // iteration reaches the same peak as 64 in a fraction of the time.
-      const child = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          new URL('./peak-rss.ts', import.meta.url).pathname,
-          'default',
-          '--input',
-          `load=${wavOf(600)}`,
-          '--out',
-          join(run, 'out'),
-          '--no-cache',
-          '--quiet',
-          ...['listen', 'glRed', 'glGreen'].flatMap((n) => ['--set', `${n}.iterations=1`]),
-        ],
-        { encoding: 'utf8', maxBuffer: 1 << 24 },
-      )
-      const found = /peak RSS (\d+)/.exec(child.stdout)
-      if (child.status !== 0 || !found)
-        throw new Error(`render failed (${child.status}):\n${child.stdout}\n${child.stderr}`)
+      // iteration reaches the same peak as 64 in a fraction of the time. Spawned, not
+      // spawnSync'd: tsx's loader in the child talks to this process, which must stay awake.
+      const args = [
+        '--import',
+        'tsx',
+        new URL('./peak-rss.ts', import.meta.url).pathname,
+        'default',
+        '--input',
+        `load=${wavOf(600)}`,
+        '--out',
+        join(run, 'out'),
+        '--no-cache',
+        '--quiet',
+        ...['listen', 'glRed', 'glGreen'].flatMap((n) => ['--set', `${n}.iterations=1`]),
+      ]
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      const status = await new Promise<number | null>((done) => child.on('close', done))
+      const found = /peak RSS (\d+)/.exec(output)
+      if (status !== 0 || !found) throw new Error(`render failed (${status}):\n${output}`)
       peak = Number(found[1])
     } finally {
       rmSync(run, { recursive: true, force: true })
