@@ -2,7 +2,7 @@
 import { chirpBench } from './chirp'
 import { fftSizeBenches } from './fft-sizes'
 import { diffusionBench, diffusionStepBench } from './diffusion'
-import { defaultGraphBench, defaultGraphMemoryBench } from './default-graph'
+import { defaultGraphBench } from './default-graph'
 import { farmBench } from './farm'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
@@ -35,7 +35,6 @@ export const cases: readonly BenchCase[] = [
   riffusionDecodeFastBench,
   presetBench,
   defaultGraphBench,
-  defaultGraphMemoryBench,
   diffusionBench,
   diffusionStepBench,
   nativeStepBench,

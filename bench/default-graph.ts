@@ -2,10 +2,9 @@
  * The default graph (presets/default.json) on a stereo WAV through the real command line,
  * `render()` in this process: reading and hashing the file, every node, the disk cache's
  * writes and the outputs (WAV, PNG) written and synced. One thread (SYNESTHETE_THREADS=0) so
- * the CPU time is the whole work; per-node times come from its --report. A second case runs
- * the CLI as users do (threads) on 10 minutes in a child process and reports its peak RSS.
+ * the CPU time is the whole work; per-node times come from its --report. Peak memory is
+ * measured from a shell with bench/peak-rss.ts (see the README's Speed section).
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -100,55 +99,6 @@ export const defaultGraphBench: BenchCase = {
       'the default graph, 3 min stereo, each node (wall ms on one thread, last run):',
       ...nodes.map((n) => `  ${n.node.padEnd(width)}  ${n.type.padEnd(20)} ${n.ms.toFixed(0)} ms`),
       `  outside the nodes (reading and hashing the file, keys, cache writes, outputs): ${(wallMs - inNodes).toFixed(0)} ms of ${wallMs.toFixed(0)} ms`,
-    ]
-  },
-}
-
-const GOAL_BYTES = 4 * 1024 ** 3
-let peak: number | undefined
-
-export const defaultGraphMemoryBench: BenchCase = {
-  name: 'the default graph, 10-min stereo WAV, CLI peak memory (Griffin-Lim 1 iteration)',
-  repeats: 1,
-  warmUp: false, // a fresh process each run: nothing to warm
-  withoutFftJs: 'memory',
-  async run() {
-    const run = mkdtempSync(join(work, 'rss-'))
-    try {
-      // A child process of the CLI as users run it (worker threads on), which reports its own
-      // peak resident set at exit. Griffin-Lim's iterations reuse the same buffers, so one
-      // iteration reaches the same peak as 64 in a fraction of the time. Spawned, not
-      // spawnSync'd: tsx's loader in the child talks to this process, which must stay awake.
-      const args = [
-        '--import',
-        'tsx',
-        new URL('./peak-rss.ts', import.meta.url).pathname,
-        'default',
-        '--input',
-        `load=${wavOf(600)}`,
-        '--out',
-        join(run, 'out'),
-        '--no-cache',
-        '--quiet',
-        ...['listen', 'glRed', 'glGreen'].flatMap((n) => ['--set', `${n}.iterations=1`]),
-      ]
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-      let output = ''
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      const status = await new Promise<number | null>((done) => child.on('close', done))
-      const found = /peak RSS (\d+)/.exec(output)
-      if (status !== 0 || !found) throw new Error(`render failed (${status}):\n${output}`)
-      peak = Number(found[1])
-    } finally {
-      rmSync(run, { recursive: true, force: true })
-    }
-  },
-  notes() {
-    if (peak === undefined) return []
-    const gb = (b: number) => `${(b / 1024 ** 3).toFixed(2)} GB`
-    return [
-      `the default graph on 10 min of stereo, CLI with threads: peak RSS ${gb(peak)}, goal ≤ ${gb(GOAL_BYTES)}: ${peak <= GOAL_BYTES ? 'met' : 'MISSED'}`,
     ]
   },
 }

@@ -1,6 +1,7 @@
 /**
  * `node --import tsx bench/peak-rss.ts ARGS…`: the CLI's render with ARGS, then its peak
- * resident set (all threads) on stdout as `peak RSS <bytes>`. Used by bench/default-graph.ts.
+ * resident set (all threads) on stdout as `peak RSS <bytes>`. Run it from a shell: started
+ * from the bench process (spawn or spawnSync) the child stalled mid-run, three times of three.
  */
 import { render } from '../src/cli/render'
 
