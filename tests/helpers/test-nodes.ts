@@ -1,5 +1,5 @@
 import { defineNode } from '../../src/engine/define-node'
-import { UserError } from '../../src/engine/errors'
+import { CancelledError, UserError } from '../../src/engine/errors'
 import { createRegistry } from '../../src/engine/registry'
 import { file, float, int, seed } from '../../src/engine/params'
 import {
@@ -95,7 +95,7 @@ export const slow = defineNode({
       const timer = setTimeout(resolve, ms)
       ctx.signal.addEventListener('abort', () => {
         clearTimeout(timer)
-        reject(ctx.signal.reason as Error)
+        reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : new CancelledError())
       })
     })
     return { value: a }
