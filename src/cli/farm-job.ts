@@ -14,6 +14,12 @@ import { render, type Io } from './render'
  * when its worker is really gone.
  */
 
+// A worker killed outright (SIGKILL, a crash) cannot stop this process, and BullMQ's runner
+// does not notice: the job would run on unseen, holding a core and gigabytes until it ends
+// (the farm test's killed worker left one for over half an hour). Leave when the channel to the
+// worker closes, which is when it is gone.
+process.once('disconnect', () => process.exit(1))
+
 export default async function runJob(
   job: SandboxedJob<RunJobData, RunJobResult>,
 ): Promise<RunJobResult> {
