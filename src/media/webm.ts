@@ -8,6 +8,7 @@
  */
 import { resample } from '../dsp/resample'
 import type { AudioValue } from '../engine/values'
+import { concatBytes } from './stored-zip'
 
 /** Opus is coded at 48 kHz whatever the source's rate (RFC 7845 §5.1). */
 export const OPUS_RATE = 48_000
@@ -104,16 +105,6 @@ const ID = {
 
 type Bytes = Uint8Array
 
-function concat(parts: readonly Bytes[]): Bytes {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
-
 /** Big-endian bytes of a non-negative integer, at least `min` of them. */
 function uintBytes(value: number, min = 1): Bytes {
   const bytes: number[] = []
@@ -135,14 +126,14 @@ function sizeVint(size: number): Bytes {
 }
 
 const el = (id: number, ...payload: Bytes[]): Bytes => {
-  const data = concat(payload)
-  return concat([uintBytes(id), sizeVint(data.length), data])
+  const data = concatBytes(payload)
+  return concatBytes([uintBytes(id), sizeVint(data.length), data])
 }
 const uint = (id: number, value: number, min = 1) => el(id, uintBytes(value, min))
 /** A signed integer element (two's complement, big-endian) for a non-negative value. */
 const sint = (id: number, value: number) => {
   const bytes = uintBytes(value)
-  return el(id, bytes[0] & 0x80 ? concat([Uint8Array.of(0), bytes]) : bytes)
+  return el(id, bytes[0] & 0x80 ? concatBytes([Uint8Array.of(0), bytes]) : bytes)
 }
 const text = (id: number, value: string) => el(id, new TextEncoder().encode(value))
 const float = (id: number, value: number) => {
@@ -308,7 +299,7 @@ export function muxWebm(options: {
     seek(ID.Cues, at),
   )
   const segment = el(ID.Segment, seekHead, info, tracks, ...made.map((c) => c.bytes), cues)
-  return concat([header, segment])
+  return concatBytes([header, segment])
 }
 
 /** The Opus identification header (RFC 7845 §5.1), mapping family 0 (mono or stereo). */
