@@ -11,6 +11,7 @@ import { timeStretch } from '../src/dsp/phase-vocoder'
 import { spectrogramToImage } from '../src/dsp/spectrogram-image'
 import { stft } from '../src/dsp/stft'
 import { mulberry32 } from '../src/engine/random'
+import { NOTEBOOK_IMAGE, NOTEBOOK_STFT } from '../tests/helpers/notebook-chain'
 import type { BenchCase } from './types'
 
 /** 3 minutes at 44.1 kHz: a slow sine sweep, a chord and a little noise, deterministic. */
@@ -72,26 +73,8 @@ export const stftNormalizeBench: BenchCase = {
   reference: { seconds: 0.76, label: 'torch 1.13 + Pillow 9.4, 1 thread, issue 14' },
   goalSeconds: 0.5 * 0.76, // issue 14: ≤ 0.5× torch + Pillow
   run: () => {
-    const { values, bins, frames } = stft(audio(), {
-      fftSize: 512,
-      hopSize: 256,
-      window: 'hann',
-      center: true,
-      padMode: 'reflect',
-      power: 2,
-    })
-    return spectrogramToImage(values, bins, frames, {
-      scale: 'power',
-      floorDb: -90,
-      range: 'min-max',
-      topDb: 0,
-      bottomDb: -90,
-      quantize: 'truncate',
-      orientation: 'low-at-top',
-      width: 400,
-      height: 300,
-      channels: 3,
-    })
+    const { values, bins, frames } = stft(audio(), { ...NOTEBOOK_STFT, power: 2 })
+    return spectrogramToImage(values, bins, frames, NOTEBOOK_IMAGE)
   },
 }
 

@@ -9,22 +9,10 @@ import {
 } from '../../src/dsp/spectrogram-image'
 import { toUint8 } from '../../src/dsp/image-ops'
 import { mulberry32 } from '../../src/engine/random'
+import { NOTEBOOK_IMAGE } from '../helpers/notebook-chain'
 import { fixtureNpyAnyOrder } from '../helpers/npy-any-order'
 
 const INPUTS = ['sweep_log_mono_44100', 'chord_stereo_48000'] as const
-
-const notebook: SpectrogramImageOptions = {
-  scale: 'power',
-  floorDb: -90,
-  range: 'min-max',
-  topDb: 0,
-  bottomDb: -90,
-  quantize: 'truncate',
-  orientation: 'low-at-top',
-  width: 400,
-  height: 300,
-  channels: 3,
-}
 
 function power(input: string) {
   const npy = fixtureNpyAnyOrder(`notebook/${input}/power_spec_mean.npy`)
@@ -56,7 +44,7 @@ describe('spectrogramToImage against the notebook', () => {
     'reproduces image_rgb_u8.npy bit for bit from power_spec_mean.npy (%s)',
     (input) => {
       const { matrix, bins, frames } = power(input)
-      const image = spectrogramToImage(matrix, bins, frames, notebook)
+      const image = spectrogramToImage(matrix, bins, frames, NOTEBOOK_IMAGE)
       const expected = fixtureNpyAnyOrder(`notebook/${input}/image_rgb_u8.npy`).data
       expect([image.width, image.height, image.channels.length]).toEqual([400, 300, 3])
       let differing = 0
@@ -70,11 +58,16 @@ describe('spectrogramToImage against the notebook', () => {
 
 describe('spectrogramToImage options', () => {
   const ramp = Float32Array.from({ length: 4 * 3 }, (_v, i) => 10 ** (i / 2)) // 4 bins × 3 frames
-  const base: SpectrogramImageOptions = { ...notebook, width: 0, height: 0, channels: 1 }
+  const base: SpectrogramImageOptions = { ...NOTEBOOK_IMAGE, width: 0, height: 0, channels: 1 }
 
   it('gives an all-black image without NaN for silence and for any constant matrix', () => {
     for (const value of [0, 1e-3]) {
-      const image = spectrogramToImage(new Float32Array(257 * 20).fill(value), 257, 20, notebook)
+      const image = spectrogramToImage(
+        new Float32Array(257 * 20).fill(value),
+        257,
+        20,
+        NOTEBOOK_IMAGE,
+      )
       for (const plane of image.channels) expect(plane.every((v) => v === 0)).toBe(true)
     }
   })
@@ -220,7 +213,7 @@ describe('spectrogramLevelsU8 (thresholds instead of a logarithm per pixel)', ()
 
   it("gives the notebook's 8-bit levels from its power spectrogram", () => {
     const { matrix } = power('chord_stereo_48000')
-    const options: Chain = { ...notebook, quantize: 'truncate' }
+    const options: Chain = { ...NOTEBOOK_IMAGE, quantize: 'truncate' }
     expect(spectrogramLevelsU8(matrix, options)).toEqual(stepByStep(matrix, options))
   })
 })

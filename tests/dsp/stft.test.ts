@@ -13,15 +13,8 @@ import { windowEnvelope } from '../../src/dsp/stft-frames'
 import { makeWindow, paddedWindow, windowSpectrumTaps, WINDOW_NAMES } from '../../src/dsp/window'
 import { decodeWav } from '../../src/media/wav'
 import { fixtureBytes, fixtureNpy } from '../helpers/fixtures'
+import { NOTEBOOK_STFT } from '../helpers/notebook-chain'
 import { mulberry32 } from '../helpers/run-context'
-
-const NOTEBOOK: StftOptions = {
-  fftSize: 512,
-  hopSize: 256,
-  window: 'hann',
-  center: true,
-  padMode: 'reflect',
-}
 
 beforeAll(async () => {
   await initFastFft()
@@ -95,7 +88,7 @@ describe('stft', () => {
       { length: 8192 },
       (_, i) => amplitude * Math.sin((2 * Math.PI * k0 * i) / n),
     )
-    const { bins, frames, values } = stft(x, { ...NOTEBOOK, power: 1 })
+    const { bins, frames, values } = stft(x, { ...NOTEBOOK_STFT, power: 1 })
     expect(bins).toBe(257)
     expect(frames).toBe(1 + Math.floor(8192 / 256))
     const t = Math.floor(frames / 2) // a frame away from the padded edges
@@ -108,9 +101,9 @@ describe('stft', () => {
   })
 
   it('counts frames as torch does', () => {
-    expect(stftFrameCount(220500, NOTEBOOK)).toBe(862)
-    expect(stftFrameCount(144000, NOTEBOOK)).toBe(563)
-    expect(stftFrameCount(1000, { ...NOTEBOOK, center: false })).toBe(2)
+    expect(stftFrameCount(220500, NOTEBOOK_STFT)).toBe(862)
+    expect(stftFrameCount(144000, NOTEBOOK_STFT)).toBe(563)
+    expect(stftFrameCount(1000, { ...NOTEBOOK_STFT, center: false })).toBe(2)
   })
 
   it.each([
@@ -122,7 +115,7 @@ describe('stft', () => {
       const audio = decodeWav(fixtureBytes(`notebook/${name}/input.wav`))
       expect(audio.channels.length).toBe(channelCount)
       const reference = fixtureNpy(`notebook/${name}/power_spec_mean.npy`)
-      const specs = audio.channels.map((c) => stft(c, { ...NOTEBOOK, power: 2 }))
+      const specs = audio.channels.map((c) => stft(c, { ...NOTEBOOK_STFT, power: 2 }))
       expect([1, specs[0].bins, specs[0].frames]).toEqual(reference.shape)
       const mean = new Float64Array(specs[0].values.length)
       for (const s of specs) for (let i = 0; i < mean.length; i++) mean[i] += s.values[i]
@@ -142,18 +135,18 @@ describe('stft', () => {
   )
 
   it('says clearly when audio is too short to reflect-pad, as torch fails at ≤ N/2 samples', () => {
-    expect(() => stft(new Float32Array(256), { ...NOTEBOOK, power: 2 })).toThrow(
+    expect(() => stft(new Float32Array(256), { ...NOTEBOOK_STFT, power: 2 })).toThrow(
       new SignalTooShortError(256, 257, 512),
     )
-    expect(() => stft(new Float32Array(256), { ...NOTEBOOK, power: 2 })).toThrow(
+    expect(() => stft(new Float32Array(256), { ...NOTEBOOK_STFT, power: 2 })).toThrow(
       'audio too short: 256 samples, need at least 257 for FFT size 512',
     )
-    expect(stft(new Float32Array(257), { ...NOTEBOOK, power: 2 }).frames).toBe(2)
+    expect(stft(new Float32Array(257), { ...NOTEBOOK_STFT, power: 2 }).frames).toBe(2)
   })
 
   it('frames a single sample with constant padding, without NaN', () => {
     const { frames, values } = stft(new Float32Array([0.5]), {
-      ...NOTEBOOK,
+      ...NOTEBOOK_STFT,
       padMode: 'constant',
       power: 2,
     })
@@ -286,15 +279,20 @@ describe('istft', () => {
 
   it('rebuilds from magnitude and phase', () => {
     const x = noise(5000, 7)
-    const spec = stft(x, { ...NOTEBOOK, hopSize: 128, power: 1, keepPhase: true })
+    const spec = stft(x, { ...NOTEBOOK_STFT, hopSize: 128, power: 1, keepPhase: true })
     const phase = spec.phase
     expect(phase).toBeDefined()
-    const y = istft(spec.values, phase ?? new Float32Array(), { ...NOTEBOOK, hopSize: 128 }, 5000)
+    const y = istft(
+      spec.values,
+      phase ?? new Float32Array(),
+      { ...NOTEBOOK_STFT, hopSize: 128 },
+      5000,
+    )
     expect(maxAbsDiff(x, y)).toBeLessThan(1e-5)
   })
 
   it('gives H·(frames − 1) samples by default and zeros past the frames, never NaN', () => {
-    const options = { ...NOTEBOOK, hopSize: 128 }
+    const options = { ...NOTEBOOK_STFT, hopSize: 128 }
     const spec = stftComplex(noise(1000, 3), options)
     expect(istftComplex(spec, options).length).toBe(128 * (spec.frames - 1))
     const long = istftComplex(spec, options, 2000)
@@ -304,7 +302,7 @@ describe('istft', () => {
 
   it('returns zeros, not NaN, where the window envelope vanishes', () => {
     // Uncentred periodic Hann: w[0] = 0, so the first sample has no window energy at all.
-    const options = { ...NOTEBOOK, center: false, hopSize: 128 }
+    const options = { ...NOTEBOOK_STFT, center: false, hopSize: 128 }
     const y = istftComplex(stftComplex(noise(4096, 5), options), options)
     expect(y[0]).toBe(0)
     expect(y.every(Number.isFinite)).toBe(true)
