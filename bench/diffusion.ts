@@ -11,7 +11,8 @@
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { InferenceBackend } from '../src/diffusion/backend'
-import { concat, type UnetInput } from '../src/diffusion/components'
+import { type UnetInput } from '../src/diffusion/components'
+import { joinArrays } from '../src/engine/join-arrays'
 import { loadModel, type DiffusionModel } from '../src/diffusion/model'
 import { createOrtBackend } from '../src/diffusion/ort'
 import { generate, type GenerateOptions, type GenerateResult } from '../src/diffusion/pipeline'
@@ -148,7 +149,7 @@ export async function prepareUnetStep(size: number, backend?: InferenceBackend) 
     sample: createGaussian(1).fill(dims.reduce((a, b) => a * b, 1)),
     dims,
     timestep: 999,
-    hidden: concat([uncond.data, cond.data]),
+    hidden: joinArrays(Float32Array, [uncond.data, cond.data]),
     hiddenDims: [2, ...cond.dims.slice(1)],
   }
   return () => unet.predict(input)

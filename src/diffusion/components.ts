@@ -1,3 +1,4 @@
+import { joinArrays } from '../engine/join-arrays'
 import type { ModelSession } from './backend'
 import type { TextEncoderPlan, UnetPlan, VaeDecoderPlan, VaeEncoderPlan } from './signatures'
 import { fromNumbers, toFloat32, type Tensor } from './tensor'
@@ -54,11 +55,12 @@ export class Unet {
       // A batch-2 export (made for CFG) run without guidance: feed the item twice.
       const twice = await this.predict({
         ...input,
-        sample: concat([input.sample, input.sample]),
+        sample: joinArrays(Float32Array, [input.sample, input.sample]),
         dims: [2, ...input.dims.slice(1)],
-        hidden: concat([input.hidden, input.hidden]),
+        hidden: joinArrays(Float32Array, [input.hidden, input.hidden]),
         hiddenDims: [2, ...input.hiddenDims.slice(1)],
-        timestepCond: input.timestepCond && concat([input.timestepCond, input.timestepCond]),
+        timestepCond:
+          input.timestepCond && joinArrays(Float32Array, [input.timestepCond, input.timestepCond]),
       })
       return twice.subarray(0, twice.length / 2)
     }
@@ -67,7 +69,7 @@ export class Unet {
       // A batch-1 export: run the items one at a time.
       const parts: Float32Array[] = []
       for (let b = 0; b < batch; b++) parts.push(await this.predict(slice(input, b)))
-      return concat(parts)
+      return joinArrays(Float32Array, parts)
     }
     const p = this.plan
     const feeds: Record<string, Tensor> = {
@@ -108,16 +110,6 @@ function slice(input: UnetInput, b: number): UnetInput {
     hiddenDims: hidden.dims,
     timestepCond: cond ? take(cond, [batch, cond.length / batch]).data : undefined,
   }
-}
-
-export function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.length
-  }
-  return out
 }
 
 export type EncodedLatent =

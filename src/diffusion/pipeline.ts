@@ -1,7 +1,7 @@
 import type { CancelSignal } from '../engine/define-node'
 import { UserError } from '../engine/errors'
 import type { ImageValue, LatentValue } from '../engine/values'
-import { concat } from './components'
+import { joinArrays } from '../engine/join-arrays'
 import { guidanceEmbedding, guide, rollLatent, scale } from './latent'
 import type { DiffusionModel } from './model'
 import { createGaussian, NoiseStream } from './random'
@@ -136,10 +136,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const guided = !lcm && slot.guidance > 1 && cond.uncond !== undefined
     const batch = guided ? 2 : 1
     const output = await unet.predict({
-      sample: guided ? concat([input, input]) : input,
+      sample: guided ? joinArrays(Float32Array, [input, input]) : input,
       dims: [batch, ...dims.slice(1)],
       timestep: scheduler.timesteps[i],
-      hidden: guided && cond.uncond ? concat([cond.uncond, cond.cond]) : cond.cond,
+      hidden:
+        guided && cond.uncond ? joinArrays(Float32Array, [cond.uncond, cond.cond]) : cond.cond,
       hiddenDims: [batch, ...cond.dims.slice(1)],
       // LCM's guidance embedding, with w = guidance − 1 as diffusers' LCM pipeline.
       timestepCond: lcm ? guidanceEmbedding(slot.guidance - 1, lcm.size) : undefined,

@@ -1,4 +1,5 @@
 import type { RunReport } from './define-node'
+import { joinArrays } from './join-arrays'
 import type { Value } from './values'
 
 /**
@@ -74,14 +75,7 @@ export function encodeOutputs(outputs: NodeOutputs): Uint8Array {
 
 /** The outputs and report of a result in the cache's binary form (its Blob is not encoded). */
 export function encodeResult(result: Pick<Computed, 'outputs' | 'report'>): Uint8Array {
-  const parts = encodeResultParts(result)
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
+  return joinArrays(Uint8Array, encodeResultParts(result))
 }
 
 export function decodeOutputs(bytes: Uint8Array): NodeOutputs {

@@ -13,6 +13,7 @@ import type { Migration } from './migrations'
 import type { NodeRegistry } from './registry'
 import { DOCUMENT_LIMITS, parseGraphText, type ValidationResult } from './validate'
 import { base64UrlDecode, base64UrlEncode } from './base64url'
+import { joinArrays } from './join-arrays'
 
 export const SHARE_KEY = 'graph'
 
@@ -127,11 +128,5 @@ async function inflateBounded(bytes: Uint8Array, limit: number): Promise<Inflate
         'The link is damaged or cut short: its graph cannot be unpacked. Copy the whole link again.',
     }
   }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const chunk of chunks) {
-    out.set(chunk, at)
-    at += chunk.byteLength
-  }
-  return { ok: true, bytes: out }
+  return { ok: true, bytes: joinArrays(Uint8Array, chunks) }
 }

@@ -5,6 +5,7 @@
  * Synesthete exports, the frames and the soundtrack can carry the graph (see provenance.ts).
  */
 import { UserError } from '../engine/errors'
+import { joinArrays } from '../engine/join-arrays'
 import type { FramesValue } from '../engine/values'
 import { frameImage, frameIndex, framesProblem } from './frames'
 import type { ExportFile } from '../engine/define-node'
@@ -13,7 +14,7 @@ import { encodePng } from './png'
 import { pngProvenanceText } from './provenance'
 import { shellCommand } from './shell-quote'
 import { spectraCsv, spectraJson } from './spectra-csv'
-import { concatBytes, StoredZip } from './stored-zip'
+import { StoredZip } from './stored-zip'
 
 /** Zip entries carry this date, so the same frames always give the same bytes. */
 export const ZIP_TIME = new Date(2000, 0, 1)
@@ -69,7 +70,7 @@ export function framesZip(
     onFrame?.(i + 1, total)
   }
   parts.push(zip.finish())
-  return { fileName: `${stem}.zip`, bytes: concatBytes(parts) }
+  return { fileName: `${stem}.zip`, bytes: joinArrays(Uint8Array, parts) }
 }
 
 /**

@@ -37,17 +37,6 @@ function dosDateTime(date: Date): number {
   )
 }
 
-/** The parts one after another in one array (a whole archive, when it is wanted in memory). */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
-}
-
 export class StoredZip {
   private readonly entries: Entry[] = []
   private offset = 0

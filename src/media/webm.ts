@@ -8,7 +8,7 @@
  */
 import { resample } from '../dsp/resample'
 import type { AudioValue } from '../engine/values'
-import { concatBytes } from './stored-zip'
+import { joinArrays } from '../engine/join-arrays'
 
 /** Opus is coded at 48 kHz whatever the source's rate (RFC 7845 §5.1). */
 export const OPUS_RATE = 48_000
@@ -126,14 +126,14 @@ function sizeVint(size: number): Bytes {
 }
 
 const el = (id: number, ...payload: Bytes[]): Bytes => {
-  const data = concatBytes(payload)
-  return concatBytes([uintBytes(id), sizeVint(data.length), data])
+  const data = joinArrays(Uint8Array, payload)
+  return joinArrays(Uint8Array, [uintBytes(id), sizeVint(data.length), data])
 }
 const uint = (id: number, value: number, min = 1) => el(id, uintBytes(value, min))
 /** A signed integer element (two's complement, big-endian) for a non-negative value. */
 const sint = (id: number, value: number) => {
   const bytes = uintBytes(value)
-  return el(id, bytes[0] & 0x80 ? concatBytes([Uint8Array.of(0), bytes]) : bytes)
+  return el(id, bytes[0] & 0x80 ? joinArrays(Uint8Array, [Uint8Array.of(0), bytes]) : bytes)
 }
 const text = (id: number, value: string) => el(id, new TextEncoder().encode(value))
 const float = (id: number, value: number) => {
@@ -299,7 +299,7 @@ export function muxWebm(options: {
     seek(ID.Cues, at),
   )
   const segment = el(ID.Segment, seekHead, info, tracks, ...made.map((c) => c.bytes), cues)
-  return concatBytes([header, segment])
+  return joinArrays(Uint8Array, [header, segment])
 }
 
 /** The Opus identification header (RFC 7845 §5.1), mapping family 0 (mono or stereo). */

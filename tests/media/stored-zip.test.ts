@@ -1,13 +1,14 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate'
 import { describe, expect, it } from 'vitest'
-import { concatBytes, StoredZip } from '../../src/media/stored-zip'
+import { joinArrays } from '../../src/engine/join-arrays'
+import { StoredZip } from '../../src/media/stored-zip'
 
 /** fflate's zipSync is the reference: the streamed archive must be the same bytes. */
 function streamed(files: [string, Uint8Array][], mtime: Date): Uint8Array {
   const zip = new StoredZip(mtime)
   const parts = files.flatMap(([name, bytes]) => zip.add(name, bytes))
   parts.push(zip.finish())
-  return concatBytes(parts)
+  return joinArrays(Uint8Array, parts)
 }
 
 describe('StoredZip', () => {

@@ -1,6 +1,7 @@
 import type { ExportContext, ExportFile } from '../../engine/define-node'
 import type { GraphDocument, GraphNode } from '../../engine/document'
 import type { FramesValue, Value } from '../../engine/values'
+import { joinArrays } from '../../engine/join-arrays'
 import type { FileResolver } from '../../engine/keys'
 import { paramValues } from '../../engine/params'
 import { collectProvenance, type ProvenanceRecord } from '../../engine/provenance'
@@ -21,16 +22,6 @@ export interface Download {
   make: () => Promise<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer>
 }
 
-function concat(arrays: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0))
-  let at = 0
-  for (const a of arrays) {
-    out.set(a, at)
-    at += a.length
-  }
-  return out
-}
-
 function own(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(bytes)
 }
@@ -40,22 +31,30 @@ export function npyOf(value: Value): Uint8Array<ArrayBuffer> | undefined {
   switch (value.kind) {
     case 'audio':
       return own(
-        writeNpyFloat32(concat(value.channels), [
+        writeNpyFloat32(joinArrays(Float32Array, value.channels), [
           value.channels.length,
           value.channels[0]?.length ?? 0,
         ]),
       )
     case 'spectrogram':
       return own(
-        writeNpyFloat32(concat(value.channels), [value.channels.length, value.bins, value.frames]),
+        writeNpyFloat32(joinArrays(Float32Array, value.channels), [
+          value.channels.length,
+          value.bins,
+          value.frames,
+        ]),
       )
     case 'image':
       return own(
-        writeNpyFloat32(concat(value.channels), [value.channels.length, value.height, value.width]),
+        writeNpyFloat32(joinArrays(Float32Array, value.channels), [
+          value.channels.length,
+          value.height,
+          value.width,
+        ]),
       )
     case 'frames':
       return own(
-        writeNpyFloat32(concat(value.frames.flat()), [
+        writeNpyFloat32(joinArrays(Float32Array, value.frames.flat()), [
           value.frames.length,
           value.frames[0]?.length ?? 0,
           value.height,
