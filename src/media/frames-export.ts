@@ -9,9 +9,14 @@ import { joinArrays } from '../engine/join-arrays'
 import type { FramesValue } from '../engine/values'
 import { frameImage, frameIndex, framesProblem } from './frames'
 import type { ExportFile } from '../engine/define-node'
-import { safeFileStem, wavExport, type ExportProvenance, type OutputFile } from './output-files'
+import {
+  pngTextExport,
+  safeFileStem,
+  wavExport,
+  type ExportProvenance,
+  type OutputFile,
+} from './output-files'
 import { encodePng } from './png'
-import { pngProvenanceText } from './provenance'
 import { shellCommand } from './shell-quote'
 import { spectraCsv, spectraJson } from './spectra-csv'
 import { StoredZip } from './stored-zip'
@@ -139,17 +144,11 @@ export function videoExportFiles(
         },
       ]
     : [
-        {
-          fileName: `${stem}.zip`,
-          type: 'application/zip',
-          label: 'PNG zip',
-          bytes: async () => {
-            const text = provenance
-              ? pngProvenanceText(provenance.graph, await provenance.provenance())
-              : {}
-            return framesZip(value, stem, text).bytes
-          },
-        },
+        pngTextExport(
+          { fileName: `${stem}.zip`, type: 'application/zip', label: 'PNG zip' },
+          provenance,
+          (text) => framesZip(value, stem, text).bytes,
+        ),
       ]
   return [...files, ...soundtrack]
 }

@@ -161,15 +161,25 @@ export function pngExport(
   params: { name: string },
   provenance?: ExportProvenance,
 ): ExportFile {
+  return pngTextExport(
+    { fileName: pngFileName(params.name), type: 'image/png', label: 'PNG' },
+    provenance,
+    (text) => imageOutputFile(image, params, text).bytes,
+  )
+}
+
+/**
+ * A file of PNG pictures as a node exports it (one PNG, a zip of frames): named at once, made
+ * when asked, every PNG carrying the graph and its provenance record when `provenance` is given.
+ */
+export function pngTextExport(
+  file: Omit<ExportFile, 'bytes'>,
+  provenance: ExportProvenance | undefined,
+  make: (text: Record<string, string>) => Uint8Array,
+): ExportFile {
   return {
-    fileName: pngFileName(params.name),
-    type: 'image/png',
-    label: 'PNG',
-    bytes: async () => {
-      const text = provenance
-        ? pngProvenanceText(provenance.graph, await provenance.provenance())
-        : {}
-      return imageOutputFile(image, params, text).bytes
-    },
+    ...file,
+    bytes: async () =>
+      make(provenance ? pngProvenanceText(provenance.graph, await provenance.provenance()) : {}),
   }
 }
