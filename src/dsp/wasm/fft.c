@@ -121,7 +121,15 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     dr = (ar) * _wr - (ai) * _wi;                                                               \
     di = (ar) * _wi + (ai) * _wr;                                                               \
   } while (0)
+/* The n instances: stages whose twiddles are all 1 (the last, m = 1), which skip them. */
+#define TW_NONE(dr, di, ar, ai, k)                                                              \
+  do {                                                                                          \
+    (void)w;                                                                                    \
+    dr = (ar);                                                                                  \
+    di = (ai);                                                                                  \
+  } while (0)
 
+/* Scalars. */
 #define T float
 #define P float
 #define SPLAT(x) (x)
@@ -129,32 +137,50 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
 #define ST(p, i, v) ((p)[i] = (v))
 #define JFOR JFOR1
 #define TWIDDLE TW_SPLAT
-#define STAGE_ONLY
 #define SUF(name) name##_scalar
 #include "stockham.inc.c"
-#undef STAGE_ONLY
+#undef SUF
+#undef TWIDDLE
+#define TWIDDLE TW_NONE
+#define SUF(name) name##_scalarn
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
 #undef T
 #undef P
 #undef SPLAT
-#undef SUF
 
+/* Four transforms, one per lane. */
 #define T v4
 #define P v4
 #define SPLAT(x) ((v4){(x), (x), (x), (x)})
+#define TWIDDLE TW_SPLAT
 #define SUF(name) name##_v4
 #include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
+#define TWIDDLE TW_NONE
+#define SUF(name) name##_v4n
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
 #undef P
 #undef LD
 #undef ST
 #undef JFOR
-#undef SUF
 
+/* One transform, four j at a time. */
 #define P float
 #define LD(p, i) (*(const v4u *)((p) + (i)))
 #define ST(p, i, v) (*(v4u *)((p) + (i)) = (v))
 #define JFOR JFOR4
-#define STAGE_ONLY
+#define TWIDDLE TW_SPLAT
 #define SUF(name) name##_vj
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
+#define TWIDDLE TW_NONE
+#define SUF(name) name##_vjn
 #include "stockham.inc.c"
 #undef SUF
 #undef TWIDDLE
@@ -163,7 +189,6 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
 #include "stockham.inc.c"
 #undef SUF
 #undef TWIDDLE
-#undef STAGE_ONLY
 #undef JFOR
 #undef LD
 #undef ST
@@ -183,6 +208,30 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     default: radix_odd##SUFFIX(p, m, s, tw, (st)->rc, xr, xi, yr, yi); break;                   \
     }                                                                                           \
   } while (0)
+/* The same through the instance's twiddle-free twin (suffix + n) where the stage has none. */
+#define STAGE_TW(SUFFIX, p, m, s, st, xr, xi, yr, yi)                                           \
+  do {                                                                                          \
+    if ((st)->tw) STAGE(SUFFIX, p, m, s, st, (st)->tw, xr, xi, yr, yi);                         \
+    else STAGE(SUFFIX##n, p, m, s, st, (st)->tw, xr, xi, yr, yi);                               \
+  } while (0)
+
+/* Four transforms, one per lane: every stage; returns which buffer holds the result (0: x). */
+static int stages_v4(const Plan *plan, v4 *xr, v4 *xi, v4 *yr, v4 *yi) {
+  int s = 1;
+  int m = plan->len;
+  int where = 0;
+  for (int i = 0; i < plan->nstages; i++) {
+    const Stage *st = &plan->stage[i];
+    const int p = st->radix;
+    m /= p;
+    v4 *inr = where ? yr : xr, *ini = where ? yi : xi;
+    v4 *outr = where ? xr : yr, *outi = where ? xi : yi;
+    STAGE_TW(_v4, p, m, s, st, inr, ini, outr, outi);
+    s *= p;
+    where ^= 1;
+  }
+  return where;
+}
 
 /*
  * One transform whose length is not a multiple of four, on f32x4 all the same: every stage with
@@ -202,8 +251,9 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
     m /= p;
     float *inr = where ? yr : xr, *ini = where ? yi : xi;
     float *outr = where ? xr : yr, *outi = where ? xi : yi;
-    if (i == 0 && st->twt && m >= 4) {
-      STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
+    if (i == 0 && m >= 4 && (st->twt || !st->tw)) {
+      if (st->tw) STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
+      else STAGE(_vjn, p, 1, m, st, st->tw, inr, ini, outr, outi);
       /* [k][q] → [q][k], back into the input buffer: the result stays where the input was. */
       for (int k = 0; k < p; k++) {
         const float *fr = outr + k * m, *fi = outi + k * m;
@@ -215,8 +265,8 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
       s *= p;
       continue;
     }
-    if (s >= 4) STAGE(_vj, p, m, s, st, st->tw, inr, ini, outr, outi);
-    else STAGE(_scalar, p, m, s, st, st->tw, inr, ini, outr, outi);
+    if (s >= 4) STAGE_TW(_vj, p, m, s, st, inr, ini, outr, outi);
+    else STAGE_TW(_scalar, p, m, s, st, inr, ini, outr, outi);
     s *= p;
     where ^= 1;
   }
