@@ -138,7 +138,8 @@ export function createMixedRadixPlan(
     if (!trivial) for (const angle of angles) tw.push(Math.cos(angle), -Math.sin(angle))
     const rc: number[] = []
     const half = (p - 1) / 2
-    if (p >= 7) {
+    // (cos, sin)(2πrk/p): the odd radices' butterflies, and an odd n's first stage (fft.c).
+    if (p % 2 === 1) {
       for (let k = 1; k <= half; k++) {
         for (let r = 1; r <= half; r++) {
           const angle = (2 * Math.PI * ((r * k) % p)) / p
@@ -175,7 +176,8 @@ export function createMixedRadixPlan(
   }
   const realtwAt = floats(realtw)
   const lanetwAt = lanetw.length ? floats(lanetw) : 0
-  const work = mod.alloc(4 * h) << 2
+  // Odd n: a fifth buffer for fx_irfft's real sequence (fft.c, odd_real_stages).
+  const work = mod.alloc((n % 2 === 1 ? 5 : 4) * h) << 2
   const pointer = mod.exports.fx_alloc(PLAN_BYTES)
   if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)
   const fields = new Int32Array(mod.exports.memory.buffer, pointer, PLAN_BYTES / 4)
