@@ -187,4 +187,3 @@ export function createMixedRadixPlan(
   mod.plans.set(key, plan)
   return plan
 }
-
