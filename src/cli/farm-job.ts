@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { UnrecoverableError, type SandboxedJob } from 'bullmq'
 import {
   WORKER_FLAGS_ENV,
@@ -34,7 +35,8 @@ export default async function runJob(
       if (l.startsWith('… ')) {
         if (running) done++
         running = l.slice(2)
-        void job.updateProgress({ node: running, done } satisfies RunProgress)
+        const progress: RunProgress = { node: running, done, host: hostname(), pid: process.pid }
+        void job.updateProgress(progress)
       }
     },
   }

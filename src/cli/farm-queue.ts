@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { parseArgs } from 'node:util'
-import { FlowProducer, Queue, QueueEvents, Worker, type FlowJob } from 'bullmq'
+import { FlowProducer, Queue, QueueEvents, Worker, type FlowJob, type Job } from 'bullmq'
 import { cacheFlags, renderCommand, type FarmArgs } from './farm'
 import type { PlannedRun } from './farm-plan'
 import { invocationDir } from './args'
@@ -36,10 +36,15 @@ export interface RunJobResult {
   written: string[]
 }
 
-/** Job progress as workers report it: the node running now, and how many have finished. */
+/**
+ * Job progress as workers report it: the node running now, how many have finished, and the
+ * process running the job (which machine, which process: to find it, or to see it is gone).
+ */
 export interface RunProgress {
   node: string
   done: number
+  host: string
+  pid: number
 }
 
 function connection(url: string, forWorker: boolean) {
@@ -216,29 +221,92 @@ function splitFlow(run: PlannedRun, split: number): FlowJob {
   }
 }
 
+type RunJob = Job<RunJobData, RunJobResult>
+
+/** What `--status` says beside a job's state: the reason, the node it is at, its output. */
+function stateDetail(job: RunJob | undefined, state: string, out: string): string {
+  const p = job?.progress as Partial<RunProgress> | undefined
+  if (state === 'failed') return job?.failedReason ?? ''
+  if (state === 'active' && p?.node)
+    return `at ${p.node}${p.host ? ` (${p.host}, process ${p.pid})` : ''}`
+  return state === 'completed' ? out : ''
+}
+
+/**
+ * The range jobs of a split run (the children of its flow), in frame order, with their states.
+ * Empty for a run that was not split.
+ */
+async function rangesOfJob(
+  queue: Queue<RunJobData, RunJobResult>,
+  job: RunJob,
+): Promise<{ job: RunJob | undefined; id: string; state: string }[]> {
+  const deps = await job.getDependencies()
+  const keys = [
+    ...Object.keys(deps.processed ?? {}),
+    ...(deps.unprocessed ?? []),
+    ...(deps.failed ?? []),
+    ...Object.keys(deps.ignored ?? {}),
+  ]
+  // Keys are "<prefix>:<queue>:<job id>"; a range's id ends in "-f<first frame>".
+  const ids = [...new Set(keys.map((k) => k.slice(k.lastIndexOf(':') + 1)))]
+  const first = (id: string) => Number(/-f(\d+)$/.exec(id)?.[1] ?? 0)
+  ids.sort((a, b) => first(a) - first(b))
+  return Promise.all(
+    ids.map(async (id) => {
+      const child = await queue.getJob(id)
+      return { job: child, id, state: child ? await child.getState() : 'removed' }
+    }),
+  )
+}
+
+const countStates = (states: string[]) => {
+  const counts = new Map<string, number>()
+  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1)
+  return [...counts.entries()].map(([s, n]) => `${n} ${s}`).join(', ')
+}
+
+/**
+ * `--status`: a line per run (its state, and where it is, why it failed or what it wrote); a
+ * split run also says how its ranges stand and lists each range, then whether its join ran.
+ */
 async function showStatus(
   queue: Queue<RunJobData, RunJobResult>,
   runs: PlannedRun[],
   io: Io,
 ): Promise<number> {
-  const width = Math.max(4, ...runs.map((r) => r.stem.length))
-  const counts = new Map<string, number>()
+  const rows: { name: string; state: string; detail: string }[] = []
+  const counts: string[] = []
   for (const run of runs) {
     const job = await queue.getJob(run.id)
     const state = job ? await job.getState() : 'not submitted'
-    counts.set(state, (counts.get(state) ?? 0) + 1)
-    const p = job?.progress as Partial<RunProgress> | undefined
-    const detail =
-      state === 'failed'
-        ? (job?.failedReason ?? '')
-        : state === 'active' && p?.node
-          ? `at ${p.node}`
+    counts.push(state)
+    const ranges = job ? await rangesOfJob(queue, job) : []
+    if (ranges.length === 0) {
+      rows.push({ name: run.stem, state, detail: stateDetail(job, state, run.out) })
+      continue
+    }
+    // A flow's own job is the join: it waits for its ranges, then zips their frames.
+    const join =
+      state === 'waiting-children'
+        ? 'the join waits for them'
+        : state === 'active'
+          ? 'joining now'
           : state === 'completed'
-            ? run.out
-            : ''
-    io.out(`${run.stem.padEnd(width)}  ${state.padEnd(13)}  ${detail}`)
+            ? `joined into ${run.out}`
+            : state === 'failed'
+              ? `failed: ${job?.failedReason ?? ''}`
+              : `the join is ${state}`
+    const states = countStates(ranges.map((r) => r.state))
+    rows.push({ name: run.stem, state, detail: `${ranges.length} ranges: ${states}; ${join}` })
+    for (const range of ranges) {
+      const name = `  ${(range.job?.name ?? range.id).replace(`${run.stem} `, '')}`
+      rows.push({ name, state: range.state, detail: stateDetail(range.job, range.state, '') })
+    }
   }
-  io.out([...counts.entries()].map(([s, n]) => `${n} ${s}`).join(', '))
+  const width = Math.max(4, ...rows.map((r) => r.name.length))
+  for (const r of rows)
+    io.out(`${r.name.padEnd(width)}  ${r.state.padEnd(16)}  ${r.detail}`.trimEnd())
+  io.out(countStates(counts))
   return 0
 }
 

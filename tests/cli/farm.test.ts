@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Queue } from 'bullmq'
+import { Queue, QueueEvents } from 'bullmq'
 import { unzipSync } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
 import { renderCommand } from '../../src/cli/farm'
-import { QUEUE_NAME } from '../../src/cli/farm-queue'
+import { QUEUE_NAME, type RunProgress } from '../../src/cli/farm-queue'
 import { render } from '../../src/cli/render'
 import { encodeWav } from '../../src/media/wav-encode'
 import { decodePng } from '../../src/media/png'
@@ -16,13 +16,20 @@ import { graphOf } from '../helpers/test-nodes'
 
 /**
  * The render farm end to end: Debian's redis-server on a free local port with no persistence
- * and three worker processes, started once for both tests (starting them is most of the time).
- * Six inputs submitted as BullMQ jobs, one worker killed with SIGKILL while it runs a job: every
- * output must exist exactly once and equal, sample for sample, what a local `--each` run makes.
- * Then a video split by frame range over the workers left, one killed as it starts a range:
- * the range is retried elsewhere, the join runs once, and the zip holds exactly a local
- * render's frames. Everything waits on the workers' own lines, never on the clock. CI installs
- * redis-server (.ci/run); without it the test says so and skips.
+ * and three worker processes, started once for all tests (starting them is most of the time).
+ * Six inputs submitted as BullMQ jobs, one worker killed with SIGKILL while it holds a job:
+ * every output must exist exactly once and equal, sample for sample, what a local `--each` run
+ * makes. Then a video split by frame range over the workers left, one killed while it holds a
+ * range: the range is retried elsewhere, the join runs once, `--status` lists the ranges, and
+ * the zip holds exactly a local render's frames. Last, the workers stop on SIGTERM and no job
+ * process outlives its worker.
+ *
+ * The kill is deterministic: the victim worker's job process (BullMQ's sandbox, which runs
+ * every job of its worker: its pid comes with the job's progress) is frozen with SIGSTOP
+ * between jobs, so the next job the worker takes cannot finish however fast the machine is;
+ * the worker is killed once it says it started that job, then the job process is let go and
+ * must leave (its worker is gone). Everything waits on the workers' own lines and events,
+ * never on the clock. CI installs redis-server (.ci/run); without it the test says so and skips.
  */
 
 const hasRedis = hasRedisServer()
@@ -90,9 +97,10 @@ function watch(child: ChildProcess) {
   }
   child.stdout?.on('data', reader())
   child.stderr?.on('data', reader())
-  const waitFor = (match: (l: string) => boolean) =>
+  /** The first line from index `from` on that `match` accepts, now or when it comes. */
+  const waitFor = (match: (l: string) => boolean, from = 0) =>
     new Promise<string>((done) => {
-      const seen = lines.find(match)
+      const seen = lines.slice(from).find(match)
       if (seen !== undefined) done(seen)
       else waiting.push({ match, done })
     })
@@ -106,20 +114,76 @@ function capture() {
 }
 
 const started: ChildProcess[] = []
+/** Job processes frozen by a test: let go and ended should a test stop halfway. */
+const frozen = new Set<number>()
 const dir = mkdtempSync(join(tmpdir(), 'synesthete-farm-'))
 let redis: TestRedis | undefined
+let events: QueueEvents | undefined
 afterAll(async () => {
-  for (const child of started)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+  for (const pid of frozen) if (!gone(pid)) process.kill(pid, 'SIGKILL')
+  for (const child of started) if (alive(child)) child.kill('SIGTERM')
+  await events?.close()
   await redis?.stop()
   rmSync(dir, { recursive: true, force: true })
 })
+
+/** Whether process `pid` has ended (a zombie nobody reaped counts: it runs nothing). */
+function gone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true
+  } catch {
+    try {
+      process.kill(pid, 0)
+      return false
+    } catch {
+      return true
+    }
+  }
+}
+
+/**
+ * Resolves once process `pid` has ended (not a child of ours: its end sends us no event, so we
+ * look). A job process whose worker is gone should leave at once; after a minute it is not
+ * leaving, and the test says which process it is rather than waiting for its own timeout.
+ */
+async function whenGone(pid: number, what: string): Promise<void> {
+  const given = Date.now() + 60_000
+  while (!gone(pid)) {
+    if (Date.now() > given) throw new Error(`${what} (pid ${pid}) still runs a minute later`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Every job's progress as the workers report it (node, and the job process's pid). */
+interface Seen {
+  jobId: string
+  progress: RunProgress
+}
 
 /** Three workers sharing one cache folder, each giving up a silent peer's job after 3 s. */
 async function startFarm() {
   redis = await startRedis(dir)
   started.push(redis.process)
   const url = redis.url
+  // From the stream's start: no progress event is missed, however early it comes.
+  events = new QueueEvents(QUEUE_NAME, { connection: { url }, lastEventId: '0-0' })
+  const progress: Seen[] = []
+  const waiting: { match: (seen: Seen) => boolean; done: () => void }[] = []
+  events.on('progress', ({ jobId, data }) => {
+    const seen = { jobId, progress: data as RunProgress }
+    progress.push(seen)
+    for (const w of waiting.filter((w) => w.match(seen))) {
+      waiting.splice(waiting.indexOf(w), 1)
+      w.done()
+    }
+  })
+  /** Resolves once some job's progress that `match` accepts has come. */
+  const progressOf = (match: (seen: Seen) => boolean) =>
+    new Promise<void>((done) => {
+      if (progress.some(match)) done()
+      else waiting.push({ match, done })
+    })
+  await events.waitUntilReady()
   const cache = join(dir, 'cache')
   const workers = [0, 1, 2].map(() => {
     const { command, args } = renderCommand([
@@ -137,11 +201,12 @@ async function startFarm() {
   })
   const logs = workers.map(watch)
   await Promise.all(logs.map((log) => log.waitFor((l) => l.startsWith('worker '))))
-  return { url, workers, logs }
+  return { url, workers, logs, progress, progressOf }
 }
+type Farm = Awaited<ReturnType<typeof startFarm>>
 
 /** Resolves when a live worker says it finished job `id`. */
-function finishedOn(workers: ChildProcess[], logs: ReturnType<typeof watch>[], id: string) {
+function finishedOn({ workers, logs }: Farm, id: string) {
   return Promise.race(
     logs
       .filter((_, i) => alive(workers[i]))
@@ -149,67 +214,99 @@ function finishedOn(workers: ChildProcess[], logs: ReturnType<typeof watch>[], i
   )
 }
 
-/** One farm for both tests: Redis and three workers start once (they are most of the time). */
-let farm: ReturnType<typeof startFarm> | undefined
+/** One farm for every test: Redis and three workers start once (they are most of the time). */
+let farm: Promise<Farm> | undefined
 const theFarm = () => (farm ??= startFarm())
 const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null
 
-/** Kills the first live worker that starts a job whose log line `match` accepts. */
-function killOnStart(
-  workers: ChildProcess[],
-  logs: ReturnType<typeof watch>[],
-  match: (line: string) => boolean,
-) {
-  return Promise.race(
-    logs
-      .map((log, i) => ({ log, i }))
-      .filter(({ i }) => alive(workers[i]))
-      .map(({ log, i }) =>
-        log
-          .waitFor((l) => l.startsWith('started ') && match(l))
-          .then((line) => ({
-            i,
-            job: line.split(' ')[1],
-          })),
-      ),
-  ).then((hit) => {
-    workers[hit.i].kill('SIGKILL')
-    return hit
-  })
+/** The ids of the jobs worker `i` says it finished. */
+const finishedBy = ({ logs }: Farm, i: number) =>
+  logs[i].lines.filter((l) => l.startsWith('finished ')).map((l) => l.split(' ')[1])
+
+/**
+ * The process worker `i` runs its jobs in, from the progress its jobs reported (waiting for it:
+ * a job's progress events may come after its worker's "finished" line). Every job it finished
+ * reported the same pid: BullMQ keeps one process for a worker's jobs, so what a job loads
+ * stays loaded for the next.
+ */
+async function jobProcessOf(f: Farm, i: number): Promise<number> {
+  const mine = new Set(finishedBy(f, i))
+  await f.progressOf((p) => mine.has(p.jobId))
+  const pids = new Set(f.progress.filter((p) => mine.has(p.jobId)).map((p) => p.progress.pid))
+  expect(pids.size, `worker ${i}'s job processes`).toBe(1)
+  return [...pids][0]
+}
+
+/**
+ * Freezes the job process of a live worker that has run a job (SIGSTOP): the next job that
+ * worker takes cannot finish. Returns a way to wait for that job's start (matched by `match`
+ * on its log line) and then kill the worker, let the job process go and see it leave.
+ */
+async function freezeAWorker(f: Farm, match: (line: string) => boolean) {
+  const i = [0, 1, 2].find((w) => alive(f.workers[w]) && finishedBy(f, w).length > 0)
+  if (i === undefined) throw new Error('no live worker has run a job yet')
+  const pid = await jobProcessOf(f, i)
+  frozen.add(pid)
+  process.kill(pid, 'SIGSTOP')
+  const from = f.logs[i].lines.length
+  return {
+    i,
+    pid,
+    /** The job the frozen worker took: its id and its log line. */
+    taken: f.logs[i]
+      .waitFor((l) => l.startsWith('started ') && match(l), from)
+      .then((line) => ({ job: line.split(' ')[1], line })),
+    /** SIGKILLs the worker, lets its job process go, and resolves once that has ended too. */
+    async kill() {
+      const exited = new Promise((r) => f.workers[i].once('exit', r))
+      f.workers[i].kill('SIGKILL')
+      await exited
+      process.kill(pid, 'SIGCONT')
+      await whenGone(pid, "the killed worker's job process")
+      frozen.delete(pid)
+    },
+  }
 }
 
 describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
   it('runs six inputs on three workers, survives one killed mid-job, and matches --each', async () => {
+    const f = await theFarm()
+    const { url, workers, logs } = f
+    const graphFile = join(dir, 'graph.json')
+    writeFileSync(graphFile, JSON.stringify(graph))
+    // One run first, so that a worker has a job process to freeze.
+    mkdirSync(join(dir, 'first'))
+    writeFileSync(join(dir, 'first', 'first.wav'), tone(180, 0.5))
+    const first = [graphFile, '--each', `load=${dir}/first/*.wav`, '--out', join(dir, 'first-out')]
+    expect(await render([...first, '--queue', url], capture().io)).toBe(0)
+    await Promise.race(
+      logs.map((log) => log.waitFor((l) => / first$/.test(l) && l.startsWith('finished '))),
+    )
+
     const inputs = join(dir, 'in')
     mkdirSync(inputs)
     const stems = ['a', 'b', 'c', 'd', 'e', 'f']
-    // "a" is longer (hundreds of ms of work), so the worker that starts it is killed mid-job;
-    // the others are short, to keep the test light.
-    stems.forEach((stem, i) =>
-      writeFileSync(join(inputs, `${stem}.wav`), tone(220 + 110 * i, stem === 'a' ? 4 : 0.5)),
-    )
-    const graphFile = join(dir, 'graph.json')
-    writeFileSync(graphFile, JSON.stringify(graph))
-    const { url, workers, logs } = await theFarm()
-
-    // The worker that starts the long run is killed as soon as it says so, mid-job.
-    const victim = killOnStart(workers, logs, (l) => l.endsWith(' a'))
-
+    stems.forEach((stem, i) => writeFileSync(join(inputs, `${stem}.wav`), tone(220 + 110 * i, 0.5)))
+    const victim = await freezeAWorker(f, () => true)
     const farmOut = join(dir, 'farm-out')
     const submit = capture()
-    const code = await render(
+    const submitted = render(
       [graphFile, '--each', `load=${inputs}/*.wav`, '--out', farmOut, '--queue', url],
       submit.io,
     )
+    // The frozen worker took a job it cannot finish: kill it, and its job process must leave.
+    const taken = await victim.taken
+    await victim.kill()
+    expect(workers[victim.i].signalCode).toBe('SIGKILL')
+    expect(gone(victim.pid)).toBe(true)
+
+    const code = await submitted
     expect(code, [...submit.out, ...submit.err].join('\n')).toBe(0)
-    const killed = await victim
-    expect(workers[killed.i].signalCode).toBe('SIGKILL')
-    // The killed worker never finished its job; another one did, after its lock lapsed. (Its
+    // Another worker finished the job, after its lock lapsed; the killed one never did. (Its
     // line may reach us just after the submitting command returns: wait for it.)
-    await finishedOn(workers, logs, killed.job)
-    const finished = (i: number) => logs[i].lines.some((l) => l === `finished ${killed.job} a`)
-    expect(finished(killed.i)).toBe(false)
-    const finishers = [0, 1, 2].filter((i) => i !== killed.i && finished(i))
+    await finishedOn(f, taken.job)
+    expect(finishedBy(f, victim.i)).not.toContain(taken.job)
+    const finishers = [0, 1, 2].filter((i) => finishedBy(f, i).includes(taken.job))
     expect(finishers).toHaveLength(1)
     for (const stem of stems) expect(submit.out).toContain(`✓ ${stem} → ${join(farmOut, stem)}`)
 
@@ -223,7 +320,8 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     ).toBe(0)
     expect(again.out.at(-1)).toBe('6 completed')
     const queue = new Queue(QUEUE_NAME, { connection: { url } })
-    expect(await queue.getJobCountByTypes('completed', 'waiting', 'active', 'failed')).toBe(6)
+    // Six runs and the first one.
+    expect(await queue.getJobCountByTypes('completed', 'waiting', 'active', 'failed')).toBe(7)
     await queue.close()
 
     // Every output exactly once, equal to a local --each run sample for sample.
@@ -256,40 +354,59 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
   }, 300_000)
 
   it('splits a video by frame range over the workers, retries a killed range, joins once', async () => {
+    const f = await theFarm()
+    const { url, workers, logs } = f
     const inputs = join(dir, 'video-in')
     mkdirSync(inputs)
     // 2.5 s at 24 fps: 60 frames, five ranges of 12.
     writeFileSync(join(inputs, 'clip.wav'), tone(330, 2.5))
     const graphFile = join(dir, 'video.json')
     writeFileSync(graphFile, JSON.stringify(videoGraph))
-    const { url, workers, logs } = await theFarm()
     const live = [0, 1, 2].filter((i) => alive(workers[i]))
     expect(live.length).toBeGreaterThanOrEqual(2)
 
-    const victim = killOnStart(workers, logs, (l) => / clip frames \d+–\d+$/.test(l))
+    const victim = await freezeAWorker(f, (l) => / clip frames \d+–\d+$/.test(l))
     const farmOut = join(dir, 'video-farm')
     const submit = capture()
     const each = [graphFile, '--each', `load=${inputs}/*.wav`, '--out', farmOut]
-    const code = await render([...each, '--queue', url, '--split', '12'], submit.io)
+    const submitted = render([...each, '--queue', url, '--split', '12'], submit.io)
+    const taken = await victim.taken
+
+    // While the frozen range is held, --status shows the flow: its ranges and the join waiting.
+    const during = capture()
+    expect(await render([...each, '--queue', url, '--status'], during.io)).toBe(0)
+    expect(during.out[0]).toMatch(/^clip +waiting-children +5 ranges: .*; the join waits for them$/)
+    const range = taken.line.replace(/^started \S+ clip /, '')
+    expect(during.out).toContainEqual(expect.stringMatching(new RegExp(`^  ${range} +active`)))
+    expect(during.out.filter((l) => /^  frames \d+–\d+ /.test(l))).toHaveLength(5)
+
+    await victim.kill()
+    const code = await submitted
     expect(code, [...submit.out, ...submit.err].join('\n')).toBe(0)
     expect(submit.out).toContain('clip: 60 frames in 5 jobs')
-    const killed = await victim
 
     // Ranges went to more than one worker; the killed one's range was finished by another.
     const startedRanges = (i: number) =>
       logs[i].lines.filter((l) => /^started \S+ clip frames /.test(l)).length
     expect(live.filter((i) => startedRanges(i) > 0).length).toBeGreaterThanOrEqual(2)
-    await finishedOn(workers, logs, killed.job)
-    const finishedBy = live.filter((i) =>
-      logs[i].lines.some((l) => l.startsWith(`finished ${killed.job} `)),
-    )
-    expect(finishedBy).toHaveLength(1)
-    expect(finishedBy[0]).not.toBe(killed.i)
+    await finishedOn(f, taken.job)
+    const finishers = live.filter((i) => finishedBy(f, i).includes(taken.job))
+    expect(finishers).toHaveLength(1)
+    expect(finishers[0]).not.toBe(victim.i)
     // The join ran once, after every range, on one worker.
     const isJoin = (l: string) => /^finished \S+ clip$/.test(l)
-    await Promise.race(live.map((i) => logs[i].waitFor(isJoin)))
+    await Promise.race(live.filter((i) => alive(workers[i])).map((i) => logs[i].waitFor(isJoin)))
     const joins = live.flatMap((i) => logs[i].lines.filter(isJoin))
     expect(joins).toHaveLength(1)
+
+    // Afterwards --status lists the five ranges done and the join.
+    const after = capture()
+    expect(await render([...each, '--queue', url, '--status'], after.io)).toBe(0)
+    expect(after.out[0]).toMatch(
+      new RegExp(`^clip +completed +5 ranges: 5 completed; joined into ${join(farmOut, 'clip')}$`),
+    )
+    expect(after.out.filter((l) => /^  frames \d+–\d+ +completed$/.test(l))).toHaveLength(5)
+    expect(after.out.at(-1)).toBe('1 completed')
 
     // The frames of a local render, in order, with its soundtrack; no range left behind.
     const localOut = join(dir, 'video-local')
@@ -312,4 +429,21 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
       decodeWav(readFileSync(join(localOut, 'clip', 'clip.wav'))).channels,
     )
   }, 300_000)
+
+  it('stops its workers on SIGTERM, and no job process outlives them', async () => {
+    const f = await theFarm()
+    const pids = new Set(f.progress.map((p) => p.progress.pid))
+    expect(pids.size).toBeGreaterThanOrEqual(2)
+    const live = f.workers.filter(alive)
+    expect(live.length).toBeGreaterThanOrEqual(1)
+    await Promise.all(
+      live.map((w) => {
+        const exited = new Promise((r) => w.once('exit', r))
+        w.kill('SIGTERM')
+        return exited
+      }),
+    )
+    for (const pid of pids) await whenGone(pid, 'a job process of a stopped worker')
+    expect([...pids].filter((pid) => !gone(pid))).toEqual([])
+  }, 120_000)
 })
