@@ -45,4 +45,6 @@ export const fftSizeBenches: BenchCase[] = [
   sizeCase(598, 'notebook: 2·13·23'),
   sizeCase(2058, '2·3·7³'),
   sizeCase(1001, 'odd: 7·11·13'),
+  sizeCase(30030, '2·3·5·7·11·13'),
+  sizeCase(15015, 'odd: 3·5·7·11·13'),
 ]

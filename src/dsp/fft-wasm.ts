@@ -117,20 +117,29 @@ export function createMixedRadixPlan(
     mod.heap().set(values, at)
     return at << 2
   }
+  // Stockham's twiddle at stage i (radix p over the current length p·m): w^{qk}, w = e^{−2πi/(p·m)}.
+  const twiddle = (i: number, q: number, k: number): number => {
+    const current = factors.slice(i).reduce((a, b) => a * b, 1)
+    return (2 * Math.PI * ((q * k) % current)) / current
+  }
   const stages = factors.map((p, i) => {
-    const before = factors.slice(0, i).reduce((a, b) => a * b, 1)
-    const current = len / before
-    const m = current / p
-    const tw: number[] = []
+    const m = factors.slice(i + 1).reduce((a, b) => a * b, 1)
+    // Twiddles per q, k = 1 … p−1; none (a null pointer) where all are 1.
+    const angles: number[] = []
+    let trivial = true
     for (let q = 0; q < m; q++) {
       for (let k = 1; k < p; k++) {
-        const angle = (2 * Math.PI * ((q * k) % current)) / current
-        tw.push(Math.cos(angle), -Math.sin(angle))
+        const angle = twiddle(i, q, k)
+        angles.push(angle)
+        if (angle !== 0) trivial = false
       }
     }
+    const tw: number[] = []
+    if (!trivial) for (const angle of angles) tw.push(Math.cos(angle), -Math.sin(angle))
     const rc: number[] = []
     const half = (p - 1) / 2
-    if (p >= 7) {
+    // (cos, sin)(2πrk/p): the odd radices' butterflies, and an odd n's first stage (fft.c).
+    if (p % 2 === 1) {
       for (let k = 1; k <= half; k++) {
         for (let r = 1; r <= half; r++) {
           const angle = (2 * Math.PI * ((r * k) % p)) / p
@@ -140,16 +149,18 @@ export function createMixedRadixPlan(
     }
     // The first stage of a single transform: w^{qk} laid out [k][q], re then im per row.
     const twt: number[] = []
-    if (single && i === 0 && m >= 4) {
+    if (single && i === 0 && m >= 4 && !trivial) {
       for (let k = 1; k < p; k++) {
-        const row = Array.from(
-          { length: m },
-          (_, q) => (2 * Math.PI * ((q * k) % current)) / current,
-        )
+        const row = Array.from({ length: m }, (_, q) => twiddle(i, q, k))
         twt.push(...row.map(Math.cos), ...row.map((angle) => -Math.sin(angle)))
       }
     }
-    return { p, tw: floats(tw), rc: rc.length ? floats(rc) : 0, twt: twt.length ? floats(twt) : 0 }
+    return {
+      p,
+      tw: tw.length ? floats(tw) : 0,
+      rc: rc.length ? floats(rc) : 0,
+      twt: twt.length ? floats(twt) : 0,
+    }
   })
   const realtw: number[] = []
   for (let k = 0; k <= h; k++) {
@@ -165,12 +176,13 @@ export function createMixedRadixPlan(
   }
   const realtwAt = floats(realtw)
   const lanetwAt = lanetw.length ? floats(lanetw) : 0
-  const work = mod.alloc(4 * h) << 2
+  // Odd n: a fifth buffer for fx_irfft's real sequence (fft.c, odd_real_stages).
+  const work = mod.alloc((n % 2 === 1 ? 5 : 4) * h) << 2
   const pointer = mod.exports.fx_alloc(PLAN_BYTES)
   if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)
-  const ints = new Int32Array(mod.exports.memory.buffer, pointer, PLAN_BYTES / 4)
-  ints.set([n, h, lanes, len, factors.length, realtwAt, lanetwAt, work])
-  stages.forEach((stage, i) => ints.set([stage.p, stage.tw, stage.rc, stage.twt], 8 + 4 * i))
+  const fields = new Int32Array(mod.exports.memory.buffer, pointer, PLAN_BYTES / 4)
+  fields.set([n, h, lanes, len, factors.length, realtwAt, lanetwAt, work])
+  stages.forEach((stage, i) => fields.set([stage.p, stage.tw, stage.rc, stage.twt], 8 + 4 * i))
   const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer }
   mod.plans.set(key, plan)
   return plan

@@ -40,8 +40,14 @@ const norm = (x: ArrayLike<number>): number =>
   Math.sqrt(Array.from(x).reduce((s, v) => s + v * v, 0))
 
 // Every path: trivial sizes (JS), PFFFT sizes (1024, 2048), the mixed-radix FFT on four lanes
-// (600, 1960 = 2³·5·7²) and on scalars (598 = 2·13·23, 2058 = 2·3·7³, 1029 odd), Bluestein (1025 = 5²·41).
-const SIZES = [1, 2, 3, 5, 7, 16, 598, 600, 1024, 1025, 1029, 1960, 2048, 2058]
+// (600, 1960 = 2³·5·7²) and on scalars (598 = 2·13·23, 2058 = 2·3·7³), Bluestein (1025 = 5²·41);
+// the generic odd radix on each prime it takes (11 … 31, alone and as 2p), and odd sizes by
+// their real first stage (fft.c, odd_real_stages: 1029 = 3·7³, 1001 = 7·11·13, 375 = 3·5³ whose
+// rows are fewer than four, 45 = 3²·5 at the smallest such M).
+const SIZES = [
+  1, 2, 3, 5, 7, 11, 13, 16, 17, 19, 22, 23, 26, 29, 31, 34, 38, 45, 46, 58, 62, 375, 598, 600,
+  1001, 1024, 1025, 1029, 1960, 2048, 2058,
+]
 
 // Tolerances. The JS backends compute in float64: rounding error grows like ε·log2(N)·‖x‖
 // (Bluestein adds two more transforms of size ≤ 4N), so 1e-12 of ‖x‖ leaves a wide margin.
@@ -217,6 +223,9 @@ describe('the fast backend', () => {
     1001,
     2002,
     4374,
+    // 2·3·5·7·11·13 and its odd half: every radix but 4 in one transform.
+    30030,
+    15015,
     ...randomSizes,
   ])('agrees with fft.js both ways for N = %i', (n) => {
     const x = randomSignal(n, 700 + n)

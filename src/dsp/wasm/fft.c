@@ -36,7 +36,7 @@ typedef struct {
   int nstages;
   const float *realtw;  /* (cos, sin)(2πk/n), k = 0 … h, even n */
   const float *lanetw;  /* lanes: per k < len, re of w_h^{lk} for l = 0 … 3, then im */
-  float *work;          /* four buffers of h floats, 16-byte aligned */
+  float *work;          /* four buffers of h floats (five for odd n), 16-byte aligned */
   Stage stage[MAX_STAGES];
 } Plan;
 
@@ -121,7 +121,15 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     dr = (ar) * _wr - (ai) * _wi;                                                               \
     di = (ar) * _wi + (ai) * _wr;                                                               \
   } while (0)
+/* The n instances: stages whose twiddles are all 1 (the last, m = 1), which skip them. */
+#define TW_NONE(dr, di, ar, ai, k)                                                              \
+  do {                                                                                          \
+    (void)w;                                                                                    \
+    dr = (ar);                                                                                  \
+    di = (ai);                                                                                  \
+  } while (0)
 
+/* Scalars. */
 #define T float
 #define P float
 #define SPLAT(x) (x)
@@ -129,32 +137,50 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
 #define ST(p, i, v) ((p)[i] = (v))
 #define JFOR JFOR1
 #define TWIDDLE TW_SPLAT
-#define STAGE_ONLY
 #define SUF(name) name##_scalar
 #include "stockham.inc.c"
-#undef STAGE_ONLY
+#undef SUF
+#undef TWIDDLE
+#define TWIDDLE TW_NONE
+#define SUF(name) name##_scalarn
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
 #undef T
 #undef P
 #undef SPLAT
-#undef SUF
 
+/* Four transforms, one per lane. */
 #define T v4
 #define P v4
 #define SPLAT(x) ((v4){(x), (x), (x), (x)})
+#define TWIDDLE TW_SPLAT
 #define SUF(name) name##_v4
 #include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
+#define TWIDDLE TW_NONE
+#define SUF(name) name##_v4n
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
 #undef P
 #undef LD
 #undef ST
 #undef JFOR
-#undef SUF
 
+/* One transform, four j at a time. */
 #define P float
 #define LD(p, i) (*(const v4u *)((p) + (i)))
 #define ST(p, i, v) (*(v4u *)((p) + (i)) = (v))
 #define JFOR JFOR4
-#define STAGE_ONLY
+#define TWIDDLE TW_SPLAT
 #define SUF(name) name##_vj
+#include "stockham.inc.c"
+#undef SUF
+#undef TWIDDLE
+#define TWIDDLE TW_NONE
+#define SUF(name) name##_vjn
 #include "stockham.inc.c"
 #undef SUF
 #undef TWIDDLE
@@ -163,7 +189,6 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
 #include "stockham.inc.c"
 #undef SUF
 #undef TWIDDLE
-#undef STAGE_ONLY
 #undef JFOR
 #undef LD
 #undef ST
@@ -183,6 +208,30 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     default: radix_odd##SUFFIX(p, m, s, tw, (st)->rc, xr, xi, yr, yi); break;                   \
     }                                                                                           \
   } while (0)
+/* The same through the instance's twiddle-free twin (suffix + n) where the stage has none. */
+#define STAGE_TW(SUFFIX, p, m, s, st, xr, xi, yr, yi)                                           \
+  do {                                                                                          \
+    if ((st)->tw) STAGE(SUFFIX, p, m, s, st, (st)->tw, xr, xi, yr, yi);                         \
+    else STAGE(SUFFIX##n, p, m, s, st, (st)->tw, xr, xi, yr, yi);                               \
+  } while (0)
+
+/* Four transforms, one per lane: every stage; returns which buffer holds the result (0: x). */
+static int stages_v4(const Plan *plan, v4 *xr, v4 *xi, v4 *yr, v4 *yi) {
+  int s = 1;
+  int m = plan->len;
+  int where = 0;
+  for (int i = 0; i < plan->nstages; i++) {
+    const Stage *st = &plan->stage[i];
+    const int p = st->radix;
+    m /= p;
+    v4 *inr = where ? yr : xr, *ini = where ? yi : xi;
+    v4 *outr = where ? xr : yr, *outi = where ? xi : yi;
+    STAGE_TW(_v4, p, m, s, st, inr, ini, outr, outi);
+    s *= p;
+    where ^= 1;
+  }
+  return where;
+}
 
 /*
  * One transform whose length is not a multiple of four, on f32x4 all the same: every stage with
@@ -202,8 +251,9 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
     m /= p;
     float *inr = where ? yr : xr, *ini = where ? yi : xi;
     float *outr = where ? xr : yr, *outi = where ? xi : yi;
-    if (i == 0 && st->twt && m >= 4) {
-      STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
+    if (i == 0 && m >= 4 && (st->twt || !st->tw)) {
+      if (st->tw) STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
+      else STAGE(_vjn, p, 1, m, st, st->tw, inr, ini, outr, outi);
       /* [k][q] → [q][k], back into the input buffer: the result stays where the input was. */
       for (int k = 0; k < p; k++) {
         const float *fr = outr + k * m, *fi = outi + k * m;
@@ -215,8 +265,8 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
       s *= p;
       continue;
     }
-    if (s >= 4) STAGE(_vj, p, m, s, st, st->tw, inr, ini, outr, outi);
-    else STAGE(_scalar, p, m, s, st, st->tw, inr, ini, outr, outi);
+    if (s >= 4) STAGE_TW(_vj, p, m, s, st, inr, ini, outr, outi);
+    else STAGE_TW(_scalar, p, m, s, st, inr, ini, outr, outi);
     s *= p;
     where ^= 1;
   }
@@ -303,11 +353,114 @@ static int complex_forward(const Plan *plan, float *ar, float *ai, float *br, fl
 
 /* ---------------------------------------------------------------- real transforms */
 
+/*
+ * Odd real sizes at about half the work of the complex transform of the same length. With
+ * n = p·M (p the first, odd radix, h_p = (p−1)/2) the first stage's p-point DFTs of real data are
+ * Hermitian in k, so only rows k ≤ h_p are made (Y_k = a_0 + Σ_r cos·t_r − i·Σ_r sin·u_r with
+ * t_r = a_r + a_{p−r}, u_r = a_r − a_{p−r}: half the products of a complex butterfly), twiddled by
+ * w_n^{qk}, and the later stages transform only those h_p + 1 rows, as the stride of a plan whose
+ * first radix had h_p + 1 outputs. X_{k + pK} then lies at k + (h_p + 1)·K for k ≤ h_p, and the
+ * other bins are conjugates: X_{n−j} = conj X_j.
+ */
+static int odd_real_ready(const Plan *plan) {
+  return (plan->n & 1) && plan->lanes == 1 && plan->nstages > 1 && plan->stage[0].twt &&
+         plan->len / plan->stage[0].radix >= 4;
+}
+
+/* Rows k ≤ h_p of the first stage, [k][q] (four q at a time), from real x; returns nothing. */
+static void odd_real_first(const Plan *plan, const float *x, float *yr, float *yi) {
+  const Stage *st = &plan->stage[0];
+  const int p = st->radix, hp = (p - 1) / 2, M = plan->len / p;
+  const float *tw = st->twt, *rc = st->rc;
+  v4 t[MAX_HALF], u[MAX_HALF];
+  JFOR4(q, M) {
+    const v4 a0 = *(const v4u *)(x + q);
+    v4 sum = a0;
+    for (int r = 1; r <= hp; r++) {
+      const v4 x1 = *(const v4u *)(x + q + r * M), x2 = *(const v4u *)(x + q + (p - r) * M);
+      t[r - 1] = x1 + x2;
+      u[r - 1] = x1 - x2;
+      sum += t[r - 1];
+    }
+    *(v4u *)(yr + q) = sum;
+    *(v4u *)(yi + q) = (v4){0, 0, 0, 0};
+    for (int k = 1; k <= hp; k++) {
+      const float *c = rc + 2 * hp * (k - 1);
+      v4 pr = a0, qr = {0, 0, 0, 0};
+      for (int r = 0; r < hp; r++) {
+        pr += SPLAT_V4(c[2 * r]) * t[r];
+        qr += SPLAT_V4(c[2 * r + 1]) * u[r];
+      }
+      /* (pr − i·qr)·w^{qk} */
+      const v4 wr = *(const v4u *)(tw + 2 * (k - 1) * M + q);
+      const v4 wi = *(const v4u *)(tw + (2 * (k - 1) + 1) * M + q);
+      *(v4u *)(yr + k * M + q) = pr * wr + qr * wi;
+      *(v4u *)(yi + k * M + q) = pr * wi - qr * wr;
+    }
+  }
+}
+
+/* The rows of odd_real_first through the later stages; x must not be one of the buffers.
+ * Returns 0 when the result lies in (ar, ai), 1 when in (br, bi). */
+static int odd_real_stages(const Plan *plan, const float *x, float *ar, float *ai, float *br,
+                           float *bi) {
+  const int p = plan->stage[0].radix, rows = (p - 1) / 2 + 1, M = plan->len / p;
+  odd_real_first(plan, x, br, bi);
+  for (int k = 0; k < rows; k++) {
+    const float *fr = br + k * M, *fi = bi + k * M;
+    for (int q = 0; q < M; q++) {
+      ar[rows * q + k] = fr[q];
+      ai[rows * q + k] = fi[q];
+    }
+  }
+  int s = rows, m = M, where = 0;
+  for (int i = 1; i < plan->nstages; i++) {
+    const Stage *st = &plan->stage[i];
+    const int r = st->radix;
+    m /= r;
+    float *inr = where ? br : ar, *ini = where ? bi : ai;
+    float *outr = where ? ar : br, *outi = where ? ai : bi;
+    if (s >= 4) STAGE_TW(_vj, r, m, s, st, inr, ini, outr, outi);
+    else STAGE_TW(_scalar, r, m, s, st, inr, ini, outr, outi);
+    s *= r;
+    where ^= 1;
+  }
+  return where;
+}
+
+/* X_k for k < bins from odd_real_stages' result: out[2k], out[2k+1] = re, im (stride 2). */
+static void odd_real_bins(const Plan *plan, const float *zr, const float *zi, float *out) {
+  const int p = plan->stage[0].radix, hp = (p - 1) / 2, M = plan->len / p;
+  const int bins = plan->n / 2 + 1;
+  for (int k = 0, k1 = 0, K = 0; k < bins; k++) {
+    if (k1 <= hp) {
+      const int at = k1 + (hp + 1) * K;
+      out[2 * k] = zr[at];
+      out[2 * k + 1] = zi[at];
+    } else {
+      const int at = (p - k1) + (hp + 1) * (M - 1 - K);
+      out[2 * k] = zr[at];
+      out[2 * k + 1] = -zi[at];
+    }
+    if (++k1 == p) {
+      k1 = 0;
+      K++;
+    }
+  }
+}
+
+
 /* rfft: reads input[0 … n−1], writes spectrum[0 … 2·bins−1] interleaved, im X_0 = im X_{n/2} = 0. */
 __attribute__((export_name("fx_rfft"))) void fx_rfft(const Plan *plan, const float *input,
                                                      float *spectrum) {
   const int h = plan->h;
   float *ar = plan->work, *ai = ar + h, *br = ai + h, *bi = br + h;
+  if (odd_real_ready(plan)) {
+    const int where = odd_real_stages(plan, input, ar, ai, br, bi);
+    odd_real_bins(plan, where ? br : ar, where ? bi : ai, spectrum);
+    spectrum[1] = 0;
+    return;
+  }
   if (plan->n & 1) {
     for (int i = 0; i < h; i++) {
       ar[i] = input[i];
@@ -371,6 +524,25 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
                                                        float *output) {
   const int h = plan->h;
   float *ar = plan->work, *ai = ar + h, *br = ai + h, *bi = br + h;
+  if (odd_real_ready(plan)) {
+    /* Hartley's identity: with u_k = re X_k − im X_k over the Hermitian completion (a real
+     * sequence) and U its DFT, Σ_k X_k e^{+2πikj/n} = re U_j − im U_j, and U_{n−j} = conj U_j. */
+    float *u = bi + h;
+    const int bins = h / 2 + 1;
+    u[0] = spectrum[0];
+    for (int k = 1; k < bins; k++) {
+      u[k] = spectrum[2 * k] - spectrum[2 * k + 1];
+      u[h - k] = spectrum[2 * k] + spectrum[2 * k + 1];
+    }
+    const int where = odd_real_stages(plan, u, ar, ai, br, bi);
+    odd_real_bins(plan, where ? br : ar, where ? bi : ai, u); /* U_j at u[2j], u[2j+1] */
+    output[0] = u[0];
+    for (int j = 1; j < bins; j++) {
+      output[j] = u[2 * j] - u[2 * j + 1];
+      output[h - j] = u[2 * j] + u[2 * j + 1];
+    }
+    return;
+  }
   /* The inverse as swap ∘ DFT ∘ swap, swap(a + ib) = b + ia: the real parts go in as ai. */
   if (plan->n & 1) {
     const int bins = h / 2 + 1;

@@ -17,7 +17,8 @@
  *   y[j + s(pq + k)] = w^{qk} · Σ_{r<p} x[j + s(q + rm)] · ω_p^{rk},   w = e^{−2πi/n}, ω_p = e^{−2πi/p}
  *
  * for q < m, j < s, k < p. After the last stage the transform lies in natural order.
- * Twiddles `tw` hold, per q, w^{qk} for k = 1 … p−1 as (re, im) pairs.
+ * Twiddles `tw` hold, per q, w^{qk} for k = 1 … p−1 as (re, im) pairs. Instances with
+ * TWIDDLE = TW_NONE leave the values as they are (stages whose twiddles are all 1: the last); `tw` is then not read.
  */
 
 /* d = a · (wr + i·wi) */
@@ -203,32 +204,6 @@ static void SUF(radix_odd)(int p, int m, int s, const float *tw, const float *rc
   SUF(radix_odd_body)(p, m, s, tw, rc, xr, xi, yr, yi);
 }
 
-#ifndef STAGE_ONLY
-/* Runs every stage; returns which buffer holds the result (0: x, 1: y). */
-static int SUF(stages)(const Plan *plan, T *xr, T *xi, T *yr, T *yi) {
-  int s = 1;
-  int m = plan->len;
-  int where = 0;
-  for (int i = 0; i < plan->nstages; i++) {
-    const Stage *st = &plan->stage[i];
-    const int p = st->radix;
-    m /= p;
-    T *inr = where ? yr : xr, *ini = where ? yi : xi;
-    T *outr = where ? xr : yr, *outi = where ? xi : yi;
-    switch (p) {
-    case 2: SUF(radix2)(m, s, st->tw, inr, ini, outr, outi); break;
-    case 3: SUF(radix3)(m, s, st->tw, inr, ini, outr, outi); break;
-    case 4: SUF(radix4)(m, s, st->tw, inr, ini, outr, outi); break;
-    case 5: SUF(radix5)(m, s, st->tw, inr, ini, outr, outi); break;
-    case 7: SUF(radix7)(m, s, st->tw, st->rc, inr, ini, outr, outi); break;
-    default: SUF(radix_odd)(p, m, s, st->tw, st->rc, inr, ini, outr, outi); break;
-    }
-    s *= p;
-    where ^= 1;
-  }
-  return where;
-}
 
-#endif
 
 #undef MUL_TW
