@@ -93,6 +93,7 @@ export async function addNode(
       edges.push({ from: { node: id, port }, to: { node: from.node, port: from.port } })
     }
   }
+  services.settings.set(id, true) // a node added by hand is there to be set up
   services.store.dispatch({ type: 'addNodes', nodes: [node], edges }, { label: `add ${def.title}` })
   await services.canvas?.select([id])
   return id

@@ -15,6 +15,7 @@ import {
 } from './store/autosave'
 import { GraphStore } from './store/graph-store'
 import { UiStore } from './ui-store'
+import { OpenSettings } from './nodes/open-settings'
 
 /** What end-to-end tests read (and nothing else should). */
 export interface TestHook {
@@ -60,6 +61,7 @@ export function bootEditor(registry: NodeRegistry, storage: KeyValueStorage): Bo
     runtime: () => runtime,
     canvas: undefined,
     library: createLibrary(storage),
+    settings: new OpenSettings(),
   }
   store.subscribe(controller.onDocChange)
 

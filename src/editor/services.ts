@@ -6,6 +6,7 @@ import type { AudioPlayer } from './preview/audio-player'
 import type { RunController } from './run/run-controller'
 import type { RunStore } from './run/run-store'
 import type { GraphStore } from './store/graph-store'
+import type { OpenSettings } from './nodes/open-settings'
 import type { Point, UiStore } from './ui-store'
 
 /** What the canvas offers the rest of the editor once it is mounted. */
@@ -42,4 +43,6 @@ export interface EditorServices {
   canvas: CanvasApi | undefined
   /** My graphs, the preset browser, sharing (src/editor/library). */
   library: { graphs: GraphLibrary; ui: LibraryUi }
+  /** Which nodes show all their settings (folded when a graph opens). */
+  settings: OpenSettings
 }

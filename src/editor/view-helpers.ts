@@ -6,8 +6,12 @@ const openingView = (canvas: CanvasApi): Promise<void> =>
     ? (canvas.openingView as () => Promise<void>)()
     : canvas.zoomToFit()
 
-/** After a whole graph was loaded: tidy it if its nodes overlap, then show its start, readable. */
+/**
+ * After a whole graph was loaded: its nodes' settings folded, tidied if its nodes overlap, then
+ * shown readable.
+ */
 export async function settleView(services: EditorServices): Promise<void> {
+  services.settings.foldAll()
   const canvas = services.canvas
   if (!canvas) return
   await canvas.tidyIfCrowded()

@@ -122,3 +122,9 @@ export async function dropFile(
     [[...bytes], name, x, y, type] as const,
   )
 }
+
+/** Unfolds a node's settings (a graph opens with them folded), as a person would: one click. */
+export async function showSettings(page: Page, node: string): Promise<void> {
+  const toggle = page.locator(`[data-node-id="${node}"] [data-testid="settings-toggle"]`)
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
+}

@@ -10,6 +10,7 @@ import {
   dropFile,
   openWithGraph,
   runCount,
+  showSettings,
   socket,
   unexpected,
   waitForFirstRun,
@@ -92,7 +93,7 @@ describe('the editor', () => {
     await screenshot(page, 'editor-palette-open')
     await page.keyboard.press('Escape')
     await addThroughPalette(page, 900, 300, 'audio output')
-    await addThroughPalette(page, 900, 600, 'image output')
+    await addThroughPalette(page, 700, 650, 'image output')
     const ids = (await doc(page)).nodes.map((n) => n.id)
     const [load, out, image] = ids
     expect(ids).toHaveLength(3)
@@ -122,6 +123,7 @@ describe('the editor', () => {
     expect(first.failed).toEqual([])
 
     const before = await runCount(page)
+    await showSettings(page, 'mix')
     const gain = page.locator('[data-node-id="mix"] [data-param="gainA"] .number-field input')
     await gain.fill('-6')
     await gain.press('Enter')
@@ -212,6 +214,7 @@ describe('the editor', () => {
     await page.keyboard.press('Escape')
 
     const before = await runCount(page)
+    await showSettings(page, 'load')
     await page
       .locator('[data-node-id="load"] [data-param="maxDurationSec"] .number-field input')
       .fill('1')

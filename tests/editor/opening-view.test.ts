@@ -38,4 +38,37 @@ describe('the opening view', () => {
     const t = openingTransform(rects, view, { minZoom: 0.75, margin: 48 })
     expect(screen(t, 0, 0).y).toBeCloseTo(48)
   })
+
+  it('frames a whole graph clear of the overlays, larger than between bands of the view', () => {
+    // Two rows of five nodes; a hint across the top middle, a minimap in the bottom-right corner.
+    const rects = [0, 1, 2, 3, 4].flatMap((i) => [
+      { x: i * 240, y: 0, width: 220, height: 220 },
+      { x: i * 240, y: 260, width: 220, height: i === 4 ? 120 : 220 },
+    ])
+    const hint = { x: 300, y: 0, width: 600, height: 100 }
+    const minimap = { x: 1000, y: 620, width: 200, height: 180 }
+    const insets = { top: 100, right: 200, bottom: 0, left: 0 }
+    const t = openingTransform(rects, view, { covers: [hint, minimap], insets, minZoom: 0.5 })
+    const banded = Math.min((1200 - 200 - 48) / 1180, (800 - 100 - 48) / 480)
+    expect(t.k).toBeGreaterThan(banded * 1.05)
+    for (const r of rects) {
+      const a = screen(t, r.x, r.y)
+      const b = screen(t, r.x + r.width, r.y + r.height)
+      expect(a.x).toBeGreaterThanOrEqual(24 - 1e-9)
+      expect(a.y).toBeGreaterThanOrEqual(24 - 1e-9)
+      expect(b.x).toBeLessThanOrEqual(1200 - 24 + 1e-9)
+      expect(b.y).toBeLessThanOrEqual(800 - 24 + 1e-9)
+      for (const c of [hint, minimap]) {
+        const apart = b.x <= c.x || a.x >= c.x + c.width || b.y <= c.y || a.y >= c.y + c.height
+        expect(apart).toBe(true)
+      }
+    }
+  })
+
+  it('never frames a graph below the readable zoom when it does not fit whole', () => {
+    const chain = Array.from({ length: 8 }, (_, i) => node(i * 350, 0))
+    const covers = [{ x: 1000, y: 600, width: 200, height: 200 }]
+    const t = openingTransform(chain, view, { minZoom: 0.75, covers })
+    expect(t.k).toBe(0.75)
+  })
 })

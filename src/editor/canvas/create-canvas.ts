@@ -19,7 +19,7 @@ import { drawMinimapOncePerFrame } from './minimap'
 import { minimapPreset } from './MinimapView'
 import { liftNodesWhileMoving } from './motion'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
-import { OpeningView } from './opening-view'
+import { OpeningView, type Insets, type Rect } from './opening-view'
 import { NODE_WIDTH, type AreaExtra, type Schemes } from './schemes'
 import { ViewSync } from './view-sync'
 import { Wiring } from './wiring'
@@ -43,26 +43,38 @@ const nextFrames = (count: number) =>
   })
 
 /**
- * How far the overlays reach into the canvas (the hint and intro lines at the top, the legend
- * at the bottom, the minimap on the right when shown), so a new graph is framed clear of them.
+ * What the overlays cover of the canvas (the hint and intro lines at the top, the legend at the
+ * bottom, the minimap when shown): their boxes, and the bands of the view they reach into, so a
+ * new graph is framed clear of them.
  */
-function coveredEdges(container: HTMLElement) {
+function coveredEdges(container: HTMLElement): { insets: Insets; covers: Rect[] } {
   const view = container.getBoundingClientRect()
   const wrap = container.closest('.canvas-wrap') ?? container
   const gap = 8
   const insets = { top: 0, right: 0, bottom: 0, left: 0 }
-  for (const el of wrap.querySelectorAll<HTMLElement>('.canvas-top, .legend')) {
+  const covers: Rect[] = []
+  const cover = (r: DOMRect) =>
+    covers.push({
+      x: r.left - view.left - gap,
+      y: r.top - view.top - gap,
+      width: r.width + 2 * gap,
+      height: r.height + 2 * gap,
+    })
+  for (const el of wrap.querySelectorAll<HTMLElement>('.canvas-top > *, .legend')) {
     const r = el.getBoundingClientRect()
     if (r.height === 0) continue
+    cover(r)
     if (r.top < view.top + view.height / 2)
       insets.top = Math.max(insets.top, r.bottom - view.top + gap)
     else insets.bottom = Math.max(insets.bottom, view.bottom - r.top + gap)
   }
   const minimap = container.querySelector<HTMLElement>('[data-testid="minimap"]')
   const map = minimap?.getBoundingClientRect()
-  if (map && map.width > 0 && getComputedStyle(minimap as HTMLElement).display !== 'none')
+  if (map && map.width > 0 && getComputedStyle(minimap as HTMLElement).display !== 'none') {
+    cover(map)
     insets.right = view.right - map.left + gap
-  return insets
+  }
+  return { insets, covers }
 }
 
 /**

@@ -29,12 +29,16 @@ export interface OpeningOptions {
   minZoom?: number
   /** Never blow a small graph up past its real size. */
   maxZoom?: number
-  /** Share of the view a fitted graph fills. */
-  fill?: number
-  /** Screen pixels kept free around a graph that does not fit. */
+  /** Screen pixels kept free along the view's edges. */
   margin?: number
-  /** Parts of the view covered by overlays: the graph is framed in what is left. */
+  /** Bands of the view covered by overlays: a graph too big to show whole starts below them. */
   insets?: Insets
+  /**
+   * The overlays themselves (hint, legend, minimap), in screen pixels from the view's top left:
+   * a graph is placed with no node under any of them, so it may reach past a small one in a
+   * corner rather than lose a whole band of the view to it.
+   */
+  covers?: readonly Rect[]
 }
 
 /** The smallest font on a node, and the smallest size text may render at on opening. */
@@ -42,44 +46,107 @@ export const NODE_MIN_FONT_PX = 12
 export const MIN_READABLE_PX = 11
 export const OPENING_MIN_ZOOM = MIN_READABLE_PX / NODE_MIN_FONT_PX
 
+const NO_INSETS: Insets = { top: 0, right: 0, bottom: 0, left: 0 }
+
 /**
- * Where a freshly opened graph should sit. A graph that fits at a readable size is centred, as
- * Fit does; a bigger one is shown at `minZoom` from its start — the sources on the left, where
- * reading a chain begins — rather than all of it too small to read. The minimap and Fit still
- * give the overview.
+ * Where a freshly opened graph should sit: as large as it can be, up to its real size, with every
+ * node inside the view and clear of the overlays. When the whole of it would render its text
+ * under `minZoom`, it is shown at `minZoom` from its start instead — the sources on the left,
+ * where reading a chain begins — rather than all of it too small to read; the minimap and Fit
+ * still give the overview.
  */
 export function openingTransform(
   rects: readonly Rect[],
   whole: { width: number; height: number },
   options: OpeningOptions = {},
 ): Transform {
-  const { insets = { top: 0, right: 0, bottom: 0, left: 0 } } = options
+  const { minZoom = OPENING_MIN_ZOOM, maxZoom = 1, margin = 24, insets = NO_INSETS } = options
+  if (rects.length === 0) return { x: whole.width / 2, y: whole.height / 2, k: 1 }
+  const box = bounds(rects)
+  // The whole graph framed between the bands: always clear of the overlays, so it is the
+  // floor of the search for a larger framing that steps around them.
+  const inner = {
+    width: Math.max(1, whole.width - insets.left - insets.right - 2 * margin),
+    height: Math.max(1, whole.height - insets.top - insets.bottom - 2 * margin),
+  }
+  const banded = Math.min(maxZoom, inner.width / box.width, inner.height / box.height)
+  const around = clearOfCovers(rects, box, whole, options.covers ?? [], {
+    from: Math.min(
+      maxZoom,
+      (whole.width - 2 * margin) / box.width,
+      (whole.height - 2 * margin) / box.height,
+    ),
+    to: Math.max(minZoom, banded),
+    margin,
+  })
+  if (around) return around
+  if (banded >= minZoom)
+    return {
+      x: insets.left + margin + inner.width / 2 - (box.x + box.width / 2) * banded,
+      y: insets.top + margin + inner.height / 2 - (box.y + box.height / 2) * banded,
+      k: banded,
+    }
   const view = {
     width: Math.max(1, whole.width - insets.left - insets.right),
     height: Math.max(1, whole.height - insets.top - insets.bottom),
   }
-  const t = framedIn(rects, view, options)
+  const t = firstScreenful(rects, box, view, minZoom, Math.max(margin, 48))
   return { x: t.x + insets.left, y: t.y + insets.top, k: t.k }
 }
 
-function framedIn(
+/**
+ * The largest zoom in [to, from] (in steps of 1.5 %) at which the graph fits the view with no
+ * node under a cover, placed as near the middle as that allows; undefined if there is none.
+ */
+function clearOfCovers(
   rects: readonly Rect[],
+  box: Rect,
+  whole: { width: number; height: number },
+  covers: readonly Rect[],
+  { from, to, margin }: { from: number; to: number; margin: number },
+): Transform | undefined {
+  const steps = 9
+  const spread = (low: number, high: number) => {
+    if (high < low) return []
+    const middle = (low + high) / 2
+    const all = Array.from({ length: steps }, (_, i) => low + ((high - low) * i) / (steps - 1))
+    return all.sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle))
+  }
+  const clear = (x: number, y: number, k: number) =>
+    rects.every((r) => {
+      const left = x + r.x * k
+      const top = y + r.y * k
+      const right = left + r.width * k
+      const bottom = top + r.height * k
+      return covers.every(
+        (c) => right <= c.x || left >= c.x + c.width || bottom <= c.y || top >= c.y + c.height,
+      )
+    })
+  const zooms: number[] = []
+  for (let k = from; k > to; k *= 0.985) zooms.push(k)
+  if (from >= to) zooms.push(to)
+  for (const k of zooms) {
+    const xs = spread(margin - box.x * k, whole.width - margin - (box.x + box.width) * k)
+    const ys = spread(margin - box.y * k, whole.height - margin - (box.y + box.height) * k)
+    const places = xs.flatMap((x, i) => ys.map((y, j) => ({ x, y, rank: i + j })))
+    places.sort((a, b) => a.rank - b.rank)
+    const found = places.find((p) => clear(p.x, p.y, k))
+    if (found) return { x: found.x, y: found.y, k }
+  }
+  return undefined
+}
+
+/**
+ * The first screenful at zoom `k`: the nodes that start in it, centred on the sources' line
+ * (the tidy layout centres every column on one line) without leaving empty canvas above or below.
+ */
+function firstScreenful(
+  rects: readonly Rect[],
+  box: Rect,
   view: { width: number; height: number },
-  options: OpeningOptions,
+  k: number,
+  margin: number,
 ): Transform {
-  const { minZoom = OPENING_MIN_ZOOM, maxZoom = 1, fill = 0.88, margin = 48 } = options
-  if (rects.length === 0) return { x: view.width / 2, y: view.height / 2, k: 1 }
-  const box = bounds(rects)
-  const fit = Math.min(maxZoom, (view.width / box.width) * fill, (view.height / box.height) * fill)
-  if (fit >= minZoom)
-    return {
-      x: view.width / 2 - (box.x + box.width / 2) * fit,
-      y: view.height / 2 - (box.y + box.height / 2) * fit,
-      k: fit,
-    }
-  const k = minZoom
-  // Frame the first screenful: the nodes that start in it, centred on the sources' line (the
-  // tidy layout centres every column on one line) without leaving empty canvas above or below.
   const right = box.x + (view.width - margin) / k
   const band = bounds(rects.filter((r) => r.x < right))
   const sources = bounds(rects.filter((r) => r.x < box.x + 1))
@@ -117,7 +184,8 @@ export class OpeningView {
     private readonly runs: RunStore,
     private readonly rects: () => Rect[],
     private readonly afterLayout: () => Promise<void>,
-    private readonly insets: () => Insets,
+    /** What the overlays cover: as bands, and as their own boxes. */
+    private readonly covered: () => { insets: Insets; covers: Rect[] },
     /** Called after each placement, with the view where it now is. */
     private readonly placed: () => void = () => {},
   ) {}
@@ -155,7 +223,7 @@ export class OpeningView {
   /** Fit: the whole graph, however small that makes it, clear of the overlays. */
   async fit(): Promise<void> {
     this.stop()
-    await this.place({ minZoom: 0, fill: 0.92 })
+    await this.place({ minZoom: 0 })
   }
 
   private async place(options: OpeningOptions = {}): Promise<Transform> {
@@ -163,7 +231,7 @@ export class OpeningView {
     const target = openingTransform(
       this.rects(),
       { width, height },
-      { ...options, insets: this.insets() },
+      { ...options, ...this.covered() },
     )
     const transform = this.area.area.transform
     transform.x = target.x

@@ -6,7 +6,15 @@ import { paramValue } from '../../engine/params'
 import { NodePreview } from '../preview/NodePreview'
 import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
 import type { EditorServices } from '../services'
-import { stopDrag, useGraphNode, useMissingInputs, useNodeRun, useNodeSize } from './hooks'
+import {
+  stopDrag,
+  useGraphNode,
+  useMissingInputs,
+  useNodeRun,
+  useNodeSize,
+  useOpenSettings,
+} from './hooks'
+import { alwaysShown } from './open-settings'
 import { NodeHeader } from './NodeHeader'
 import { NodeStatus } from './NodeStatus'
 import { withMissing } from './missing-inputs'
@@ -77,25 +85,43 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
   )
   const ref = useRef<HTMLDivElement>(null)
   const portsTop = useNodeSize(ref, data)
+  const open = useOpenSettings(services.settings, data.id)
   // A progress tick re-renders the node; its params only change with the node itself.
   const paramRows = useMemo(() => {
     const params = Object.entries(def.params)
     if (!node || params.length === 0) return null
+    const row = ([name, spec]: (typeof params)[number]) => (
+      <ParamRow
+        key={name}
+        name={name}
+        spec={spec}
+        value={paramValue(spec, node.params, name) ?? spec.default}
+        node={node.id}
+        services={services}
+      />
+    )
+    const shown = alwaysShown(params)
+    const folding = params.filter(([name]) => !shown.has(name))
     return (
       <div className="node-params" onPointerDown={stopDrag}>
-        {params.map(([name, spec]) => (
-          <ParamRow
-            key={name}
-            name={name}
-            spec={spec}
-            value={paramValue(spec, node.params, name) ?? spec.default}
-            node={node.id}
-            services={services}
-          />
-        ))}
+        {params.filter(([name]) => shown.has(name)).map(row)}
+        {folding.length > 0 && (
+          <button
+            type="button"
+            className="node-settings-toggle"
+            data-testid="settings-toggle"
+            aria-expanded={open}
+            title={open ? 'Fold the settings away' : 'Show every setting of this node'}
+            onClick={() => services.settings.toggle(node.id)}
+          >
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span> Settings
+            {open ? '' : ` (${folding.length})`}
+          </button>
+        )}
+        {open && folding.map(row)}
       </div>
     )
-  }, [node, def, services])
+  }, [node, def, services, open])
   if (!node) return null
   const classes = ['node', `mode-${node.mode}`, `state-${run.state}`]
   if (data.selected) classes.push('selected')

@@ -5,11 +5,21 @@ import { findNode, type GraphNode } from '../../engine/document'
 import type { NodeRun, RunStore } from '../run/run-store'
 import type { GraphStore } from '../store/graph-store'
 import type { EditorNode } from '../canvas/schemes'
+import type { OpenSettings } from './open-settings'
 
 /** The document's node with this id; re-renders only when that node object changes. */
 export function useGraphNode(store: GraphStore, id: string): GraphNode | undefined {
   const get = useCallback(() => findNode(store.doc, id), [store, id])
   return useSyncExternalStore(store.subscribe, get)
+}
+
+/** Whether this node shows all its settings. */
+export function useOpenSettings(settings: OpenSettings, id: string): boolean {
+  const subscribe = useCallback(
+    (listener: () => void) => settings.subscribe(id, listener),
+    [settings, id],
+  )
+  return useSyncExternalStore(subscribe, () => settings.isOpen(id))
 }
 
 export function useNodeRun(runs: RunStore, id: string): NodeRun {

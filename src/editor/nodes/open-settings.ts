@@ -1,0 +1,51 @@
+import type { ParamSpec } from '../../engine/params'
+
+/**
+ * Which nodes show all their settings. A graph opens with each node's settings folded under one
+ * button, so its whole chain reads on one screen; a node added by hand opens unfolded, to be set
+ * up. What a node reads (its file, its model) is never folded. Not part of the document:
+ * unfolding is not an edit, and an example opened and unfolded is still unchanged.
+ */
+export class OpenSettings {
+  private readonly open = new Set<string>()
+  private readonly listeners = new Map<string, Set<() => void>>()
+
+  isOpen = (id: string): boolean => this.open.has(id)
+
+  set(id: string, open: boolean): void {
+    if (open === this.open.has(id)) return
+    if (open) this.open.add(id)
+    else this.open.delete(id)
+    for (const listener of [...(this.listeners.get(id) ?? [])]) listener()
+  }
+
+  toggle(id: string): void {
+    this.set(id, !this.open.has(id))
+  }
+
+  /** Folds every node again (a new graph replaces the one on the canvas). */
+  foldAll(): void {
+    for (const id of [...this.open]) this.set(id, false)
+  }
+
+  subscribe(id: string, listener: () => void): () => void {
+    let set = this.listeners.get(id)
+    if (!set) this.listeners.set(id, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set.delete(listener)
+      if (set.size === 0) this.listeners.delete(id)
+    }
+  }
+}
+
+/**
+ * The params that say what a node reads, shown even when its settings fold: its files and its
+ * (first) model. A second model ("Model B", for blending) is a setting like the others.
+ */
+export function alwaysShown(params: readonly (readonly [string, ParamSpec])[]): Set<string> {
+  const shown = new Set(params.filter(([, spec]) => spec.type === 'file').map(([name]) => name))
+  const model = params.find(([, spec]) => spec.type === 'text' && spec.widget === 'model')
+  if (model) shown.add(model[0])
+  return shown
+}
