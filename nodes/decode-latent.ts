@@ -1,12 +1,9 @@
 import { latentProblem } from '../src/diffusion/latent'
-import { loadModel } from '../src/diffusion/model'
-import { resolveModelSource } from '../src/diffusion/resolve'
+import { openVae, vaeModelParam } from '../src/diffusion/open-model'
 import { modelRunReport } from '../src/diffusion/run-report'
 import { decodeLatent as decode } from '../src/diffusion/vae'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
-import { text } from '../src/engine/params'
-import { getBackend } from './stable-diffusion'
 
 export const decodeLatent = defineNode({
   type: 'ml/decode-latent',
@@ -18,27 +15,22 @@ export const decodeLatent = defineNode({
   inputs: { latent: 'latent' },
   outputs: { image: 'image' },
   params: {
-    model: text('tiny', {
-      label: 'Model',
-      widget: 'model',
-      description:
-        'Whose VAE: the model that made or encoded the latent ("tiny", a known model id, an https:// URL, folder:NAME, or on the command line a folder path).',
-    }),
+    model: vaeModelParam(
+      'Whose VAE: the model that made or encoded the latent ("tiny", a known model id, an https:// URL, folder:NAME, or on the command line a folder path).',
+    ),
   },
   runtime: 'gpu',
   run: async ({ latent }, params, ctx) => {
     const problem = latentProblem(latent.shape, latent.data.length)
     if (problem)
       throw new UserError(`Decode Latent: the latent ${problem}.`, 'Check the node feeding it.')
-    const say = (message: string) => ctx.progress(0, message)
-    const model = await loadModel(await resolveModelSource(params.model), getBackend(), say)
-    if (latent.shape[1] !== model.latentChannels)
-      throw new UserError(
-        `Decode Latent: the latent has ${latent.shape[1]} channels where this model's VAE takes ${model.latentChannels}`,
-        'Decode with the model that made the latent.',
-      )
-    await model.vaeDecoder(say) // loaded (perhaps downloaded) first, so a cancel meanwhile counts
-    ctx.signal.throwIfAborted()
+    const { model, say } = await openVae(params.model, 'decoder', ctx, (vae) => {
+      if (latent.shape[1] !== vae.latentChannels)
+        throw new UserError(
+          `Decode Latent: the latent has ${latent.shape[1]} channels where this model's VAE takes ${vae.latentChannels}`,
+          'Decode with the model that made the latent.',
+        )
+    })
     const image = await decode(model, latent.data, latent.shape, say)
     ctx.report?.(
       modelRunReport([model], {

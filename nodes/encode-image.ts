@@ -1,12 +1,22 @@
-import { loadModel } from '../src/diffusion/model'
-import { resolveModelSource } from '../src/diffusion/resolve'
+import { openVae, vaeModelParam } from '../src/diffusion/open-model'
 import { modelRunReport } from '../src/diffusion/run-report'
 import { encodeImage as encode } from '../src/diffusion/vae'
 import { imageProblem } from '../src/dsp/image-ops'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
-import { seed, text } from '../src/engine/params'
-import { getBackend } from './stable-diffusion'
+import { seed } from '../src/engine/params'
+
+/** The picture's size rounded down to whole latent pixels, as diffusers does; refused below one. */
+function wholeLatentPixels(image: { width: number; height: number }, scale: number) {
+  const width = Math.floor(image.width / scale) * scale
+  const height = Math.floor(image.height / scale) * scale
+  if (width < scale || height < scale)
+    throw new UserError(
+      `Encode Image: the picture is ${image.width} × ${image.height} pixels, smaller than one latent pixel (${scale} × ${scale})`,
+      'Resize it larger first (Resize Image).',
+    )
+  return { width, height }
+}
 
 export const encodeImage = defineNode({
   type: 'ml/encode-image',
@@ -18,12 +28,9 @@ export const encodeImage = defineNode({
   inputs: { image: 'image' },
   outputs: { latent: 'latent' },
   params: {
-    model: text('tiny', {
-      label: 'Model',
-      widget: 'model',
-      description:
-        'Whose VAE: "tiny" (bundled test model), a known model id, an https:// URL, folder:NAME, or on the command line a folder path. Decode with the same model.',
-    }),
+    model: vaeModelParam(
+      'Whose VAE: "tiny" (bundled test model), a known model id, an https:// URL, folder:NAME, or on the command line a folder path. Decode with the same model.',
+    ),
     seed: seed(0, {
       label: 'Seed',
       description:
@@ -35,18 +42,10 @@ export const encodeImage = defineNode({
     const problem = imageProblem(image.width, image.height, image.channels)
     if (problem)
       throw new UserError(`Encode Image: the image input ${problem}.`, 'Check the node feeding it.')
-    const say = (message: string) => ctx.progress(0, message)
-    const model = await loadModel(await resolveModelSource(params.model), getBackend(), say)
-    const scale = model.vaeScale
-    const width = Math.floor(image.width / scale) * scale
-    const height = Math.floor(image.height / scale) * scale
-    if (width < scale || height < scale)
-      throw new UserError(
-        `Encode Image: the picture is ${image.width} × ${image.height} pixels, smaller than one latent pixel (${scale} × ${scale})`,
-        'Resize it larger first (Resize Image).',
-      )
-    await model.vaeEncoder(say) // loaded (perhaps downloaded) first, so a cancel meanwhile counts
-    ctx.signal.throwIfAborted()
+    const { model, say, checked } = await openVae(params.model, 'encoder', ctx, (vae) =>
+      wholeLatentPixels(image, vae.vaeScale),
+    )
+    const { width, height } = checked
     const encoded = await encode(model, image, width, height, params.seed, say)
     ctx.report?.(modelRunReport([model], { work: 'encoded', size: { width, height } }))
     return { latent: { kind: 'latent', shape: encoded.dims, data: encoded.data } }

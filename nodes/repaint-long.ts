@@ -1,8 +1,8 @@
 import { resizeImage, tensorToImage } from '../src/diffusion/image'
 import { scale } from '../src/diffusion/latent'
-import { loadModel, type DiffusionModel } from '../src/diffusion/model'
+import type { DiffusionModel } from '../src/diffusion/model'
+import { openModel } from '../src/diffusion/open-model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
-import { resolveModelSource } from '../src/diffusion/resolve'
 import { modelRunReport } from '../src/diffusion/run-report'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
@@ -12,7 +12,7 @@ import { choice, float, int, seed, text } from '../src/engine/params'
 import type { ImageValue, LatentValue } from '../src/engine/values'
 import { joinColumns, planChunks } from '../src/dsp/chunks'
 import { imageProblem } from '../src/dsp/image-ops'
-import { getBackend, parsePattern } from './stable-diffusion'
+import { parsePattern } from './stable-diffusion'
 
 export const repaintLong = defineNode({
   type: 'ml/repaint-long',
@@ -120,8 +120,7 @@ export const repaintLong = defineNode({
     const overlap = Math.min(Math.floor(params.overlap / 8) * 8, chunkWidth - 8)
     const pattern = parsePattern(params.pattern)
     const say = (message: string) => ctx.progress(0, message)
-    const open = async (ref: string): Promise<DiffusionModel> =>
-      loadModel(await resolveModelSource(ref), getBackend(), say)
+    const open = (ref: string): Promise<DiffusionModel> => openModel(ref, say)
     const modelA = await open(params.model)
     const usesB = pattern.includes(1)
     const modelB = usesB && params.modelB.trim() ? await open(params.modelB) : modelA

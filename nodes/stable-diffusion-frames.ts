@@ -1,7 +1,6 @@
 import { resizeImage } from '../src/diffusion/image'
-import { loadModel } from '../src/diffusion/model'
+import { openModel } from '../src/diffusion/open-model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
-import { resolveModelSource } from '../src/diffusion/resolve'
 import { modelRunReport } from '../src/diffusion/run-report'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
 import { defineNode } from '../src/engine/define-node'
@@ -9,7 +8,7 @@ import { UserError } from '../src/engine/errors'
 import { bool, text } from '../src/engine/params'
 import { FrameMemo, frameKey } from '../src/media/frame-memo'
 import { checkFrames, frameIndex, framesTotal, mapFrames } from '../src/media/frames'
-import { getBackend, paintingSize, stableDiffusion } from './stable-diffusion'
+import { paintingSize, stableDiffusion } from './stable-diffusion'
 
 const sd = stableDiffusion.params
 
@@ -87,7 +86,7 @@ export const stableDiffusionFrames = defineNode({
     const total = frames.frames.length
     const first = frameIndex(frames, 0)
     const say = (message: string) => ctx.progress(0, message)
-    const model = await loadModel(await resolveModelSource(params.model), getBackend(), say)
+    const model = await openModel(params.model, say)
     if (model.isTiny) say(TINY_MODEL_WARNING)
     const slot: ModelSlot = {
       model,

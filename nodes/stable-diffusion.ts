@@ -1,21 +1,14 @@
 import { resizeImage } from '../src/diffusion/image'
-import { loadModel, type DiffusionModel } from '../src/diffusion/model'
+import type { DiffusionModel } from '../src/diffusion/model'
+import { openModel } from '../src/diffusion/open-model'
 import { generate, type ModelSlot } from '../src/diffusion/pipeline'
-import { resolveModelSource } from '../src/diffusion/resolve'
 import { modelRunReport } from '../src/diffusion/run-report'
 import { SCHEDULER_KINDS } from '../src/diffusion/schedulers'
-import { sharedBackend } from '../src/diffusion/shared-backend'
 import { TINY_MODEL_WARNING } from '../src/diffusion/tiny-model'
 import { defineNode } from '../src/engine/define-node'
 import { UserError } from '../src/engine/errors'
 import { bool, choice, float, int, seed, text } from '../src/engine/params'
 import type { ImageValue } from '../src/engine/values'
-
-/**
- * One onnxruntime backend per worker (the CLI may install onnxruntime-node): its sessions are
- * created once and kept, shared by every diffusion node, so a model is loaded once.
- */
-export const getBackend = sharedBackend
 
 /** 'A B B', 'ABB', 'a, b, b' → [0, 1, 1]. */
 export function parsePattern(pattern: string): number[] {
@@ -194,8 +187,7 @@ export const stableDiffusion = defineNode({
     }
     const pattern = parsePattern(params.pattern)
     const say = (message: string) => ctx.progress(0, message)
-    const open = async (ref: string): Promise<DiffusionModel> =>
-      loadModel(await resolveModelSource(ref), getBackend(), say)
+    const open = (ref: string): Promise<DiffusionModel> => openModel(ref, say)
     const modelA = await open(params.model)
     const usesB = pattern.includes(1)
     const modelB = usesB && params.modelB.trim() ? await open(params.modelB) : modelA

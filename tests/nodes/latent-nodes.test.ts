@@ -155,6 +155,13 @@ describe('Encode Image and Decode Latent on the tiny model', () => {
     const plane = () => Float32Array.from({ length: width * height }, () => random())
     return { kind: 'image', width, height, channels: [plane(), plane(), plane()] }
   }
+  /** The first w × h values of each plane, read as a w × h picture. */
+  const sized = (image: ImageValue, w: number, h: number): ImageValue => ({
+    ...image,
+    width: w,
+    height: h,
+    channels: image.channels.map((c) => c.subarray(0, w * h)),
+  })
   const encode = async (image: ImageValue) =>
     (await encodeImage.run({ image }, defaultParams(encodeImage.params), ctx())).latent
   const decode = async (latent: LatentValue) =>
@@ -191,14 +198,7 @@ describe('Encode Image and Decode Latent on the tiny model', () => {
   })
 
   it('rounds the size down to whole latent pixels, as diffusers', async () => {
-    const image = picture(9)
-    const odd: ImageValue = {
-      ...image,
-      width: 45,
-      height: 30,
-      channels: image.channels.map((c) => c.subarray(0, 45 * 30)),
-    }
-    expect((await encode(odd)).shape).toEqual([1, 4, 3, 5])
+    expect((await encode(sized(picture(9), 45, 30))).shape).toEqual([1, 4, 3, 5])
   })
 
   it('a width join of two encoded pictures decodes to the two decodings side by side', async () => {
@@ -220,5 +220,31 @@ describe('Encode Image and Decode Latent on the tiny model', () => {
 
   it('refuses a latent with channels the VAE does not take', async () => {
     await expect(decode(randomLatent([1, 3, 2, 2], 1))).rejects.toThrow(/3 channels/)
+  })
+
+  it('refuses a picture smaller than one latent pixel, naming both sizes', async () => {
+    await expect(encode(sized(picture(12), 7, 7))).rejects.toThrow(
+      /7 × 7 pixels, smaller than one latent pixel \(8 × 8\)/,
+    )
+  })
+
+  it('stops after loading its VAE when cancelled, before any work or report', async () => {
+    for (const run of [
+      (c: ReturnType<typeof ctx>) =>
+        encodeImage.run({ image: picture(13) }, defaultParams(encodeImage.params), c),
+      (c: ReturnType<typeof ctx>) =>
+        decodeLatent.run(
+          { latent: randomLatent([1, 4, 2, 2], 3) },
+          defaultParams(decodeLatent.params),
+          c,
+        ),
+    ]) {
+      const cancelled = ctx()
+      let reported = false
+      cancelled.report = () => (reported = true)
+      cancelled.controller.abort(new Error('cancelled by the test'))
+      await expect(run(cancelled)).rejects.toThrow('cancelled by the test')
+      expect(reported).toBe(false)
+    }
   })
 })
