@@ -2,7 +2,11 @@
 import { chirpBench } from './chirp'
 import { fftSizeBenches } from './fft-sizes'
 import { diffusionBench, diffusionStepBench } from './diffusion'
-import { defaultGraphBench } from './default-graph'
+import {
+  defaultGraphBench,
+  defaultGraphMemoryBench,
+  defaultGraphThreadsBench,
+} from './default-graph'
 import { farmBench } from './farm'
 import { nativeStepBench } from './native'
 import { presetBench } from './preset'
@@ -35,6 +39,8 @@ export const cases: readonly BenchCase[] = [
   riffusionDecodeFastBench,
   presetBench,
   defaultGraphBench,
+  defaultGraphThreadsBench,
+  defaultGraphMemoryBench,
   diffusionBench,
   diffusionStepBench,
   nativeStepBench,

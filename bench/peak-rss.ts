@@ -1,7 +1,7 @@
 /**
  * `node --import tsx bench/peak-rss.ts ARGS…`: the CLI's render with ARGS, then its peak
- * resident set (all threads) on stdout as `peak RSS <bytes>`. Run it from a shell: started
- * from the bench process (spawn or spawnSync) the child stalled mid-run, three times of three.
+ * resident set (all threads) on stdout as `peak RSS <bytes>`. bench/default-graph.ts runs it
+ * as a child process (`npm run bench -- memory`); it runs from a shell as well.
  */
 import { render } from '../src/cli/render'
 

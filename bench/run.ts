@@ -72,12 +72,14 @@ for (const bench of cases.filter((c) => !filter || c.name.toLowerCase().includes
       : bench.reference
         ? `${seconds(bench.reference.seconds)} (${bench.reference.label})`
         : '—'
+  const judged = bench.judgeOn === 'wall' ? ours.wall : ours.cpu
   const goal =
-    ratio !== undefined && bench.goalRatio !== undefined
+    bench.goal?.() ??
+    (ratio !== undefined && bench.goalRatio !== undefined
       ? `ratio ${ratio.toFixed(2)} ≤ ${bench.goalRatio} ${ratio <= bench.goalRatio ? 'met' : 'MISSED'}`
       : bench.goalSeconds === undefined
         ? '—'
-        : `${seconds(bench.goalSeconds)} ${ours.cpu <= bench.goalSeconds ? 'met' : 'MISSED'}`
+        : `${seconds(bench.goalSeconds)}${bench.judgeOn === 'wall' ? ' wall' : ''} ${judged <= bench.goalSeconds ? 'met' : 'MISSED'}`)
   rows.push([
     bench.name,
     seconds(ours.cpu),

@@ -19,6 +19,13 @@ export interface BenchCase {
   goalRatio?: number
   /** The time to beat, in seconds of CPU time (from the issue that set it); judged met/MISSED. */
   goalSeconds?: number
+  /**
+   * What `goalSeconds` is judged on: CPU time (default: one core's work) or wall time (a case
+   * that runs on several threads, whose CPU time adds up the threads').
+   */
+  judgeOn?: 'cpu' | 'wall'
+  /** A goal that is not a time (peak memory): the goal cell, from the last run. */
+  goal?: () => string | undefined
   /** Lines printed after the table (a breakdown, a measure that is not a time), from the last run. */
   notes?: () => string[]
 }

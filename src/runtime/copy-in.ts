@@ -105,7 +105,11 @@ function yieldToPage(): Promise<void> {
   if (scheduler?.yield) return scheduler.yield()
   return new Promise((resolve) => {
     const channel = new MessageChannel()
-    channel.port1.onmessage = () => resolve()
+    channel.port1.onmessage = () => {
+      // An open port keeps Node's event loop alive: unclosed, the CLI never exited.
+      channel.port1.close()
+      resolve()
+    }
     channel.port2.postMessage(undefined)
   })
 }

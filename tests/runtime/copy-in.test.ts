@@ -64,4 +64,21 @@ describe('prepareJob', () => {
     expect(copied.transfer).toHaveLength(1)
     expect(copied.job.inputs.a).toEqual(audio)
   })
+
+  it('leaves no message port open after copying in slices (an open port kept the CLI from exiting)', async () => {
+    const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length
+    const before = ports()
+    // 16 MB: four slices, so the copy yields to the event loop between them.
+    const big = new Float32Array(4 * 1024 * 1024).fill(0.5)
+    const job: NodeJob = {
+      node: 'n',
+      type: 't',
+      inputs: { a: { kind: 'audio', sampleRate: 8000, channels: [big] } },
+      params: {},
+      seed: 0,
+    }
+    const { transfer } = await prepareJob(job)
+    expect(transfer).toHaveLength(1)
+    expect(ports()).toBe(before)
+  })
 })
