@@ -111,7 +111,8 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
         : `--${args.frames ? 'frames' : 'join-frames'}: this graph makes no frames.`,
     )
   const threads = threadRunner(registry)
-  const cache = cacheFor(args, io)
+  const cache = cacheFor(args, io, windowed)
+  const nodeOf = (id: string) => graph.nodes.find((n) => n.id === id)
   const options = {
     registry,
     files,
@@ -119,8 +120,12 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
     cache: windowed ? withoutFrames(cache ?? new MemoryCache()) : cache,
     runner: threads?.runner,
     onEvent: (event: ExecutionEvent) => printer(event),
+    // Only what is written stays to the end (output nodes' files, --listen's lanes among
+    // them); --dump writes every port, so it keeps everything.
+    ...(!args.dump && {
+      keep: (id: string) => registry.get(nodeOf(id)?.type ?? '')?.export !== undefined,
+    }),
   }
-  const nodeOf = (id: string) => graph.nodes.find((n) => n.id === id)
   const result: ExecutionResult & { written?: string[] } = await (
     windowed
       ? executeInWindows(graph, options, {
@@ -170,14 +175,20 @@ async function renderGraph(args: RenderArgs, io: Io, registry: NodeRegistry): Pr
   return failed.length > 0 ? 1 : 0
 }
 
-/** Memory over the disk cache; damaged entries are said on stderr, removed and recomputed. */
-function cacheFor(args: RenderArgs, io: Io): ValueCache | undefined {
+/**
+ * The disk cache, with memory in front where frames run a window at a time (each window
+ * re-reads what feeds them); damaged entries are said on stderr, removed and recomputed. A
+ * single run reads each key once, so there memory in front would only hold values to the end.
+ */
+function cacheFor(args: RenderArgs, io: Io, windowed: boolean): ValueCache | undefined {
   if (args.noCache) return undefined
   const dir =
     args.cache ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'synesthete')
   const onDamaged = (key: string, problem: string) =>
     io.err(`! The cache entry ${key.slice(0, 12)}… in ${dir} ${problem}: computing it again.`)
-  return new TieredCache(new MemoryCache(), new DiskCache(dir, undefined, { onDamaged }), onDamaged)
+  // A memory tier of 0 bytes keeps nothing: TieredCache still checks what the disk gives.
+  const memory = new MemoryCache(windowed ? undefined : 0)
+  return new TieredCache(memory, new DiskCache(dir, undefined, { onDamaged }), onDamaged)
 }
 
 /**

@@ -96,6 +96,13 @@ export interface ExecuteOptions {
    * rendered in bounded memory, a window per call. Absent: whole sequences.
    */
   frames?: FrameWindow
+  /**
+   * Which nodes' values the result keeps (the CLI: those it writes). Default: every node's.
+   * Another node's values are let go as soon as every node of this run that takes them has
+   * settled, so a long run holds only what is still to be used, not every intermediate value
+   * until it ends. Events carry each value as its node settles, whatever is kept.
+   */
+  keep?: (node: string) => boolean
 }
 
 /** The graph itself is unusable (a cycle, a mistyped edge…): nothing ran. */
@@ -126,9 +133,11 @@ export async function execute(
     if (!checked.graph.nodes.some((n) => n.id === id))
       throw new GraphError([{ message: `No node "${id}" in the graph.`, path: 'nodes', node: id }])
   }
-  for (const id of ancestorsOf(checked.graph, targets))
-    options.onEvent?.({ type: 'state', node: id, state: 'queued' })
+  const needed = ancestorsOf(checked.graph, targets)
+  for (const id of needed) options.onEvent?.({ type: 'state', node: id, state: 'queued' })
+  run.countConsumers(needed)
   await Promise.all(targets.map((id) => run.evaluate(id)))
+  run.releaseAll()
   return { results: run.results, ms: performance.now() - started }
 }
 
@@ -140,6 +149,8 @@ class Run {
   private readonly runner: NodeRunner
   private readonly byId: Map<string, GraphNode>
   private readonly signal: AbortSignal
+  /** Per node, the nodes of this run that take its values and have not settled yet. */
+  private readonly unsettledConsumers = new Map<string, Set<string>>()
 
   constructor(
     private readonly graph: GraphDocument,
@@ -149,6 +160,49 @@ class Run {
     this.runner = options.runner ?? createLocalRunner(options.registry)
     this.byId = new Map(graph.nodes.map((n) => [n.id, n]))
     this.signal = options.signal ?? new AbortController().signal
+  }
+
+  /** Who takes each needed node's values in this run (see `keep`). */
+  countConsumers(needed: ReadonlySet<string>): void {
+    if (!this.options.keep) return
+    for (const id of needed) {
+      for (const edge of incomingEdges(this.graph, id).values()) {
+        const consumers = this.unsettledConsumers.get(edge.from.node) ?? new Set<string>()
+        consumers.add(id)
+        this.unsettledConsumers.set(edge.from.node, consumers)
+      }
+    }
+  }
+
+  /** At the end: what is not kept goes, whether or not all its consumers were visited. */
+  releaseAll(): void {
+    for (const id of this.results.keys()) this.releaseIfDone(id, true)
+  }
+
+  /**
+   * Lets go of a node's values once nothing of this run still needs them. In place: the
+   * result object is also what `pending` and `byKey` resolve to, and they must not hold them.
+   * A node with the same key that looks after that computes its own (or reads the cache).
+   */
+  private releaseIfDone(id: string, atEnd = false): void {
+    const keep = this.options.keep
+    if (!keep || keep(id)) return
+    if (!atEnd && (this.unsettledConsumers.get(id)?.size ?? 0) > 0) return
+    const result = this.results.get(id)
+    if (!result) return
+    delete result.outputs
+    delete result.encoded
+  }
+
+  /** A node settled: the values it took may now be needed by no one. */
+  private settled(id: string): void {
+    if (!this.options.keep) return
+    this.releaseIfDone(id)
+    for (const edge of incomingEdges(this.graph, id).values()) {
+      const consumers = this.unsettledConsumers.get(edge.from.node)
+      if (!consumers?.delete(id)) continue
+      if (consumers.size === 0) this.releaseIfDone(edge.from.node)
+    }
   }
 
   evaluate(id: string): Promise<NodeResult> {
@@ -167,6 +221,7 @@ class Run {
           report: result.report,
           encoded: result.encoded,
         })
+        this.settled(id)
         return result
       })
       this.pending.set(id, promise)

@@ -1,3 +1,5 @@
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { MemoryCache, type ValueCache } from '../../src/engine/cache'
 import { execute, GraphError, type ExecutionEvent } from '../../src/engine/executor'
@@ -489,5 +491,105 @@ describe('execution events', () => {
     expect(statesOf(first ?? '')).toEqual(['queued', 'running', 'cancelled'])
     // Queued on the one thread behind the first, it meets the cancel before it starts.
     expect(statesOf(second)).not.toContain('running')
+  })
+})
+
+describe('letting go of values (keep)', () => {
+  // Values the tests can watch: a ramp of `length` floats, and the sum of a picture's values.
+  const ramp = defineNode({
+    type: 'test/ramp',
+    version: 1,
+    title: 'Ramp',
+    category: 'Test',
+    description: 'A one-row picture 0, 1, 2 … of the given width.',
+    inputs: {},
+    outputs: { image: 'image' },
+    params: { width: int(4, 1, 1 << 22) },
+    runtime: 'cpu',
+    run: (_i, { width }) => ({
+      image: {
+        kind: 'image',
+        width,
+        height: 1,
+        channels: [Float32Array.from({ length: width }, (_, i) => i / width)],
+      },
+    }),
+  })
+  const total = defineNode({
+    type: 'test/total',
+    version: 1,
+    title: 'Total',
+    category: 'Test',
+    description: 'The sum of a picture’s values.',
+    inputs: { image: 'image' },
+    outputs: { value: 'number' },
+    params: {},
+    runtime: 'cpu',
+    run: ({ image }) => ({
+      value: { kind: 'number', value: image.channels[0].reduce((a, b) => a + b, 0) },
+    }),
+  })
+  const registry = createRegistry([ramp, total, add, constant])
+  // ramp → total → out, ramp → also: two consumers of the ramp, one output node kept.
+  const graph = graphOf(
+    [
+      { id: 'ramp', type: 'test/ramp', params: { width: 1 << 20 } },
+      { id: 'total', type: 'test/total' },
+      { id: 'also', type: 'test/total' },
+      { id: 'out', type: 'test/add', params: { offset: 1 } },
+    ],
+    ['ramp.image->total.image', 'ramp.image->also.image', 'total.value->out.a', 'also.value->out.b'],
+  )
+
+  it('keeps only the kept nodes’ values in the result; events still carried every value', async () => {
+    const carried = new Set<string>()
+    const result = await execute(graph, {
+      registry,
+      files: resolveFile,
+      keep: (id) => id === 'out',
+      onEvent: (e) => {
+        if (e.type === 'state' && e.outputs) carried.add(e.node)
+      },
+    })
+    expect([...carried].sort()).toEqual(['also', 'out', 'ramp', 'total'])
+    const out = result.results.get('out')?.outputs?.sum
+    expect(out?.kind === 'number' && out.value).toBe(2 * ((1 << 20) - 1) / 2 + 1)
+    for (const id of ['ramp', 'total', 'also']) {
+      // 'total' and 'also' have one key: one of them runs, the other shares its value.
+      expect(['done', 'cached']).toContain(result.results.get(id)?.state)
+      expect(result.results.get(id)?.outputs).toBeUndefined()
+    }
+  })
+
+  it('lets a value go once its last consumer has settled, before the run ends', async () => {
+    v8.setFlagsFromString('--expose-gc')
+    const gc = vm.runInNewContext('gc') as () => void
+    let made: WeakRef<Float32Array> | undefined
+    let collectedBeforeOut: boolean | undefined
+    const local = createLocalRunner(registry)
+    const runner: NodeRunner = {
+      run: async (job, ctx) => {
+        if (job.type === 'test/add') {
+          // Both consumers of the ramp have settled: nothing of the run holds its picture.
+          gc()
+          collectedBeforeOut = made?.deref() === undefined
+        }
+        const computed = await local.run(job, ctx)
+        const image = computed.outputs.image
+        if (job.type === 'test/ramp' && image?.kind === 'image')
+          made = new WeakRef(image.channels[0])
+        return computed
+      },
+    }
+    const kept = await execute(graph, { registry, files: resolveFile, runner, keep: () => false })
+    expect(kept.results.get('out')?.state).toBe('done')
+    expect(made).toBeDefined()
+    expect(collectedBeforeOut).toBe(true)
+
+    // Without `keep`, the result holds every value to the end, as before.
+    collectedBeforeOut = undefined
+    const all = await execute(graph, { registry, files: resolveFile, runner })
+    expect(collectedBeforeOut).toBe(false)
+    expect(all.results.get('ramp')?.outputs?.image).toBeDefined()
   })
 })
