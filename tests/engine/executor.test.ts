@@ -504,7 +504,7 @@ describe('letting go of values (keep)', () => {
     description: 'A one-row picture 0, 1, 2 … of the given width.',
     inputs: {},
     outputs: { image: 'image' },
-    params: { width: int(4, 1, 1 << 22) },
+    params: { width: int(4, { min: 1, max: 1 << 22 }) },
     runtime: 'cpu',
     run: (_i, { width }) => ({
       image: {
@@ -538,7 +538,12 @@ describe('letting go of values (keep)', () => {
       { id: 'also', type: 'test/total' },
       { id: 'out', type: 'test/add', params: { offset: 1 } },
     ],
-    ['ramp.image->total.image', 'ramp.image->also.image', 'total.value->out.a', 'also.value->out.b'],
+    [
+      'ramp.image->total.image',
+      'ramp.image->also.image',
+      'total.value->out.a',
+      'also.value->out.b',
+    ],
   )
 
   it('keeps only the kept nodes’ values in the result; events still carried every value', async () => {
@@ -553,7 +558,7 @@ describe('letting go of values (keep)', () => {
     })
     expect([...carried].sort()).toEqual(['also', 'out', 'ramp', 'total'])
     const out = result.results.get('out')?.outputs?.sum
-    expect(out?.kind === 'number' && out.value).toBe(2 * ((1 << 20) - 1) / 2 + 1)
+    expect(out?.kind === 'number' && out.value).toBe((2 * ((1 << 20) - 1)) / 2 + 1)
     for (const id of ['ramp', 'total', 'also']) {
       // 'total' and 'also' have one key: one of them runs, the other shares its value.
       expect(['done', 'cached']).toContain(result.results.get(id)?.state)
