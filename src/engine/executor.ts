@@ -73,6 +73,8 @@ export interface NodeResult {
   report?: RunReport
   /** `outputs` already encoded (see Computed): a worker runner sends it on instead of arrays. */
   encoded?: Blob
+  /** A bypassed node's outputs' encoded forms: its inputs' producers' Blobs, passed on too. */
+  forwarded?: Record<string, EncodedRef>
 }
 
 export interface ExecutionResult {
@@ -289,8 +291,23 @@ class Run {
     const gathered = await this.gatherInputs(id, def)
     if ('blocked' in gathered) return gathered.blocked
     if (node.mode === 'bypass') {
-      const outputs = bypassPorts(def, gathered.inputs)
-      return { ...base, state: 'bypassed', outputs: definedOnly(outputs) }
+      // Each value passes on with its encoded form, so the node after the bypass is sent the
+      // producer's Blob rather than a copy of the arrays (as it is when nothing is bypassed).
+      const { inputs, stored } = gathered
+      const names = Object.fromEntries(
+        Object.entries(inputs).map(([port, v]) => [port, v === undefined ? undefined : port]),
+      )
+      const forwarded: Record<string, EncodedRef> = {}
+      for (const [port, from] of Object.entries(bypassPorts(def, names))) {
+        const ref = from === undefined ? undefined : stored?.[from]
+        if (ref) forwarded[port] = ref
+      }
+      return {
+        ...base,
+        state: 'bypassed',
+        outputs: definedOnly(bypassPorts(def, inputs)),
+        ...(Object.keys(forwarded).length > 0 && { forwarded }),
+      }
     }
     if (this.signal.aborted) return { ...base, state: 'cancelled', key: key.key }
     return this.runNode(node, def, key, gathered.inputs, gathered.stored)
@@ -403,8 +420,11 @@ class Run {
       inputs[port] = value
       // Where the value's bytes already sit encoded (its producer's Blob), say so: a worker
       // runner then sends that handle rather than a copy of the arrays.
-      if (upstream.encoded && upstream.state !== 'bypassed')
-        stored = { ...stored, [port]: { blob: upstream.encoded, port: edge.from.port } }
+      const ref =
+        upstream.state === 'bypassed'
+          ? upstream.forwarded?.[edge.from.port]
+          : upstream.encoded && { blob: upstream.encoded, port: edge.from.port }
+      if (ref) stored = { ...stored, [port]: ref }
     }
     // A mixable input silenced with nothing else coming in: there is nothing to mix.
     if (silenced && Object.values(inputs).every((v) => v === undefined)) {

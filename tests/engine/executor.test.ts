@@ -8,7 +8,7 @@ import type { FileResolver } from '../../src/engine/keys'
 import { defineNode } from '../../src/engine/define-node'
 import { float, int } from '../../src/engine/params'
 import { createRegistry } from '../../src/engine/registry'
-import type { NodeRunner } from '../../src/engine/runner'
+import type { NodeJob, NodeRunner } from '../../src/engine/runner'
 import { createLocalRunner, runJob } from '../../src/engine/runner'
 import { add, constant, graphOf, runCounts, testRegistry } from '../helpers/test-nodes'
 
@@ -311,6 +311,59 @@ describe('execute', () => {
     ])
     await run(graph, { runner })
     expect(peak).toBe(3)
+  })
+
+  describe('a bypassed node passes on where its input sits encoded', () => {
+    // A runner that, like a worker, hands back an encoded Blob for the nodes named, and keeps
+    // what each job was told about its inputs' encoded forms.
+    const recording = (encodes: string[]) => {
+      const stored = new Map<string, NodeJob['stored']>()
+      const blobs = new Map<string, Blob>()
+      const runner: NodeRunner = {
+        run: async (job, ctx) => {
+          stored.set(job.node, job.stored)
+          const computed = await runJob(testRegistry, job, ctx)
+          if (!encodes.includes(job.node)) return computed
+          const blob = new Blob([job.node])
+          blobs.set(job.node, blob)
+          return { ...computed, encoded: blob }
+        },
+      }
+      return { runner, stored, blobs }
+    }
+
+    it('so the node after two bypasses is sent the producer’s Blob, not a copy', async () => {
+      const { runner, stored, blobs } = recording(['x'])
+      const graph = graphOf(
+        [
+          { id: 'x', type: 'test/constant', params: { value: 2 } },
+          { id: 'b1', type: 'test/add', mode: 'bypass' },
+          { id: 'b2', type: 'test/add', mode: 'bypass' },
+          { id: 'out', type: 'test/add' },
+        ],
+        ['x.value->b1.a', 'b1.sum->b2.a', 'b2.sum->out.a'],
+      )
+      const result = await run(graph, { runner })
+      expect(valueOf(result, 'out')).toBe(2)
+      expect(stored.get('out')).toEqual({ a: { blob: blobs.get('x'), port: 'value' } })
+    })
+
+    it('only for the input whose value it passes on', async () => {
+      // Bypass passes on "a" (the first number input); only "b"'s producer has a Blob.
+      const { runner, stored } = recording(['y'])
+      const graph = graphOf(
+        [
+          { id: 'x', type: 'test/constant', params: { value: 2 } },
+          { id: 'y', type: 'test/constant', params: { value: 3 } },
+          { id: 'b', type: 'test/add', mode: 'bypass' },
+          { id: 'out', type: 'test/add' },
+        ],
+        ['x.value->b.a', 'y.value->b.b', 'b.sum->out.a'],
+      )
+      const result = await run(graph, { runner })
+      expect(valueOf(result, 'out')).toBe(2)
+      expect(stored.get('out')).toBeUndefined()
+    })
   })
 
   it('reports a file that cannot be read on its node', async () => {
