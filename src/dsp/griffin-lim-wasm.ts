@@ -27,8 +27,8 @@ export interface GriffinLimLayout {
   signal?: { throwIfAborted(): void }
   /** S, bin-major: S at bin k, frame t is magnitude[k·frames + t]. */
   magnitude: Float32Array
-  /** Hands A0 to `set`, bin by bin (the start is S·A0). */
-  start: (set: (k: number, t: number, re: number, im: number) => void) => void
+  /** A0, bin-major as `magnitude` (the start is S·A0). */
+  start: { re: Float32Array; im: Float32Array }
   /** Σ (|R_i| − S)² after iteration i (1-based). */
   onError: (iteration: number, error: number) => void
 }
@@ -65,19 +65,22 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
     heap.fill(0, offsetOf('mag'), offsetOf('mag') + sizes.mag)
     heap.fill(0, offsetOf('sum'), offsetOf('sum') + full)
     heap.fill(0, offsetOf('padded'), offsetOf('padded') + full)
+    // S and S·A0 (into prev) in groups of four frames.
     const mag = offsetOf('mag')
+    const prev = offsetOf('prev')
     const S = g.magnitude
+    const { re, im } = g.start
     for (let k = 0; k < bins; k++) {
       const row = k * frames
-      for (let t = 0; t < frames; t++) heap[mag + ((t >> 2) * bins + k) * 4 + (t & 3)] = S[row + t]
+      for (let t = 0; t < frames; t++) {
+        const m = S[row + t]
+        const lane = t & 3
+        const group = (t >> 2) * bins + k
+        heap[mag + group * 4 + lane] = m
+        heap[prev + group * 8 + lane] = m * re[row + t]
+        heap[prev + group * 8 + 4 + lane] = m * im[row + t]
+      }
     }
-    const prev = offsetOf('prev')
-    g.start((k, t, re, im) => {
-      const m = S[k * frames + t]
-      const base = prev + ((t >> 2) * bins + k) * 8 + (t & 3)
-      heap[base] = m * re
-      heap[base + 4] = m * im
-    })
     heap.set(g.inverseEnvelope, offsetOf('inverse'))
     heap.set(g.window, offsetOf('window'))
     heap.set(

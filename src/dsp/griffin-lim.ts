@@ -117,7 +117,7 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
       iterations,
       signal: options.signal,
       magnitude,
-      start: (set) => initialise(bins, frames, options, set),
+      start: startPhasors(bins, frames, options),
       onError: report,
     })
     return { waveform, convergence }
@@ -272,42 +272,47 @@ function startingPoint(
   options: GriffinLimOptions,
   frame: (t: number, spectrum: Float32Array) => void,
 ): void {
+  const { re, im } = startPhasors(bins, frames, options)
   const spec = new Float32Array(2 * bins * frames)
-  initialise(bins, frames, options, (k, t, re, im) => {
-    const at = t * bins + k
-    spec[2 * at] = mag[at] * re
-    spec[2 * at + 1] = mag[at] * im
-  })
+  for (let k = 0; k < bins; k++) {
+    for (let t = 0; t < frames; t++) {
+      const at = t * bins + k
+      spec[2 * at] = mag[at] * re[k * frames + t]
+      spec[2 * at + 1] = mag[at] * im[k * frames + t]
+    }
+  }
   for (let t = 0; t < frames; t++) frame(t, spec.subarray(2 * t * bins, 2 * (t + 1) * bins))
 }
 
-/** Hands A0, the unit phasor (or start value) of bin k at frame t, to `set`. */
-function initialise(
+/** A0, the unit phasors (or start values), bin-major: bin k of frame t at k·frames + t. */
+function startPhasors(
   bins: number,
   frames: number,
   options: GriffinLimOptions,
-  set: (k: number, t: number, re: number, im: number) => void,
-): void {
+): { re: Float32Array; im: Float32Array } {
   const { init, random } = options
+  const size = bins * frames
   if (typeof init === 'object') {
-    if (init.re.length !== bins * frames || init.im.length !== bins * frames) {
+    if (init.re.length !== size || init.im.length !== size) {
       throw new RangeError(`initial values must be ${bins}×${frames}`)
     }
-    for (let k = 0; k < bins; k++) {
-      for (let t = 0; t < frames; t++) set(k, t, init.re[k * frames + t], init.im[k * frames + t])
-    }
-    return
+    return { re: Float32Array.from(init.re), im: Float32Array.from(init.im) }
   }
   if (!random) throw new RangeError(`init '${init}' needs a random source`)
+  const re = new Float32Array(size)
+  const im = new Float32Array(size)
   // Drawn in torch's element order (bin-major; real then imaginary part).
-  for (let k = 0; k < bins; k++) {
-    for (let t = 0; t < frames; t++) {
-      if (init === 'notebook') {
-        set(k, t, random(), random())
-      } else {
-        const phase = 2 * Math.PI * random()
-        set(k, t, Math.cos(phase), Math.sin(phase))
-      }
+  if (init === 'notebook') {
+    for (let i = 0; i < size; i++) {
+      re[i] = random()
+      im[i] = random()
+    }
+  } else {
+    for (let i = 0; i < size; i++) {
+      const phase = 2 * Math.PI * random()
+      re[i] = Math.cos(phase)
+      im[i] = Math.sin(phase)
     }
   }
+  return { re, im }
 }

@@ -274,6 +274,17 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
 }
 
 #define SPLAT_V4(x) ((v4){(x), (x), (x), (x)})
+/* out[l][u] = in[u][l]: four v4 as a 4×4 block, transposed. */
+static inline __attribute__((always_inline)) void transpose4(const v4 in[4], v4 out[4]) {
+  const v4 t0 = __builtin_shufflevector(in[0], in[1], 0, 4, 1, 5);
+  const v4 t1 = __builtin_shufflevector(in[0], in[1], 2, 6, 3, 7);
+  const v4 t2 = __builtin_shufflevector(in[2], in[3], 0, 4, 1, 5);
+  const v4 t3 = __builtin_shufflevector(in[2], in[3], 2, 6, 3, 7);
+  out[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+  out[1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  out[2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+  out[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+}
 #include "griffin-lim.inc.c"
 
 /*

@@ -112,7 +112,19 @@ static void overlap_add4(GriffinLim *g, int group) {
   const float *w = g->synthesis;
   if (count == 4) {
     float *s0 = sum + first * g->hop, *s1 = s0 + g->hop, *s2 = s1 + g->hop, *s3 = s2 + g->hop;
-    for (int i = g->lo; i < g->hi; i++) {
+    int i = g->lo;
+    /* Four samples at a time: the 4×4 block (sample, frame) transposed to one v4 per frame;
+     * each frame's load-add-store completes before the next's, so overlaps add as before. */
+    for (; i + 4 <= g->hi; i += 4) {
+      v4 in[4], out[4];
+      for (int u = 0; u < 4; u++) in[u] = g->time[i + u] * SPLAT_V4(w[i + u]);
+      transpose4(in, out);
+      *(v4u *)(s0 + i) += out[0];
+      *(v4u *)(s1 + i) += out[1];
+      *(v4u *)(s2 + i) += out[2];
+      *(v4u *)(s3 + i) += out[3];
+    }
+    for (; i < g->hi; i++) {
       const v4 v = g->time[i] * SPLAT_V4(w[i]);
       s0[i] += v[0];
       s1[i] += v[1];
@@ -170,7 +182,15 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
     for (int i = hi; i < n; i++) time[i] = zero;
     if (count == 4) {
       const float *x0 = padded + first * hop, *x1 = x0 + hop, *x2 = x1 + hop, *x3 = x2 + hop;
-      for (int i = lo; i < hi; i++) time[i] = (v4){x0[i], x1[i], x2[i], x3[i]} * SPLAT_V4(w[i]);
+      int i = lo;
+      for (; i + 4 <= hi; i += 4) { /* four samples of each frame, transposed to frame lanes */
+        const v4 in[4] = {*(const v4u *)(x0 + i), *(const v4u *)(x1 + i), *(const v4u *)(x2 + i),
+                          *(const v4u *)(x3 + i)};
+        v4 out[4];
+        transpose4(in, out);
+        for (int u = 0; u < 4; u++) time[i + u] = out[u] * SPLAT_V4(w[i + u]);
+      }
+      for (; i < hi; i++) time[i] = (v4){x0[i], x1[i], x2[i], x3[i]} * SPLAT_V4(w[i]);
     } else {
       for (int i = lo; i < hi; i++) {
         v4 v = zero;
