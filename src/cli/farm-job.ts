@@ -21,6 +21,12 @@ import { render, type Io } from './render'
 // worker closes, which is when it is gone.
 process.once('disconnect', () => process.exit(1))
 
+// Nodes run on this process's main thread unless the worker was started with SYNESTHETE_THREADS:
+// a run's thread pool starts (each thread loading the modules) and ends with the run, which
+// cost more than the work of a short job (a range of frames, a song's Griffin-Lim); a farm uses
+// the cores with one worker process per core instead (README, the render farm).
+process.env.SYNESTHETE_THREADS ??= '0'
+
 export default async function runJob(
   job: SandboxedJob<RunJobData, RunJobResult>,
 ): Promise<RunJobResult> {
