@@ -290,6 +290,11 @@ export interface AnyNodeDefinition {
   exportNames?(params: Record<string, unknown>): string[]
 }
 
+/** The param a loader reads its file into: its first file param (none: it reads no file). */
+export function fileParamOf(def: Pick<AnyNodeDefinition, 'params'>): string | undefined {
+  return Object.entries(def.params).find(([, spec]) => spec.type === 'file')?.[0]
+}
+
 /**
  * Whether the node starts frame sequences: a frames output and no frames input (Spectrum
  * Frames). Such nodes honour `ctx.frames`, and the window is part of their content key; every

@@ -4,13 +4,14 @@
  * billion pixels is refused in milliseconds instead of after gigabytes and minutes.
  */
 
+import type { AnyNodeDefinition } from '../engine/define-node'
 import { UserError } from '../engine/errors'
 import { formatDuration, LONGEST_AUDIO_SEC } from './decode-audio'
 import { mp3DeclaredFrames, mp3SampleRate } from './declared-length'
 import { readFlacStreamInfo } from './flac-info'
 import { MAX_PNG_PIXELS } from './png'
 import { pngChunks } from './png-chunks'
-import { sniff, type AudioFormat } from './sniff'
+import { describeSniffed, sniff, type AudioFormat } from './sniff'
 import { readWavHeader } from './wav'
 
 /** How much of a file to read for its header: enough for WAV chunks before the data, ID3 tags. */
@@ -121,4 +122,22 @@ function audioSeconds(
     return undefined // an unreadable header is the decoder's to report, with its own words
   }
   return undefined
+}
+
+/**
+ * Why a loader will not read a file starting with `head`, in words (what the file is, and what
+ * the node reads: the first sentence of its description), or undefined when it reads it. The
+ * node's `accepts` decides; the editor's pickers and drops and the CLI's --input say the same.
+ */
+export function notReadBy(
+  def: Pick<AnyNodeDefinition, 'title' | 'description' | 'accepts'>,
+  name: string,
+  head: Uint8Array,
+): string | undefined {
+  if (!def.accepts || def.accepts(head)) return undefined
+  const first = /^.+?\.(?=\s|$)/s.exec(def.description.trim())?.[0] ?? def.description
+  const takes = first.startsWith('Reads ')
+    ? `${def.title} r${first.slice(1)}`
+    : `${def.title}: ${first}`
+  return `“${name}” is ${describeSniffed(sniff(head))}, which ${def.title} does not read. ${takes}`
 }

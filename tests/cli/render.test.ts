@@ -162,12 +162,13 @@ describe('npm run render', () => {
 
   it('exits 1 with the node and a hint when a node fails, 2 for an unusable graph', async () => {
     const { dir, file } = tempGraph(copyGraph)
-    const notAudio = join(dir, 'notes.txt')
-    writeFileSync(notAudio, 'hello, this is text')
+    // A WAV by its first bytes (Load Audio takes it), with no chunks after: decoding fails.
+    const damaged = join(dir, 'damaged.wav')
+    writeFileSync(damaged, Buffer.from('RIFF\x04\x00\x00\x00WAVE', 'latin1'))
     const failing = capture()
     expect(
       await render(
-        [file, '--input', `load=${notAudio}`, '--no-cache', '--out', join(dir, 'o')],
+        [file, '--input', `load=${damaged}`, '--no-cache', '--out', join(dir, 'o')],
         failing.io,
       ),
     ).toBe(1)
@@ -178,6 +179,25 @@ describe('npm run render', () => {
     const refused = capture()
     expect(await render([future.file], refused.io)).toBe(2)
     expect(refused.err.join('\n')).toMatch(/newer Synesthete/)
+  })
+
+  it('refuses --input of a file the node does not read, saying what it is and what the node reads', async () => {
+    const { dir, file } = tempGraph(copyGraph)
+    const notes = join(dir, 'notes.txt')
+    writeFileSync(notes, 'hello, this is text')
+    const picture = fixturePath('media/png/grey16.png')
+    for (const [input, what] of [
+      [notes, '“notes.txt” is plain text'],
+      [picture, '“grey16.png” is a PNG image'],
+    ]) {
+      const refused = capture()
+      const args = [file, '--input', `load=${input}`, '--no-cache', '--out', join(dir, 'o')]
+      expect(await render(args, refused.io)).toBe(2)
+      const said = refused.err.join('\n')
+      expect(said).toContain(`--input load=${input}: ${what}, which Load Audio does not read.`)
+      expect(said).toMatch(/Load Audio reads a WAV, MP3, Ogg Vorbis, Ogg Opus or FLAC file/)
+      expect(existsSync(join(dir, 'o'))).toBe(false)
+    }
   })
 
   it('names the nodes and params that exist when --set or --input miss', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeFileResolver } from '../../src/cli/files'
 import { UserError } from '../../src/engine/errors'
-import { checkBeforeReading } from '../../src/media/file-gate'
+import { checkBeforeReading, notReadBy } from '../../src/media/file-gate'
 import { encodePng } from '../../src/media/png'
 import { encodeWav } from '../../src/media/wav'
 import { cpuTimeOf } from '../helpers/cpu-time'
@@ -127,5 +127,29 @@ describe('checkBeforeReading on each format’s header', () => {
     new DataView(png.buffer).setUint32(16, 100_000)
     new DataView(png.buffer).setUint32(20, 100_000)
     expect(refused('big.png', png.length, png)).toMatch(/100000×100000 pixels; the limit is 33\.6/)
+  })
+})
+
+describe('notReadBy: what a loader says of a file it will not read', () => {
+  const loader = (description: string) => ({
+    title: 'Load Thing',
+    description,
+    accepts: (head: Uint8Array) => head[0] === 0x89, // PNG's first byte
+  })
+  const png = fixtureBytes('media/png/grey16.png').subarray(0, 64)
+  const text = new TextEncoder().encode('just some words')
+
+  it('says nothing when the node reads the file, or judges no files', () => {
+    expect(notReadBy(loader('Reads pictures.'), 'a.png', png)).toBeUndefined()
+    expect(notReadBy({ title: 'Mix', description: 'Mixes.' }, 'notes.txt', text)).toBeUndefined()
+  })
+
+  it('names what the file is and what the node reads, from its first sentence', () => {
+    expect(notReadBy(loader('Reads a PNG (any depth). Can crop it.'), 'notes.txt', text)).toBe(
+      '“notes.txt” is plain text, which Load Thing does not read. Load Thing reads a PNG (any depth).',
+    )
+    expect(notReadBy(loader('Pictures, as PNG. More.'), 'notes.txt', text)).toBe(
+      '“notes.txt” is plain text, which Load Thing does not read. Load Thing: Pictures, as PNG.',
+    )
   })
 })

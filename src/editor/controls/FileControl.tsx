@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import type { FileParam } from '../../engine/params'
 import type { EditorServices } from '../services'
 import { findNode } from '../../engine/document'
-import { describeSniffed, sniff } from '../../media/sniff'
+import { notReadBy } from '../../media/file-gate'
 import { fileLabel, headOf, loadFileIntoNode, lookUpFileName } from './file-actions'
 
 /** The chosen file's name, a button to choose another, and a drop zone. */
@@ -31,11 +31,9 @@ export function FileControl(props: {
     // The node's definition decides from the file's first bytes whether it reads it.
     const head = await headOf(file)
     const def = services.registry.get(findNode(services.store.doc, node)?.type ?? '')
-    if (def?.accepts && !def.accepts(head)) {
-      services.ui.notify(
-        `“${file.name}” is ${describeSniffed(sniff(head))}, which ${def.title} does not read.`,
-        'warn',
-      )
+    const refused = def && notReadBy(def, file.name, head)
+    if (refused) {
+      services.ui.notify(refused, 'warn')
       return
     }
     await loadFileIntoNode(services, node, param, file)

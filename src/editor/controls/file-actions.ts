@@ -1,4 +1,4 @@
-import type { AnyNodeDefinition } from '../../engine/define-node'
+import { fileParamOf, type AnyNodeDefinition } from '../../engine/define-node'
 import type { NodeRegistry } from '../../engine/registry'
 import { checkBeforeReading, HEAD_BYTES } from '../../media/file-gate'
 import { parseFileRef } from '../../runtime/file-store'
@@ -37,11 +37,6 @@ export async function lookUpFileName(services: EditorServices, ref: string): Pro
 /** A file's first bytes: enough to tell what it is (`accepts` on loaders) and check its header. */
 export async function headOf(file: Blob): Promise<Uint8Array> {
   return new Uint8Array(await file.slice(0, HEAD_BYTES).arrayBuffer())
-}
-
-/** The file param a loader reads: its first one. */
-export function fileParamOf(def: AnyNodeDefinition): string | undefined {
-  return Object.entries(def.params).find(([, spec]) => spec.type === 'file')?.[0]
 }
 
 /** The param of `def` a file starting with `head` goes into, when the node kind reads it. */
