@@ -69,4 +69,42 @@ describe('mixSignals', () => {
   it('returns nothing for no sources', () => {
     expect(mixSignals([], 'sum')).toEqual([])
   })
+
+  it('gives exactly the float64 sum, scaled and peak-normalised, of the formula (lengths not a multiple of four)', () => {
+    // The formula written out plainly: y = f32(scale · Σ g_i·x_i) in float64, then every
+    // channel ·= target / max|y|. The fast loops (four samples a turn, the peak found while
+    // mixing) must give the same float32 values bit for bit.
+    const noise = (n: number, seed: number) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 0.7)
+    const reference = (sources: { channels: Float32Array[]; gain: number }[], target: number) => {
+      const length = Math.max(...sources.flatMap((s) => s.channels.map((c) => c.length)))
+      const scale = 1 / sources.length
+      const out = [0, 1].map((c) =>
+        Float32Array.from(
+          { length },
+          (_, n) => sources.reduce((sum, s) => sum + s.gain * (s.channels[c][n] ?? 0), 0) * scale,
+        ),
+      )
+      const peak = Math.max(...out.flatMap((ch) => Array.from(ch, Math.abs)))
+      for (const ch of out) for (let n = 0; n < ch.length; n++) ch[n] *= target / peak
+      return out
+    }
+    for (const count of [1, 2, 3]) {
+      const sources = Array.from({ length: count }, (_, i) => ({
+        channels: [noise(1003, i), noise(1003, i + 10)],
+        gain: 0.9 - 0.2 * i,
+      }))
+      const out = mixSignals(sources, 'average', 0.8)
+      expect(out).toEqual(reference(sources, 0.8))
+      expect(peakOf(out)).toBe(Math.fround(0.8))
+    }
+  })
+
+  it('finds a NaN in the peak (no normalising then), as Math.max would', () => {
+    const poisoned = sig(0.5, -0.25, 0.1, 0.2, NaN, 0.3)
+    expect(peakOf([sig(0.1, -0.9), poisoned])).toBeNaN()
+    expect(peakOf([sig(0.1, -0.9, 0.3, 0.2, 0.5)])).toBe(Math.fround(0.9))
+    const out = mixSignals([{ channels: [poisoned], gain: 1 }], 'sum', 1)
+    expect(Array.from(out[0]).slice(0, 4)).toEqual(Array.from(poisoned).slice(0, 4))
+  })
 })
