@@ -144,13 +144,18 @@ async function firstOpenRows(browser: Browser, url: string): Promise<BenchRow[]>
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
   const page = await context.newPage()
   await page.goto(`${url}/`)
+  // Previews are <img> elements; one counts once it has decoded with pixels in it.
   const drawnAt = (selector: string) =>
     page
       .waitForFunction(
         (css) => {
-          const drawn = [...document.querySelectorAll<HTMLCanvasElement>(css)].some((canvas) => {
-            if (canvas.width === 0 || canvas.height === 0) return false
-            const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height)
+          const drawn = [...document.querySelectorAll<HTMLImageElement>(css)].some((img) => {
+            if (!img.complete || img.naturalWidth === 0) return false
+            const canvas = document.createElement('canvas')
+            ;[canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight]
+            const context = canvas.getContext('2d')
+            context?.drawImage(img, 0, 0)
+            const data = context?.getImageData(0, 0, canvas.width, canvas.height)
             return data?.data.some((v, i) => i % 4 === 3 && v !== 0) ?? false
           })
           return drawn ? performance.now() : false
@@ -160,10 +165,10 @@ async function firstOpenRows(browser: Browser, url: string): Promise<BenchRow[]>
       )
       .then((handle) => handle.jsonValue() as Promise<number>)
   const [first, sound, spectrogram, picture] = await Promise.all([
-    drawnAt('[data-testid="preview"] canvas'),
-    drawnAt('[data-node-id="load"] [data-testid="preview"] canvas'),
-    drawnAt('[data-node-id="stft"] [data-testid="preview"] canvas'),
-    drawnAt('[data-node-id="picture"] [data-testid="preview"] canvas'),
+    drawnAt('[data-testid="preview"] img'),
+    drawnAt('[data-node-id="load"] [data-testid="preview"] img'),
+    drawnAt('[data-node-id="stft"] [data-testid="preview"] img'),
+    drawnAt('[data-node-id="picture"] [data-testid="preview"] img'),
   ])
   await waitForFirstRun(page, 300_000)
   const whole = await page.evaluate(() => performance.now())

@@ -5,9 +5,17 @@
  */
 
 import { decode as fastDecode, encode as fastEncode, convertIndexedToRgb } from 'fast-png'
-import { Unzlib } from 'fflate'
+import { Unzlib, zlibSync } from 'fflate'
 import { UserError } from '../engine/errors'
-import { insertAfterHeader, pngChunks, readTextChunks, textChunk } from './png-chunks'
+import {
+  PNG_SIGNATURE,
+  insertAfterHeader,
+  makeChunk,
+  pngChunks,
+  readTextChunks,
+  textChunk,
+} from './png-chunks'
+import { concatBytes } from './stored-zip'
 import { describeSniffed, sniff } from './sniff'
 
 /** What an image needs to be written: ImageValue without its kind tag. */
@@ -54,6 +62,37 @@ export function encodePng(image: PlanarImage, text: Record<string, string> = {})
     png,
     Object.entries(text).map(([keyword, value]) => textChunk(keyword, value)),
   )
+}
+
+/**
+ * 8-bit RGBA bytes (rows top to bottom, as ImageData holds them) as a PNG with no compression
+ * (filter 0, deflate's stored blocks): for pictures made to be shown at once, such as the
+ * editor's previews, where encoding time matters and size hardly does. About 1 ms for 232 × 160
+ * where fast-png's deflate takes 10-20 ms. PNG spec §6 (filter 0), §10 and RFC 1950/1951 (stored).
+ */
+export function rgbaPngStored(
+  width: number,
+  height: number,
+  rgba: Uint8Array | Uint8ClampedArray,
+): Uint8Array {
+  const row = width * 4
+  if (!(width > 0 && height > 0) || rgba.length !== row * height)
+    throw new Error(`Expected ${width} × ${height} RGBA pixels, got ${rgba.length} bytes`)
+  const filtered = new Uint8Array(height * (row + 1)) // each row led by its filter byte, 0
+  for (let y = 0; y < height; y++)
+    filtered.set(rgba.subarray(y * row, (y + 1) * row), y * (row + 1) + 1)
+  const header = new Uint8Array(13)
+  const view = new DataView(header.buffer)
+  view.setUint32(0, width)
+  view.setUint32(4, height)
+  header[8] = 8 // bits per channel
+  header[9] = 6 // colour type: RGBA
+  return concatBytes([
+    Uint8Array.from(PNG_SIGNATURE),
+    makeChunk('IHDR', header),
+    makeChunk('IDAT', zlibSync(filtered, { level: 0 })),
+    makeChunk('IEND', new Uint8Array(0)),
+  ])
 }
 
 const damaged = (label: string, why: string): UserError =>

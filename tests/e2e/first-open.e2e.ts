@@ -21,7 +21,7 @@ import {
  */
 
 interface Timeline {
-  /** ms after navigation start: first frame a node's preview canvas had pixels. */
+  /** ms after navigation start: first frame a node's preview picture had pixels. */
   preview: Record<string, number>
   /** ms after navigation start: first frame a node's badge said done or cached. */
   done: Record<string, number>
@@ -36,12 +36,23 @@ interface Timeline {
 function recordTimeline() {
   const timeline: Timeline = { preview: {}, done: {}, started: {}, stateAtPreview: {} }
   ;(window as unknown as { __timeline: Timeline }).__timeline = timeline
-  const drawn = (canvas: HTMLCanvasElement) => {
-    if (canvas.width === 0 || canvas.height === 0) return false
-    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data
-    if (!data) return false
-    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true
-    return false
+  // Previews are <img> elements (PNG object URLs): a picture counts once it has decoded with
+  // pixels in it (the frame shown while one is made is transparent).
+  const seen = new Map<string, boolean>()
+  const drawn = (img: HTMLImageElement) => {
+    if (!img.complete || img.naturalWidth === 0) return false
+    const known = seen.get(img.src)
+    if (known !== undefined) return known
+    const canvas = document.createElement('canvas')
+    ;[canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight]
+    const context = canvas.getContext('2d')
+    if (!context) return false
+    context.drawImage(img, 0, 0)
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data
+    let any = false
+    for (let i = 3; i < data.length && !any; i += 4) any = data[i] !== 0
+    seen.set(img.src, any)
+    return any
   }
   const look = () => {
     const now = performance.now()
@@ -55,8 +66,8 @@ function recordTimeline() {
       if (timeline.preview[id] !== undefined) continue
       const preview = node.querySelector<HTMLElement>('[data-testid="preview"]')
       if (!preview) continue
-      const canvases = [...preview.querySelectorAll('canvas')]
-      const hasValue = canvases.length === 0 || canvases.some(drawn)
+      const pictures = [...preview.querySelectorAll('img')]
+      const hasValue = pictures.length === 0 || pictures.some(drawn)
       if (hasValue) {
         timeline.preview[id] = now
         timeline.stateAtPreview[id] =

@@ -54,7 +54,7 @@ interface Shown {
   kind: string
   stale: boolean
   tag: string
-  /** A checksum of the preview's pixels ('' when no canvas has pixels yet). */
+  /** A checksum of the preview's pixels ('' when no picture has pixels yet). */
   pixels: string
   /** The preview's opacity as drawn (the outdated one is dimmed). */
   opacity: number
@@ -65,17 +65,27 @@ function recordShown() {
   const log: Shown[] = []
   const last = new Map<string, string>()
   ;(window as unknown as { __shown: Shown[] }).__shown = log
-  const checksum = (canvas: HTMLCanvasElement | null) => {
-    if (!canvas || canvas.width === 0 || canvas.height === 0) return ''
-    const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data
-    if (!data) return ''
+  // Previews are <img> elements (PNG object URLs); each picture's checksum is taken once.
+  const sums = new Map<string, string>()
+  const checksum = (img: HTMLImageElement | null) => {
+    if (!img || !img.complete || img.naturalWidth === 0) return ''
+    const known = sums.get(img.src)
+    if (known !== undefined) return known
+    const canvas = document.createElement('canvas')
+    ;[canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight]
+    const context = canvas.getContext('2d')
+    if (!context) return ''
+    context.drawImage(img, 0, 0)
+    const data = context.getImageData(0, 0, canvas.width, canvas.height).data
     let sum = 0
     let any = false
     for (let i = 0; i < data.length; i++) {
       sum = (sum * 31 + data[i]) % 2147483647
       if (i % 4 === 3 && data[i] !== 0) any = true
     }
-    return any ? `${canvas.width}x${canvas.height}:${sum}` : ''
+    const result = any ? `${canvas.width}x${canvas.height}:${sum}` : ''
+    sums.set(img.src, result)
+    return result
   }
   const look = () => {
     for (const node of document.querySelectorAll<HTMLElement>('[data-testid="node"]')) {
@@ -105,7 +115,7 @@ function recordShown() {
           node.querySelector('.preview-empty')?.textContent ??
           ''
         ).trim(),
-        pixels: checksum(shown?.querySelector('canvas') ?? null),
+        pixels: checksum(shown?.querySelector('img') ?? null),
         opacity: frame ? Number(getComputedStyle(frame).opacity) : 1,
       }
       const key = JSON.stringify({ ...entry, t: 0 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { UserError } from '../../src/engine/errors'
-import { decodePng, encodePng, readPngText } from '../../src/media/png'
+import { decodePng, encodePng, readPngText, rgbaPngStored } from '../../src/media/png'
 import { crc32, pngChunks } from '../../src/media/png-chunks'
 import { encodeWav } from '../../src/media/wav'
 import { fixtureBytes, fixtureJson } from '../helpers/fixtures'
@@ -67,6 +67,30 @@ describe('encodePng and decodePng', () => {
     expect(() => encodePng({ width: 2, height: 2, channels: [new Float32Array(3)] })).toThrow(
       /width × height/,
     )
+  })
+})
+
+describe('rgbaPngStored (the editor previews)', () => {
+  it('writes RGBA bytes that a PNG reader gives back exactly, alpha and row order included', () => {
+    const [width, height] = [200, 90] // 72,090 bytes with filter bytes: two stored blocks
+    const rgba = new Uint8ClampedArray(width * height * 4)
+    for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 97 + (i >> 7)) & 255
+    const png = rgbaPngStored(width, height, rgba)
+    const image = decodePng(png)
+    expect([image.width, image.height, image.channels.length]).toEqual([width, height, 4])
+    for (let p = 0; p < width * height; p++)
+      for (let c = 0; c < 4; c++)
+        expect(Math.round(image.channels[c][p] * 255)).toBe(rgba[p * 4 + c])
+    // Every chunk's CRC is right (readers such as Chromium's check it).
+    const view = new DataView(png.buffer, png.byteOffset)
+    for (const chunk of pngChunks(png))
+      expect(view.getUint32(chunk.offset + chunk.length)).toBe(
+        crc32(png.subarray(chunk.offset - 4, chunk.offset + chunk.length)),
+      )
+  })
+
+  it('refuses bytes that are not width × height pixels', () => {
+    expect(() => rgbaPngStored(4, 4, new Uint8Array(60))).toThrow(/4 × 4 RGBA pixels, got 60/)
   })
 })
 

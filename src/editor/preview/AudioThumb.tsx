@@ -1,11 +1,12 @@
-import { useEffect, useRef, useSyncExternalStore } from 'react'
+import { useSyncExternalStore } from 'react'
 import type { EncodedRef } from '../../engine/codec'
 import { audioDurationSec, type AudioValue } from '../../engine/values'
 import { KIND_COLORS } from '../kinds'
 import type { AudioPlayer } from './audio-player'
+import { drawnPicture, PictureImg, usePictureUrl } from './PictureImage'
 import { Playhead } from './Playhead'
 import { useThumbData } from './thumb-client'
-import { THUMB_WIDTH as WIDTH } from './thumb-data'
+import { THUMB_WIDTH as WIDTH, type ThumbDataOf } from './thumb-data'
 import { drawPeaks } from './waveform-draw'
 import { formatSeconds } from './format'
 
@@ -21,27 +22,16 @@ export function AudioThumb(props: {
   onOpen: () => void
 }) {
   const { audio, stored, owner, player, onOpen } = props
-  const ref = useRef<HTMLCanvasElement>(null)
   const playing = useSyncExternalStore(player.subscribe, player.getOwner) === owner
   // Peaks and the peak level, made once per value (in a worker for long sounds).
   const thumb = useThumbData(audio, stored)
-  useEffect(() => {
-    const canvas = ref.current
-    const context = canvas?.getContext('2d')
-    if (!canvas || !context) return
-    canvas.width = WIDTH
-    canvas.height = HEIGHT
-    if (!thumb) return // still being made: an empty frame of the same size
-    // Quiet sounds are drawn scaled up to their peak, so their shape stays visible.
-    const gain = 1 / Math.max(thumb.peak, 1e-6)
-    drawPeaks(context, thumb.peaks, WIDTH, HEIGHT, KIND_COLORS.audio, gain)
-  }, [thumb])
+  const url = usePictureUrl(thumb, waveformPicture)
   const peakDb = thumb ? 20 * Math.log10(Math.max(thumb.peak, 1e-9)) : undefined
   const duration = audioDurationSec(audio)
   return (
     <div className="thumb thumb-audio">
       <div className="thumb-frame" onClick={onOpen} title="Open a large view">
-        <canvas ref={ref} className="thumb-canvas" />
+        <PictureImg url={url} width={WIDTH} height={HEIGHT} className="thumb-canvas" />
         <Playhead player={player} owner={owner} endSec={duration} />
       </div>
       <div className="thumb-caption">
@@ -71,3 +61,16 @@ export function AudioThumb(props: {
     </div>
   )
 }
+
+/** The waveform, drawn scaled up to its peak so quiet sounds keep a visible shape. */
+const waveformPicture = (thumb: ThumbDataOf<AudioValue>): string =>
+  drawnPicture(WIDTH, HEIGHT, (context) =>
+    drawPeaks(
+      context,
+      thumb.peaks,
+      WIDTH,
+      HEIGHT,
+      KIND_COLORS.audio,
+      1 / Math.max(thumb.peak, 1e-6),
+    ),
+  )

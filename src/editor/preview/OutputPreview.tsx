@@ -4,7 +4,7 @@ import type { EditorServices } from '../services'
 import { AudioThumb } from './AudioThumb'
 import { formatNumber, formatSeconds } from './format'
 import { FramesThumb } from './FramesPreview'
-import { RasterCanvas } from './RasterCanvas'
+import { RasterImage } from './PictureImage'
 import { useThumbData } from './thumb-client'
 import { IMAGE_THUMB_MAX_HEIGHT, SPECTROGRAM_THUMB_HEIGHT, THUMB_WIDTH } from './thumb-data'
 import { fitSize } from './thumbs'
@@ -74,7 +74,7 @@ function SpectrogramThumb({
   return (
     <div className="thumb">
       <div className="thumb-frame" onClick={onOpen} title="Open a large view">
-        <RasterCanvas
+        <RasterImage
           raster={raster}
           placeholder={[THUMB_WIDTH, SPECTROGRAM_THUMB_HEIGHT]}
           className="thumb-canvas"
@@ -104,7 +104,7 @@ function ImageThumb({
   return (
     <div className="thumb">
       <div className="thumb-frame thumb-checker" onClick={onOpen} title="Open a large view">
-        <RasterCanvas
+        <RasterImage
           raster={raster}
           placeholder={fitSize(value.width, value.height, THUMB_WIDTH, IMAGE_THUMB_MAX_HEIGHT)}
           className="thumb-canvas thumb-image"
@@ -131,7 +131,7 @@ function LatentThumb({
     <div className="thumb">
       <div className="thumb-frame thumb-tiles" onClick={onOpen} title="Open a large view">
         {tiles.map((tile, i) => (
-          <RasterCanvas key={i} raster={tile} className="thumb-tile" />
+          <RasterImage key={i} raster={tile} className="thumb-tile" />
         ))}
       </div>
       <div className="thumb-caption">latent {value.shape.join(' × ')}</div>

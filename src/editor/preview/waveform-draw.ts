@@ -1,8 +1,9 @@
+import type { PictureContext } from './PictureImage'
 import type { Peaks } from './thumbs'
 
 /** Draws min/max peaks as a filled waveform centred on the canvas. */
 export function drawPeaks(
-  context: CanvasRenderingContext2D,
+  context: CanvasRenderingContext2D | PictureContext,
   peaks: Peaks,
   width: number,
   height: number,
