@@ -15,7 +15,7 @@ import {
   readTextChunks,
   textChunk,
 } from './png-chunks'
-import { concatBytes } from './stored-zip'
+import { joinArrays } from '../engine/join-arrays'
 import { describeSniffed, sniff } from './sniff'
 
 /** What an image needs to be written: ImageValue without its kind tag. */
@@ -87,7 +87,7 @@ export function rgbaPngStored(
   view.setUint32(4, height)
   header[8] = 8 // bits per channel
   header[9] = 6 // colour type: RGBA
-  return concatBytes([
+  return joinArrays(Uint8Array, [
     Uint8Array.from(PNG_SIGNATURE),
     makeChunk('IHDR', header),
     makeChunk('IDAT', zlibSync(filtered, { level: 0 })),
