@@ -78,21 +78,11 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   while (lo < n && window[lo] === 0) lo++
   let hi = n
   while (hi > lo && window[hi - 1] === 0) hi--
-  // 1 / Σ w² overlap-added, 0 where the envelope vanishes (torch would raise there).
-  const inverseEnvelope = new Float64Array(fullLength)
-  const squares = Float64Array.from(window, (w) => w * w)
-  for (let t = 0; t < frames; t++) {
-    for (let i = lo, at = t * hop + lo; i < hi; i++, at++) inverseEnvelope[at] += squares[i]
-  }
-  for (let i = 0; i < fullLength; i++) {
-    const e = inverseEnvelope[i]
-    inverseEnvelope[i] = e > 1e-11 ? 1 / e : 0
-  }
-  let targetEnergy = 0
-  for (let i = 0; i < size; i++) targetEnergy += magnitude[i] * magnitude[i]
   const alpha = momentum / (1 + momentum)
   const reflect = length > offset
   const convergence = new Float32Array(iterations)
+  // ‖S‖², for the spectral convergence (the WASM path sums it in its setup, in the same order).
+  let targetEnergy = 0
   const report = (iteration: number, error: number): void => {
     const sc = targetEnergy > 0 ? Math.sqrt(error / targetEnergy) : 0
     convergence[iteration - 1] = sc
@@ -109,7 +99,6 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
       window,
       lo,
       hi,
-      inverseEnvelope,
       offset,
       length,
       reflect,
@@ -118,11 +107,23 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
       signal: options.signal,
       magnitude,
       start: startPhasors(bins, frames, options),
+      onEnergy: (energy) => (targetEnergy = energy),
       onError: report,
     })
     return { waveform, convergence }
   }
 
+  // 1 / Σ w² overlap-added, 0 where the envelope vanishes (torch would raise there).
+  const inverseEnvelope = new Float64Array(fullLength)
+  const squares = Float64Array.from(window, (w) => w * w)
+  for (let t = 0; t < frames; t++) {
+    for (let i = lo, at = t * hop + lo; i < hi; i++, at++) inverseEnvelope[at] += squares[i]
+  }
+  for (let i = 0; i < fullLength; i++) {
+    const e = inverseEnvelope[i]
+    inverseEnvelope[i] = e > 1e-11 ? 1 / e : 0
+  }
+  for (let i = 0; i < size; i++) targetEnergy += magnitude[i] * magnitude[i]
   // Frame-major working set: mag[t·bins + k]; prev = R_{i−1} interleaved (re, im) per bin.
   const mag = new Float32Array(size)
   for (let k = 0; k < bins; k++) {

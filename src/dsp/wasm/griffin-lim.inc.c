@@ -17,13 +17,65 @@ typedef struct {
   float *prev;
   float *padded; /* full */
   float *sum;    /* full: Σ_t w·irfft(frame t) shifted by t·hop, for the next estimate */
-  const float *inverse_envelope; /* full: 1/Σ w², 0 where it vanishes */
+  float *inverse_envelope;       /* full: 1/Σ w², 0 where it vanishes */
   const float *window;           /* n */
   const float *synthesis;        /* n: w/n, the inverse FFT's 1/n folded in */
   v4 *time;                      /* n */
   v4 *spectrum;                  /* 2·bins: re, im per bin */
   v4 *work;                      /* 4·h */
+  double *inverse64;             /* full: inverse_envelope in float64, for the waveform */
 } GriffinLim;
+
+/*
+ * The layout from bin-major inputs (S, and A0 as re, im; bins × frames each): mag and
+ * prev = S·A0 in groups of four frames (zeros past the last frame), sum and padded cleared,
+ * 1/Σ w² overlap-added (float64, in griffin-lim.ts's order), w/n. Returns ‖S‖² summed in
+ * float64 in bin-major order (as the JavaScript loop does).
+ */
+__attribute__((export_name("gl_setup"))) double gl_setup(GriffinLim *g, const float *S,
+                                                       const float *re, const float *im) {
+  const int bins = g->bins, frames = g->frames, full = g->full;
+  const v4 zero = {0, 0, 0, 0};
+  for (int i = 0; i < g->groups * bins; i++) ((v4 *)g->mag)[i] = zero;
+  for (int i = 0; i < 2 * g->groups * bins; i++) ((v4 *)g->prev)[i] = zero;
+  for (int i = 0; i < full; i++) {
+    g->sum[i] = 0;
+    g->padded[i] = 0;
+    g->inverse64[i] = 0;
+  }
+  double energy = 0;
+  for (int k = 0; k < bins; k++) {
+    const float *srow = S + k * frames, *rrow = re + k * frames, *irow = im + k * frames;
+    for (int t = 0; t < frames; t++) {
+      const float m = srow[t];
+      const int group = (t >> 2) * bins + k, lane = t & 3;
+      energy += (double)m * m;
+      g->mag[group * 4 + lane] = m;
+      g->prev[group * 8 + lane] = m * rrow[t];
+      g->prev[group * 8 + 4 + lane] = m * irow[t];
+    }
+  }
+  const float *w = g->window;
+  double *env = g->inverse64;
+  for (int t = 0; t < frames; t++) {
+    double *at = env + t * g->hop;
+    for (int i = g->lo; i < g->hi; i++) at[i] += (double)w[i] * w[i];
+  }
+  for (int i = 0; i < full; i++) {
+    env[i] = env[i] > 1e-11 ? 1 / env[i] : 0;
+    g->inverse_envelope[i] = (float)env[i];
+  }
+  float *synthesis = (float *)g->synthesis;
+  for (int i = 0; i < g->n; i++) synthesis[i] = (float)((double)w[i] / g->n);
+  return energy;
+}
+
+/* The waveform after the last iteration: out[i] = sum[offset + i] / Σ w², i < length. */
+__attribute__((export_name("gl_finish"))) void gl_finish(const GriffinLim *g, float *out) {
+  for (int i = 0; i < g->length; i++) {
+    out[i] = (float)((double)g->sum[g->offset + i] * g->inverse64[g->offset + i]);
+  }
+}
 
 static inline v4 vsqrt(v4 x) { return __builtin_wasm_sqrt_f32x4(x); }
 
