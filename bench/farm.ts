@@ -23,14 +23,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { renderCommand } from '../src/cli/farm'
 import { render } from '../src/cli/render'
-import {
-  GRAPH_FORMAT,
-  GRAPH_VERSION,
-  type GraphDocument,
-  type GraphNode,
-} from '../src/engine/document'
 import { encodeWav } from '../src/media/wav-encode'
 import { hasRedisServer, lineFrom, startRedis } from '../tests/helpers/redis'
+import { graphOf } from '../tests/helpers/test-nodes'
 import type { BenchCase } from './types'
 
 function arg(name: string, fallback: number): number {
@@ -38,60 +33,42 @@ function arg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback
 }
 
-const node = (id: string, type: string, params: GraphNode['params'] = {}) => ({
-  id,
-  type,
-  params,
-  position: { x: 0, y: 0 },
-  mode: 'normal' as const,
-})
-const edge = (from: string, fromPort: string, to: string, toPort: string) => ({
-  from: { node: from, port: fromPort },
-  to: { node: to, port: toPort },
-})
-
 /** The --each batch's graph: CPU work only, one chain. */
-function cpuGraph(iterations: number): GraphDocument {
-  return {
-    format: GRAPH_FORMAT,
-    version: GRAPH_VERSION,
-    nodes: [
-      node('load', 'audio/load'),
-      node('stft', 'dsp/stft'),
-      node('picture', 'dsp/normalize'),
-      node('gl', 'dsp/griffin-lim', { iterations }),
-      node('out', 'audio/output', { name: 'heard' }),
+const cpuGraph = (iterations: number) =>
+  graphOf(
+    [
+      { id: 'load', type: 'audio/load' },
+      { id: 'stft', type: 'dsp/stft' },
+      { id: 'picture', type: 'dsp/normalize' },
+      { id: 'gl', type: 'dsp/griffin-lim', params: { iterations } },
+      { id: 'out', type: 'audio/output', params: { name: 'heard' } },
     ],
-    edges: [
-      edge('load', 'audio', 'stft', 'audio'),
-      edge('stft', 'spectrogram', 'picture', 'spectrogram'),
-      edge('picture', 'image', 'gl', 'image'),
-      edge('gl', 'audio', 'out', 'audio'),
+    [
+      'load.audio->stft.audio',
+      'stft.spectrogram->picture.spectrogram',
+      'picture.image->gl.image',
+      'gl.audio->out.audio',
     ],
-  }
-}
+  )
 
 /** The split batch's graph: a video of the sound's spectra, frames drawn and adjusted. */
-function videoGraph(size: number): GraphDocument {
-  return {
-    format: GRAPH_FORMAT,
-    version: GRAPH_VERSION,
-    nodes: [
-      node('load', 'audio/load'),
-      node('spectra', 'frames/spectrum', { fps: 24, bins: 64, fftSize: 1024 }),
-      node('draw', 'frames/draw-spectrum', { width: size, height: size }),
-      node('adjust', 'frames/adjust', { operation: 'autocontrast' }),
-      node('video', 'frames/output', { name: 'clip' }),
+const videoGraph = (size: number) =>
+  graphOf(
+    [
+      { id: 'load', type: 'audio/load' },
+      { id: 'spectra', type: 'frames/spectrum', params: { fps: 24, bins: 64, fftSize: 1024 } },
+      { id: 'draw', type: 'frames/draw-spectrum', params: { width: size, height: size } },
+      { id: 'adjust', type: 'frames/adjust', params: { operation: 'autocontrast' } },
+      { id: 'video', type: 'frames/output', params: { name: 'clip' } },
     ],
-    edges: [
-      edge('load', 'audio', 'spectra', 'audio'),
-      edge('spectra', 'spectra', 'draw', 'spectra'),
-      edge('draw', 'frames', 'adjust', 'frames'),
-      edge('adjust', 'frames', 'video', 'frames'),
-      edge('load', 'audio', 'video', 'audio'),
+    [
+      'load.audio->spectra.audio',
+      'spectra.spectra->draw.spectra',
+      'draw.frames->adjust.frames',
+      'adjust.frames->video.frames',
+      'load.audio->video.audio',
     ],
-  }
-}
+  )
 
 const quiet = { out: () => undefined, err: () => undefined }
 const RATE = 22050

@@ -24,11 +24,11 @@ import { graphOf } from '../helpers/test-nodes'
  * the zip holds exactly a local render's frames. Last, the workers stop on SIGTERM and no job
  * process outlives its worker.
  *
- * The kill is deterministic: the victim worker's job process (BullMQ's sandbox, which runs
- * every job of its worker: its pid comes with the job's progress) is frozen with SIGSTOP
- * between jobs, so the next job the worker takes cannot finish however fast the machine is;
- * the worker is killed once it says it started that job, then the job process is let go and
- * must leave (its worker is gone). Everything waits on the workers' own lines and events,
+ * The kill is deterministic: the job processes of the workers that have run a job (BullMQ's
+ * sandbox, which runs every job of its worker: its pid comes with the job's progress) are
+ * frozen with SIGSTOP between jobs, so the next job such a worker takes cannot finish however
+ * fast the machine is; the first of them to say it started one is killed, the others go on,
+ * and its job process is let go and must leave (its worker is gone). Everything waits on the workers' own lines and events,
  * never on the clock. CI installs redis-server (.ci/run); without it the test says so and skips.
  */
 
@@ -238,32 +238,43 @@ async function jobProcessOf(f: Farm, i: number): Promise<number> {
 }
 
 /**
- * Freezes the job process of a live worker that has run a job (SIGSTOP): the next job that
- * worker takes cannot finish. Returns a way to wait for that job's start (matched by `match`
- * on its log line) and then kill the worker, let the job process go and see it leave.
+ * Freezes (SIGSTOP) the job process of every live worker that has run a job: the next job each
+ * of them takes cannot finish. `taken` resolves with the first of them to start a job that
+ * `match` accepts (its log line); `kill` then SIGKILLs that worker, lets the other frozen job
+ * processes go on, lets the victim's go too and resolves once it has left.
  */
-async function freezeAWorker(f: Farm, match: (line: string) => boolean) {
-  const i = [0, 1, 2].find((w) => alive(f.workers[w]) && finishedBy(f, w).length > 0)
-  if (i === undefined) throw new Error('no live worker has run a job yet')
-  const pid = await jobProcessOf(f, i)
-  frozen.add(pid)
-  process.kill(pid, 'SIGSTOP')
-  const from = f.logs[i].lines.length
+async function freezeWorkers(f: Farm, match: (line: string) => boolean) {
+  const held: { i: number; pid: number; from: number }[] = []
+  for (const i of [0, 1, 2])
+    if (alive(f.workers[i]) && finishedBy(f, i).length > 0)
+      held.push({ i, pid: await jobProcessOf(f, i), from: f.logs[i].lines.length })
+  if (held.length === 0) throw new Error('no live worker has run a job yet')
+  for (const { pid } of held) {
+    frozen.add(pid)
+    process.kill(pid, 'SIGSTOP')
+  }
+  const thaw = (pid: number) => {
+    process.kill(pid, 'SIGCONT')
+    frozen.delete(pid)
+  }
+  /** The worker that took a job it cannot finish, its job process, the job's id and line. */
+  const taken = Promise.race(
+    held.map(({ i, pid, from }) =>
+      f.logs[i]
+        .waitFor((l) => l.startsWith('started ') && match(l), from)
+        .then((line) => ({ i, pid, job: line.split(' ')[1], line })),
+    ),
+  )
   return {
-    i,
-    pid,
-    /** The job the frozen worker took: its id and its log line. */
-    taken: f.logs[i]
-      .waitFor((l) => l.startsWith('started ') && match(l), from)
-      .then((line) => ({ job: line.split(' ')[1], line })),
-    /** SIGKILLs the worker, lets its job process go, and resolves once that has ended too. */
+    taken,
     async kill() {
+      const { i, pid } = await taken
       const exited = new Promise((r) => f.workers[i].once('exit', r))
       f.workers[i].kill('SIGKILL')
       await exited
-      process.kill(pid, 'SIGCONT')
+      for (const other of held) if (other.i !== i) thaw(other.pid)
+      thaw(pid)
       await whenGone(pid, "the killed worker's job process")
-      frozen.delete(pid)
     },
   }
 }
@@ -287,7 +298,7 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     mkdirSync(inputs)
     const stems = ['a', 'b', 'c', 'd', 'e', 'f']
     stems.forEach((stem, i) => writeFileSync(join(inputs, `${stem}.wav`), tone(220 + 110 * i, 0.5)))
-    const victim = await freezeAWorker(f, () => true)
+    const victim = await freezeWorkers(f, () => true)
     const farmOut = join(dir, 'farm-out')
     const submit = capture()
     const submitted = render(
@@ -297,15 +308,15 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     // The frozen worker took a job it cannot finish: kill it, and its job process must leave.
     const taken = await victim.taken
     await victim.kill()
-    expect(workers[victim.i].signalCode).toBe('SIGKILL')
-    expect(gone(victim.pid)).toBe(true)
+    expect(workers[taken.i].signalCode).toBe('SIGKILL')
+    expect(gone(taken.pid)).toBe(true)
 
     const code = await submitted
     expect(code, [...submit.out, ...submit.err].join('\n')).toBe(0)
     // Another worker finished the job, after its lock lapsed; the killed one never did. (Its
     // line may reach us just after the submitting command returns: wait for it.)
     await finishedOn(f, taken.job)
-    expect(finishedBy(f, victim.i)).not.toContain(taken.job)
+    expect(finishedBy(f, taken.i)).not.toContain(taken.job)
     const finishers = [0, 1, 2].filter((i) => finishedBy(f, i).includes(taken.job))
     expect(finishers).toHaveLength(1)
     for (const stem of stems) expect(submit.out).toContain(`✓ ${stem} → ${join(farmOut, stem)}`)
@@ -365,7 +376,7 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     const live = [0, 1, 2].filter((i) => alive(workers[i]))
     expect(live.length).toBeGreaterThanOrEqual(2)
 
-    const victim = await freezeAWorker(f, (l) => / clip frames \d+–\d+$/.test(l))
+    const victim = await freezeWorkers(f, (l) => / clip frames \d+–\d+$/.test(l))
     const farmOut = join(dir, 'video-farm')
     const submit = capture()
     const each = [graphFile, '--each', `load=${inputs}/*.wav`, '--out', farmOut]
@@ -392,7 +403,7 @@ describe.runIf(hasRedis)('the render farm on BullMQ and Redis', () => {
     await finishedOn(f, taken.job)
     const finishers = live.filter((i) => finishedBy(f, i).includes(taken.job))
     expect(finishers).toHaveLength(1)
-    expect(finishers[0]).not.toBe(victim.i)
+    expect(finishers[0]).not.toBe(taken.i)
     // The join ran once, after every range, on one worker.
     const isJoin = (l: string) => /^finished \S+ clip$/.test(l)
     await Promise.race(live.filter((i) => alive(workers[i])).map((i) => logs[i].waitFor(isJoin)))
