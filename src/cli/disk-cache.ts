@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
 import { mkdir, open, readdir, readFile, rm, stat, utimes, rename } from 'node:fs/promises'
 import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
 import type { ValueCache } from '../engine/cache'
 import { decodeResult, encodeResultParts, type Computed } from '../engine/codec'
 
@@ -11,22 +11,27 @@ const STALE_TEMP_MS = 60 * 60 * 1000
 let writes = 0
 
 /**
- * An entry on disk: this tag, the SHA-256 of the rest, then the encoded outputs (codec.ts).
+ * An entry on disk: this tag, the CRC-32 of the rest, then the encoded outputs (codec.ts).
  * The checksum covers the codec's header (sample rates, sizes) and body alike, so a flipped
- * bit or an edited header is found on read instead of giving wrong output.
+ * bit or an edited header is found on read instead of giving wrong output. CRC-32 finds every
+ * burst of damage up to 32 bits and all but 2⁻³² of the rest; it is the damage it is for, not
+ * tampering (whoever can write the folder can write the outputs too). SHA-256 was three times
+ * slower (zlib's crc32 1.3 GB/s against 0.5 GB/s here): 0.9 s of the default graph's 3 minutes.
  */
-const TAG = new TextEncoder().encode('SYNDC2\n\0')
-const DIGEST_BYTES = 32
+const TAG = new TextEncoder().encode('SYNDC3\n\0')
+const DIGEST_BYTES = 4
 
-function sha256(...parts: Uint8Array[]): Uint8Array {
-  const hash = createHash('sha256')
-  for (const part of parts) hash.update(part)
-  return hash.digest()
+function checksum(...parts: Uint8Array[]): Uint8Array {
+  let crc = 0
+  for (const part of parts) crc = crc32(part, crc)
+  const digest = new Uint8Array(DIGEST_BYTES)
+  new DataView(digest.buffer).setUint32(0, crc)
+  return digest
 }
 
 /** The entry's bytes as parts to write in order: the tag, the digest, the payload's parts. */
 function sealEntry(payload: Uint8Array[]): Uint8Array[] {
-  return [TAG, sha256(...payload), ...payload]
+  return [TAG, checksum(...payload), ...payload]
 }
 
 /** The payload of a sealed entry, or why it cannot be trusted. */
@@ -36,7 +41,7 @@ function openEntry(bytes: Uint8Array): { payload: Uint8Array } | { problem: stri
     return { problem: 'is not a cache entry of this version' }
   const payload = bytes.subarray(start)
   const stored = bytes.subarray(TAG.length, start)
-  const actual = sha256(payload)
+  const actual = checksum(payload)
   if (!actual.every((b, i) => b === stored[i]))
     return { problem: 'does not match its checksum (changed or damaged on disk)' }
   return { payload }

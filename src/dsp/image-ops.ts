@@ -41,15 +41,27 @@ export function fromUint8(levels: Uint8Array): Float32Array {
 /**
  * The index of the first NaN or infinite value, or −1. Blocks are summed as Σ 0·x first (0 when
  * every x is finite, NaN otherwise: no branch per value); only a block that fails is searched.
+ * Each block in four sums over every fourth value: with one, each addition waits for the one
+ * before (twice as slow).
  */
 export function firstNonFinite(values: Float32Array | Float64Array | readonly number[]): number {
-  const BLOCK = 4096
+  const BLOCK = 4096 // a multiple of four: the fours never straddle two blocks
   for (let start = 0; start < values.length; start += BLOCK) {
     const end = Math.min(values.length, start + BLOCK)
-    let zero = 0
-    for (let i = start; i < end; i++) zero += values[i] * 0
-    if (zero === 0) continue
-    for (let i = start; i < end; i++) if (!Number.isFinite(values[i])) return i
+    let z0 = 0
+    let z1 = 0
+    let z2 = 0
+    let z3 = 0
+    let i = start
+    for (; i + 3 < end; i += 4) {
+      z0 += values[i] * 0
+      z1 += values[i + 1] * 0
+      z2 += values[i + 2] * 0
+      z3 += values[i + 3] * 0
+    }
+    for (; i < end; i++) z0 += values[i] * 0
+    if (z0 + z1 + z2 + z3 === 0) continue
+    for (let j = start; j < end; j++) if (!Number.isFinite(values[j])) return j
   }
   return -1
 }

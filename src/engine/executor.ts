@@ -343,6 +343,8 @@ class Run {
           seed: seedOf(def, key),
           ...(this.options.frames && makesFrames(def) && { frames: this.options.frames }),
           ...(stored && { stored }),
+          // Outputs checked where they were made, or the cache's checked values (runner.ts).
+          inputsChecked: true,
         },
         {
           signal: this.signal,

@@ -4,8 +4,10 @@ import type { FileData } from './params'
 import { mulberry32, skipSeed } from './random'
 import type { NodeRegistry } from './registry'
 import {
+  allFinite,
   isFiniteValue,
   largestMagnitude,
+  typedArraysOf,
   valueShapeProblem,
   type FrameWindow,
   type ImageValue,
@@ -29,6 +31,12 @@ export interface NodeJob {
    * input port: a worker runner may send the handle instead of the arrays (copy-in.ts).
    */
   stored?: Record<string, EncodedRef>
+  /**
+   * The inputs are values that passed `checkOutputs` where they were made, or the cache's
+   * checks when read back (the executor's jobs say so): runJob does not scan them for NaN
+   * again, and an output that is one of them (a node passing its input on) is not scanned.
+   */
+  inputsChecked?: boolean
 }
 
 export type StoredOrFile = number | boolean | string | FileData | null
@@ -72,7 +80,7 @@ export async function runJob(
   if (!def) throw new Error(`Unknown node type "${job.type}"`)
   ctx.signal.throwIfAborted()
   for (const [port, value] of Object.entries(job.inputs)) {
-    if (value && !isFiniteValue(value)) {
+    if (value && !job.inputsChecked && !isFiniteValue(value)) {
       throw new UserError(
         `${def.title}: input "${port}" contains NaN or infinite values.`,
         'Check the node feeding it, or the file it was loaded from.',
@@ -91,8 +99,13 @@ export async function runJob(
       report = { ...report, ...more }
     },
   })) as NodeOutputs
-  checkOutputs(def, outputs, job.inputs)
+  checkOutputs(def, outputs, job.inputs, job.inputsChecked ? arraysOf(job.inputs) : undefined)
   return report ? { outputs, report } : { outputs }
+}
+
+/** Every typed array the values hold. */
+function arraysOf(values: Record<string, Value | undefined>): Set<Float32Array> {
+  return new Set(Object.values(values).flatMap((v) => (v ? typedArraysOf(v) : [])))
 }
 
 /** Sound and pictures live within about ±1; inputs far beyond this overflow float maths. */
@@ -105,13 +118,19 @@ const EXTREME = 1e15
 function outputsProblem(
   def: AnyNodeDefinition,
   outputs: NodeOutputs,
+  checked?: ReadonlySet<Float32Array>,
 ): { port: string; problem: 'missing' | 'shape' | 'non-finite'; detail?: string } | undefined {
   for (const [port, kind] of Object.entries(def.outputs)) {
     const value = outputs[port] as Value | undefined
     if (!value || value.kind !== kind) return { port, problem: 'missing', detail: kind }
     const shape = valueShapeProblem(value)
     if (shape) return { port, problem: 'shape', detail: shape }
-    if (!isFiniteValue(value)) return { port, problem: 'non-finite' }
+    const finite = checked
+      ? value.kind === 'number'
+        ? Number.isFinite(value.value)
+        : typedArraysOf(value).every((a) => checked.has(a) || allFinite(a))
+      : isFiniteValue(value)
+    if (!finite) return { port, problem: 'non-finite' }
   }
   return undefined
 }
@@ -126,8 +145,10 @@ export function checkOutputs(
   def: AnyNodeDefinition,
   outputs: NodeOutputs,
   inputs: Record<string, Value | undefined> = {},
+  /** Arrays known finite (checked inputs): an output that is one of them is not scanned. */
+  checked?: ReadonlySet<Float32Array>,
 ): void {
-  const found = outputsProblem(def, outputs)
+  const found = outputsProblem(def, outputs, checked)
   if (!found) return
   const { port, problem, detail } = found
   if (problem === 'missing')

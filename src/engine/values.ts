@@ -186,13 +186,27 @@ export function isFiniteValue(value: Value): boolean {
 }
 
 /**
- * True when no value is NaN or ±∞: 0·x is 0 for every finite x and NaN otherwise, so one sum
+ * True when no value is NaN or ±∞: 0·x is 0 for every finite x and NaN otherwise, so a sum
  * over the array tells, without a branch per value (several times faster than isFinite each).
+ * Four sums, each over every fourth value: with one, each addition waits for the one before
+ * (three times slower; every node's outputs and inputs pass through here).
  */
 export function allFinite(array: Float32Array): boolean {
-  let zero = 0
-  for (let i = 0; i < array.length; i++) zero += array[i] * 0
-  return zero === 0
+  let z0 = 0
+  let z1 = 0
+  let z2 = 0
+  let z3 = 0
+  const length = array.length
+  const fours = length - (length % 4)
+  let i = 0
+  for (; i < fours; i += 4) {
+    z0 += array[i] * 0
+    z1 += array[i + 1] * 0
+    z2 += array[i + 2] * 0
+    z3 += array[i + 3] * 0
+  }
+  for (; i < length; i++) z0 += array[i] * 0
+  return z0 + z1 + z2 + z3 === 0
 }
 
 const count = (n: number) => Number.isInteger(n) && n >= 0

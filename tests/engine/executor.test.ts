@@ -392,6 +392,93 @@ describe('runJob', () => {
     const ctx = { signal: new AbortController().signal, progress: () => undefined }
     await expect(runJob(testRegistry, job, ctx)).rejects.toThrow(/input "a" contains NaN/)
   })
+
+  it('scans a value for NaN once, where it is made: not again as an input, nor when passed on', async () => {
+    // A picture whose one channel counts the values read from it (a Proxy over the array).
+    let reads = 0
+    const length = 1000
+    const counted = new Proxy(new Float32Array(length).fill(0.5), {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++
+        const value = Reflect.get(target, key, target) as unknown
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value
+      },
+    })
+    const source = defineNode({
+      type: 'test/counted',
+      version: 1,
+      title: 'Counted',
+      category: 'Test',
+      description: 'A picture whose reads are counted.',
+      inputs: {},
+      outputs: { image: 'image' },
+      params: {},
+      runtime: 'cpu',
+      run: () => ({ image: { kind: 'image', width: length, height: 1, channels: [counted] } }),
+    })
+    const pass = defineNode({
+      type: 'test/pass',
+      version: 1,
+      title: 'Pass',
+      category: 'Test',
+      description: 'Its picture, unchanged.',
+      inputs: { image: 'image' },
+      outputs: { image: 'image' },
+      params: {},
+      runtime: 'cpu',
+      run: ({ image }) => ({ image }),
+    })
+    const first = defineNode({
+      type: 'test/first',
+      version: 1,
+      title: 'First',
+      category: 'Test',
+      description: 'The first value of a picture.',
+      inputs: { image: 'image' },
+      outputs: { value: 'number' },
+      params: {},
+      runtime: 'cpu',
+      run: ({ image }) => ({ value: { kind: 'number', value: image.channels[0][0] } }),
+    })
+    const registry = createRegistry([source, pass, first])
+    const graph = graphOf(
+      [
+        { id: 'src', type: 'test/counted' },
+        { id: 'pass', type: 'test/pass' },
+        { id: 'first', type: 'test/first' },
+      ],
+      ['src.image->pass.image', 'pass.image->first.image'],
+    )
+    const result = await execute(graph, { registry, files: resolveFile })
+    const value = result.results.get('first')?.outputs?.value
+    expect(value?.kind === 'number' && value.value).toBe(0.5)
+    // The source's output check reads every value once, and First reads one: nothing else.
+    expect(reads).toBe(length + 1)
+
+    // Called without the executor's word, runJob scans the inputs and the outputs as before.
+    reads = 0
+    const ctx = { signal: new AbortController().signal, progress: () => undefined }
+    const image = { kind: 'image' as const, width: length, height: 1, channels: [counted] }
+    await runJob(
+      registry,
+      { node: 'p', type: 'test/pass', inputs: { image }, params: {}, seed: 0 },
+      ctx,
+    )
+    expect(reads).toBe(2 * length)
+  })
+
+  it('still refuses NaN a node makes from inputs the executor vouched for', async () => {
+    const job = {
+      node: 'n',
+      type: 'test/nan',
+      inputs: {},
+      params: {},
+      seed: 0,
+      inputsChecked: true,
+    }
+    const ctx = { signal: new AbortController().signal, progress: () => undefined }
+    await expect(runJob(testRegistry, job, ctx)).rejects.toThrow(/NaN or infinite/)
+  })
 })
 
 /** Holds the thread for `ms`, as a synchronous DSP loop does; checks the signal as it goes. */
