@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { GraphDocument } from '../engine/document'
@@ -18,15 +18,14 @@ export interface GraphSource {
   restoredFrom?: { container: 'png' | 'wav'; provenance?: ProvenanceRecord }
 }
 
-const MEDIA = /\.(png|wav|wave)$/i
-
 /**
- * A preset name ("visual-sampling"), a graph file (.json), or a PNG or WAV exported by
- * Synesthete, which carries the graph that made it.
+ * A preset name ("visual-sampling") or a file holding a graph, judged by its content: a graph
+ * document, a share link, or a PNG, WAV or zip exported by Synesthete, which carries the graph
+ * that made it.
  */
 export async function readGraphSource(name: string): Promise<GraphSource> {
   const path = locateGraph(name)
-  const found = graphInFile(new Uint8Array(await readFile(path)), basename(path))
+  const found = await graphInFile(new Uint8Array(await readFile(path)), basename(path))
   if (found.kind !== 'graph') throw new Error(found.message)
   const restoredFrom =
     found.container === 'json'
@@ -41,10 +40,10 @@ function locateGraph(name: string): string {
     join(REPO_ROOT, 'presets', `${name}.json`),
     join(REPO_ROOT, 'presets', name),
   ]
-  const found = candidates.find((p) => existsSync(p) && (p.endsWith('.json') || MEDIA.test(p)))
+  const found = candidates.find((p) => statSync(p, { throwIfNoEntry: false })?.isFile())
   if (!found)
     throw new Error(
-      `No graph "${name}": give a .json file, a PNG or WAV exported by Synesthete, or a preset name from presets/.`,
+      `No graph "${name}": give a graph file (a JSON document, a share link, or a PNG, WAV or zip exported by Synesthete) or a preset name from presets/.`,
     )
   return found
 }

@@ -13,7 +13,7 @@ import type { Migration } from './migrations'
 import type { NodeRegistry } from './registry'
 import { DOCUMENT_LIMITS, parseGraphText, type ValidationResult } from './validate'
 import { base64UrlDecode, base64UrlEncode } from './base64url'
-import { joinArrays } from './join-arrays'
+import { inflateRaw } from './inflate'
 
 export const SHARE_KEY = 'graph'
 
@@ -65,68 +65,57 @@ export async function readShareFragment(
   registry: NodeRegistry,
   migrations?: readonly Migration[],
 ): Promise<ValidationResult | undefined> {
+  const found = await shareGraphText(hash)
+  if (!found) return undefined
+  return found.ok ? parseGraphText(found.text, registry, migrations) : fail(found.message)
+}
+
+export type ShareText = { ok: true; text: string } | { ok: false; message: string }
+
+/**
+ * The graph's JSON text a fragment carries, unpacked but not yet validated (a graph file
+ * holding a link is opened as the file would be): undefined when the fragment has none.
+ */
+export async function shareGraphText(hash: string): Promise<ShareText | undefined> {
   const payload = sharePayload(hash)
   if (payload === undefined) return undefined
+  const no = (message: string): ShareText => ({ ok: false, message })
   if (payload.length === 0)
-    return fail('The link carries no graph: the part after "#graph=" is empty.')
+    return no('The link carries no graph: the part after "#graph=" is empty.')
   if (payload.length > SHARE_LIMITS.fragmentChars)
-    return fail(
+    return no(
       `The link is ${(payload.length / 1e6).toFixed(1)} million characters long; a graph link is at most 2 million. It is not a Synesthete link.`,
     )
   const bytes = base64UrlDecode(payload)
   if (!bytes)
-    return fail(
+    return no(
       'The link is damaged: it holds characters a graph link never has. Copy the whole link again.',
     )
-  const inflated = await inflateBounded(bytes, SHARE_LIMITS.inflatedBytes)
-  if (!inflated.ok) return fail(inflated.message)
+  const inflated = await inflateRaw(bytes, SHARE_LIMITS.inflatedBytes)
+  if (inflated === 'too large')
+    return no(
+      `The link unpacks to more than ${SHARE_LIMITS.inflatedBytes / 1e6} MB; graphs are at most that. It is not a Synesthete link.`,
+    )
+  if (inflated === 'damaged')
+    return no(
+      'The link is damaged or cut short: its graph cannot be unpacked. Copy the whole link again.',
+    )
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(inflated.bytes)
-  } catch {
-    return fail('The link is damaged: its graph is not text. Copy the whole link again.')
+    text = new TextDecoder('utf-8', { fatal: true }).decode(inflated)
+    // Deflate has no checksum: a link cut short may inflate to the start of the JSON only.
+    JSON.parse(text)
+  } catch (error) {
+    return no(
+      error instanceof SyntaxError
+        ? 'The link is incomplete: its graph ends too early. Copy the whole link again.'
+        : 'The link is damaged: its graph is not text. Copy the whole link again.',
+    )
   }
-  const result = parseGraphText(text, registry, migrations)
-  if (result.ok || !/not valid JSON/.test(result.problems[0]?.message ?? '')) return result
-  // Deflate has no checksum: a link cut short may inflate to the start of the JSON only.
-  return fail('The link is incomplete: its graph ends too early. Copy the whole link again.')
+  return { ok: true, text }
 }
 
 async function pipeBytes(bytes: Uint8Array, transform: CompressionStream): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform)
   return new Uint8Array(await new Response(stream).arrayBuffer())
-}
-
-type Inflated = { ok: true; bytes: Uint8Array } | { ok: false; message: string }
-
-/** Inflates raw DEFLATE, giving up as soon as the output passes `limit` bytes. */
-async function inflateBounded(bytes: Uint8Array, limit: number): Promise<Inflated> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream('deflate-raw'))
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.byteLength
-      if (total > limit) {
-        await reader.cancel().catch(() => undefined)
-        return {
-          ok: false,
-          message: `The link unpacks to more than ${limit / 1e6} MB; graphs are at most that. It is not a Synesthete link.`,
-        }
-      }
-      chunks.push(value)
-    }
-  } catch {
-    return {
-      ok: false,
-      message:
-        'The link is damaged or cut short: its graph cannot be unpacked. Copy the whole link again.',
-    }
-  }
-  return { ok: true, bytes: joinArrays(Uint8Array, chunks) }
 }

@@ -11,7 +11,8 @@ export type Sniffed =
   /** Sound in a container or codec we do not decode yet. */
   | { kind: 'unsupported-audio'; what: string }
   | { kind: 'image'; format: 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff' }
-  | { kind: 'other'; what: string }
+  /** `format` where a reader of ours may take it further (graph files: JSON, a share link, a zip). */
+  | { kind: 'other'; what: string; format?: 'zip' | 'json' | 'text' }
   | { kind: 'unknown' }
 
 const ascii = (bytes: Uint8Array, at: number, length: number): string =>
@@ -49,7 +50,8 @@ export function sniff(bytes: Uint8Array): Sniffed {
   if (head4.startsWith('BM') && bytes.length > 26) return { kind: 'image', format: 'bmp' }
   if (head4 === 'II*\0' || head4 === 'MM\0*') return { kind: 'image', format: 'tiff' }
   if (head4 === '%PDF') return { kind: 'other', what: 'a PDF document' }
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return { kind: 'other', what: 'a ZIP archive' }
+  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]))
+    return { kind: 'other', what: 'a ZIP archive', format: 'zip' }
   return sniffText(bytes)
 }
 
@@ -129,13 +131,14 @@ function sniffText(bytes: Uint8Array): Sniffed {
   const control = text.match(/[\x00-\x08\x0e-\x1f]/g)?.length ?? 0
   if (control > text.length / 100) return { kind: 'unknown' }
   const start = text.trimStart().slice(0, 100).toLowerCase()
-  if (start.startsWith('{') || start.startsWith('[')) return { kind: 'other', what: 'JSON text' }
+  if (start.startsWith('{') || start.startsWith('['))
+    return { kind: 'other', what: 'JSON text', format: 'json' }
   if (start.startsWith('<!doctype html') || start.startsWith('<html'))
     return { kind: 'other', what: 'a web page (HTML)' }
   if (start.startsWith('<svg') || (start.startsWith('<?xml') && /<svg/i.test(text)))
     return { kind: 'other', what: 'an SVG drawing' }
   if (start.startsWith('<?xml')) return { kind: 'other', what: 'an XML document' }
-  return { kind: 'other', what: 'plain text' }
+  return { kind: 'other', what: 'plain text', format: 'text' }
 }
 
 /** "a PNG image", "JSON text"…: for messages. */

@@ -6,6 +6,7 @@ import { render } from '../../src/cli/render'
 import { decodeWav } from '../../src/media/wav'
 import { readNpy } from '../../src/media/npy'
 import { GRAPH_FORMAT, type GraphDocument } from '../../src/engine/document'
+import { shareUrl } from '../../src/engine/share-link'
 import { fixturePath } from '../helpers/fixtures'
 import { graphOf } from '../helpers/test-nodes'
 
@@ -179,6 +180,26 @@ describe('npm run render', () => {
     const refused = capture()
     expect(await render([future.file], refused.io)).toBe(2)
     expect(refused.err.join('\n')).toMatch(/newer Synesthete/)
+  })
+
+  it('runs a graph judged by its content: a document under any name, or a saved share link', async () => {
+    const { dir } = tempGraph(copyGraph)
+    const document = join(dir, 'graph.txt')
+    writeFileSync(document, JSON.stringify(copyGraph))
+    const link = join(dir, 'link')
+    writeFileSync(link, await shareUrl('https://example.org/', copyGraph))
+    for (const file of [document, link]) {
+      const out = join(dir, `out-${relative(dir, file)}`)
+      expect(await render([file, '--out', out, '--no-cache', '--quiet'], capture().io)).toBe(0)
+      expect(decodeWav(readFileSync(join(out, 'copy.wav'))).sampleRate).toBe(44100)
+    }
+    const notes = join(dir, 'notes.json')
+    writeFileSync(notes, 'not a graph at all')
+    const refused = capture()
+    expect(await render([notes, '--no-cache'], refused.io)).toBe(2)
+    expect(refused.err.join('\n')).toContain(
+      '“notes.json” is plain text. A graph is a JSON document',
+    )
   })
 
   it('refuses --input of a file the node does not read, saying what it is and what the node reads', async () => {

@@ -57,37 +57,37 @@ describe('the WAV writer refuses what its header cannot hold', () => {
 })
 
 describe('a graph chunk cut short is called cut short, not absent', () => {
-  it('in a PNG', () => {
+  it('in a PNG', async () => {
     const png = encodePng(
       { width: 2, height: 1, channels: [Float32Array.of(0, 1)] },
       { [GRAPH_TEXT_KEY]: GRAPH },
     )
     const chunk = pngChunks(png).find((c) => c.type === 'tEXt')!
     const cut = png.slice(0, chunk.offset + 40) // inside the graph's JSON
-    const found = graphInFile(cut, 'picture.png')
+    const found = await graphInFile(cut, 'picture.png')
     expect(found).toEqual({
       kind: 'unreadable',
       message: `“picture.png”: The file's graph chunk is cut short: it declares ${chunk.length} bytes but the file ends after 40. The file was truncated (an unfinished download or copy?).`,
     })
     // The whole file still opens its graph; a PNG without one is still "no graph".
-    expect(graphInFile(png, 'picture.png').kind).toBe('graph')
+    expect((await graphInFile(png, 'picture.png')).kind).toBe('graph')
     const plain = encodePng({ width: 2, height: 1, channels: [Float32Array.of(0, 1)] })
-    expect(graphInFile(plain.slice(0, plain.length - 5), 'p.png').kind).toBe('no-graph')
+    expect((await graphInFile(plain.slice(0, plain.length - 5), 'p.png')).kind).toBe('no-graph')
   })
 
-  it('in a WAV', () => {
+  it('in a WAV', async () => {
     const wav = encodeWav({ sampleRate: 8000, channels: [new Float32Array(8)] }, 'pcm16', [
       { id: WAV_GRAPH_CHUNK, data: new TextEncoder().encode(GRAPH) },
     ])
     const chunk = riffChunks(wav, 12).find((c) => c.id === WAV_GRAPH_CHUNK)!
-    const found = graphInFile(wav.slice(0, chunk.offset + 25), 'sound.wav')
+    const found = await graphInFile(wav.slice(0, chunk.offset + 25), 'sound.wav')
     expect(found.kind).toBe('unreadable')
     expect(found.kind === 'unreadable' && found.message).toMatch(
       new RegExp(
         `graph chunk is cut short: it declares ${chunk.size} bytes but the file ends after 25\\.`,
       ),
     )
-    expect(graphInFile(wav, 'sound.wav').kind).toBe('graph')
+    expect((await graphInFile(wav, 'sound.wav')).kind).toBe('graph')
   })
 })
 

@@ -35,10 +35,10 @@ function run(graph: GraphDocument): Promise<ExecutionResult> {
 
 /**
  * Opens a file the way the editor's import and drop and `npm run render FILE` all do: the
- * graph it holds (JSON, or embedded in a PNG or WAV), validated.
+ * graph it holds (JSON, a share link, or embedded in a PNG, WAV or zip), validated.
  */
-function openFile(bytes: Uint8Array, fileName: string): GraphDocument {
-  const found = graphInFile(bytes, fileName)
+async function openFile(bytes: Uint8Array, fileName: string): Promise<GraphDocument> {
+  const found = await graphInFile(bytes, fileName)
   if (found.kind !== 'graph') throw new Error(found.message)
   const result = parseGraphText(found.text, registry)
   if (!result.ok) throw new Error(result.problems.map((p) => p.message).join('\n'))
@@ -119,11 +119,11 @@ describe.each(presetNames)('preset %s', (name) => {
     expect(opened?.ok && opened.graph).toEqual(graph)
   })
 
-  it('comes back unchanged through JSON export and import', () => {
+  it('comes back unchanged through JSON export and import', async () => {
     const graph = loadPreset(name)
     // As the editor's exportGraph (src/editor/library/library-actions.ts) writes it.
     const exported = new TextEncoder().encode(JSON.stringify(graph, null, 2))
-    expect(openFile(exported, `${graph.name}.synesthete.json`)).toEqual(graph)
+    expect(await openFile(exported, `${graph.name}.synesthete.json`)).toEqual(graph)
   })
 
   it('comes back unchanged from the PNG and the WAV it exports', async () => {
@@ -135,8 +135,8 @@ describe.each(presetNames)('preset %s', (name) => {
     const chunks = wavProvenanceChunks(graph, record)
     const wav = audioOutputFile(audio, { name: 'tiny', format: 'pcm16' }, chunks)
     for (const file of [png, wav]) {
-      expect(openFile(file.bytes, file.fileName)).toEqual(graph)
-      const found = graphInFile(file.bytes, file.fileName)
+      expect(await openFile(file.bytes, file.fileName)).toEqual(graph)
+      const found = await graphInFile(file.bytes, file.fileName)
       expect(found.kind === 'graph' && found.provenance).toEqual(record)
     }
   })

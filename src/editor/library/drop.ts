@@ -1,10 +1,9 @@
 import { graphInFile, mayCarryGraph } from '../../media/graph-file'
 import { headOf } from '../controls/file-actions'
 import type { ProvenanceRecord } from '../../media/provenance'
+import { sniff } from '../../media/sniff'
 import type { EditorServices } from '../services'
 import { importFiles } from './library-actions'
-
-const GRAPH_JSON = /\.json$/i
 
 /** Where a result came from, in a sentence: its source files, models and seeds. */
 export function describeProvenance(p: ProvenanceRecord | undefined): string {
@@ -18,18 +17,21 @@ export function describeProvenance(p: ProvenanceRecord | undefined): string {
 }
 
 /**
- * A file dropped on the empty canvas that is a graph, or carries one: a .json opens (and is
- * kept in My graphs); a PNG or WAV made by Synesthete asks whether to open its graph or to use
+ * A file dropped on the empty canvas that is a graph, or carries one: a graph file (JSON, a
+ * share link, a zip) opens (and is kept in My graphs); a PNG or WAV made by Synesthete asks whether to open its graph or to use
  * the picture or sound itself. Returns false when the drop should load the file as media.
  */
 export async function dropGraphFile(services: EditorServices, file: File): Promise<boolean> {
-  if (GRAPH_JSON.test(file.name) || file.type === 'application/json') {
+  // Judged from the first bytes before reading the whole file. JSON, text (a share link) and
+  // zips are graph files, or get told why not; of media, only a PNG or WAV can carry one.
+  const head = await headOf(file)
+  const sniffed = sniff(head)
+  if (sniffed.kind === 'other' && sniffed.format) {
     await importFiles(services, [file], { open: true })
     return true
   }
-  // Only a PNG or WAV can carry one: judged from the first bytes before reading the whole file.
-  if (!mayCarryGraph(await headOf(file))) return false
-  const found = graphInFile(new Uint8Array(await file.arrayBuffer()), file.name)
+  if (!mayCarryGraph(head)) return false
+  const found = await graphInFile(new Uint8Array(await file.arrayBuffer()), file.name)
   if (found.kind !== 'graph') return false
   const thing = found.container === 'png' ? 'picture' : 'sound'
   const choice = await services.library.ui.ask({

@@ -128,12 +128,13 @@ export function duplicatePreset(services: EditorServices, preset: Preset): Promi
   })
 }
 
-/** Entry name for an imported graph: its own name, else the file's. */
+/** Entry name for an imported graph: its own name, else the file's without its extension. */
 const nameFor = (graph: GraphDocument, fileName: string) =>
-  graph.name ?? fileName.replace(/(\.synesthete)?\.(json|png|wav)$/i, '')
+  graph.name ?? (fileName.replace(/(\.synesthete)?\.[^.]+$/i, '') || fileName)
 
 /**
- * Imports graph files (.json, or PNG/WAV exported by Synesthete) into My graphs; with `open`,
+ * Imports graph files (judged by content: JSON, a share link, or a PNG, WAV or zip exported by
+ * Synesthete) into My graphs; with `open`,
  * the last one good is also opened. Each refused file lists its problems and adds nothing.
  */
 export async function importFiles(
@@ -143,7 +144,7 @@ export async function importFiles(
 ): Promise<void> {
   let last: { entry: SavedGraph; file: File } | undefined
   for (const file of files) {
-    const found = graphInFile(new Uint8Array(await file.arrayBuffer()), file.name)
+    const found = await graphInFile(new Uint8Array(await file.arrayBuffer()), file.name)
     if (found.kind !== 'graph') {
       showProblems(services, `“${file.name}”`, [{ message: found.message, path: '' }])
       continue
