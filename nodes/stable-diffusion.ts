@@ -176,6 +176,20 @@ export const stableDiffusion = defineNode({
   },
   runtime: 'gpu',
   cancellation: 'per-step',
+  // The sessions a run opens first, each memoised in this worker for the run to find: the text
+  // encoder (with onnxruntime itself), the VAE encoder img2img needs (a model without one is
+  // left for the run to judge), the UNet and the VAE decoder.
+  prepare: async (params) => {
+    const usesB = parsePattern(params.pattern).includes(1)
+    const refs = [params.model, ...(usesB && params.modelB.trim() ? [params.modelB] : [])]
+    for (const ref of refs) {
+      const model = await openModel(ref)
+      await model.textEncoder()
+      await model.vaeEncoder().catch(() => undefined)
+      await model.unet()
+      await model.vaeDecoder()
+    }
+  },
   run: async ({ image }, params, ctx) => {
     if (image) {
       const problem = imageProblem(image)

@@ -230,6 +230,13 @@ export interface NodeDefinition<
    * one part: the run stays whole.
    */
   split?(inputs: InputValues<I>, params: ParamValues<P>): RunSplit<I, O, P> | undefined
+  /**
+   * Optional: loads, from params alone, what a run will load before its work (a model's ONNX
+   * sessions), so that it happens while the nodes before this one still compute. The browser
+   * runtime calls it in the worker the node runs in, once a run is sure to reach the node
+   * uncached; a failure is left for the run itself to report.
+   */
+  prepare?(params: StoredParamValues<P>): Promise<void>
   run(
     inputs: InputValues<I>,
     params: ParamValues<P>,
@@ -276,6 +283,7 @@ export interface AnyNodeDefinition {
     inputs: Record<string, unknown>,
     params: Record<string, unknown>,
   ): RunSplit<InputSpecs, OutputSpecs, ParamSpecs> | undefined
+  prepare?(params: Record<string, unknown>): Promise<void>
   run(
     inputs: Record<string, unknown>,
     params: Record<string, unknown>,

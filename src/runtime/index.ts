@@ -1,5 +1,6 @@
 import { registry as allNodesRegistry } from '../../nodes/index'
 import { MemoryCache, TieredCache, type ValueCache } from '../engine/cache'
+import { paramValues } from '../engine/params'
 import type { NodeRegistry } from '../engine/registry'
 import { createSplittingRunner, type NodeRunner } from '../engine/runner'
 import { mainProvider } from '../diffusion/run-report'
@@ -148,6 +149,13 @@ export async function createBrowserRuntime(
       // path here (the picture done, the diffusion node not yet started); now it overlaps the
       // CPU nodes before it.
       if (nodeTypes.some((type) => registry.get(type)?.runtime === 'gpu')) gpuPool.prewarm(1)
+    },
+    warm: ({ type, params }) => {
+      // Creating the tiny model's sessions (onnxruntime's WASM set up with the first) was most
+      // of the diffusion node's time on a first open, after the picture it waits for.
+      const def = registry.get(type)
+      if (def?.prepare && def.runtime === 'gpu')
+        gpuPool.prepare(type, paramValues(def.params, params))
     },
     gpu,
     onPreview: (listener) => {

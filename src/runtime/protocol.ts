@@ -1,6 +1,7 @@
 import type { EncodedRef, NodeOutputs } from '../engine/codec'
 import { CancelledError, isCancelled, UserError } from '../engine/errors'
 import type { NodeWarning, RunReport } from '../engine/define-node'
+import type { StoredParamValue } from '../engine/params'
 import type { NodeJob } from '../engine/runner'
 import { typedArraysOf, VALUE_KINDS, type ImageValue, type Value } from '../engine/values'
 
@@ -28,6 +29,8 @@ export type ToWorker =
       encoded?: Record<string, EncodedRef>
     }
   | { type: 'cancel'; id: number }
+  /** Load ahead what a node of this kind will need (NodeDefinition.prepare); no answer. */
+  | { type: 'prepare'; nodeType: string; params: Record<string, StoredParamValue> }
 
 /**
  * The error name a worker answers with when it could not read an input's Blob (it never

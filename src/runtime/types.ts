@@ -1,4 +1,5 @@
 import type { ValueCache } from '../engine/cache'
+import type { GraphNode } from '../engine/document'
 import type { FileResolver } from '../engine/keys'
 import type { NodeRunner } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
@@ -55,6 +56,12 @@ export interface BrowserRuntimeControls {
    * reaches a GPU node after a few CPU nodes should not then wait for the GPU worker to load.
    */
   prepare(nodeTypes: readonly string[]): void
+  /**
+   * Has the worker a node will run in load ahead what the node needs before its work (its
+   * definition's `prepare`: the diffusion node's model sessions); nothing for other nodes.
+   * Called once a run is sure to reach the node uncached.
+   */
+  warm(node: Pick<GraphNode, 'type' | 'params'>): void
   gpu: GpuStatusSource
   /**
    * Pictures in progress from running nodes (the diffusion node's `ctx.preview`), by graph
@@ -80,5 +87,5 @@ export type BrowserRuntime = RuntimeCore & BrowserRuntimeControls
  */
 export type RunRuntime = Pick<
   BrowserRuntime,
-  'runner' | 'cache' | 'files' | 'prepare' | 'onPreview'
+  'runner' | 'cache' | 'files' | 'prepare' | 'warm' | 'onPreview'
 >

@@ -107,6 +107,13 @@ export function serveJobs(
       case 'cancel':
         running.get(message.id)?.abort(new CancelledError())
         break
+      case 'prepare':
+        // What fails here fails again in the run, which says so; nothing to report twice.
+        registry
+          .get(message.nodeType)
+          ?.prepare?.(message.params)
+          .catch(() => undefined)
+        break
     }
   })
 }

@@ -1,5 +1,6 @@
 import type { Computed } from '../engine/codec'
 import { CancelledError } from '../engine/errors'
+import type { StoredParamValue } from '../engine/params'
 import type { NodeRegistry } from '../engine/registry'
 import type { JobContext, NodeJob, NodeRunner } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
@@ -86,6 +87,16 @@ export class WorkerPool implements NodeRunner {
   /** Starts workers ahead of the first job, so it does not wait for module loading. */
   prewarm(count = 1): void {
     while (!this.disposed && this.slots.length < Math.min(count, this.options.size)) this.spawn()
+  }
+
+  /**
+   * Has the first worker load ahead what a node of this kind will need (NodeDefinition.prepare),
+   * starting it if need be. For the GPU worker, the one worker there is: what it loads stays
+   * there for the node's job.
+   */
+  prepare(nodeType: string, params: Record<string, StoredParamValue>): void {
+    this.prewarm(1)
+    this.slots[0]?.prepare(nodeType, params)
   }
 
   stats(): PoolStats {

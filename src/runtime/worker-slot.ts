@@ -1,5 +1,6 @@
 import type { Computed } from '../engine/codec'
 import { CancelledError, UserError } from '../engine/errors'
+import type { StoredParamValue } from '../engine/params'
 import type { JobContext, NodeJob } from '../engine/runner'
 import type { ImageValue } from '../engine/values'
 import { prepareJob } from './copy-in'
@@ -112,6 +113,11 @@ export class WorkerSlot {
         t.reject(new Error(`Could not send the job to the ${this.options.label}: ${why}`)),
       )
     }
+  }
+
+  /** Asks the worker to load ahead what a node of this kind will need (NodeDefinition.prepare). */
+  prepare(nodeType: string, params: Record<string, StoredParamValue>): void {
+    if (this.alive) this.post({ type: 'prepare', nodeType, params })
   }
 
   /** Asks the worker to stop the job; terminates it if it has not stopped after the grace. */

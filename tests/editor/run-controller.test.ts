@@ -31,6 +31,7 @@ function setup() {
       add: () => Promise.resolve('blob:x'),
     },
     prepare: () => undefined,
+    warm: () => undefined,
     onPreview: () => () => undefined,
   }
   const store = new GraphStore(chain())
@@ -193,6 +194,7 @@ describe('progressive results', () => {
         add: () => Promise.resolve(''),
       },
       prepare: () => undefined,
+      warm: () => undefined,
       onPreview: () => () => undefined,
     }
     const store = new GraphStore(chain())

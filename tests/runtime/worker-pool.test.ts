@@ -76,7 +76,29 @@ const warner = defineNode({
     return { value: { kind: 'number', value: 1 } }
   },
 })
-const registry = createRegistry([...testRegistry.all(), stuck, painter, chatty, warner])
+/** Loads a "model" ahead (prepare), as the diffusion node does; its run says what it found. */
+const loadedModels = new Map<string, number>()
+const loader = defineNode({
+  type: 'test/loader',
+  version: 1,
+  title: 'Loader',
+  category: 'Test',
+  description: 'Finds its model loaded if prepare came first.',
+  inputs: {},
+  outputs: { value: 'number' },
+  params: { model: int(3) },
+  runtime: 'gpu',
+  prepare: async ({ model }) => {
+    if (model < 0) throw new Error('no such model')
+    await new Promise((r) => setTimeout(r, 1))
+    loadedModels.set(`m${model}`, (loadedModels.get(`m${model}`) ?? 0) + 1)
+  },
+  run: (_inputs, { model }) => ({
+    value: { kind: 'number', value: loadedModels.get(`m${model}`) ?? 0 },
+  }),
+})
+
+const registry = createRegistry([...testRegistry.all(), stuck, painter, chatty, warner, loader])
 
 const job = (type: string, params: NodeJob['params'] = {}, inputs: NodeJob['inputs'] = {}) => ({
   node: 'n',
@@ -309,6 +331,32 @@ describe('WorkerPool', () => {
     expect(warnings).toEqual([
       { code: 'test/partial', message: 'Half of it', data: { lostFraction: 0.5 } },
     ])
+  })
+
+  it('has its worker load ahead what a node will need, kept there for its job', async () => {
+    const { pool: p, workers } = pool()
+    p.prepare('test/loader', { model: 5 })
+    // The worker starts for it and is told the params, defaults filled by the caller.
+    expect(workers.made).toHaveLength(1)
+    await waitFor(() => loadedModels.get('m5') === 1)
+    expect(workers.made[0].received.filter((m) => m.type === 'prepare')).toEqual([
+      { type: 'prepare', nodeType: 'test/loader', params: { model: 5 } },
+    ])
+    // The job runs in that same worker and finds the model loaded once, not again.
+    const result = await p.run(job('test/loader', { model: 5 }), context())
+    expect(result.outputs.value).toEqual(num(1))
+    expect(workers.made).toHaveLength(1)
+    p.dispose()
+  })
+
+  it('leaves a failed prepare for the job to meet: no message, and the job still runs', async () => {
+    const { pool: p, workers } = pool()
+    p.prepare('test/loader', { model: -1 })
+    p.prepare('test/unknown-kind', {})
+    const result = await p.run(job('test/loader', { model: -1 }), context())
+    expect(result.outputs.value).toEqual(num(0))
+    expect(workers.made).toHaveLength(1)
+    p.dispose()
   })
 
   it('runs a whole graph through the executor', async () => {

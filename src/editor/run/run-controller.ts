@@ -7,6 +7,7 @@ import type { RunRuntime } from '../../runtime/types'
 import type { GraphStore } from '../store/graph-store'
 import { graphChanges } from './changes'
 import type { RunStore } from './run-store'
+import { warmAhead } from './warm-ahead'
 
 /** What the last run did, for the status bar and for tests (`window.__synesthete`). */
 export interface LastRun {
@@ -140,6 +141,7 @@ export class RunController {
     this.emit()
     runs.begin(touched)
     runtime.prepare(doc.nodes.filter((n) => touched.has(n.id)).map((n) => n.type))
+    const warm = warmAhead(doc, touched, registry, (node) => runtime.warm(node))
     const stopLive = runtime.onPreview(runs.setLive)
     let result: ExecutionResult | undefined
     let notice: string | undefined
@@ -151,7 +153,10 @@ export class RunController {
         runner: runtime.runner,
         targets: wanted,
         signal: abort.signal,
-        onEvent: runs.onEvent,
+        onEvent: (event) => {
+          warm(event)
+          runs.onEvent(event)
+        },
       })
     } catch (error) {
       if (error instanceof GraphError) {
