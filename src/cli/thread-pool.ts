@@ -1,7 +1,8 @@
 /**
  * Every core for the CLI: CPU nodes run on a pool of `worker_threads`, through the browser's
  * WorkerPool and job protocol (src/runtime), so independent branches of a graph run at once.
- * GPU nodes stay on the main thread, where the inference backend was installed. A node that
+ * GPU nodes stay on the main thread, where the inference backend was installed, and so do
+ * output nodes (they pass their input on: a thread would only copy it). A node that
  * splits (a multi-channel Griffin-Lim's channels) has its parts spread over the threads.
  */
 import { availableParallelism } from 'node:os'
@@ -62,18 +63,24 @@ export function threadCount(max = 8): number {
   return Math.max(1, Math.min(max, availableParallelism()))
 }
 
-/** A runner for `execute`: CPU nodes on `size` threads, GPU nodes here. Call `dispose` after. */
+/**
+ * A runner for `execute`: CPU nodes on `size` threads, GPU and output nodes here. Call
+ * `dispose` after.
+ */
 export function createThreadRunner(
   registry: NodeRegistry,
   size = threadCount(),
 ): { runner: NodeRunner; dispose: () => void } {
   const pool = new WorkerPool({ createWorker: createThreadWorker, size, label: 'CPU thread' })
+  const here = createLocalRunner(registry)
+  const routed = createRoutingRunner(registry, pool, here)
   return {
     // Nodes that split (a multi-channel Griffin-Lim) spread their parts over the threads.
-    runner: createSplittingRunner(
-      registry,
-      createRoutingRunner(registry, pool, createLocalRunner(registry)),
-    ),
+    // Output nodes pass their input on, and their files are written here: on a thread they
+    // would cost a copy of it there and another back (a 10-minute picture: 2 × 320 MB).
+    runner: createSplittingRunner(registry, {
+      run: (job, ctx) => (registry.get(job.type)?.export ? here : routed).run(job, ctx),
+    }),
     dispose: () => pool.dispose(),
   }
 }

@@ -82,6 +82,19 @@ describe('the CLI thread pool', () => {
     await expect(threads.runner.run(mixJob(5), context())).resolves.toBeDefined()
   }, 120_000)
 
+  it('runs output nodes on the main thread: their input passes on as it is, not copied', async () => {
+    const def = registry.get('audio/output')
+    if (!def?.export) throw new Error('audio/output is not a registered output node')
+    const params = Object.fromEntries(
+      Object.entries(def.params).map(([k, spec]) => [k, spec.default]),
+    )
+    const audio = mixJob(6).inputs.a as AudioValue
+    const job: NodeJob = { node: 'out', type: 'audio/output', inputs: { audio }, params, seed: 0 }
+    const result = await threads.runner.run(job, context())
+    // The same array: on a thread it would have been copied there and back.
+    expect((result.outputs.audio as AudioValue).channels[0]).toBe(audio.channels[0])
+  }, 120_000)
+
   it('reads its size from SYNESTHETE_THREADS (0: none), refusing nonsense', () => {
     const saved = process.env.SYNESTHETE_THREADS
     try {
