@@ -150,14 +150,14 @@ export async function panRows(browser: Browser, url: string): Promise<BenchRow[]
       }
       await panFrames(page, 10) // warm: layers made, code compiled
       const frames = await panFrames(page, 90)
-      const median = percentile(frames, 0.5)
+      const mean = frames.reduce((sum, ms) => sum + ms, 0) / frames.length
       const profile = await traced(cdp, () => panFrames(page, 45))
       const goal = GOAL_FPS[graph.nodes.length]
-      const fps = 1000 / median
+      const fps = 1000 / mean
       rows.push({
         name: `editor, pan at ${view === 'fit' ? 'Fit' : 'the opening view'} (${graph.nodes.length} nodes)`,
-        ms: median,
-        note: `a frame per move: median ${median.toFixed(1)} ms (${fps.toFixed(0)} fps${goal ? `; goal ≥ ${goal} fps: ${fps >= goal - 0.5 ? 'met' : 'NOT met'}` : ''}), p90 ${percentile(frames, 0.9).toFixed(1)} ms; ${profile}`,
+        ms: mean,
+        note: `a frame per move: mean ${mean.toFixed(1)} ms = ${fps.toFixed(0)} fps${goal ? ` (goal ≥ ${goal} fps: ${fps >= goal ? 'met' : 'NOT met'})` : ''}, median ${percentile(frames, 0.5).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms; ${profile}`,
       })
     }
   }
