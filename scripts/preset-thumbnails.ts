@@ -4,7 +4,7 @@ import { registry } from '../nodes'
 import { nodeFileResolver } from '../src/cli/files'
 import { resizeF32 } from '../src/dsp/resize'
 import { topologicalOrder, type GraphDocument } from '../src/engine/document'
-import { execute } from '../src/engine/executor'
+import { execute, type ExecutionResult } from '../src/engine/executor'
 import { parseGraphText } from '../src/engine/validate'
 import type { AudioValue, FramesValue, ImageValue } from '../src/engine/values'
 import { encodePng } from '../src/media/png'
@@ -21,11 +21,17 @@ export const THUMB_HEIGHT = 135
 const presetsDir = fileURLToPath(new URL('../presets/', import.meta.url))
 const thumbsDir = `${presetsDir}thumbnails/`
 
-const PICTURE_HEIGHT = 96
+/** Rows of the picture when sounds are drawn under it (else it fills the thumbnail). */
+export const PICTURE_HEIGHT = 96
 const GAP = 3
 /** The editor's panel background and its colour for sound (src/editor/kinds.ts). */
 const BACKGROUND = [0x1b, 0x1e, 0x25].map((v) => v / 255)
-const AUDIO = [0x4f, 0xc3, 0xa1].map((v) => v / 255)
+export const AUDIO = [0x4f, 0xc3, 0xa1].map((v) => v / 255)
+
+/** The row through the middle of the sound tiles: every waveform column draws it, gaps do not. */
+export const SOUND_MID_ROW = Math.round(
+  PICTURE_HEIGHT + GAP + (THUMB_HEIGHT - PICTURE_HEIGHT - GAP - 1) / 2,
+)
 
 export interface PresetResults {
   /**
@@ -38,7 +44,14 @@ export interface PresetResults {
 }
 
 export async function runPreset(graph: GraphDocument): Promise<PresetResults> {
-  const result = await execute(graph, { registry, files: nodeFileResolver(presetsDir) })
+  return presetResults(
+    graph,
+    await execute(graph, { registry, files: nodeFileResolver(presetsDir) }),
+  )
+}
+
+/** What a thumbnail shows of a run of the preset (the presets test checks the committed ones). */
+export function presetResults(graph: GraphDocument, result: ExecutionResult): PresetResults {
   const values = topologicalOrder(graph).order.map((id) => {
     const type = result.results.get(id)?.type
     return {

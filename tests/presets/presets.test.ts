@@ -16,6 +16,13 @@ import {
   pngProvenanceText,
   wavProvenanceChunks,
 } from '../../src/media/provenance'
+import {
+  AUDIO,
+  PICTURE_HEIGHT,
+  presetResults,
+  SOUND_MID_ROW,
+  thumbnailPng,
+} from '../../scripts/preset-thumbnails'
 import { fixtureNpy, fixturePath } from '../helpers/fixtures'
 
 const presetsDir = new URL('../../presets/', import.meta.url)
@@ -46,6 +53,24 @@ async function openFile(bytes: Uint8Array, fileName: string): Promise<GraphDocum
 }
 
 const isFiniteArray = (values: Float32Array) => values.every((x) => Number.isFinite(x))
+
+/** How many sound tiles a thumbnail shows: runs of the sound colour along their middle row. */
+function soundTiles(png: { width: number; channels: Float32Array[] }): number {
+  const isSound = (x: number) =>
+    AUDIO.every((v, c) => Math.abs(png.channels[c][SOUND_MID_ROW * png.width + x] - v) < 0.5 / 255)
+  let runs = 0
+  for (let x = 0; x < png.width; x++) if (isSound(x) && (x === 0 || !isSound(x - 1))) runs++
+  return runs
+}
+
+/** Mean |a − b| over the picture rows of two thumbnails (0..1 a sample). */
+function pictureDifference(a: { width: number; channels: Float32Array[] }, b: typeof a): number {
+  const samples = a.width * PICTURE_HEIGHT
+  let sum = 0
+  for (let c = 0; c < 3; c++)
+    for (let i = 0; i < samples; i++) sum += Math.abs(a.channels[c][i] - b.channels[c][i])
+  return sum / (3 * samples)
+}
 
 /** How long the sound frames were made from last: their soundtrack, else the loaded sound. */
 function soundSec(frames: FramesValue, result: ExecutionResult): number {
@@ -110,6 +135,16 @@ describe.each(presetNames)('preset %s', (name) => {
           ).toBe(true)
         }
       }
+      // Its thumbnail shows what it makes now: as many sound tiles, and the same picture (on
+      // average within 2/255 a sample: a change to DSP may move a few pixels and is no reason
+      // to redraw). A graph edit that adds an output or changes the picture fails here.
+      const thumbnail = new URL(`thumbnails/${name.replace(/\.json$/, '.png')}`, presetsDir)
+      expect(existsSync(thumbnail), `${thumbnail.pathname} is missing`).toBe(true)
+      const stale = `presets/thumbnails/ is stale: run \`npx tsx scripts/preset-thumbnails.ts ${name.replace(/\.json$/, '')}\``
+      const committed = decodePng(new Uint8Array(readFileSync(thumbnail)))
+      const current = decodePng(thumbnailPng(presetResults(loadPreset(name), result)))
+      expect(soundTiles(committed), stale).toBe(soundTiles(current))
+      expect(pictureDifference(committed, current), stale).toBeLessThan(2 / 255)
     },
   )
 
@@ -139,13 +174,6 @@ describe.each(presetNames)('preset %s', (name) => {
       const found = await graphInFile(file.bytes, file.fileName)
       expect(found.kind === 'graph' && found.provenance).toEqual(record)
     }
-  })
-
-  it('has a thumbnail in presets/thumbnails/', () => {
-    const thumbnail = new URL(`thumbnails/${name.replace(/\.json$/, '.png')}`, presetsDir)
-    expect(existsSync(thumbnail), `${thumbnail.pathname} is missing`).toBe(true)
-    const picture = decodePng(new Uint8Array(readFileSync(thumbnail)))
-    expect(picture.width * picture.height).toBeGreaterThan(0)
   })
 })
 
