@@ -151,8 +151,8 @@ class Run {
   private readonly runner: NodeRunner
   private readonly byId: Map<string, GraphNode>
   private readonly signal: AbortSignal
-  /** Per node, the nodes of this run that take its values and have not settled yet. */
-  private readonly unsettledConsumers = new Map<string, Set<string>>()
+  /** Per node and output port, the nodes of this run that take it and have not settled yet. */
+  private readonly unsettledConsumers = new Map<string, Map<string, Set<string>>>()
 
   constructor(
     private readonly graph: GraphDocument,
@@ -164,34 +164,46 @@ class Run {
     this.signal = options.signal ?? new AbortController().signal
   }
 
-  /** Who takes each needed node's values in this run (see `keep`). */
+  /** Who takes each output port of each needed node in this run (see `keep`). */
   countConsumers(needed: ReadonlySet<string>): void {
     if (!this.options.keep) return
     for (const id of needed) {
-      for (const edge of incomingEdges(this.graph, id).values()) {
-        const consumers = this.unsettledConsumers.get(edge.from.node) ?? new Set<string>()
+      for (const { from } of incomingEdges(this.graph, id).values()) {
+        const ports = this.unsettledConsumers.get(from.node) ?? new Map<string, Set<string>>()
+        const consumers = ports.get(from.port) ?? new Set<string>()
         consumers.add(id)
-        this.unsettledConsumers.set(edge.from.node, consumers)
+        ports.set(from.port, consumers)
+        this.unsettledConsumers.set(from.node, ports)
       }
     }
   }
 
   /** At the end: what is not kept goes, whether or not all its consumers were visited. */
   releaseAll(): void {
-    for (const id of this.results.keys()) this.releaseIfDone(id, true)
+    for (const id of this.results.keys()) this.release(id, true)
   }
 
   /**
-   * Lets go of a node's values once nothing of this run still needs them. In place: the
-   * result object is also what `pending` and `byKey` resolve to, and they must not hold them.
-   * A node with the same key that looks after that computes its own (or reads the cache).
+   * Lets go of a node's output values that nothing of this run still needs, port by port (an
+   * output nothing takes goes at once). The result object is changed in place: it is also
+   * what `pending` and `byKey` resolve to, and they must not hold the values; its `outputs`
+   * is replaced, not edited, as a node with the same key may share that object. Such a node
+   * that looks after some are gone computes its own (or reads the cache).
    */
-  private releaseIfDone(id: string, atEnd = false): void {
+  private release(id: string, atEnd = false): void {
     const keep = this.options.keep
     if (!keep || keep(id)) return
-    if (!atEnd && (this.unsettledConsumers.get(id)?.size ?? 0) > 0) return
     const result = this.results.get(id)
-    if (!result) return
+    if (!result?.outputs) return
+    const ports = this.unsettledConsumers.get(id)
+    const left = Object.entries(result.outputs).filter(
+      ([port]) => !atEnd && (ports?.get(port)?.size ?? 0) > 0,
+    )
+    if (left.length === Object.keys(result.outputs).length) return
+    if (left.length > 0) {
+      result.outputs = Object.fromEntries(left)
+      return
+    }
     delete result.outputs
     delete result.encoded
   }
@@ -199,11 +211,10 @@ class Run {
   /** A node settled: the values it took may now be needed by no one. */
   private settled(id: string): void {
     if (!this.options.keep) return
-    this.releaseIfDone(id)
-    for (const edge of incomingEdges(this.graph, id).values()) {
-      const consumers = this.unsettledConsumers.get(edge.from.node)
-      if (!consumers?.delete(id)) continue
-      if (consumers.size === 0) this.releaseIfDone(edge.from.node)
+    this.release(id)
+    for (const { from } of incomingEdges(this.graph, id).values()) {
+      const consumers = this.unsettledConsumers.get(from.node)?.get(from.port)
+      if (consumers?.delete(id) && consumers.size === 0) this.release(from.node)
     }
   }
 
@@ -253,7 +264,9 @@ class Run {
       // Nodes with equal keys compute equal values: the first computes, the others share it.
       const twin = this.byKey.get(key.key)
       const shared = twin && (await twin)
-      if (shared?.outputs && (shared.state === 'done' || shared.state === 'cached'))
+      // Every port still there: with `keep`, the twin's unused ports may have been let go.
+      const whole = Object.keys(def.outputs).every((port) => shared?.outputs?.[port])
+      if (shared?.outputs && whole && (shared.state === 'done' || shared.state === 'cached'))
         return {
           ...base,
           ...resultOf({ ...shared, outputs: shared.outputs }),

@@ -186,7 +186,11 @@ export function createLocalRunner(registry: NodeRegistry): NodeRunner {
           ctx.ran?.(performance.now() - began)
         }
       })
-      queue = result.catch(() => undefined)
+      // Settles with nothing: the queue must not hold the last job's outputs until the next.
+      queue = result.then(
+        () => undefined,
+        () => undefined,
+      )
       return result
     },
   }

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { MemoryCache, type ValueCache } from '../../src/engine/cache'
 import { execute, GraphError, type ExecutionEvent } from '../../src/engine/executor'
 import type { GraphDocument } from '../../src/engine/document'
+import type { ImageValue } from '../../src/engine/values'
 import type { FileResolver } from '../../src/engine/keys'
 import { defineNode } from '../../src/engine/define-node'
 import { float, int } from '../../src/engine/params'
@@ -736,5 +737,66 @@ describe('letting go of values (keep)', () => {
     const all = await execute(graph, { registry, files: resolveFile, runner })
     expect(collectedBeforeOut).toBe(false)
     expect(all.results.get('ramp')?.outputs?.image).toBeDefined()
+  })
+
+  it('lets go of an output nothing takes as soon as its node settles, port by port', async () => {
+    v8.setFlagsFromString('--expose-gc')
+    const gc = vm.runInNewContext('gc') as () => void
+    const pair = defineNode({
+      type: 'test/pair',
+      version: 1,
+      title: 'Pair',
+      category: 'Test',
+      description: 'Two pictures; the graph uses one.',
+      inputs: {},
+      outputs: { used: 'image', unused: 'image' },
+      params: {},
+      runtime: 'cpu',
+      run: () => {
+        const plane = () => new Float32Array(1 << 20).fill(0.25)
+        const image = (p: Float32Array): ImageValue => ({
+          kind: 'image',
+          width: 1 << 20,
+          height: 1,
+          channels: [p],
+        })
+        return { used: image(plane()), unused: image(plane()) }
+      },
+    })
+    const withPair = createRegistry([pair, total])
+    const made: Record<string, WeakRef<Float32Array>> = {}
+    let seen: { used: boolean; unused: boolean } | undefined
+    const local = createLocalRunner(withPair)
+    const runner: NodeRunner = {
+      run: async (job, ctx) => {
+        if (job.type === 'test/total') {
+          gc()
+          seen = {
+            used: made.used.deref() !== undefined,
+            unused: made.unused.deref() !== undefined,
+          }
+        }
+        const computed = await local.run(job, ctx)
+        for (const port of ['used', 'unused']) {
+          const image = computed.outputs[port]
+          if (image?.kind === 'image') made[port] = new WeakRef(image.channels[0])
+        }
+        return computed
+      },
+    }
+    const result = await execute(
+      graphOf(
+        [
+          { id: 'pair', type: 'test/pair' },
+          { id: 'total', type: 'test/total' },
+        ],
+        ['pair.used->total.image'],
+      ),
+      { registry: withPair, files: resolveFile, runner, keep: (id) => id === 'total' },
+    )
+    const sum = result.results.get('total')?.outputs?.value
+    expect(sum?.kind === 'number' && sum.value).toBe(0.25 * (1 << 20))
+    // While Total ran, the port it takes was there and the other was gone.
+    expect(seen).toEqual({ used: true, unused: false })
   })
 })
