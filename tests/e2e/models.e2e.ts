@@ -7,6 +7,7 @@ import {
   doc,
   openWithGraph,
   runCount,
+  showSettings,
   unexpected,
   waitForFirstRun,
   waitForRun,
@@ -199,6 +200,7 @@ describe('Stable Diffusion in the editor', () => {
     expect(run.ran).toMatch(/unet: wasm/)
     expect(run.why).toMatch(/WebGPU here is SwiftShader, a software renderer/)
     const node = auto.page.locator('[data-node-id="sd"]')
+    await showSettings(auto.page, 'sd') // the steps, size and why come with the settings
     await expect
       .poll(() => node.locator('[data-testid="model-provider-why"]').innerText())
       .toMatch(/SwiftShader, a software renderer: WASM is faster/)

@@ -79,6 +79,46 @@ type Box = { left: number; top: number; right: number; bottom: number }
 const overlaps = (a: Box, b: Box) =>
   a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
 
+/** Where the nodes and the overlays on the canvas are, in window pixels, and the zoom. */
+function overlayBoxes(page: Page) {
+  return page.evaluate(() => {
+    const box = (el: Element | null) => {
+      const r = el?.getBoundingClientRect()
+      return r && r.width > 0
+        ? { left: r.left, top: r.top, right: r.right, bottom: r.bottom }
+        : undefined
+    }
+    const shown = (selector: string) => {
+      const el = document.querySelector(selector)
+      return el?.checkVisibility({ visibilityProperty: true }) ? box(el) : undefined
+    }
+    const nodes = [...document.querySelectorAll<HTMLElement>('[data-testid="node"]')]
+    return {
+      nodes: nodes.map((n) => ({ id: n.dataset.nodeId ?? '', ...box(n)! })),
+      zoom: nodes.length ? nodes[0].getBoundingClientRect().width / nodes[0].offsetWidth : 1,
+      area: box(document.querySelector('.canvas-area'))!,
+      bar: box(document.querySelector('header.topbar')),
+      covers: [
+        shown('[data-testid="intro-line"]'),
+        shown('.hint-line'),
+        shown('.legend'),
+        shown('[data-testid="minimap"]'),
+      ].filter((b) => b !== undefined),
+      minimap: shown('[data-testid="minimap"]'),
+    }
+  })
+}
+type Boxes = Awaited<ReturnType<typeof overlayBoxes>>
+
+/** A node wholly inside the canvas and under none of the overlays. */
+const framed = (n: Box, b: Boxes) =>
+  n.left >= b.area.left &&
+  n.right <= b.area.right &&
+  n.top >= b.area.top &&
+  n.bottom <= b.area.bottom &&
+  (!b.bar || n.top >= b.bar.bottom) &&
+  b.covers.every((c) => !overlaps(n, c))
+
 /** The nodes drawn on the canvas. */
 const nodeCount = (page: Page) => page.locator('[data-testid="node"]').count()
 
@@ -243,7 +283,7 @@ describe('the editor as a new user meets it', () => {
     await context.close()
   })
 
-  it('opens readable: text of 11 px and more, contrast of 4.5:1, its sources clear of the hint, no node under the minimap', async () => {
+  it('opens readable: the whole default graph framed at 1440×900 clear of the overlays, text of 11 px and more, contrast of 4.5:1', async () => {
     const { page, context, errors } = await session.open('/', {
       viewport: { width: 1440, height: 900 },
     })
@@ -267,50 +307,17 @@ describe('the editor as a new user meets it', () => {
     expect(small).toEqual([])
     expect(faint).toEqual([])
 
-    const boxes = await page.evaluate(() => {
-      const box = (el: Element | null) => {
-        const r = el?.getBoundingClientRect()
-        return r ? { left: r.left, top: r.top, right: r.right, bottom: r.bottom } : undefined
-      }
-      return {
-        nodes: [...document.querySelectorAll('[data-testid="node"]')].map((n) => box(n)!),
-        hint: box(document.querySelector('.canvas-top')),
-        minimap: document.querySelector('[data-testid="minimap"]')?.checkVisibility({
-          visibilityProperty: true,
-        })
-          ? box(document.querySelector('[data-testid="minimap"]'))
-          : undefined,
-        area: box(document.querySelector('.canvas-wrap'))!,
-      }
-    })
-    // The default graph is larger than one screen at a readable zoom: the view starts at its
-    // sources, which sit wholly in view, below the hint line and clear of the minimap.
-    const sources = boxes.nodes.filter(
-      (n) => n.left < boxes.area.left + (boxes.area.right - boxes.area.left) * 0.4,
+    // The whole default graph is framed: every node wholly inside the canvas, below the top
+    // bar, clear of the intro and hint lines, the legend and the minimap.
+    const boxes = await overlayBoxes(page)
+    const clear = boxes.nodes.filter((n) => framed(n, boxes))
+    console.log(
+      `opening view at 1440×900: ${clear.length} of ${boxes.nodes.length} nodes wholly in view and clear of the overlays, ` +
+        `zoom ${boxes.zoom.toFixed(3)}`,
     )
-    expect(sources.length).toBeGreaterThan(0)
-    for (const n of sources) {
-      if (boxes.hint) expect(overlaps(n, boxes.hint)).toBe(false)
-      if (boxes.minimap) expect(overlaps(n, boxes.minimap)).toBe(false)
-      expect(n.top).toBeGreaterThanOrEqual(boxes.area.top)
-      expect(n.bottom).toBeLessThanOrEqual(boxes.area.bottom)
-    }
-    const inView = boxes.nodes.filter(
-      (n) =>
-        n.left >= boxes.area.left &&
-        n.right <= boxes.area.right &&
-        n.top >= boxes.area.top &&
-        n.bottom <= boxes.area.bottom,
-    )
-    console.log(`opening view: ${inView.length} of ${boxes.nodes.length} nodes wholly in view`)
-    // No node of the opening view lies under the minimap: it steps aside while it would cover
-    // one, and comes back at the first touch of the canvas.
-    if (boxes.minimap) for (const n of boxes.nodes) expect(overlaps(n, boxes.minimap)).toBe(false)
-    else {
-      expect(await page.locator('.canvas-area.minimap-aside').count()).toBe(1)
-      await page.locator('.canvas-area').click({ position: { x: 20, y: 300 } })
-      await expect.poll(() => page.locator('[data-testid="minimap"]').isVisible()).toBe(true)
-    }
+    expect(boxes.nodes.length).toBe(14)
+    expect(boxes.nodes.filter((n) => !framed(n, boxes)).map((n) => n.id)).toEqual([])
+    expect(boxes.minimap).toBeDefined() // shown, and no node under it
 
     // The minimap can be hidden, and the intro dismissed; both are remembered.
     await page.locator('[data-testid="minimap-toggle"]').uncheck()
@@ -324,6 +331,36 @@ describe('the editor as a new user meets it', () => {
     expect(await page.locator('[data-testid="minimap-toggle"]').isChecked()).toBe(false)
     expect(unexpected(errors)).toEqual([])
     await context.close()
+  })
+
+  it('opens a smaller window from the sources and a larger one whole, text of 11 px and more', async () => {
+    for (const [width, height] of [
+      [1280, 800],
+      [1920, 1080],
+    ]) {
+      const { page, context, errors } = await session.open('/', { viewport: { width, height } })
+      await waitForFirstRun(page, 300_000)
+      await page.waitForFunction(() => document.querySelectorAll('.thumb-caption').length > 0)
+      await screenshot(page, `new-user-opening-${width}x${height}`)
+      const texts = await measureText(page)
+      const smallest = Math.min(...texts.map((t) => t.px))
+      const boxes = await overlayBoxes(page)
+      const clear = boxes.nodes.filter((n) => framed(n, boxes))
+      console.log(
+        `opening view at ${width}×${height}: ${clear.length} of ${boxes.nodes.length} nodes wholly in view and ` +
+          `clear of the overlays, zoom ${boxes.zoom.toFixed(3)}, smallest text ${smallest.toFixed(2)} px`,
+      )
+      expect(smallest).toBeGreaterThanOrEqual(11 - 1e-4)
+      // The sources, where reading begins, are always framed whole.
+      const left = Math.min(...boxes.nodes.map((n) => n.left))
+      const sources = boxes.nodes.filter((n) => n.left < left + 1)
+      expect(sources.map((n) => n.id)).toEqual(['load'])
+      for (const n of sources) expect(framed(n, boxes)).toBe(true)
+      if (width >= 1440) expect(clear.length).toBe(boxes.nodes.length)
+      else expect(clear.length).toBeGreaterThanOrEqual(8) // most of it: the view starts at Sound
+      expect(unexpected(errors)).toEqual([])
+      await context.close()
+    }
   })
 
   it('fixes the small things: model picker, incomplete downloads, Space on a picture, one Muted', async () => {

@@ -24,16 +24,21 @@ import { NODE_WIDTH, type AreaExtra, type Schemes } from './schemes'
 import { ViewSync } from './view-sync'
 import { Wiring } from './wiring'
 
-/** About how tall a preview of each kind grows, to keep room for it before the first run. */
+/**
+ * About how tall a node's preview of each kind is (thumbnail, caption, padding), to keep room
+ * for it before the first run. Pictures are mostly spectrograms, wider than tall.
+ */
 const PREVIEW_HEIGHT: Record<ValueKind, number> = {
-  audio: 90,
-  spectrogram: 130,
-  image: 200,
-  frames: 200,
-  latent: 110,
+  audio: 64,
+  spectrogram: 88,
+  image: 62,
+  frames: 62,
+  latent: 60,
   number: 45,
   text: 70,
 }
+/** An output node's preview: a strip and its caption (styles/node.css). */
+const OUTPUT_PREVIEW_HEIGHT = 50
 
 const nextFrames = (count: number) =>
   new Promise<void>((resolve) => {
@@ -182,14 +187,29 @@ export async function createCanvas(
     else void sync.schedule()
   }
 
-  /** A node's size on screen, with room kept for a preview that has not appeared yet. */
+  /**
+   * A node's size on screen, with room kept for a preview that has not appeared yet: the
+   * outputs it will show (those connected, else its first; see preview/NodePreview.tsx) less
+   * the line that stands in for them until then.
+   */
   const sizeOf = (id: string): Size => {
     const view = editor.getNode(id)
-    const waiting = !services.runs.get(id).outputs
-    const reserve = waiting
-      ? Object.values(view?.def.outputs ?? {}).reduce((sum, kind) => sum + PREVIEW_HEIGHT[kind], 0)
-      : 0
-    return { width: view?.width ?? NODE_WIDTH, height: (view?.height ?? 200) + reserve }
+    const width = view?.width ?? NODE_WIDTH
+    const height = view?.height ?? 200
+    if (!view || services.runs.get(id).outputs) return { width, height }
+    const outputs = Object.entries(view.def.outputs)
+    const used = new Set(
+      services.store.doc.edges.filter((e) => e.from.node === id).map((e) => e.from.port),
+    )
+    const shown = outputs.some(([port]) => used.has(port))
+      ? outputs.filter(([port]) => used.has(port))
+      : outputs.slice(0, 1)
+    const expected = view.def.export
+      ? OUTPUT_PREVIEW_HEIGHT
+      : shown.reduce((sum, [, kind]) => sum + PREVIEW_HEIGHT[kind], 0)
+    const stand = area.nodeViews.get(id)?.element.querySelector<HTMLElement>('.preview-empty')
+    const standing = stand ? stand.offsetHeight + 10 : 0 // its bottom margin
+    return { width, height: height + Math.max(0, expected - standing) }
   }
 
   const tidy = async (record: boolean): Promise<void> => {

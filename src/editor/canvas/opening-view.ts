@@ -86,12 +86,7 @@ export function openingTransform(
       y: insets.top + margin + inner.height / 2 - (box.y + box.height / 2) * banded,
       k: banded,
     }
-  const view = {
-    width: Math.max(1, whole.width - insets.left - insets.right),
-    height: Math.max(1, whole.height - insets.top - insets.bottom),
-  }
-  const t = firstScreenful(rects, box, view, minZoom, Math.max(margin, 48))
-  return { x: t.x + insets.left, y: t.y + insets.top, k: t.k }
+  return firstScreenful(rects, box, whole, options.covers ?? [], minZoom, margin, insets)
 }
 
 /**
@@ -137,27 +132,54 @@ function clearOfCovers(
 }
 
 /**
- * The first screenful at zoom `k`: the nodes that start in it, centred on the sources' line
- * (the tidy layout centres every column on one line) without leaving empty canvas above or below.
+ * The first screenful at zoom `k`: the sources at the left edge, and of the heights the graph
+ * can sit at, the one that shows the most nodes whole and clear of the overlays (nearest the
+ * sources' line centred when several do).
  */
 function firstScreenful(
   rects: readonly Rect[],
   box: Rect,
-  view: { width: number; height: number },
+  whole: { width: number; height: number },
+  covers: readonly Rect[],
   k: number,
   margin: number,
+  insets: Insets,
 ): Transform {
-  const right = box.x + (view.width - margin) / k
-  const band = bounds(rects.filter((r) => r.x < right))
-  const sources = bounds(rects.filter((r) => r.x < box.x + 1))
-  const centred = view.height / 2 - (sources.y + sources.height / 2) * k
-  const highest = margin - band.y * k
-  const lowest = view.height - margin - (band.y + band.height) * k
-  const y =
-    lowest > highest
-      ? view.height / 2 - (band.y + band.height / 2) * k
-      : Math.min(highest, Math.max(lowest, centred))
-  return { x: margin - box.x * k, y, k }
+  const x = insets.left + margin - box.x * k
+  const first = rects.filter((r) => r.x < box.x + 1)
+  const sources = bounds(first)
+  const centred =
+    insets.top +
+    (whole.height - insets.top - insets.bottom) / 2 -
+    (sources.y + sources.height / 2) * k
+  const shows = (y: number, r: Rect) => {
+    const left = x + r.x * k
+    const top = y + r.y * k
+    const right = left + r.width * k
+    const bottom = top + r.height * k
+    if (left < margin || top < margin) return false
+    if (right > whole.width - margin || bottom > whole.height - margin) return false
+    return covers.every(
+      (c) => right <= c.x || left >= c.x + c.width || bottom <= c.y || top >= c.y + c.height,
+    )
+  }
+  // How many nodes show whole; the sources count above all the rest, where reading begins.
+  const seen = (y: number) =>
+    first.filter((r) => shows(y, r)).length * rects.length + rects.filter((r) => shows(y, r)).length
+  // From the graph's top below the top band (the hint) to its bottom at the bottom of the view,
+  // or its top at the top of the view, in 2 px steps.
+  const ends = [margin - box.y * k, whole.height - margin - (box.y + box.height) * k]
+  const [low, high] = [Math.min(...ends), Math.max(...ends) + insets.top]
+  let best = {
+    y: Math.min(high, Math.max(low, centred)),
+    seen: seen(Math.min(high, Math.max(low, centred))),
+  }
+  for (let y = high; y >= low - 1e-9; y -= 2) {
+    const count = seen(y)
+    const nearer = Math.abs(y - centred) < Math.abs(best.y - centred)
+    if (count > best.seen || (count === best.seen && nearer)) best = { y, seen: count }
+  }
+  return { x, y: best.y, k }
 }
 
 function bounds(rects: readonly Rect[]): Rect {

@@ -5,8 +5,13 @@ import { kindOfInput, type AnyNodeDefinition } from '../../engine/define-node'
 import type { ValueKind } from '../../engine/values'
 import type { EditorServices } from '../services'
 
-/** Narrow enough for a chain of five across a laptop screen at a readable zoom. */
-export const NODE_WIDTH = 220
+/**
+ * A node's width with its settings folded: six columns of them, with room for the wires between, fit across a 1440 px window at
+ * a readable zoom. Unfolded, a node widens to give its controls room (over its neighbour, until
+ * folded again).
+ */
+export const NODE_WIDTH = 176
+export const NODE_WIDTH_OPEN = 260
 
 /** A socket that knows its value kind, for colour and for the connection rules. */
 export class KindSocket extends ClassicPreset.Socket {

@@ -7,6 +7,7 @@ import { describeModelRef } from './model-ref'
 import { openModelPanel } from './panel-store'
 import { providerSummary, runDetail } from './run-info'
 import { paramValue } from '../../engine/params'
+import { useOpenSettings } from '../nodes/hooks'
 
 /**
  * Under a model node after a run: which execution provider really ran it (WebGPU or WASM, per
@@ -20,6 +21,7 @@ export function ModelRunInfo(props: {
   services: EditorServices
 }) {
   const { node, def, run, services } = props
+  const open = useOpenSettings(services.settings, node.id)
   const params = modelParamsOf(def)
   const settled = run.state === 'done' || run.state === 'cached'
   if (params.length === 0 || !settled) return null
@@ -30,15 +32,21 @@ export function ModelRunInfo(props: {
     : describeModelRef(String(paramValue(def.params.model, node.params, 'model') ?? '')).kind ===
       'tiny'
   const detail = report ? runDetail(report) : ''
+  // The steps, size and why it ran where it did come with the node's settings (the status bar
+  // says why too); folded, the node says where it ran.
   const cached = run.state === 'cached' ? ' · from the cache' : ''
   return (
     <div className="node-model-info" data-testid="model-run-info">
       {ran ? (
-        <div className="model-provider" data-testid="model-provider">
+        <div
+          className="model-provider"
+          data-testid="model-provider"
+          title={open ? undefined : [detail, ran.providerWhy].filter(Boolean).join('\n')}
+        >
           Ran on <b>{providerSummary(ran)}</b>
-          {detail ? ` · ${detail}` : ''}
+          {open && detail ? ` · ${detail}` : ''}
           {cached}
-          {ran.providerWhy && (
+          {open && ran.providerWhy && (
             <div className="model-provider-why" data-testid="model-provider-why">
               {ran.providerWhy}
             </div>
@@ -51,7 +59,7 @@ export function ModelRunInfo(props: {
       )}
       {tiny && (
         <div className="node-model-warning" role="note" data-testid="tiny-warning">
-          ⚠ Tiny test model: this picture is noise, not a painting.{' '}
+          ⚠ Tiny test model: noise, not a painting.{' '}
           <button
             type="button"
             className="link-button"

@@ -3,7 +3,7 @@ import type { AnyNodeDefinition } from '../../engine/define-node'
 import type { GraphNode } from '../../engine/document'
 import type { NodeRun } from '../run/run-store'
 import type { EditorServices } from '../services'
-import { stopDrag } from './hooks'
+import { stopDrag, useOpenSettings } from './hooks'
 import { useRenameStarter } from './rename'
 import { StateBadge } from './StateBadge'
 
@@ -16,8 +16,10 @@ export function NodeHeader(props: {
   def: AnyNodeDefinition
   run: NodeRun
   services: EditorServices
+  /** How many of its settings fold away (0: no Settings button). */
+  folded: number
 }) {
-  const { node, def, run, services } = props
+  const { node, def, run, services, folded } = props
   const [editing, setEditing] = useState(false)
   useRenameStarter(
     services,
@@ -93,6 +95,7 @@ export function NodeHeader(props: {
         >
           ▶
         </button>
+        {folded > 0 && <SettingsToggle id={node.id} count={folded} services={services} />}
         <button
           type="button"
           className="icon-button"
@@ -106,5 +109,24 @@ export function NodeHeader(props: {
         </button>
       </span>
     </header>
+  )
+}
+
+/** Unfolds the node's settings under its ports (a button beside Run, so it costs no height). */
+function SettingsToggle(props: { id: string; count: number; services: EditorServices }) {
+  const { id, count, services } = props
+  const open = useOpenSettings(services.settings, id)
+  return (
+    <button
+      type="button"
+      className="icon-button node-settings-toggle"
+      data-testid="settings-toggle"
+      aria-expanded={open}
+      aria-label={open ? 'Hide settings' : `Show ${count} settings`}
+      title={open ? 'Fold the settings away' : `Show this node's ${count} settings`}
+      onClick={() => services.settings.toggle(id)}
+    >
+      ⚙
+    </button>
   )
 }

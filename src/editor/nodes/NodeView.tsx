@@ -4,7 +4,7 @@ import { ParamRow } from '../controls/ParamRow'
 import { ModelRunInfo } from '../models/ModelRunInfo'
 import { paramValue } from '../../engine/params'
 import { NodePreview } from '../preview/NodePreview'
-import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
+import { NODE_WIDTH, NODE_WIDTH_OPEN, type EditorNode, type Schemes } from '../canvas/schemes'
 import type { EditorServices } from '../services'
 import {
   stopDrag,
@@ -13,6 +13,7 @@ import {
   useNodeRun,
   useNodeSize,
   useOpenSettings,
+  useUsedOutputs,
 } from './hooks'
 import { alwaysShown } from './open-settings'
 import { NodeHeader } from './NodeHeader'
@@ -78,6 +79,8 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
   const node = useGraphNode(services.store, data.id)
   const rawRun = useNodeRun(services.runs, data.id)
   const missing = useMissingInputs(services.store, data.id, def)
+  const usedOutputs = useUsedOutputs(services.store, data.id)
+  const used = useMemo(() => (usedOutputs ? usedOutputs.split(',') : []), [usedOutputs])
   // A node that only lacks a connection is waiting for the person, not broken.
   const run = useMemo(
     () => withMissing(rawRun, missing ? missing.split(',') : [], def),
@@ -86,6 +89,10 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
   const ref = useRef<HTMLDivElement>(null)
   const portsTop = useNodeSize(ref, data)
   const open = useOpenSettings(services.settings, data.id)
+  const folded = useMemo(() => {
+    const params = Object.entries(def.params)
+    return params.length - alwaysShown(params).size
+  }, [def])
   // A progress tick re-renders the node; its params only change with the node itself.
   const paramRows = useMemo(() => {
     const params = Object.entries(def.params)
@@ -101,29 +108,18 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       />
     )
     const shown = alwaysShown(params)
-    const folding = params.filter(([name]) => !shown.has(name))
+    const rows = params.filter(([name]) => open || shown.has(name))
+    if (rows.length === 0) return null
     return (
       <div className="node-params" onPointerDown={stopDrag}>
-        {params.filter(([name]) => shown.has(name)).map(row)}
-        {folding.length > 0 && (
-          <button
-            type="button"
-            className="node-settings-toggle"
-            data-testid="settings-toggle"
-            aria-expanded={open}
-            title={open ? 'Fold the settings away' : 'Show every setting of this node'}
-            onClick={() => services.settings.toggle(node.id)}
-          >
-            <span aria-hidden="true">{open ? '▾' : '▸'}</span> Settings
-            {open ? '' : ` (${folding.length})`}
-          </button>
-        )}
-        {open && folding.map(row)}
+        {rows.map(row)}
       </div>
     )
   }, [node, def, services, open])
   if (!node) return null
   const classes = ['node', `mode-${node.mode}`, `state-${run.state}`]
+  // An output node's preview repeats its input's: it is drawn as a strip (styles/node.css).
+  if (def.export) classes.push('node-output')
   if (data.selected) classes.push('selected')
   const title = node.label ?? def.title
   return (
@@ -133,7 +129,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       data-node-id={node.id}
       data-node-type={def.type}
       data-testid="node"
-      style={{ width: NODE_WIDTH }}
+      style={{ width: open ? NODE_WIDTH_OPEN : NODE_WIDTH }}
       tabIndex={0}
       role="group"
       aria-roledescription="node"
@@ -143,8 +139,8 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       }}
       onKeyDown={(e) => onNodeKey(e, node.id, data.selected === true, services)}
     >
-      <NodeHeader node={node} def={def} run={run} services={services} />
-      <Ports view={data} emit={emit} top={portsTop} />
+      <NodeHeader node={node} def={def} run={run} services={services} folded={folded} />
+      <Ports view={data} emit={emit} top={portsTop} wide={open} />
       {paramRows}
       <NodeStatus
         run={run}
@@ -152,7 +148,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       />
       <ModelRunInfo node={node} def={def} run={run} services={services} />
       <div onPointerDown={stopDrag}>
-        <NodePreview id={node.id} def={def} run={run} services={services} />
+        <NodePreview id={node.id} def={def} run={run} services={services} used={used} />
       </div>
     </div>
   )

@@ -9,7 +9,8 @@ const { RefSocket } = Presets.classic
  * Inputs down the left edge, outputs down the right, each with its socket. Memoised: each
  * render of a socket makes Rete measure its position again (a forced layout) and redraw its
  * connections, so a progress tick of the node must not re-render them. `top` (where the ports
- * sit in the node) is a prop only so that the sockets are measured again when it changes.
+ * sit in the node) and `wide` (the node widened with its settings) are props only so that the
+ * sockets are measured again when they change.
  */
 export const Ports = memo(function Ports({
   view,
@@ -18,6 +19,7 @@ export const Ports = memo(function Ports({
   view: EditorNode
   emit: RenderEmit<Schemes>
   top: number
+  wide: boolean
 }) {
   const def: AnyNodeDefinition = view.def
   const inputs = Object.entries(view.inputs)

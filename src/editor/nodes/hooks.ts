@@ -60,6 +60,15 @@ export function useNodeSize(ref: RefObject<HTMLElement | null>, view: EditorNode
 /** Stops pointer presses inside a control from dragging the node or the canvas. */
 export const stopDrag = (event: { stopPropagation(): void }): void => event.stopPropagation()
 
+/** The node's outputs that something is connected to, as a stable comma-joined string. */
+export function useUsedOutputs(store: GraphStore, id: string): string {
+  const get = useCallback(() => {
+    const used = new Set(store.doc.edges.filter((e) => e.from.node === id).map((e) => e.from.port))
+    return [...used].sort().join(',')
+  }, [store, id])
+  return useSyncExternalStore(store.subscribe, get)
+}
+
 /** Required inputs of a node that nothing feeds, as a stable comma-joined string. */
 export function useMissingInputs(store: GraphStore, id: string, def: AnyNodeDefinition): string {
   const get = useCallback(() => unconnectedInputs(store.doc, id, def).join(','), [store, id, def])

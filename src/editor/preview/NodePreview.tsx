@@ -3,14 +3,19 @@ import { storedRef, type NodeRun } from '../run/run-store'
 import type { EditorServices } from '../services'
 import { OutputPreview } from './OutputPreview'
 
-/** Every output of a node, or a word on why there is nothing to show yet. */
+/**
+ * The outputs of a node that feed something (its first when none does), with the others a click
+ * away as their large views; or a word on why there is nothing to show yet.
+ */
 export function NodePreview(props: {
   id: string
   def: AnyNodeDefinition
   run: NodeRun
   services: EditorServices
+  /** Its outputs that something is connected to. */
+  used: readonly string[]
 }) {
-  const { id, def, run, services } = props
+  const { id, def, run, services, used } = props
   const ports = Object.keys(def.outputs)
   if (ports.length === 0) return null
   const working = run.state === 'queued' || run.state === 'running'
@@ -23,7 +28,10 @@ export function NodePreview(props: {
       </div>
     )
   }
-  const shown = ports.filter((port) => run.outputs?.[port] !== undefined)
+  const ready = ports.filter((port) => run.outputs?.[port] !== undefined)
+  const wanted = ready.filter((port) => used.includes(port))
+  const shown = wanted.length > 0 ? wanted : ready.slice(0, 1)
+  const others = ready.filter((port) => !shown.includes(port))
   if (shown.length === 0) {
     const why = working
       ? 'Working…'
@@ -54,6 +62,23 @@ export function NodePreview(props: {
           />
         </div>
       ))}
+      {others.length > 0 && (
+        <div className="preview-others">
+          Also:
+          {others.map((port) => (
+            <button
+              key={port}
+              type="button"
+              className="link-button"
+              data-testid="preview-other"
+              title={`Open a large view of ${port}`}
+              onClick={() => services.ui.set({ preview: { node: id, port }, menu: undefined })}
+            >
+              {port}
+            </button>
+          ))}
+        </div>
+      )}
       {run.stale && (
         <div className="stale-tag" data-testid="stale-tag">
           {working ? 'outdated: updating…' : 'outdated: run to update'}
