@@ -16,7 +16,8 @@ import { panRows } from './pan-browser'
  * Before that, a new user's first open of the default graph (time to the first previews and
  * to the whole first run). Last, panning the canvas at 14, 56 and 112 nodes (bench/pan-browser.ts).
  *   npm run bench:runtime            (E2E_SKIP_BUILD=1 reuses the last build)
- *   BENCH_ONLY=pan npm run bench:runtime   (only the panning)
+ *   BENCH_ONLY=pan npm run bench:runtime   (only the panning; PAN_SHOTS=1 saves what each pan starts
+ *   from in test-results/pan-NODES-VIEW.png)
  *   BENCH_ONLY=first-open npm run bench:runtime   (only the first open)
  */
 declare const window: Window & { harness: Harness; __longTasks: number[] }
