@@ -26,6 +26,8 @@ export interface CanvasApi {
   tidyIfCrowded(): Promise<void>
   /** Pans just enough to bring a node into view (keyboard focus moved to it). */
   reveal?(id: string): Promise<void>
+  /** Brings a node in front of the others (its settings unfolded over its neighbours). */
+  raise?(id: string): Promise<void>
 }
 
 /**

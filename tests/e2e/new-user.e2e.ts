@@ -319,6 +319,19 @@ describe('the editor as a new user meets it', () => {
     expect(boxes.nodes.filter((n) => !framed(n, boxes)).map((n) => n.id)).toEqual([])
     expect(boxes.minimap).toBeDefined() // shown, and no node under it
 
+    // ⚙ unfolds a node's settings, wider than its place, in front of its neighbour.
+    const stft = page.locator('[data-node-id="stft"]')
+    await stft.locator('[data-testid="settings-toggle"]').click()
+    await stft.locator('[data-param="fftSize"]').waitFor()
+    const inFront = await stft.evaluate((el) => {
+      const r = el.getBoundingClientRect()
+      return el.contains(document.elementFromPoint(r.right - 8, r.top + r.height / 2))
+    })
+    await screenshot(page, 'new-user-settings-open')
+    expect(inFront).toBe(true)
+    await stft.locator('[data-testid="settings-toggle"]').click()
+    await expect.poll(() => stft.locator('[data-param="fftSize"]').count()).toBe(0)
+
     // The minimap can be hidden, and the intro dismissed; both are remembered.
     await page.locator('[data-testid="minimap-toggle"]').uncheck()
     await page.locator('[data-testid="intro-dismiss"]').click()

@@ -313,6 +313,11 @@ export async function createCanvas(
       const { x, y } = area.area.transform
       await area.area.translate(x + dx, y + dy)
     },
+    async raise(id) {
+      // What zIndexNodesOrder does for a picked node (picking would start a drag here).
+      const view = area.nodeViews.get(id)
+      if (view) await area.area.content.reorder(view.element, null)
+    },
     arrange: () => tidy(true),
     async tidyIfCrowded() {
       await sync.schedule()

@@ -124,7 +124,11 @@ function SettingsToggle(props: { id: string; count: number; services: EditorServ
       aria-expanded={open}
       aria-label={open ? 'Hide settings' : `Show ${count} settings`}
       title={open ? 'Fold the settings away' : `Show this node's ${count} settings`}
-      onClick={() => services.settings.toggle(id)}
+      onClick={() => {
+        services.settings.toggle(id)
+        // Unfolded, it is wider and taller than its place: in front of its neighbours.
+        if (services.settings.isOpen(id)) void services.canvas?.raise?.(id)
+      }}
     >
       ⚙
     </button>
