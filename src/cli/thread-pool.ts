@@ -7,8 +7,16 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker as Thread } from 'node:worker_threads'
+import type { AnyNodeDefinition } from '../engine/define-node'
+import { CancelledError } from '../engine/errors'
 import type { NodeRegistry } from '../engine/registry'
-import { createLocalRunner, createSplittingRunner, type NodeRunner } from '../engine/runner'
+import {
+  createLocalRunner,
+  createSplittingRunner,
+  type JobContext,
+  type NodeJob,
+  type NodeRunner,
+} from '../engine/runner'
 import { createRoutingRunner, WorkerPool } from '../runtime/worker-pool'
 
 type Listener = (event: unknown) => void
@@ -58,6 +66,82 @@ export function createThreadWorker(): Worker {
   return face as unknown as Worker
 }
 
+/**
+ * Bytes of nodes' own estimates (`estimate` on their definitions) that may run at once. The
+ * threads share one process: two 10-minute Griffin-Lim channels at once held 2.9 GB between
+ * them, and the default graph on 10 minutes of stereo peaked at 4.4 GB; one at a time, it
+ * stays under 4 GB. Smaller work (3 minutes: 0.4 GB a channel) still runs side by side.
+ */
+export const MEMORY_BUDGET = 2 * 2 ** 30
+
+/** A node's estimate of the memory its run needs, or 0 where it gives none (or cannot). */
+function estimatedBytes(def: AnyNodeDefinition | undefined, job: NodeJob): number {
+  try {
+    return def?.estimate?.(job.inputs, job.params).bytes ?? 0
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * Runs tasks while the bytes they say they need add up to at most `budget`; one that does not
+ * fit waits for others to finish (one alone always runs, whatever it needs). Later tasks that
+ * fit are not held behind it. A task cancelled while it waits leaves at once.
+ */
+export function memoryGate(budget: number): {
+  run<T>(bytes: number, ctx: Pick<JobContext, 'signal'>, task: () => Promise<T>): Promise<T>
+} {
+  let used = 0
+  let running = 0
+  const waiting: { bytes: number; start: () => void }[] = []
+  const fits = (bytes: number) => running === 0 || used + bytes <= budget
+  const pump = () => {
+    for (const entry of [...waiting]) {
+      if (!fits(entry.bytes)) continue
+      waiting.splice(waiting.indexOf(entry), 1)
+      entry.start()
+    }
+  }
+  return {
+    run<T>(bytes: number, ctx: Pick<JobContext, 'signal'>, task: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const start = () => {
+          ctx.signal.removeEventListener('abort', onAbort)
+          used += bytes
+          running++
+          // Room is made before the caller hears: the next task is under way by then.
+          const done = () => {
+            used -= bytes
+            running--
+            pump()
+          }
+          task().then(
+            (value) => {
+              done()
+              resolve(value)
+            },
+            (error: unknown) => {
+              done()
+              reject(error instanceof Error ? error : new Error(String(error)))
+            },
+          )
+        }
+        const entry = { bytes, start }
+        const onAbort = () => {
+          const at = waiting.indexOf(entry)
+          if (at < 0) return
+          waiting.splice(at, 1)
+          reject(new CancelledError())
+        }
+        if (ctx.signal.aborted) return reject(new CancelledError())
+        if (fits(bytes)) return start()
+        ctx.signal.addEventListener('abort', onAbort, { once: true })
+        waiting.push(entry)
+      })
+    },
+  }
+}
+
 /** Threads for a machine: one per core, at most `max` (each holds its own copy of its inputs). */
 export function threadCount(max = 8): number {
   return Math.max(1, Math.min(max, availableParallelism()))
@@ -70,16 +154,22 @@ export function threadCount(max = 8): number {
 export function createThreadRunner(
   registry: NodeRegistry,
   size = threadCount(),
+  budget = MEMORY_BUDGET,
 ): { runner: NodeRunner; dispose: () => void } {
   const pool = new WorkerPool({ createWorker: createThreadWorker, size, label: 'CPU thread' })
   const here = createLocalRunner(registry)
   const routed = createRoutingRunner(registry, pool, here)
+  const gate = memoryGate(budget)
   return {
     // Nodes that split (a multi-channel Griffin-Lim) spread their parts over the threads.
     // Output nodes pass their input on, and their files are written here: on a thread they
     // would cost a copy of it there and another back (a 10-minute picture: 2 × 320 MB).
     runner: createSplittingRunner(registry, {
-      run: (job, ctx) => (registry.get(job.type)?.export ? here : routed).run(job, ctx),
+      run: (job, ctx) => {
+        const def = registry.get(job.type)
+        if (def?.export) return here.run(job, ctx)
+        return gate.run(estimatedBytes(def, job), ctx, () => routed.run(job, ctx))
+      },
     }),
     dispose: () => pool.dispose(),
   }

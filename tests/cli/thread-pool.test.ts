@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { registry } from '../../nodes/index'
 import type { AudioValue } from '../../src/engine/values'
 import { createLocalRunner, type JobContext, type NodeJob } from '../../src/engine/runner'
-import { createThreadRunner, threadRunner } from '../../src/cli/thread-pool'
+import { createThreadRunner, memoryGate, threadRunner } from '../../src/cli/thread-pool'
 
 function mixJob(seed: number): NodeJob {
   const def = registry.get('audio/mix')
@@ -106,5 +106,56 @@ describe('the CLI thread pool', () => {
       if (saved === undefined) delete process.env.SYNESTHETE_THREADS
       else process.env.SYNESTHETE_THREADS = saved
     }
+  })
+})
+
+describe('the memory gate', () => {
+  /** A task that runs until `finish` is called, and says when it started. */
+  function task(log: string[], name: string) {
+    let finish = () => {}
+    const run = () =>
+      new Promise<string>((resolve) => {
+        log.push(`start ${name}`)
+        finish = () => resolve(name)
+      })
+    return { run, finish: () => finish() }
+  }
+  const ctx = () => ({ signal: new AbortController().signal })
+
+  it('runs tasks side by side while their bytes fit, holds one that does not until room is made', async () => {
+    const log: string[] = []
+    const gate = memoryGate(10)
+    const [a, b, c, big] = ['a', 'b', 'c', 'big'].map((n) => task(log, n))
+    const ran = [
+      gate.run(6, ctx(), a.run),
+      gate.run(6, ctx(), b.run), // 12 > 10: waits for a
+      gate.run(3, ctx(), c.run), // fits beside a: not held behind b
+    ]
+    expect(log).toEqual(['start a', 'start c'])
+    a.finish()
+    await ran[0]
+    expect(log).toEqual(['start a', 'start c', 'start b'])
+    b.finish()
+    c.finish()
+    await Promise.all(ran)
+    // More than the whole budget: it runs, alone.
+    const alone = gate.run(25, ctx(), big.run)
+    expect(log.at(-1)).toBe('start big')
+    big.finish()
+    await expect(alone).resolves.toBe('big')
+  })
+
+  it('lets a waiting task go when it is cancelled, and never starts it', async () => {
+    const log: string[] = []
+    const gate = memoryGate(10)
+    const [a, b] = ['a', 'b'].map((n) => task(log, n))
+    const first = gate.run(8, ctx(), a.run)
+    const controller = new AbortController()
+    const second = gate.run(8, { signal: controller.signal }, b.run)
+    controller.abort()
+    await expect(second).rejects.toThrow()
+    a.finish()
+    await first
+    expect(log).toEqual(['start a'])
   })
 })
