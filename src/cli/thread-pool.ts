@@ -22,6 +22,14 @@ import { createRoutingRunner, WorkerPool } from '../runtime/worker-pool'
 type Listener = (event: unknown) => void
 
 /**
+ * A thread whose WebAssembly memory (what its isolate holds outside the JavaScript heap and
+ * array buffers) passed this after a job is replaced by a fresh one: a 10-minute Griffin-Lim
+ * channel grows it to 1.1 GB, which the thread would otherwise keep to the end of the run.
+ * Three minutes' (0.33 GB) keep their thread.
+ */
+const RETIRE_BYTES = 512 * 2 ** 20
+
+/**
  * A worker thread behind the part of the Web Worker interface WorkerSlot uses: message, error
  * and messageerror events, postMessage with a transfer list, terminate. A thread that exits on
  * its own (a crash, out of memory) is reported as an error event, as a dead Web Worker is.
@@ -32,20 +40,53 @@ export function createThreadWorker(): Worker {
   const entry = new URL('./thread-worker.ts', import.meta.url).href
   const tsx = import.meta.resolve('tsx/esm/api')
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}) })`
-  const thread = new Thread(boot, { eval: true })
   const listeners = new Map<string, Set<Listener>>()
   const emit = (type: string, event: unknown) => listeners.get(type)?.forEach((l) => l(event))
   let ended = false
-  thread.on('message', (data: unknown) => emit('message', { data }))
-  thread.on('messageerror', () => emit('messageerror', {}))
-  thread.on('error', (error: Error) => {
-    if (!ended) emit('error', { message: error.message, preventDefault: () => {} })
-  })
-  thread.on('exit', (code) => {
-    if (!ended)
-      emit('error', { message: `its thread exited (code ${code})`, preventDefault: () => {} })
-    ended = true
-  })
+  let init: unknown
+  let heavy = false
+  /**
+   * A thread of its own; `fresh` is one that replaces a thread retired after a job: it is
+   * sent the same 'init', and its 'ready' is not passed on (the pool heard it once).
+   */
+  const start = (fresh: boolean): Thread => {
+    const thread = new Thread(boot, { eval: true })
+    let mine = true // false once retired: its end is nobody's concern
+    let greeted = !fresh
+    thread.on('message', (data: { type?: string; bytes?: number }) => {
+      if (!mine) return
+      if (data.type === 'memory') {
+        heavy = (data.bytes ?? 0) > RETIRE_BYTES
+        return
+      }
+      if (data.type === 'ready' && !greeted) {
+        greeted = true
+        return
+      }
+      emit('message', { data })
+      if ((data.type === 'done' || data.type === 'failed') && heavy && !ended) {
+        // WebAssembly memory never shrinks: a thread that grew it past RETIRE_BYTES would keep
+        // that for the rest of the run. Its job is over; the next goes to a fresh thread.
+        heavy = false
+        mine = false
+        void thread.terminate()
+        current = start(true)
+        if (init !== undefined) current.postMessage(init)
+      }
+    })
+    thread.on('messageerror', () => mine && emit('messageerror', {}))
+    thread.on('error', (error: Error) => {
+      if (mine && !ended) emit('error', { message: error.message, preventDefault: () => {} })
+    })
+    thread.on('exit', (code) => {
+      if (!mine) return
+      if (!ended)
+        emit('error', { message: `its thread exited (code ${code})`, preventDefault: () => {} })
+      ended = true
+    })
+    return thread
+  }
+  let current = start(false)
   const face = {
     addEventListener(type: string, listener: Listener) {
       const set = listeners.get(type) ?? new Set<Listener>()
@@ -56,11 +97,12 @@ export function createThreadWorker(): Worker {
       listeners.get(type)?.delete(listener)
     },
     postMessage(message: unknown, transfer?: Transferable[]) {
-      thread.postMessage(message, (transfer ?? []) as never)
+      if ((message as { type?: string }).type === 'init') init = message
+      current.postMessage(message, (transfer ?? []) as never)
     },
     terminate() {
       ended = true
-      void thread.terminate()
+      void current.terminate()
     },
   }
   return face as unknown as Worker

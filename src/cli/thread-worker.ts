@@ -12,7 +12,15 @@ if (!port) throw new Error('thread-worker.ts runs as a worker thread (thread-poo
 serveJobs(
   registry,
   {
-    postMessage: (message, transfer) => port.postMessage(message, transfer as never),
+    postMessage: (message, transfer) => {
+      // Before a job's end, what this thread holds outside its heap and array buffers (its
+      // WebAssembly memory): the pool replaces a thread that grew it far (thread-pool.ts).
+      if (message.type === 'done' || message.type === 'failed') {
+        const { external, arrayBuffers } = process.memoryUsage()
+        port.postMessage({ type: 'memory', bytes: external - arrayBuffers })
+      }
+      port.postMessage(message, transfer as never)
+    },
     addEventListener: (_type, listener) =>
       port.on('message', (data: ToWorker) => listener({ data } as MessageEvent<ToWorker>)),
   },
