@@ -34,7 +34,7 @@ const RETIRE_BYTES = 512 * 2 ** 20
  * and messageerror events, postMessage with a transfer list, terminate. A thread that exits on
  * its own (a crash, out of memory) is reported as an error event, as a dead Web Worker is.
  */
-export function createThreadWorker(): Worker {
+export function createThreadWorker(retireBytes = RETIRE_BYTES): Worker {
   // The thread runs TypeScript as the CLI does: tsx's loader is registered in it first (an
   // `--import` in execArgv does not reach worker threads' module hooks).
   const entry = new URL('./thread-worker.ts', import.meta.url).href
@@ -56,7 +56,7 @@ export function createThreadWorker(): Worker {
     thread.on('message', (data: { type?: string; bytes?: number }) => {
       if (!mine) return
       if (data.type === 'memory') {
-        heavy = (data.bytes ?? 0) > RETIRE_BYTES
+        heavy = (data.bytes ?? 0) > retireBytes
         return
       }
       if (data.type === 'ready' && !greeted) {
@@ -65,7 +65,7 @@ export function createThreadWorker(): Worker {
       }
       emit('message', { data })
       if ((data.type === 'done' || data.type === 'failed') && heavy && !ended) {
-        // WebAssembly memory never shrinks: a thread that grew it past RETIRE_BYTES would keep
+        // WebAssembly memory never shrinks: a thread that grew it past retireBytes would keep
         // that for the rest of the run. Its job is over; the next goes to a fresh thread.
         heavy = false
         mine = false
@@ -197,8 +197,13 @@ export function createThreadRunner(
   registry: NodeRegistry,
   size = threadCount(),
   budget = MEMORY_BUDGET,
+  retireBytes = RETIRE_BYTES,
 ): { runner: NodeRunner; dispose: () => void } {
-  const pool = new WorkerPool({ createWorker: createThreadWorker, size, label: 'CPU thread' })
+  const pool = new WorkerPool({
+    createWorker: () => createThreadWorker(retireBytes),
+    size,
+    label: 'CPU thread',
+  })
   const here = createLocalRunner(registry)
   const routed = createRoutingRunner(registry, pool, here)
   const gate = memoryGate(budget)

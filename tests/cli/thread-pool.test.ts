@@ -109,6 +109,26 @@ describe('the CLI thread pool', () => {
   })
 })
 
+describe('threads replaced after a job that grew their memory', () => {
+  // Retiring past -1 bytes: every job's thread is replaced by a fresh one after it.
+  const threads = createThreadRunner(registry, 1, undefined, -1)
+  afterAll(() => threads.dispose())
+
+  it('gives each later job a fresh thread, with the same results and no error', async () => {
+    const local = createLocalRunner(registry)
+    for (const seed of [11, 12, 13]) {
+      const expected = await local.run(mixJob(seed), context())
+      await expect(threads.runner.run(structuredClone(mixJob(seed)), context())).resolves.toEqual(
+        expected,
+      )
+    }
+    const bad = mixJob(14)
+    ;(bad.inputs.a as AudioValue).channels[0][3] = NaN
+    await expect(threads.runner.run(bad, context())).rejects.toThrow(/input "a" contains NaN/)
+    await expect(threads.runner.run(mixJob(15), context())).resolves.toBeDefined()
+  }, 120_000)
+})
+
 describe('the memory gate', () => {
   /** A task that runs until `finish` is called, and says when it started. */
   function task(log: string[], name: string) {
