@@ -307,6 +307,18 @@ describe('the editor as a new user meets it', () => {
     expect(small).toEqual([])
     expect(faint).toEqual([])
 
+    // A caption the compact node cuts short (…) shows its whole text on hover.
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.thumb-caption, .thumb-caption > span')]
+        .filter((el) => el.scrollWidth > el.clientWidth + 1 && el.children.length === 0)
+        .map((el) => ({ text: el.textContent ?? '', title: el.title })),
+    )
+    console.log(
+      `opening view: ${cut.length} captions cut short, each with its whole text as a title`,
+    )
+    expect(cut.length).toBeGreaterThan(0)
+    expect(cut.filter((c) => c.title !== c.text)).toEqual([])
+
     // The whole default graph is framed: every node wholly inside the canvas, below the top
     // bar, clear of the intro and hint lines, the legend and the minimap.
     const boxes = await overlayBoxes(page)

@@ -28,6 +28,11 @@ export function AudioThumb(props: {
   const url = usePictureUrl(thumb, waveformPicture)
   const peakDb = thumb ? 20 * Math.log10(Math.max(thumb.peak, 1e-9)) : undefined
   const duration = audioDurationSec(audio)
+  const details = [
+    formatSeconds(duration),
+    audio.channels.length === 1 ? 'mono' : `${audio.channels.length} ch`,
+    `${(audio.sampleRate / 1000).toFixed(audio.sampleRate % 1000 ? 1 : 0)} kHz`,
+  ].join(' · ')
   return (
     <div className="thumb thumb-audio">
       <div className="thumb-frame" onClick={onOpen} title="Open a large view">
@@ -44,11 +49,8 @@ export function AudioThumb(props: {
         >
           {playing ? '■' : '▶'}
         </button>
-        <span>
-          {formatSeconds(duration)} ·{' '}
-          {audio.channels.length === 1 ? 'mono' : `${audio.channels.length} ch`} ·{' '}
-          {(audio.sampleRate / 1000).toFixed(audio.sampleRate % 1000 ? 1 : 0)} kHz
-        </span>
+        {/* A compact node cuts this line short: the whole of it shows on hover. */}
+        <span title={details}>{details}</span>
         {peakDb !== undefined && (
           <span
             className={`peak${peakDb > -0.1 ? ' peak-hot' : ''}`}

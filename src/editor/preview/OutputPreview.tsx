@@ -71,6 +71,9 @@ function SpectrogramThumb({
 }) {
   const raster = useThumbData(value, stored)?.raster
   const seconds = ((value.frames - 1) * value.hopSize) / value.sampleRate
+  const details =
+    `${value.bins} bins × ${value.frames} frames · ${formatSeconds(seconds)} · ${value.scale}` +
+    (value.channels.length > 1 ? ` · ${value.channels.length} ch` : '')
   return (
     <div className="thumb">
       <div className="thumb-frame" onClick={onOpen} title="Open a large view">
@@ -80,9 +83,8 @@ function SpectrogramThumb({
           className="thumb-canvas"
         />
       </div>
-      <div className="thumb-caption">
-        {value.bins} bins × {value.frames} frames · {formatSeconds(seconds)} · {value.scale}
-        {value.channels.length > 1 ? ` · ${value.channels.length} ch` : ''}
+      <div className="thumb-caption" title={details}>
+        {details}
       </div>
     </div>
   )
