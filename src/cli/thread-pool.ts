@@ -25,9 +25,9 @@ type Listener = (event: unknown) => void
  * A thread whose WebAssembly memory (what its isolate holds outside the JavaScript heap and
  * array buffers) passed this after a job is replaced by a fresh one: a 10-minute Griffin-Lim
  * channel grows it to 1.1 GB, which the thread would otherwise keep to the end of the run.
- * Three minutes' (0.33 GB) keep their thread.
+ * The default graph on three minutes (0.3–0.45 GB after each job) keeps its threads.
  */
-const RETIRE_BYTES = 512 * 2 ** 20
+const RETIRE_BYTES = 768 * 2 ** 20
 
 /**
  * A worker thread behind the part of the Web Worker interface WorkerSlot uses: message, error
