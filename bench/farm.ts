@@ -25,7 +25,7 @@ import { renderCommand } from '../src/cli/farm'
 import { render } from '../src/cli/render'
 import { encodeWav } from '../src/media/wav-encode'
 import { hasRedisServer, lineFrom, startRedis } from '../tests/helpers/redis'
-import { graphOf } from '../tests/helpers/test-nodes'
+import { graphOf, spectrumVideoGraph } from '../tests/helpers/test-nodes'
 import type { BenchCase } from './types'
 
 function arg(name: string, fallback: number): number {
@@ -53,22 +53,7 @@ const cpuGraph = (iterations: number) =>
 
 /** The split batch's graph: a video of the sound's spectra, frames drawn and adjusted. */
 const videoGraph = (size: number) =>
-  graphOf(
-    [
-      { id: 'load', type: 'audio/load' },
-      { id: 'spectra', type: 'frames/spectrum', params: { fps: 24, bins: 64, fftSize: 1024 } },
-      { id: 'draw', type: 'frames/draw-spectrum', params: { width: size, height: size } },
-      { id: 'adjust', type: 'frames/adjust', params: { operation: 'autocontrast' } },
-      { id: 'video', type: 'frames/output', params: { name: 'clip' } },
-    ],
-    [
-      'load.audio->spectra.audio',
-      'spectra.spectra->draw.spectra',
-      'draw.frames->adjust.frames',
-      'adjust.frames->video.frames',
-      'load.audio->video.audio',
-    ],
-  )
+  spectrumVideoGraph({ fps: 24, bins: 64, fftSize: 1024, width: size, height: size })
 
 const quiet = { out: () => undefined, err: () => undefined }
 const RATE = 22050

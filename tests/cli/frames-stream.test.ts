@@ -12,7 +12,7 @@ import { frameFileName, videoExportFiles } from '../../src/media/frames-export'
 import { decodePng, encodePng } from '../../src/media/png'
 import { decodeWav } from '../../src/media/wav'
 import { encodeWav } from '../../src/media/wav-encode'
-import { graphOf } from '../helpers/test-nodes'
+import { graphOf, spectrumVideoGraph } from '../helpers/test-nodes'
 
 /**
  * Frame sequences headless are made a window at a time and written as they are made; a farm's
@@ -34,22 +34,14 @@ const samples = Float32Array.from(
 const wavPath = join(dir, 'sweep.wav')
 writeFileSync(wavPath, encodeWav({ sampleRate: rate, channels: [samples] }, 'pcm16'))
 
-const graph = graphOf(
-  [
-    { id: 'load', type: 'audio/load' },
-    { id: 'spectra', type: 'frames/spectrum', params: { fps: FPS, bins: 24, fftSize: 512 } },
-    { id: 'draw', type: 'frames/draw-spectrum', params: { width: 24, height: 16, seed: 3 } },
-    { id: 'adjust', type: 'frames/adjust', params: { operation: 'autocontrast' } },
-    { id: 'video', type: 'frames/output', params: { name: 'clip' } },
-  ],
-  [
-    'load.audio->spectra.audio',
-    'spectra.spectra->draw.spectra',
-    'draw.frames->adjust.frames',
-    'adjust.frames->video.frames',
-    'load.audio->video.audio',
-  ],
-)
+const graph = spectrumVideoGraph({
+  fps: FPS,
+  bins: 24,
+  fftSize: 512,
+  width: 24,
+  height: 16,
+  seed: 3,
+})
 const graphPath = join(dir, 'graph.json')
 writeFileSync(graphPath, JSON.stringify(graph))
 

@@ -207,3 +207,43 @@ export function graphOf(nodes: NodeSketch[], edges: string[] = []): GraphDocumen
     }),
   }
 }
+
+/**
+ * A sound made into a video: Load Audio → Spectrum Frames → Spectrum Picture → Frames Adjust
+ * (autocontrast) → Video Output named "clip", with the sound as its soundtrack. The frames
+ * stream and render farm tests and the farm bench render it at their own sizes.
+ */
+export function spectrumVideoGraph(o: {
+  fps: number
+  bins: number
+  fftSize: number
+  width: number
+  height: number
+  seed?: number
+}): GraphDocument {
+  const draw = {
+    width: o.width,
+    height: o.height,
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+  }
+  return graphOf(
+    [
+      { id: 'load', type: 'audio/load' },
+      {
+        id: 'spectra',
+        type: 'frames/spectrum',
+        params: { fps: o.fps, bins: o.bins, fftSize: o.fftSize },
+      },
+      { id: 'draw', type: 'frames/draw-spectrum', params: draw },
+      { id: 'adjust', type: 'frames/adjust', params: { operation: 'autocontrast' } },
+      { id: 'video', type: 'frames/output', params: { name: 'clip' } },
+    ],
+    [
+      'load.audio->spectra.audio',
+      'spectra.spectra->draw.spectra',
+      'draw.frames->adjust.frames',
+      'adjust.frames->video.frames',
+      'load.audio->video.audio',
+    ],
+  )
+}
