@@ -220,6 +220,11 @@ export function integratedLoudness(
   sampleRate: number,
 ): number | null {
   checkInput(channels, sampleRate)
+  return gatedLoudness(channels, sampleRate)
+}
+
+/** integratedLoudness of checked input. */
+function gatedLoudness(channels: readonly Float32Array[], sampleRate: number): number | null {
   const segment = Math.round(sampleRate / 10)
   const weights = channelWeights(channels.length)
   const length = Math.min(...channels.map((c) => c.length))
@@ -293,7 +298,8 @@ const TAPS = 12
 const PHASE_ABS_SUM = Math.max(
   ...TRUE_PEAK_PHASES.map((p) => p.reduce((s, v) => s + Math.abs(v), 0)),
 )
-const BLOCK = 512
+/** Samples per run whose largest |x| bounds the outputs that read it (see channelTruePeak). */
+const RUN = 16
 
 /**
  * The Annex's phases 3 and 2 are phases 0 and 1 reversed, so with x_k = x[n−k],
@@ -303,102 +309,167 @@ const BLOCK = 512
  */
 const half = (p: readonly number[], sign: 1 | -1): Float64Array =>
   Float64Array.from({ length: TAPS / 2 }, (_, k) => (p[k] + sign * p[TAPS - 1 - k]) / 2)
-const U0 = half(TRUE_PEAK_PHASES[0], 1)
-const V0 = half(TRUE_PEAK_PHASES[0], -1)
-const U1 = half(TRUE_PEAK_PHASES[1], 1)
-const V1 = half(TRUE_PEAK_PHASES[1], -1)
+/** U0, V0, U1, V1 of six coefficients each, in that order. */
+const HALVES = Float64Array.from([
+  ...half(TRUE_PEAK_PHASES[0], 1),
+  ...half(TRUE_PEAK_PHASES[0], -1),
+  ...half(TRUE_PEAK_PHASES[1], 1),
+  ...half(TRUE_PEAK_PHASES[1], -1),
+])
+
+/**
+ * max |x| over each run of RUN samples, x[RUN·i .. RUN·i + RUN), and their maximum (the
+ * sample peak). Math.abs, not a comparison: a branch on the sign of audio is mispredicted half
+ * the time.
+ */
+function runMaxima(x: Float32Array): { runs: Float64Array; max: number } {
+  const runs = new Float64Array(Math.ceil(x.length / RUN))
+  let max = 0
+  let nan = false
+  for (let r = 0; r < runs.length; r++) {
+    const to = Math.min(x.length, (r + 1) * RUN)
+    let m = 0
+    for (let i = r * RUN; i < to; i++) {
+      const a = Math.abs(x[i])
+      if (a > m) m = a
+      else if (a !== a) nan = true
+    }
+    runs[r] = m
+    if (m > max) max = m
+  }
+  return { runs, max: nan ? NaN : max }
+}
 
 /**
  * Largest |x| of the 4× interpolated channel, zeros assumed before the start and after the
- * end (so the filter's tails are seen), at least `floor`. Blocks whose largest sample, times
- * the filter's Σ|h|, cannot beat the peak found so far are skipped: exact, and most blocks of
- * ordinary audio go.
+ * end (so the filter's tails are seen), at least `floor`. Outputs come in runs of RUN: outputs
+ * RUN·i … RUN·i + RUN − 1 read samples of input runs i − 1 and i only, so a run whose largest
+ * such sample, times the filter's Σ|h|, cannot beat the peak found so far is skipped: exact,
+ * and on ordinary audio about two thirds of the runs go (they follow the waveform's own swings).
  */
-export function channelTruePeak(x: Float32Array, floor = 0): number {
+export function channelTruePeak(x: Float32Array, floor = 0, runs = runMaxima(x).runs): number {
   const n = x.length
   const outputs = n + TAPS - 1 // y[m] for m = 0 .. n+10 reads x[m−11 .. m]
-  const w = new Float64Array(BLOCK + TAPS - 1)
-  const [u00, u01, u02, u03, u04, u05] = U0
-  const [v00, v01, v02, v03, v04, v05] = V0
-  const [u10, u11, u12, u13, u14, u15] = U1
-  const [v10, v11, v12, v13, v14, v15] = V1
   let peak = floor
-  for (let start = 0; start < outputs; start += BLOCK) {
-    const count = Math.min(BLOCK, outputs - start)
-    let local = 0
-    for (let i = 0; i < count + TAPS - 1; i++) {
-      const j = start - (TAPS - 1) + i
-      const v = j >= 0 && j < n ? x[j] : 0
-      w[i] = v
-      const a = v < 0 ? -v : v
-      if (a > local) local = a
+  // The first and last outputs read past the ends: they read a zero-padded copy instead.
+  const edge = new Float32Array(RUN + TAPS - 1)
+  for (let r = 0; r * RUN < outputs; r++) {
+    const bound = Math.max(runs[r - 1] ?? 0, runs[r] ?? 0)
+    if (bound * PHASE_ABS_SUM <= peak) continue
+    const from = r * RUN
+    const count = Math.min(RUN, outputs - from)
+    const base = from - (TAPS - 1) // output from + t reads x[base + t .. base + t + 11]
+    if (base >= 0 && base + count + TAPS - 1 <= n) {
+      peak = phasePeak(x, base, count, peak)
+    } else {
+      for (let i = 0; i < edge.length; i++) {
+        const j = base + i
+        edge[i] = j >= 0 && j < n ? x[j] : 0
+      }
+      peak = phasePeak(edge, 0, count, peak)
     }
-    if (local * PHASE_ABS_SUM <= peak) continue
-    // A sliding window in locals: one load per output instead of twelve.
-    let w0 = w[0]
-    let w1 = w[1]
-    let w2 = w[2]
-    let w3 = w[3]
-    let w4 = w[4]
-    let w5 = w[5]
-    let w6 = w[6]
-    let w7 = w[7]
-    let w8 = w[8]
-    let w9 = w[9]
-    let w10 = w[10]
-    for (let t = 0; t < count; t++) {
-      // x_k = w_{11−k}, the newest sample last.
-      const w11 = w[t + 11]
-      const s0 = w11 + w0
-      const d0 = w11 - w0
-      const s1 = w10 + w1
-      const d1 = w10 - w1
-      const s2 = w9 + w2
-      const d2 = w9 - w2
-      const s3 = w8 + w3
-      const d3 = w8 - w3
-      const s4 = w7 + w4
-      const d4 = w7 - w4
-      const s5 = w6 + w5
-      const d5 = w6 - w5
-      const u0 = u00 * s0 + u01 * s1 + (u02 * s2 + u03 * s3) + (u04 * s4 + u05 * s5)
-      const v0 = v00 * d0 + v01 * d1 + (v02 * d2 + v03 * d3) + (v04 * d4 + v05 * d5)
-      const u1 = u10 * s0 + u11 * s1 + (u12 * s2 + u13 * s3) + (u14 * s4 + u15 * s5)
-      const v1 = v10 * d0 + v11 * d1 + (v12 * d2 + v13 * d3) + (v14 * d4 + v15 * d5)
-      const p0 = (u0 < 0 ? -u0 : u0) + (v0 < 0 ? -v0 : v0)
-      const p1 = (u1 < 0 ? -u1 : u1) + (v1 < 0 ? -v1 : v1)
-      if (p0 > peak) peak = p0
-      if (p1 > peak) peak = p1
-      w0 = w1
-      w1 = w2
-      w2 = w3
-      w3 = w4
-      w4 = w5
-      w5 = w6
-      w6 = w7
-      w7 = w8
-      w8 = w9
-      w9 = w10
-      w10 = w11
-    }
+  }
+  return peak
+}
+
+/**
+ * The largest max_p |y_p| over `count` outputs, at least `peak`: output t reads the window
+ * w[base + t .. base + t + 11], the newest sample last.
+ */
+function phasePeak(w: Float32Array, base: number, count: number, peak: number): number {
+  const c = HALVES
+  const u00 = c[0]
+  const u01 = c[1]
+  const u02 = c[2]
+  const u03 = c[3]
+  const u04 = c[4]
+  const u05 = c[5]
+  const v00 = c[6]
+  const v01 = c[7]
+  const v02 = c[8]
+  const v03 = c[9]
+  const v04 = c[10]
+  const v05 = c[11]
+  const u10 = c[12]
+  const u11 = c[13]
+  const u12 = c[14]
+  const u13 = c[15]
+  const u14 = c[16]
+  const u15 = c[17]
+  const v10 = c[18]
+  const v11 = c[19]
+  const v12 = c[20]
+  const v13 = c[21]
+  const v14 = c[22]
+  const v15 = c[23]
+  // A sliding window in locals: one load per output instead of twelve.
+  let w0 = w[base]
+  let w1 = w[base + 1]
+  let w2 = w[base + 2]
+  let w3 = w[base + 3]
+  let w4 = w[base + 4]
+  let w5 = w[base + 5]
+  let w6 = w[base + 6]
+  let w7 = w[base + 7]
+  let w8 = w[base + 8]
+  let w9 = w[base + 9]
+  let w10 = w[base + 10]
+  const end = base + count + TAPS - 1
+  for (let i = base + TAPS - 1; i < end; i++) {
+    // x_k = w_{11−k}, the newest sample last.
+    const w11 = w[i]
+    const s0 = w11 + w0
+    const d0 = w11 - w0
+    const s1 = w10 + w1
+    const d1 = w10 - w1
+    const s2 = w9 + w2
+    const d2 = w9 - w2
+    const s3 = w8 + w3
+    const d3 = w8 - w3
+    const s4 = w7 + w4
+    const d4 = w7 - w4
+    const s5 = w6 + w5
+    const d5 = w6 - w5
+    const u0 = u00 * s0 + u01 * s1 + (u02 * s2 + u03 * s3) + (u04 * s4 + u05 * s5)
+    const v0 = v00 * d0 + v01 * d1 + (v02 * d2 + v03 * d3) + (v04 * d4 + v05 * d5)
+    const u1 = u10 * s0 + u11 * s1 + (u12 * s2 + u13 * s3) + (u14 * s4 + u15 * s5)
+    const v1 = v10 * d0 + v11 * d1 + (v12 * d2 + v13 * d3) + (v14 * d4 + v15 * d5)
+    const p0 = Math.abs(u0) + Math.abs(v0)
+    const p1 = Math.abs(u1) + Math.abs(v1)
+    if (p0 > peak) peak = p0
+    if (p1 > peak) peak = p1
+    w0 = w1
+    w1 = w2
+    w2 = w3
+    w3 = w4
+    w4 = w5
+    w5 = w6
+    w6 = w7
+    w7 = w8
+    w8 = w9
+    w9 = w10
+    w10 = w11
   }
   return peak
 }
 
 /** The true peak as a linear amplitude (0 for silence). */
 export function truePeak(channels: readonly Float32Array[]): number {
+  return truePeakOf(channels, channels.map(runMaxima))
+}
+
+function truePeakOf(
+  channels: readonly Float32Array[],
+  maxima: readonly { runs: Float64Array; max: number }[],
+): number {
   let peak = 0
-  for (const ch of channels)
-    for (let i = 0; i < ch.length; i++) {
-      const a = Math.abs(ch[i])
-      if (a > peak) peak = a
-    }
+  for (const { max } of maxima) if (max > peak) peak = max
   if (peak === 0) return 0
-  for (const ch of channels) peak = channelTruePeak(ch, peak)
+  channels.forEach((ch, c) => (peak = channelTruePeak(ch, peak, maxima[c].runs)))
   return peak
 }
 
-function checkInput(channels: readonly Float32Array[], sampleRate: number): void {
+function checkInput(channels: readonly Float32Array[], sampleRate: number, samples = true): void {
   if (!(Number.isFinite(sampleRate) && sampleRate > 0))
     throw new RangeError(
       `Loudness needs a positive sample rate; got ${sampleRate}. Pass the audio's rate in Hz.`,
@@ -410,6 +481,10 @@ function checkInput(channels: readonly Float32Array[], sampleRate: number): void
     )
   if (channels.length === 0)
     throw new RangeError('Loudness needs at least one channel; the audio has none.')
+  if (samples) checkSamples(channels)
+}
+
+function checkSamples(channels: readonly Float32Array[]): void {
   for (const ch of channels)
     for (let i = 0; i < ch.length; i++)
       if (!Number.isFinite(ch[i]))
@@ -423,8 +498,13 @@ export function measureLoudness(
   channels: readonly Float32Array[],
   sampleRate: number,
 ): LoudnessMeasure {
-  const integratedLufs = integratedLoudness(channels, sampleRate)
-  const peak = truePeak(channels)
+  checkInput(channels, sampleRate, false)
+  // The samples are checked in the true peak's first pass (an infinite or NaN peak), not in one
+  // of their own.
+  const maxima = channels.map(runMaxima)
+  if (!maxima.every(({ max }) => Number.isFinite(max))) checkSamples(channels)
+  const integratedLufs = gatedLoudness(channels, sampleRate)
+  const peak = truePeakOf(channels, maxima)
   return { integratedLufs, truePeakDbtp: peak > 0 ? 20 * Math.log10(peak) : null }
 }
 

@@ -8,8 +8,10 @@ import {
   matchedTargetLufs,
   measureLoudness,
   truePeak,
+  TRUE_PEAK_PHASES,
   type LoudnessMeasure,
 } from '../../src/dsp/loudness'
+import { mulberry32 } from '../../src/engine/random'
 import { decodeWav } from '../../src/media/wav'
 import { ffmpegLoudness, hasFfmpeg } from '../helpers/ffmpeg-loudness'
 import { fixtureBytes, fixtureJson, fixturePath } from '../helpers/fixtures'
@@ -122,6 +124,12 @@ describe('integrated loudness (analytic)', () => {
 
   it('refuses NaN samples, no channels and a bad rate with a message saying what to do', () => {
     expect(() => measureLoudness([Float32Array.of(0, NaN)], 48000)).toThrow(/non-finite sample/)
+    const late = new Float32Array(50_000)
+    late[49_999] = -Infinity
+    expect(() => measureLoudness([new Float32Array(10), late], 48000)).toThrow(
+      /non-finite sample \(-Infinity at 49999\)/,
+    )
+    expect(() => integratedLoudness([Float32Array.of(Infinity)], 48000)).toThrow(/non-finite/)
     expect(() => measureLoudness([], 48000)).toThrow(/at least one channel/)
     expect(() => measureLoudness([new Float32Array(10)], 0)).toThrow(/positive sample rate/)
     expect(() => measureLoudness([new Float32Array(10)], 4000)).toThrow(/8 kHz or more/)
@@ -145,6 +153,45 @@ describe('true peak', () => {
     click[500] = -1
     expect(truePeak([click])).toBeGreaterThanOrEqual(1)
     expect(truePeak([click])).toBeLessThan(1.01)
+  })
+
+  /**
+   * The Annex's filter in direct form over every output, tails included, in float64, and the
+   * sample peak (the meter includes it: a lower bound the filter's ripple can fall short of).
+   */
+  const directTruePeak = (channels: Float32Array[]): number => {
+    let peak = Math.max(...channels.flatMap((x) => [...x].map(Math.abs)))
+    for (const x of channels)
+      for (let m = 0; m < x.length + 11; m++)
+        for (const h of TRUE_PEAK_PHASES) {
+          let y = 0
+          for (let j = 0; j < 12; j++) y += h[j] * (x[m - j] ?? 0)
+          peak = Math.max(peak, Math.abs(y))
+        }
+    return peak
+  }
+
+  it('equals the direct form wherever the peak lies: edges, swells, short and odd lengths', () => {
+    // The meter skips runs of outputs that cannot beat the peak so far: put the peak where a
+    // wrong skip or a wrong edge would miss it.
+    const random = mulberry32(11)
+    const noise = (n: number, amp: (i: number) => number): Float32Array =>
+      Float32Array.from({ length: n }, (_, i) => amp(i) * (random() - 0.5))
+    const cases: Float32Array[][] = [
+      [noise(4801, (i) => 0.1 + 0.9 * Math.abs(Math.sin(i / 300)))],
+      [noise(1000, () => 0.2), noise(1003, (i) => (i > 990 ? 1 : 0.2))], // peak in the tail
+      [noise(997, (i) => (i < 3 ? 1 : 0.3))], // peak in the first outputs
+      [Float32Array.of(0.5, -0.5, 0.5, -0.5)], // shorter than the filter
+      ...[1, 5, 15, 16, 17, 31, 33].map((n) => [noise(n, () => 1)]),
+      [sine(3000, 48000, 11000, 0.7, 0.3), noise(3000, (i) => (i % 700 < 20 ? 0.9 : 0.05))],
+    ]
+    for (const channels of cases) {
+      const expected = directTruePeak(channels)
+      // The meter sums the symmetric halves of the taps: the same products in another order.
+      expect(Math.abs(truePeak(channels) - expected)).toBeLessThanOrEqual(1e-14 * expected)
+      const measured = measureLoudness(channels, 48000).truePeakDbtp
+      expect(measured).toBeCloseTo(20 * Math.log10(expected), 12)
+    }
   })
 })
 
