@@ -43,7 +43,11 @@ export function App({
         <Library services={services} />
         <main className={minimap ? 'canvas-wrap' : 'canvas-wrap minimap-off'}>
           <Canvas services={services} onReady={onReady} />
-          <HintLine empty={doc.nodes.length === 0} />
+          <HintLine
+            empty={doc.nodes.length === 0}
+            part={ui.partView}
+            onShowAll={() => void services.canvas?.zoomToFit()}
+          />
           <Legend minimap={minimap} setMinimap={setMinimap} />
         </main>
       </div>

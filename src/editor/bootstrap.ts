@@ -61,7 +61,7 @@ export function bootEditor(registry: NodeRegistry, storage: KeyValueStorage): Bo
     runtime: () => runtime,
     canvas: undefined,
     library: createLibrary(storage),
-    settings: new OpenSettings(),
+    settings: new OpenSettings(restored.kind === 'restored' ? restored.open : []),
   }
   store.subscribe(controller.onDocChange)
 
@@ -79,10 +79,14 @@ export function bootEditor(registry: NodeRegistry, storage: KeyValueStorage): Bo
     })
   }
 
-  const autosaver = createAutosaver(storage, (result) =>
-    ui.set({ saved: result.ok ? 'Saved in this browser' : result.reason }),
+  const autosaver = createAutosaver(
+    storage,
+    (result) => ui.set({ saved: result.ok ? 'Saved in this browser' : result.reason }),
+    300,
+    () => services.settings.ids(),
   )
   store.subscribe((doc) => autosaver.schedule(doc))
+  services.settings.onChange(() => autosaver.schedule(store.doc))
   window.addEventListener('pagehide', autosaver.flush)
 
   window.__synesthete = {

@@ -31,6 +31,11 @@ export interface UiState {
   problems?: { title: string; problems: string[]; text?: string }
   /** Whether the last autosave worked, in words. */
   saved?: string
+  /**
+   * The view just placed (opening, Fit) shows only this many of the graph's nodes whole: it is
+   * zoomed to be read, not to show everything (the hint line says so until the view is moved).
+   */
+  partView?: { shown: number; total: number }
 }
 
 /** Overlays and messages: the state of the editor that is not the graph. */

@@ -329,6 +329,8 @@ describe('the editor as a new user meets it', () => {
     )
     expect(boxes.nodes.length).toBe(14)
     expect(boxes.nodes.filter((n) => !framed(n, boxes)).map((n) => n.id)).toEqual([])
+    // All of it is in view: no word about a part.
+    expect(await page.locator('[data-testid="part-view"]').count()).toBe(0)
     expect(boxes.minimap).toBeDefined() // shown, and no node under it
 
     // ⚙ unfolds a node's settings, wider than its place, in front of its neighbour.
@@ -358,8 +360,9 @@ describe('the editor as a new user meets it', () => {
     await context.close()
   })
 
-  it('opens a smaller window from the sources and a larger one whole, text of 11 px and more', async () => {
+  it('opens a smaller window from the sources, says how much is in view and offers the whole, and a larger one whole, text of 11 px and more', async () => {
     for (const [width, height] of [
+      [1024, 640],
       [1280, 800],
       [1920, 1080],
     ]) {
@@ -371,9 +374,18 @@ describe('the editor as a new user meets it', () => {
       const smallest = Math.min(...texts.map((t) => t.px))
       const boxes = await overlayBoxes(page)
       const clear = boxes.nodes.filter((n) => framed(n, boxes))
+      const inArea = boxes.nodes.filter(
+        (n) =>
+          n.left >= boxes.area.left - 0.5 &&
+          n.right <= boxes.area.right + 0.5 &&
+          n.top >= boxes.area.top - 0.5 &&
+          n.bottom <= boxes.area.bottom + 0.5,
+      )
+      const notice = page.locator('[data-testid="part-view"]')
       console.log(
         `opening view at ${width}×${height}: ${clear.length} of ${boxes.nodes.length} nodes wholly in view and ` +
-          `clear of the overlays, zoom ${boxes.zoom.toFixed(3)}, smallest text ${smallest.toFixed(2)} px`,
+          `clear of the overlays, zoom ${boxes.zoom.toFixed(3)}, smallest text ${smallest.toFixed(2)} px, ` +
+          `hint: ${(await notice.count()) ? await notice.innerText() : 'none'}`,
       )
       expect(smallest).toBeGreaterThanOrEqual(11 - 1e-4)
       // The sources, where reading begins, are always framed whole.
@@ -381,11 +393,149 @@ describe('the editor as a new user meets it', () => {
       const sources = boxes.nodes.filter((n) => n.left < left + 1)
       expect(sources.map((n) => n.id)).toEqual(['load'])
       for (const n of sources) expect(framed(n, boxes)).toBe(true)
-      if (width >= 1440) expect(clear.length).toBe(boxes.nodes.length)
-      else expect(clear.length).toBeGreaterThanOrEqual(8) // most of it: the view starts at Sound
+
+      // The window holds the whole editor: the bars give way inside it, on one line each.
+      const chrome = await page.evaluate(() => {
+        const r = (s: string) => document.querySelector(s)!.getBoundingClientRect()
+        const status = document.querySelector('[data-testid="statusbar"]')!
+        const line = parseFloat(getComputedStyle(status).lineHeight)
+        return {
+          run: r('[data-testid="run"]').right,
+          app: r('.app').right,
+          dismiss: document.querySelector('[data-testid="intro-dismiss"]')?.getBoundingClientRect()
+            .right,
+          hint: r('.canvas-top > :last-child').right,
+          canvas: r('.canvas-area').right,
+          statusHeight: status.getBoundingClientRect().height,
+          line,
+        }
+      })
+      expect(chrome.app).toBeLessThanOrEqual(width)
+      expect(chrome.run).toBeLessThanOrEqual(width)
+      expect(chrome.dismiss).toBeLessThanOrEqual(chrome.canvas)
+      expect(chrome.hint).toBeLessThanOrEqual(chrome.canvas)
+      expect(chrome.statusHeight).toBeLessThan(2 * chrome.line + 12) // one line and its padding
+
+      if (width >= 1440) {
+        expect(clear.length).toBe(boxes.nodes.length)
+        expect(await notice.count()).toBe(0)
+      } else {
+        // Most of it: the view starts at Sound, and says how much of the graph it shows.
+        expect(clear.length).toBeGreaterThanOrEqual(width >= 1280 ? 8 : 4)
+        expect(await notice.innerText()).toMatch(
+          new RegExp(`${inArea.length} of ${boxes.nodes.length} nodes in view`),
+        )
+        // Show all shows all of it, and the hint goes back to what it was.
+        await notice.getByRole('button', { name: /Show all/ }).click()
+        await notice.waitFor({ state: 'detached' })
+        const after = await overlayBoxes(page)
+        const outside = after.nodes.filter(
+          (n) =>
+            n.left < after.area.left - 0.5 ||
+            n.right > after.area.right + 0.5 ||
+            n.top < after.area.top - 0.5 ||
+            n.bottom > after.area.bottom + 0.5,
+        )
+        expect(outside).toEqual([])
+        await screenshot(page, `new-user-show-all-${width}x${height}`)
+        // The hint line is the usual one again.
+        expect(await page.locator('.hint-line').innerText()).toMatch(/Double-click to add a node/)
+      }
       expect(unexpected(errors)).toEqual([])
       await context.close()
     }
+  })
+
+  it('shows every choice’s whole text on an unfolded node, and keeps nodes unfolded across a reload', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    // The node kinds with the longest option texts, none connected (so nothing runs).
+    const kinds = [
+      'dsp/phase-vocoder',
+      'spectrogram/riffusion-encode',
+      'spectrogram/riffusion-decode',
+      'synth/chirp',
+      'audio/mix',
+      'dsp/griffin-lim',
+      'dsp/stft',
+    ]
+    const choices: GraphDocument = {
+      ...smallItems,
+      name: 'Long choices',
+      nodes: kinds.map((type, i) => node(`n${i}`, type, (i % 4) * 440, Math.floor(i / 4) * 640)),
+      edges: [],
+    }
+    await openWithGraph(page, choices)
+    // Unfolded through the editor (⚙ is clicked in the test above): unfolded nodes overlap
+    // their neighbours' buttons here.
+    const unfold = (id: string, open: boolean) =>
+      page.evaluate(([n, o]) => window.__synesthete?.services.settings.set(n, o), [id, open] as const)
+    for (let i = 0; i < kinds.length; i++) await unfold(`n${i}`, true)
+    await expect.poll(() => page.locator('.node-params select').count()).toBeGreaterThan(15)
+    // Each select against its own natural width (a copy at width auto: its longest option with
+    // the select's padding and arrow), so whichever option is chosen shows whole.
+    const selects = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLSelectElement>('.node-params select')].map((select) => {
+        const copy = select.cloneNode(true) as HTMLSelectElement
+        copy.style.width = 'auto'
+        select.parentElement!.append(copy)
+        const natural = copy.offsetWidth
+        copy.remove()
+        return {
+          node: select.closest<HTMLElement>('[data-node-id]')!.dataset.nodeType,
+          param: select.getAttribute('aria-label'),
+          natural,
+          width: select.offsetWidth,
+          title: select.title,
+          chosen: select.selectedOptions[0]?.textContent ?? '',
+          nodeWidth: select.closest<HTMLElement>('[data-node-id]')!.offsetWidth,
+        }
+      }),
+    )
+    console.log(
+      `unfolded: ${selects.length} choices on ${kinds.length} nodes, node widths ` +
+        `${[...new Set(selects.map((s) => s.nodeWidth))].sort((a, b) => a - b).join(', ')} px, ` +
+        `longest option ${Math.max(...selects.map((s) => s.natural))} px`,
+    )
+    expect(selects.filter((s) => s.natural > s.width + 0.5)).toEqual([])
+    // Hovering a select tells its whole choice, and its accessible name stays its label.
+    expect(selects.filter((s) => s.title !== s.chosen || !s.param)).toEqual([])
+    expect(Math.max(...selects.map((s) => s.nodeWidth))).toBeLessThanOrEqual(420)
+    await screenshot(page, 'new-user-long-choices')
+
+    // Unfolded nodes stay unfolded across a reload; a folded one stays folded.
+    const expanded = (id: string) =>
+      page
+        .locator(`[data-node-id="${id}"] [data-testid="settings-toggle"]`)
+        .getAttribute('aria-expanded')
+    await unfold('n6', false)
+    await expect.poll(() => expanded('n6')).toBe('false')
+    const saved = (open: string[]) =>
+      page.waitForFunction(
+        (ids) => {
+          const text = localStorage.getItem('synesthete.autosave.open')
+          const got = text ? ((JSON.parse(text) as { open: string[] }).open ?? []) : []
+          return JSON.stringify([...got].sort()) === JSON.stringify([...ids].sort())
+        },
+        open,
+      )
+    await saved(['n0', 'n1', 'n2', 'n3', 'n4', 'n5'])
+    await page.reload()
+    await page.locator('[data-node-id="n6"]').waitFor()
+    for (let i = 0; i < 6; i++) expect(await expanded(`n${i}`)).toBe('true')
+    expect(await expanded('n6')).toBe('false')
+    expect(await page.locator('[data-node-id="n0"] [data-param="method"] select').count()).toBe(1)
+    await screenshot(page, 'new-user-unfolded-after-reload')
+    // Folding is kept too.
+    await unfold('n0', false)
+    await saved(['n1', 'n2', 'n3', 'n4', 'n5'])
+    await page.reload()
+    await page.locator('[data-node-id="n6"]').waitFor()
+    expect(await expanded('n0')).toBe('false')
+    expect(await expanded('n1')).toBe('true')
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
   })
 
   it('fixes the small things: model picker, incomplete downloads, Space on a picture, one Muted', async () => {

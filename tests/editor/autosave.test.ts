@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   AUTOSAVE_KEY,
+  AUTOSAVE_OPEN_KEY,
   BROKEN_AUTOSAVE_KEY,
+  createAutosaver,
   restoreAutosave,
   saveAutosave,
   type KeyValueStorage,
@@ -28,6 +30,49 @@ describe('autosave', () => {
     const restored = restoreAutosave(storage, testRegistry)
     expect(restored.kind).toBe('restored')
     if (restored.kind === 'restored') expect(restored.graph.nodes[0].params.value).toBe(4)
+  })
+
+  it('keeps which nodes are unfolded with the graph they belong to, and with no other', () => {
+    const storage = memoryStorage()
+    const graph = graphOf([
+      { id: 'a', type: 'test/constant', params: { value: 1 } },
+      { id: 'b', type: 'test/constant', params: { value: 2 } },
+    ])
+    saveAutosave(storage, graph, ['b', 'gone'])
+    const restored = restoreAutosave(storage, testRegistry)
+    // 'gone' is no node of the graph: only 'b' opens unfolded.
+    expect(restored.kind === 'restored' && restored.open).toEqual(['b'])
+
+    // The autosave replaced by another graph (another tab, a test): its nodes open folded, even
+    // where their ids are the same.
+    const other = graphOf([{ id: 'b', type: 'test/constant', params: { value: 3 } }])
+    storage.data.set(AUTOSAVE_KEY, JSON.stringify(other))
+    const replaced = restoreAutosave(storage, testRegistry)
+    expect(replaced.kind === 'restored' && replaced.open).toEqual([])
+
+    // Unreadable view state is no reason to lose the graph.
+    saveAutosave(storage, graph, ['a'])
+    storage.data.set(AUTOSAVE_OPEN_KEY, '{"graph": oops')
+    const damaged = restoreAutosave(storage, testRegistry)
+    expect(damaged.kind).toBe('restored')
+    expect(damaged.kind === 'restored' && damaged.open).toEqual([])
+  })
+
+  it('saves the unfolded nodes of the moment it writes', () => {
+    const storage = memoryStorage()
+    let open = ['a']
+    const saver = createAutosaver(storage, () => {}, 10, () => open)
+    const graph = graphOf([{ id: 'a', type: 'test/constant', params: { value: 1 } }])
+    saver.schedule(graph)
+    open = []
+    saver.flush()
+    const restored = restoreAutosave(storage, testRegistry)
+    expect(restored.kind === 'restored' && restored.open).toEqual([])
+    open = ['a']
+    saver.schedule(graph)
+    saver.flush()
+    const again = restoreAutosave(storage, testRegistry)
+    expect(again.kind === 'restored' && again.open).toEqual(['a'])
   })
 
   it('reports nothing saved on a first visit', () => {

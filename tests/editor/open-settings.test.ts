@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { alwaysShown, OpenSettings } from '../../src/editor/nodes/open-settings'
+import { openLayout } from '../../src/editor/nodes/open-width'
 import { registry } from '../../nodes'
 
 describe('folded settings', () => {
@@ -19,10 +20,51 @@ describe('folded settings', () => {
     expect(heard).toEqual(['a', 'b', 'a', 'b'])
   })
 
+  it('starts from the nodes a reload restores, lists them, and tells whoever saves them', () => {
+    const settings = new OpenSettings(['x'])
+    expect(settings.isOpen('x')).toBe(true)
+    let changes = 0
+    const stop = settings.onChange(() => changes++)
+    settings.set('y', true)
+    settings.set('y', true) // no change
+    settings.toggle('x')
+    expect(settings.ids()).toEqual(['y'])
+    expect(changes).toBe(2)
+    stop()
+    settings.foldAll()
+    expect(changes).toBe(2)
+    expect(settings.ids()).toEqual([])
+  })
+
   it('keeps what a node reads in view: its file, its first model, never a second model', () => {
     const shown = (type: string) => [...alwaysShown(Object.entries(registry.get(type)!.params))]
     expect(shown('audio/load')).toEqual(['file'])
     expect(shown('ml/stable-diffusion')).toEqual(['model'])
     expect(shown('dsp/stft')).toEqual([])
+  })
+})
+
+describe('an unfolded node’s width', () => {
+  it('stays 260 px when every choice fits beside its label', () => {
+    // 260 − 22 (padding, border) − 98 (label column) = 140 px for a select.
+    expect(openLayout([['a', 140]])).toEqual({ width: 260, wide: new Set() })
+    expect(openLayout([])).toEqual({ width: 260, wide: new Set() })
+  })
+
+  it('widens up to 320 px to keep a choice beside its label', () => {
+    expect(openLayout([['a', 141]])).toEqual({ width: 261, wide: new Set() })
+    expect(openLayout([['a', 200]])).toEqual({ width: 320, wide: new Set() })
+  })
+
+  it('gives a longer choice a row of its own, the node up to 420 px, and no more', () => {
+    // 201 px beside its label would need 321: under its label it needs 223, less than 260.
+    expect(openLayout([['a', 201]])).toEqual({ width: 260, wide: new Set(['a']) })
+    expect(openLayout([['a', 300]])).toEqual({ width: 322, wide: new Set(['a']) })
+    expect(openLayout([['a', 500]])).toEqual({ width: 420, wide: new Set(['a']) })
+    // The widest row sets the width; a choice that then fits beside its label stays there.
+    expect(openLayout([['long', 340], ['mid', 240], ['short', 90]])).toEqual({
+      width: 362,
+      wide: new Set(['long']),
+    })
   })
 })

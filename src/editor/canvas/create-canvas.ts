@@ -86,7 +86,8 @@ function coveredEdges(container: HTMLElement): { insets: Insets; covers: Rect[] 
  * A graph larger than the view runs on past its right edge, under the minimap: when the view
  * is placed for the person (on opening, or by Fit) and a node lies under the minimap, the
  * minimap steps aside (`minimap-aside`, hidden but still counted in the framing) until the
- * person touches the canvas. Hiding it for good is the legend's switch.
+ * person touches the canvas (a view that shows only part of the graph says so in the hint
+ * line). Hiding it for good is the legend's switch.
  */
 function minimapAside(container: HTMLElement) {
   const show = () => container.classList.remove('minimap-aside')
@@ -113,6 +114,28 @@ function minimapAside(container: HTMLElement) {
     container.removeEventListener('wheel', show, true)
   }
   return { check, stop }
+}
+
+/**
+ * When a placed view (opening, Fit) shows only part of the graph, the hint line says so and
+ * offers the whole (`ui.partView`, panels/HintLine.tsx) until the person moves the view.
+ */
+function partViewNotice(container: HTMLElement, services: EditorServices) {
+  const clear = () => {
+    if (services.ui.getSnapshot().partView) services.ui.set({ partView: undefined })
+  }
+  container.addEventListener('pointerdown', clear, true)
+  container.addEventListener('wheel', clear, { capture: true, passive: true })
+  return {
+    placed(view: { shown: number; total: number }) {
+      services.ui.set({ partView: view.shown < view.total ? view : undefined })
+    },
+    stop() {
+      clear()
+      container.removeEventListener('pointerdown', clear, true)
+      container.removeEventListener('wheel', clear, true)
+    },
+  }
 }
 
 export interface CanvasHandle extends CanvasApi {
@@ -220,6 +243,7 @@ export async function createCanvas(
   }
 
   const aside = minimapAside(container)
+  const part = partViewNotice(container, services)
   const opening = new OpeningView(
     area,
     services.runs,
@@ -230,7 +254,10 @@ export async function createCanvas(
       }),
     () => nextFrames(2), // let grown nodes report their sizes
     () => coveredEdges(container),
-    () => aside.check(),
+    (view) => {
+      aside.check()
+      part.placed(view)
+    },
   )
   /** The canvas's first fit frames the graph to read it, not to see all of it. */
   let opened = false
@@ -327,6 +354,7 @@ export async function createCanvas(
     destroy() {
       opening.stop()
       aside.stop()
+      part.stop()
       stopMinimap()
       stopMotion()
       removeGrid()

@@ -190,6 +190,20 @@ function bounds(rects: readonly Rect[]): Rect {
   return { x: left, y: top, width: right - left, height: bottom - top }
 }
 
+/** How many nodes lie wholly inside a `whole`-sized view at `t`, of how many. */
+export function nodesInView(
+  rects: readonly Rect[],
+  t: Transform,
+  whole: { width: number; height: number },
+): { shown: number; total: number } {
+  const inside = (r: Rect) =>
+    t.x + r.x * t.k >= -0.5 &&
+    t.y + r.y * t.k >= -0.5 &&
+    t.x + (r.x + r.width) * t.k <= whole.width + 0.5 &&
+    t.y + (r.y + r.height) * t.k <= whole.height + 0.5
+  return { shown: rects.filter(inside).length, total: rects.length }
+}
+
 const same = (a: Transform, b: Transform) =>
   Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5 && Math.abs(a.k - b.k) < 1e-3
 
@@ -208,8 +222,8 @@ export class OpeningView {
     private readonly afterLayout: () => Promise<void>,
     /** What the overlays cover: as bands, and as their own boxes. */
     private readonly covered: () => { insets: Insets; covers: Rect[] },
-    /** Called after each placement, with the view where it now is. */
-    private readonly placed: () => void = () => {},
+    /** Called after each placement, with the view where it now is: how much of the graph it shows. */
+    private readonly placed: (view: { shown: number; total: number }) => void = () => {},
   ) {}
 
   async show(): Promise<void> {
@@ -250,16 +264,13 @@ export class OpeningView {
 
   private async place(options: OpeningOptions = {}): Promise<Transform> {
     const { clientWidth: width, clientHeight: height } = this.area.container
-    const target = openingTransform(
-      this.rects(),
-      { width, height },
-      { ...options, ...this.covered() },
-    )
+    const rects = this.rects()
+    const target = openingTransform(rects, { width, height }, { ...options, ...this.covered() })
     const transform = this.area.area.transform
     transform.x = target.x
     transform.y = target.y
     await this.area.area.zoom(target.k, 0, 0) // applies x and y too, and tells the minimap
-    this.placed()
+    this.placed(nodesInView(rects, target, { width, height }))
     return { ...transform }
   }
 }

@@ -8,10 +8,12 @@ import type { EditorServices } from '../services'
 /**
  * A node's width with its settings folded: six columns of them, with room for the wires between, fit across a 1440 px window at
  * a readable zoom. Unfolded, a node widens to give its controls room (over its neighbour, until
- * folded again).
+ * folded again), and further, up to `NODE_WIDTH_OPEN_MAX`, where a choice's whole option text
+ * needs it (`nodes/open-width.ts`).
  */
 export const NODE_WIDTH = 176
 export const NODE_WIDTH_OPEN = 260
+export const NODE_WIDTH_OPEN_MAX = 420
 
 /** A socket that knows its value kind, for colour and for the connection rules. */
 export class KindSocket extends ClassicPreset.Socket {

@@ -29,12 +29,16 @@ export function ParamRow(props: {
   value: StoredParamValue
   node: string
   services: EditorServices
+  /** Across the node under its label (a choice whose options would be cut beside it). */
+  wide?: boolean
 }) {
   const { spec, name, value, node, services } = props
   const { set, seal } = useSetParam(services, node, name)
   const label = spec.label ?? name
   const wide =
-    spec.type === 'file' || (spec.type === 'text' && (spec.multiline || spec.widget === 'model'))
+    props.wide === true ||
+    spec.type === 'file' ||
+    (spec.type === 'text' && (spec.multiline || spec.widget === 'model'))
   return (
     <div className={`param param-${spec.type}${wide ? ' param-wide' : ''}`} data-param={name}>
       <label className="param-label" title={paramTooltip(spec, label)}>
@@ -75,9 +79,16 @@ export function ParamRow(props: {
             onCommit={seal}
           />
         )
-      case 'choice':
+      case 'choice': {
+        // A select cut short by a narrow node still tells its whole choice on hover.
+        const chosen = spec.optionLabels?.[String(value)] ?? String(value)
         return (
-          <select aria-label={label} value={String(value)} onChange={(e) => set(e.target.value)}>
+          <select
+            aria-label={label}
+            title={chosen}
+            value={String(value)}
+            onChange={(e) => set(e.target.value)}
+          >
             {spec.options.map((option) => (
               <option key={option} value={option}>
                 {spec.optionLabels?.[option] ?? option}
@@ -85,6 +96,7 @@ export function ParamRow(props: {
             ))}
           </select>
         )
+      }
       case 'bool':
         return (
           <input

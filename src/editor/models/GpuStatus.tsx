@@ -43,20 +43,23 @@ export function GpuStatus({ services }: { services: EditorServices }) {
     .join('\n')
   return (
     <span className="status-gpu" title={title} data-testid="gpu-status">
-      {text}
-      {last && (
-        <>
-          {' '}
-          · last ran on{' '}
-          <b data-testid="gpu-last-provider">{PROVIDER[last.provider] ?? last.provider}</b>
-          {last.note && last.note !== 'WebGPU' && (
-            <span className="status-gpu-why" data-testid="gpu-last-why">
-              {' '}
-              ({last.note})
-            </span>
-          )}
-        </>
-      )}
+      {/* One line: a narrow window cuts the words (…), never the Models… button. */}
+      <span className="status-gpu-text">
+        {text}
+        {last && (
+          <>
+            {' '}
+            · last ran on{' '}
+            <b data-testid="gpu-last-provider">{PROVIDER[last.provider] ?? last.provider}</b>
+            {last.note && last.note !== 'WebGPU' && (
+              <span className="status-gpu-why" data-testid="gpu-last-why">
+                {' '}
+                ({last.note})
+              </span>
+            )}
+          </>
+        )}
+      </span>
       <button type="button" className="link-button" onClick={() => openModelPanel(services)}>
         Models…
       </button>

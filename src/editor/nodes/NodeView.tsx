@@ -4,7 +4,7 @@ import { ParamRow } from '../controls/ParamRow'
 import { ModelRunInfo } from '../models/ModelRunInfo'
 import { paramValue } from '../../engine/params'
 import { NodePreview } from '../preview/NodePreview'
-import { NODE_WIDTH, NODE_WIDTH_OPEN, type EditorNode, type Schemes } from '../canvas/schemes'
+import { NODE_WIDTH, type EditorNode, type Schemes } from '../canvas/schemes'
 import type { EditorServices } from '../services'
 import {
   stopDrag,
@@ -16,6 +16,7 @@ import {
   useUsedOutputs,
 } from './hooks'
 import { alwaysShown } from './open-settings'
+import { openLayoutOf } from './open-width'
 import { NodeHeader } from './NodeHeader'
 import { NodeStatus } from './NodeStatus'
 import { withMissing } from './missing-inputs'
@@ -93,6 +94,8 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
     const params = Object.entries(def.params)
     return params.length - alwaysShown(params).size
   }, [def])
+  // Measured once per node kind, when one is first unfolded.
+  const layout = useMemo(() => (open ? openLayoutOf(def) : undefined), [open, def])
   // A progress tick re-renders the node; its params only change with the node itself.
   const paramRows = useMemo(() => {
     const params = Object.entries(def.params)
@@ -105,6 +108,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
         value={paramValue(spec, node.params, name) ?? spec.default}
         node={node.id}
         services={services}
+        wide={layout?.wide.has(name)}
       />
     )
     const shown = alwaysShown(params)
@@ -115,7 +119,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
         {rows.map(row)}
       </div>
     )
-  }, [node, def, services, open])
+  }, [node, def, services, open, layout])
   if (!node) return null
   const classes = ['node', `mode-${node.mode}`, `state-${run.state}`]
   // An output node's preview repeats its input's: it is drawn as a strip (styles/node.css).
@@ -129,7 +133,7 @@ export function NodeView({ data, emit }: { data: EditorNode; emit: RenderEmit<Sc
       data-node-id={node.id}
       data-node-type={def.type}
       data-testid="node"
-      style={{ width: open ? NODE_WIDTH_OPEN : NODE_WIDTH }}
+      style={{ width: layout?.width ?? NODE_WIDTH }}
       tabIndex={0}
       role="group"
       aria-roledescription="node"

@@ -4,19 +4,37 @@ import type { ParamSpec } from '../../engine/params'
  * Which nodes show all their settings. A graph opens with each node's settings folded under one
  * button, so its whole chain reads on one screen; a node added by hand opens unfolded, to be set
  * up. What a node reads (its file, its model) is never folded. Not part of the document:
- * unfolding is not an edit, and an example opened and unfolded is still unchanged.
+ * unfolding is not an edit, and an example opened and unfolded is still unchanged. The autosave
+ * keeps it beside the graph (`store/autosave.ts`), so a reload opens the same nodes.
  */
 export class OpenSettings {
-  private readonly open = new Set<string>()
+  private readonly open: Set<string>
   private readonly listeners = new Map<string, Set<() => void>>()
+  private readonly anyListeners = new Set<() => void>()
+
+  constructor(open: Iterable<string> = []) {
+    this.open = new Set(open)
+  }
 
   isOpen = (id: string): boolean => this.open.has(id)
+
+  /** The unfolded nodes, for saving. */
+  ids(): string[] {
+    return [...this.open]
+  }
+
+  /** Tells `listener` whenever any node folds or unfolds. */
+  onChange(listener: () => void): () => void {
+    this.anyListeners.add(listener)
+    return () => this.anyListeners.delete(listener)
+  }
 
   set(id: string, open: boolean): void {
     if (open === this.open.has(id)) return
     if (open) this.open.add(id)
     else this.open.delete(id)
     for (const listener of [...(this.listeners.get(id) ?? [])]) listener()
+    for (const listener of [...this.anyListeners]) listener()
   }
 
   toggle(id: string): void {

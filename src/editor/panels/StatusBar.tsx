@@ -19,6 +19,8 @@ export function StatusBar({ services, saved }: { services: EditorServices; saved
     if (summary.waiting) parts.push(`${summary.waiting} waiting for a connection`)
     text = `Last run: ${parts.join(' · ')}${summary.ms !== undefined ? ` · ${formatDuration(summary.ms)}` : ''}`
   }
+  const notice =
+    summary.notice && withNodeNames(summary.notice, services.store.doc, services.registry)
   return (
     <footer className="statusbar" data-testid="statusbar">
       <div className="status-progress" aria-hidden={!summary.running}>
@@ -30,9 +32,9 @@ export function StatusBar({ services, saved }: { services: EditorServices; saved
       <span className="status-text" data-testid="status-text">
         {text}
       </span>
-      {summary.notice && (
-        <span className="status-notice" role="status">
-          {withNodeNames(summary.notice, services.store.doc, services.registry)}
+      {notice && (
+        <span className="status-notice" role="status" title={notice}>
+          {notice}
         </span>
       )}
       <span className="status-spacer" />

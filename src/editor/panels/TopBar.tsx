@@ -29,7 +29,7 @@ export function TopBar({ services }: { services: EditorServices }) {
           title={snapshot.undoLabel ? `Undo ${snapshot.undoLabel} (Ctrl+Z)` : 'Nothing to undo'}
           data-testid="undo"
         >
-          ↶ Undo
+          ↶ <span className="narrow-hidden">Undo</span>
         </button>
         <button
           type="button"
@@ -40,7 +40,7 @@ export function TopBar({ services }: { services: EditorServices }) {
           }
           data-testid="redo"
         >
-          ↷ Redo
+          ↷ <span className="narrow-hidden">Redo</span>
         </button>
         <span className="sep" />
         <button
