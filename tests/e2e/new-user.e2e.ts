@@ -470,7 +470,10 @@ describe('the editor as a new user meets it', () => {
     // Unfolded through the editor (⚙ is clicked in the test above): unfolded nodes overlap
     // their neighbours' buttons here.
     const unfold = (id: string, open: boolean) =>
-      page.evaluate(([n, o]) => window.__synesthete?.services.settings.set(n, o), [id, open] as const)
+      page.evaluate(([n, o]) => window.__synesthete?.services.settings.set(n, o), [
+        id,
+        open,
+      ] as const)
     for (let i = 0; i < kinds.length; i++) await unfold(`n${i}`, true)
     await expect.poll(() => page.locator('.node-params select').count()).toBeGreaterThan(15)
     // Each select against its own natural width (a copy at width auto: its longest option with
@@ -512,14 +515,11 @@ describe('the editor as a new user meets it', () => {
     await unfold('n6', false)
     await expect.poll(() => expanded('n6')).toBe('false')
     const saved = (open: string[]) =>
-      page.waitForFunction(
-        (ids) => {
-          const text = localStorage.getItem('synesthete.autosave.open')
-          const got = text ? ((JSON.parse(text) as { open: string[] }).open ?? []) : []
-          return JSON.stringify([...got].sort()) === JSON.stringify([...ids].sort())
-        },
-        open,
-      )
+      page.waitForFunction((ids) => {
+        const text = localStorage.getItem('synesthete.autosave.open')
+        const got = text ? ((JSON.parse(text) as { open: string[] }).open ?? []) : []
+        return JSON.stringify([...got].sort()) === JSON.stringify([...ids].sort())
+      }, open)
     await saved(['n0', 'n1', 'n2', 'n3', 'n4', 'n5'])
     await page.reload()
     await page.locator('[data-node-id="n6"]').waitFor()

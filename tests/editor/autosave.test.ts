@@ -61,7 +61,12 @@ describe('autosave', () => {
   it('saves the unfolded nodes of the moment it writes', () => {
     const storage = memoryStorage()
     let open = ['a']
-    const saver = createAutosaver(storage, () => {}, 10, () => open)
+    const saver = createAutosaver(
+      storage,
+      () => {},
+      10,
+      () => open,
+    )
     const graph = graphOf([{ id: 'a', type: 'test/constant', params: { value: 1 } }])
     saver.schedule(graph)
     open = []

@@ -62,7 +62,13 @@ describe('an unfolded node’s width', () => {
     expect(openLayout([['a', 300]])).toEqual({ width: 322, wide: new Set(['a']) })
     expect(openLayout([['a', 500]])).toEqual({ width: 420, wide: new Set(['a']) })
     // The widest row sets the width; a choice that then fits beside its label stays there.
-    expect(openLayout([['long', 340], ['mid', 240], ['short', 90]])).toEqual({
+    expect(
+      openLayout([
+        ['long', 340],
+        ['mid', 240],
+        ['short', 90],
+      ]),
+    ).toEqual({
       width: 362,
       wide: new Set(['long']),
     })
