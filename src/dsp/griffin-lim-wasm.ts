@@ -49,6 +49,7 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
     inverse64: 2 * full,
     window: n,
     synthesis: n,
+    analysis: n,
     time: 4 * n,
     spectrum: 8 * bins,
     work: 16 * h,
@@ -67,19 +68,19 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
     for (const name of Object.keys(sizes) as (keyof typeof sizes)[]) {
       at[name] = mod.alloc(sizes[name])
     }
-    struct = mod.alloc(24)
+    struct = mod.alloc(25)
     // S and A0's re and im, bin-major, for gl_setup.
     const inputs = [g.magnitude, g.start.re, g.start.im].map(copyIn)
     const heap = mod.heap()
     const offsetOf = (name: keyof typeof sizes): number => at[name] ?? 0
     heap.set(g.window, offsetOf('window'))
-    const ints = new Int32Array(heap.buffer, struct * 4, 24)
+    const ints = new Int32Array(heap.buffer, struct * 4, 25)
     ints.set([plan.pointer, n, hop, frames, groups, bins, g.lo, g.hi, g.offset, g.length, full])
     ints[11] = g.reflect ? 1 : 0
     new Float32Array(heap.buffer, struct * 4 + 48, 1)[0] = g.alpha
     const pointers = ['mag', 'prev', 'padded', 'sum', 'inverse', 'window', 'synthesis', 'time']
     ints.set(
-      [...pointers, 'spectrum', 'work', 'inverse64'].map(
+      [...pointers, 'spectrum', 'work', 'inverse64', 'analysis'].map(
         (name) => offsetOf(name as keyof typeof sizes) * 4,
       ),
       13,

@@ -155,9 +155,14 @@ describe('griffinLim', () => {
 
   // The WASM loop (four frames per SIMD pass) against the JavaScript loop over fft.js (float64):
   // the same algorithm, so the waveforms agree to float32 rounding (amplified a little by the
-  // iterations): frame counts not a multiple of four, odd sizes, a window shorter than the FFT.
+  // iterations): frame counts not a multiple of four, odd sizes, a window shorter than the FFT
+  // (598 with 301: the window's span starts at an odd sample), radix 13 as the last stage (286 =
+  // 2·11·13) and radix 23 with twiddles (1334 = 2·23·29).
   it.each([
     [598, 299, 598, 13],
+    [598, 150, 301, 5],
+    [286, 143, 286, 9],
+    [1334, 667, 1334, 6],
     [512, 128, 400, 10],
     [2058, 512, 2058, 9],
     [63, 16, 63, 7],

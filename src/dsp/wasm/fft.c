@@ -205,6 +205,8 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     case 4: radix4##SUFFIX(m, s, tw, xr, xi, yr, yi); break;                                    \
     case 5: radix5##SUFFIX(m, s, tw, xr, xi, yr, yi); break;                                    \
     case 7: radix7##SUFFIX(m, s, tw, (st)->rc, xr, xi, yr, yi); break;                          \
+    case 13: radix13##SUFFIX(m, s, tw, (st)->rc, xr, xi, yr, yi); break;                        \
+    case 23: radix23##SUFFIX(m, s, tw, (st)->rc, xr, xi, yr, yi); break;                        \
     default: radix_odd##SUFFIX(p, m, s, tw, (st)->rc, xr, xi, yr, yi); break;                   \
     }                                                                                           \
   } while (0)

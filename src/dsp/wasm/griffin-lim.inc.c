@@ -24,6 +24,7 @@ typedef struct {
   v4 *spectrum;                  /* 2·bins: re, im per bin */
   v4 *work;                      /* 4·h */
   double *inverse64;             /* full: inverse_envelope in float64, for the waveform */
+  const float *analysis;         /* n: the window the frames are cut with, w/2 for even n (rfft4) */
 } GriffinLim;
 
 /*
@@ -67,6 +68,8 @@ __attribute__((export_name("gl_setup"))) double gl_setup(GriffinLim *g, const fl
   }
   float *synthesis = (float *)g->synthesis;
   for (int i = 0; i < g->n; i++) synthesis[i] = (float)((double)w[i] / g->n);
+  float *analysis = (float *)g->analysis;
+  for (int i = 0; i < g->n; i++) analysis[i] = g->n & 1 ? w[i] : 0.5f * w[i];
   return energy;
 }
 
@@ -79,7 +82,13 @@ __attribute__((export_name("gl_finish"))) void gl_finish(const GriffinLim *g, fl
 
 static inline v4 vsqrt(v4 x) { return __builtin_wasm_sqrt_f32x4(x); }
 
-/* rfft of four frames: time[0 … n−1] → spectrum (re, im per bin), as fx_rfft does for one. */
+/*
+ * rfft of four frames, as fx_rfft does for one. Even n: the frames arrive packed in the work
+ * buffer (gl_iteration writes x_{2i}, x_{2i+1} as re, im of z_i, times ½: the analysis window is
+ * halved), so Z' = Z/2 and the untangling needs no ½: E_k = Z'_k + conj Z'_{h−k},
+ * O_k = (Z'_k − conj Z'_{h−k})/i, X_k = E_k + W^k·O_k (W = e^{−2πi/n}), and since W^{h−k} = −conj W^k,
+ * X_{h−k} = conj(E_k − W^k·O_k): one pass makes bins k and h−k. Odd n: time holds the frames.
+ */
 static void rfft4(const Plan *plan, const v4 *time, v4 *spectrum, v4 *work) {
   const int h = plan->h;
   v4 *ar = work, *ai = ar + h, *br = ai + h, *bi = br + h;
@@ -97,29 +106,30 @@ static void rfft4(const Plan *plan, const v4 *time, v4 *spectrum, v4 *work) {
     }
     return;
   }
-  for (int i = 0; i < h; i++) {
-    ar[i] = time[2 * i];
-    ai[i] = time[2 * i + 1];
-  }
   const int where = stages_v4(plan, ar, ai, br, bi);
   const v4 *zr = where ? br : ar, *zi = where ? bi : ai;
   const float *tw = plan->realtw;
-  const v4 half = {0.5f, 0.5f, 0.5f, 0.5f};
-  for (int k = 0; k <= h; k++) {
-    const int z = k == h ? 0 : k;
-    const int j = (k == 0 || k == h) ? 0 : h - k;
-    const v4 zr0 = zr[z], zi0 = zi[z], yr = zr[j], yi = -zi[j];
-    const v4 er = half * (zr0 + yr), ei = half * (zi0 + yi);
-    const v4 orr = half * (zi0 - yi), oi = -half * (zr0 - yr);
-    const v4 c = SPLAT_V4(tw[2 * k]), s = SPLAT_V4(-tw[2 * k + 1]);
-    spectrum[2 * k] = er + c * orr - s * oi;
-    spectrum[2 * k + 1] = ei + c * oi + s * orr;
-  }
+  spectrum[0] = SPLAT_V4(2.0f) * (zr[0] + zi[0]);
   spectrum[1] = zero;
+  spectrum[2 * h] = SPLAT_V4(2.0f) * (zr[0] - zi[0]);
   spectrum[2 * h + 1] = zero;
+  for (int k = 1, j = h - 1; k <= j; k++, j--) {
+    const v4 xr = zr[k], xi = zi[k], yr = zr[j], yi = zi[j];
+    const v4 er = xr + yr, ei = xi - yi, orr = xi + yi, oi = yr - xr;
+    const v4 c = SPLAT_V4(tw[2 * k]), s = SPLAT_V4(tw[2 * k + 1]);
+    const v4 wr = c * orr + s * oi, wi = c * oi - s * orr; /* W^k·O, W^k = c − i·s */
+    spectrum[2 * k] = er + wr;
+    spectrum[2 * k + 1] = ei + wi;
+    spectrum[2 * j] = er - wr;
+    spectrum[2 * j + 1] = wi - ei;
+  }
 }
 
-/* n·irfft of four frames: spectrum → time[0 … n−1], as fx_irfft does for one. */
+/*
+ * n·irfft of four frames, as fx_irfft does for one. Even n: the half-length inputs for bins k and
+ * h−k come from the same four values (with e, d, o as in fx_irfft, bin h−k has e' = conj-like
+ * (er, −ei), d' = (−dr, di), so o' = (orr, −oi)): one pass makes both.
+ */
 static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
   const int h = plan->h;
   v4 *ar = work, *ai = ar + h, *br = ai + h, *bi = br + h;
@@ -139,14 +149,18 @@ static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
     return;
   }
   const float *tw = plan->realtw;
-  for (int k = 0; k < h; k++) {
-    const v4 xr = spectrum[2 * k], xi = k == 0 ? zero : spectrum[2 * k + 1];
-    const v4 yr = spectrum[2 * (h - k)], yi = k == 0 ? zero : -spectrum[2 * (h - k) + 1];
-    const v4 er = xr + yr, ei = xi + yi, dr = xr - yr, di = xi - yi;
+  ai[0] = spectrum[0] + spectrum[2 * h]; /* k = 0: e = X_0 + X_h, d = X_0 − X_h, o = (0, d) */
+  ar[0] = spectrum[0] - spectrum[2 * h];
+  for (int k = 1, j = h - 1; k <= j; k++, j--) {
+    const v4 xr = spectrum[2 * k], xi = spectrum[2 * k + 1];
+    const v4 yr = spectrum[2 * j], yi = spectrum[2 * j + 1];
+    const v4 er = xr + yr, ei = xi - yi, dr = xr - yr, di = xi + yi;
     const v4 c = SPLAT_V4(tw[2 * k]), s = SPLAT_V4(tw[2 * k + 1]);
     const v4 orr = dr * c - di * s, oi = dr * s + di * c;
     ai[k] = er - oi;
     ar[k] = ei + orr;
+    ai[j] = er + oi;
+    ar[j] = orr - ei;
   }
   const int where = stages_v4(plan, ar, ai, br, bi);
   const v4 *zi = where ? br : ar, *zr = where ? bi : ai;
@@ -210,7 +224,7 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
   const int offset = g->offset, length = g->length, full = g->full, n = g->n, hop = g->hop;
   const int bins = g->bins, lo = g->lo, hi = g->hi;
   float *padded = g->padded, *sum = g->sum;
-  const float *inv = g->inverse_envelope, *w = g->window;
+  const float *inv = g->inverse_envelope, *w = g->analysis;
   /* The estimate: normalised, trimmed, reflect-padded as torch.stft pads it; sum cleared. */
   for (int i = offset; i < offset + length; i++) {
     padded[i] = sum[i] * inv[i];
@@ -224,30 +238,50 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
   for (int i = offset + length; i < full; i++) sum[i] = 0;
 
   const v4 alpha = SPLAT_V4(g->alpha), tiny = SPLAT_V4(1e-16f);
+  const int even = !(n & 1), h = g->plan->h;
+  v4 *time = g->time, *zr = g->work, *zi = zr + h;
   double error = 0;
   for (int G = 0; G < g->groups; G++) {
     const int first = 4 * G;
     const int count = g->frames - first < 4 ? g->frames - first : 4;
-    v4 *time = g->time;
     const v4 zero = {0, 0, 0, 0};
-    for (int i = 0; i < lo; i++) time[i] = zero;
-    for (int i = hi; i < n; i++) time[i] = zero;
-    if (count == 4) {
+    if (even && count == 4) {
+      /* Packed for rfft4: z_i = (x_{2i}, x_{2i+1})·w/2, four samples (two z) at a time over the
+       * pairs that meet the window's span [lo, hi) (w is 0 outside it), zero elsewhere. */
       const float *x0 = padded + first * hop, *x1 = x0 + hop, *x2 = x1 + hop, *x3 = x2 + hop;
-      int i = lo;
-      for (; i + 4 <= hi; i += 4) { /* four samples of each frame, transposed to frame lanes */
-        const v4 in[4] = {*(const v4u *)(x0 + i), *(const v4u *)(x1 + i), *(const v4u *)(x2 + i),
-                          *(const v4u *)(x3 + i)};
+      const int lo2 = lo >> 1, hi2 = (hi + 1) >> 1;
+      for (int i = 0; i < lo2; i++) zr[i] = zi[i] = zero;
+      for (int i = hi2; i < h; i++) zr[i] = zi[i] = zero;
+      int i = lo2;
+      for (; i + 2 <= hi2; i += 2) {
+        const int at = 2 * i;
+        const v4 in[4] = {*(const v4u *)(x0 + at), *(const v4u *)(x1 + at),
+                          *(const v4u *)(x2 + at), *(const v4u *)(x3 + at)};
         v4 out[4];
         transpose4(in, out);
-        for (int u = 0; u < 4; u++) time[i + u] = out[u] * SPLAT_V4(w[i + u]);
+        zr[i] = out[0] * SPLAT_V4(w[at]);
+        zi[i] = out[1] * SPLAT_V4(w[at + 1]);
+        zr[i + 1] = out[2] * SPLAT_V4(w[at + 2]);
+        zi[i + 1] = out[3] * SPLAT_V4(w[at + 3]);
       }
-      for (; i < hi; i++) time[i] = (v4){x0[i], x1[i], x2[i], x3[i]} * SPLAT_V4(w[i]);
+      for (; i < hi2; i++) {
+        const int at = 2 * i;
+        zr[i] = (v4){x0[at], x1[at], x2[at], x3[at]} * SPLAT_V4(w[at]);
+        zi[i] = (v4){x0[at + 1], x1[at + 1], x2[at + 1], x3[at + 1]} * SPLAT_V4(w[at + 1]);
+      }
     } else {
+      /* The frames sample by sample, then (even n) packed as above. */
+      for (int i = 0; i < n; i++) time[i] = zero;
       for (int i = lo; i < hi; i++) {
         v4 v = zero;
         for (int l = 0; l < count; l++) v[l] = padded[(first + l) * hop + i] * w[i];
         time[i] = v;
+      }
+      if (even) {
+        for (int i = 0; i < h; i++) {
+          zr[i] = time[2 * i];
+          zi[i] = time[2 * i + 1];
+        }
       }
     }
     rfft4(g->plan, time, g->spectrum, g->work);

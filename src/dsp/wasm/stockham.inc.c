@@ -204,6 +204,122 @@ static void SUF(radix_odd)(int p, int m, int s, const float *tw, const float *rc
   SUF(radix_odd_body)(p, m, s, tw, rc, xr, xi, yr, yi);
 }
 
+#ifndef BLOCKED_TABLES
+#define BLOCKED_TABLES
+#define KBLOCK_MAX 4
+#define BLOCKED_FLOATS (2 * MAX_HALF * (MAX_HALF + KBLOCK_MAX - 1))
+/* Per odd radix p, the pairing butterfly's constants for k in blocks of kb (k0 = 1 + kb·b):
+ * [b][r][k − k0] cos(2π(r+1)k/p), then the sines likewise; zero for k past h. Made once from a
+ * plan's rc (the same for every plan of that radix). */
+static float blocked_table[MAX_RADIX + 1][BLOCKED_FLOATS];
+static unsigned char blocked_ready[MAX_RADIX + 1];
+static const float *blocked_constants(int p, int kb, const float *rc) {
+  float *table = blocked_table[p];
+  if (!blocked_ready[p]) {
+    const int h = (p - 1) / 2, blocks = (h + kb - 1) / kb;
+    for (int b = 0; b < blocks; b++) {
+      for (int r = 0; r < h; r++) {
+        for (int u = 0; u < kb; u++) {
+          const int k = kb * b + u + 1, at = (b * h + r) * kb + u;
+          table[at] = k <= h ? rc[2 * h * (k - 1) + 2 * r] : 0;
+          table[blocks * h * kb + at] = k <= h ? rc[2 * h * (k - 1) + 2 * r + 1] : 0;
+        }
+      }
+    }
+    blocked_ready[p] = 1;
+  }
+  return table;
+}
+#endif
 
+/*
+ * The pairing butterfly (as radix_odd_body) for radix 13 and 23, kb outputs k at a time: each
+ * t_r, u_r is loaded once per kb products (and each splatted constant once per two), and the
+ * loops over r stay loops (unrolled, the compiler keeps every t, u and constant live at once,
+ * more than the engine's 16 registers, and the spills cost more than the loads).
+ */
+static inline __attribute__((always_inline)) void
+SUF(radix_blocked_body)(const int p, const int kb, int m, int s, const float *tw,
+                        const float *rc, const P *restrict xr, const P *restrict xi,
+                        P *restrict yr, P *restrict yi) {
+  const int h = (p - 1) / 2, blocks = (h + kb - 1) / kb;
+  const float *cosines = blocked_constants(p, kb, rc), *sines = cosines + blocks * h * kb;
+  T t[2 * MAX_HALF], u[2 * MAX_HALF];
+  for (int q = 0; q < m; q++) {
+    const float *w = tw + 2 * (p - 1) * q;
+    const P *ar = xr + s * q, *ai = xi + s * q;
+    P *br = yr + p * s * q, *bi = yi + p * s * q;
+    const int d = s * m;
+    JFOR(j, s) {
+      const T a0r = LD(ar, j), a0i = LD(ai, j);
+      T sumr = a0r, sumi = a0i;
+#pragma clang loop unroll(disable)
+      for (int r = 1; r <= h; r++) {
+        const T xr1 = LD(ar, j + r * d), xi1 = LD(ai, j + r * d);
+        const T xr2 = LD(ar, j + (p - r) * d), xi2 = LD(ai, j + (p - r) * d);
+        const T t0 = xr1 + xr2, t1 = xi1 + xi2;
+        t[2 * r - 2] = t0;
+        t[2 * r - 1] = t1;
+        u[2 * r - 2] = xr1 - xr2;
+        u[2 * r - 1] = xi1 - xi2;
+        sumr += t0;
+        sumi += t1;
+      }
+      ST(br, j, sumr);
+      ST(bi, j, sumi);
+#pragma clang loop unroll(disable)
+      for (int b = 0; b < blocks; b++) {
+        T pr[KBLOCK_MAX], pi[KBLOCK_MAX], qr[KBLOCK_MAX], qi[KBLOCK_MAX];
+        for (int v = 0; v < kb; v++) {
+          pr[v] = a0r;
+          pi[v] = a0i;
+          qr[v] = SPLAT(0.0f);
+          qi[v] = SPLAT(0.0f);
+        }
+        const float *c = cosines + b * h * kb;
+#pragma clang loop unroll(disable)
+        for (int r = 0; r < h; r++, c += kb) {
+          const T x = t[2 * r], y = t[2 * r + 1];
+          for (int v = 0; v < kb; v++) {
+            const T cv = SPLAT(c[v]);
+            pr[v] += cv * x;
+            pi[v] += cv * y;
+          }
+        }
+        const float *e = sines + b * h * kb;
+#pragma clang loop unroll(disable)
+        for (int r = 0; r < h; r++, e += kb) {
+          const T x = u[2 * r], y = u[2 * r + 1];
+          for (int v = 0; v < kb; v++) {
+            const T ev = SPLAT(e[v]);
+            qr[v] += ev * x;
+            qi[v] += ev * y;
+          }
+        }
+        for (int v = 0; v < kb; v++) {
+          const int k = kb * b + v + 1;
+          if (k > h) break;
+          T dr, di;
+          TWIDDLE(dr, di, pr[v] + qi[v], pi[v] - qr[v], k);
+          ST(br, j + k * s, dr);
+          ST(bi, j + k * s, di);
+          TWIDDLE(dr, di, pr[v] - qi[v], pi[v] + qr[v], p - k);
+          ST(br, j + (p - k) * s, dr);
+          ST(bi, j + (p - k) * s, di);
+        }
+      }
+    }
+  }
+}
+
+static void SUF(radix13)(int m, int s, const float *tw, const float *rc, const P *restrict xr,
+                         const P *restrict xi, P *restrict yr, P *restrict yi) {
+  SUF(radix_blocked_body)(13, 3, m, s, tw, rc, xr, xi, yr, yi);
+}
+
+static void SUF(radix23)(int m, int s, const float *tw, const float *rc, const P *restrict xr,
+                         const P *restrict xi, P *restrict yr, P *restrict yi) {
+  SUF(radix_blocked_body)(23, 4, m, s, tw, rc, xr, xi, yr, yi);
+}
 
 #undef MUL_TW
