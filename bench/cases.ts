@@ -17,6 +17,7 @@ import {
   mixBench,
   phaseVocoderBench,
   stftBench,
+  stftRoundTripBench,
   stftNormalizeBench,
 } from './dsp'
 import { loudnessBench } from './loudness'
@@ -31,6 +32,7 @@ export const cases: readonly BenchCase[] = [
   griffinLimBench,
   griffinLimMinuteBench,
   phaseVocoderBench,
+  stftRoundTripBench,
   mixBench,
   { ...chirpBench, repeats: 5 },
   loudnessBench,

@@ -11,9 +11,12 @@
  * as STFT → phase vocoder at rate 1/stretch → ISTFT of length round(stretch·L), pitch kept,
  * streaming frame by frame so memory stays O(output) however long the sound.
  */
+import { mixedRadixModule } from './fft'
+import { stretchWasm } from './phase-vocoder-wasm'
 import { sinCos } from './sincos'
 import type { ComplexSpectrogram } from './stft'
 import { frameReader, overlapAdder } from './stft-frames'
+import { wasmFramesFor } from './stft-wasm'
 import type { WindowName } from './window'
 
 const f = Math.fround
@@ -192,8 +195,13 @@ export function timeStretch(
   const reader = frameReader(signal, { ...framing, padMode: 'reflect' })
   const { bins, frames } = reader
   const steps = timeSteps(frames, 1 / stretch)
-  const adder = overlapAdder(framing, steps.count)
   const advance = phaseAdvance(bins, framing.hopSize)
+  const length = Math.round(stretch * signal.length)
+  // The same loop in WASM where the module takes the size (phase-vocoder-wasm.ts).
+  const mod = wasmFramesFor(mixedRadixModule(), framing.fftSize)
+  const fast = mod && stretchWasm(mod, signal, framing, steps, advance, 1 / stretch, length)
+  if (fast) return fast
+  const adder = overlapAdder(framing, steps.count)
   const spectrum = new Float32Array(2 * bins)
   // Output steps need input frames t0 ≤ t1 ≤ t0 + 2, never decreasing: a ring of 4 suffices.
   const ring = Array.from({ length: 4 }, () => ({ frame: -1, polar: zeroPolar(bins) }))
@@ -218,5 +226,5 @@ export function timeStretch(
     vocode(p0, p1, steps.alpha[i], deltaFor(t0, t1, p0, p1), phase, spectrum)
     adder.add(i, spectrum)
   }
-  return adder.finish(Math.round(stretch * signal.length))
+  return adder.finish(length)
 }

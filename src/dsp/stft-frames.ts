@@ -64,7 +64,7 @@ export interface FrameReader {
 }
 
 /** The framing checked against the signal, with the padding torch.stft adds at each end. */
-function checkedFraming(signal: FloatArray, options: StftOptions) {
+export function checkedFraming(signal: FloatArray, options: StftOptions) {
   checkFraming(options)
   const minimum = minimumStftLength(options)
   if (signal.length < minimum)
@@ -216,7 +216,7 @@ export interface OverlapAdder {
 
 export function overlapAdder(options: FrameOptions, frames: number): OverlapAdder {
   checkFraming(options)
-  const { fftSize: n, hopSize, center } = options
+  const { fftSize: n, hopSize } = options
   const fft = createRealFft(n)
   const window = paddedWindow(options.window, n, options.windowLength)
   const synthesis = window.map((w) => w / n) // the inverse FFT's 1/N folded in
@@ -236,15 +236,42 @@ export function overlapAdder(options: FrameOptions, frames: number): OverlapAdde
       }
       for (; i < n; i++) sum[start + i] += frame[i] * synthesis[i]
     },
-    finish(length) {
-      const offset = center ? Math.floor(n / 2) : 0
-      const outLength = length ?? Math.max(0, fullLength - 2 * offset)
-      const out = new Float32Array(outLength)
-      const end = Math.min(outLength, fullLength - offset)
-      normalise(sum, windowEnvelope(window, hopSize, frames), offset, out, end)
-      return out
-    },
+    finish: (length) => normaliseOverlap(sum, options, frames, length),
   }
+}
+
+/**
+ * Divides sum[at … at + count − 1] in place by the folded envelope, folded[(m + i) mod H]
+ * (0 where that is below 1e-11): the interior of `normalise`, done where the sum lies (WASM).
+ */
+export type InteriorNormaliser = (
+  folded: Float64Array,
+  at: number,
+  count: number,
+  m: number,
+) => void
+
+/**
+ * OverlapAdder's finish on a sum of `frames` frames laid out elsewhere (the WASM paths, whose
+ * sum lies in the module's memory): sum / Σ w², centre padding trimmed, `length` samples; the
+ * periodic interior through `interior` when given (in place in `sum`, then copied out).
+ */
+export function normaliseOverlap(
+  sum: Float32Array,
+  options: FrameOptions,
+  frames: number,
+  length?: number,
+  interior?: InteriorNormaliser,
+): Float32Array {
+  const { fftSize: n, hopSize, center } = options
+  const window = paddedWindow(options.window, n, options.windowLength)
+  const fullLength = frames > 0 ? n + hopSize * (frames - 1) : 0
+  const offset = center ? Math.floor(n / 2) : 0
+  const outLength = length ?? Math.max(0, fullLength - 2 * offset)
+  const out = new Float32Array(outLength)
+  const end = Math.min(outLength, fullLength - offset)
+  normalise(sum, windowEnvelope(window, hopSize, frames), offset, out, end, interior)
+  return out
 }
 
 /**
@@ -257,6 +284,7 @@ function normalise(
   offset: number,
   out: Float32Array,
   end: number,
+  interior?: InteriorNormaliser,
 ): void {
   const { folded, from, to } = envelope
   const hop = folded.length
@@ -266,9 +294,15 @@ function normalise(
   const interiorStart = Math.min(end, Math.max(0, from - offset))
   const interiorEnd = Math.max(interiorStart, Math.min(end, to - offset))
   for (let i = 0; i < interiorStart; i++) put(i, envelope.at(offset + i))
-  for (let i = interiorStart, m = (offset + i) % hop; i < interiorEnd; i++) {
-    put(i, folded[m])
-    if (++m === hop) m = 0
+  if (interior) {
+    const at = offset + interiorStart
+    interior(folded, at, interiorEnd - interiorStart, at % hop)
+    out.set(sum.subarray(at, offset + interiorEnd), interiorStart)
+  } else {
+    for (let i = interiorStart, m = (offset + i) % hop; i < interiorEnd; i++) {
+      put(i, folded[m])
+      if (++m === hop) m = 0
+    }
   }
   for (let i = interiorEnd; i < end; i++) put(i, envelope.at(offset + i))
 }

@@ -15,9 +15,11 @@
  * a plain copy of the samples per frame), and each bin's row is written a block of frames at
  * once. bench/dsp.ts times it on 3 minutes of audio.
  */
-import type { FloatArray } from './fft'
+import { mixedRadixModule, type FloatArray } from './fft'
 import {
   blockReader,
+  checkFraming,
+  normaliseOverlap,
   overlapAdder,
   type BlockReader,
   type SpectrumTaps,
@@ -25,6 +27,7 @@ import {
   type FrameOptions,
   type StftOptions,
 } from './stft-frames'
+import { overlapAddWasm, stftWasm } from './stft-wasm'
 
 export {
   minimumStftLength,
@@ -111,6 +114,8 @@ function windowed(
 export function stftComplex(signal: FloatArray, options: StftOptions): ComplexSpectrogram {
   const frames = stftFrameCount(signal.length, options)
   const bins = Math.floor(options.fftSize / 2) + 1
+  const fast = stftWasm(mixedRadixModule(), signal, options, 'complex')
+  if (fast) return { bins, frames, re: fast[0], im: fast[1] }
   const re = new Float32Array(bins * frames)
   const im = new Float32Array(bins * frames)
   const spectrum = new Float32Array(blockFrames(options.fftSize) * 2 * bins)
@@ -134,6 +139,10 @@ export function stft(
 ): Spectrogram {
   const frames = stftFrameCount(signal.length, options)
   const bins = Math.floor(options.fftSize / 2) + 1
+  const mode = options.keepPhase ? 'phase' : options.power === 1 ? 'magnitude' : 'power'
+  const fast = stftWasm(mixedRadixModule(), signal, options, mode)
+  if (fast && options.keepPhase && options.power === 1) squareRoots(fast[0])
+  if (fast) return { bins, frames, values: fast[0], ...(fast[1] ? { phase: fast[1] } : {}) }
   const values = new Float32Array(bins * frames)
   if (!options.keepPhase) {
     analyse(signal, options, (first, count, memory, reader) =>
@@ -274,6 +283,11 @@ export function istftComplex(
   if (bins !== Math.floor(options.fftSize / 2) + 1) {
     throw new RangeError(`${bins} bins do not fit FFT size ${options.fftSize}`)
   }
+  checkFraming(options)
+  const fast = overlapAddWasm(mixedRadixModule(), spec, options, (sum, interior) =>
+    normaliseOverlap(sum, options, frames, length, interior),
+  )
+  if (fast) return fast
   const adder = overlapAdder(options, frames)
   const spectrum = new Float32Array(2 * bins)
   for (let t = 0; t < frames; t++) {

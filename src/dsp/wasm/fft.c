@@ -612,3 +612,4 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
     output[2 * i + 1] = zi[i];
   }
 }
+#include "stft.inc.c"

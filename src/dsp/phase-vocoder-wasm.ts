@@ -1,0 +1,94 @@
+/**
+ * The phase vocoder's time stretch in WebAssembly (src/dsp/wasm/stft.inc.c, pv_stretch): the
+ * loop of phase-vocoder.ts's timeStretch (its formulas and sources are there) in one call, input
+ * frames analysed four at a time as the output reaches them, output steps four at a time (one
+ * per lane) through vocoding, the inverse FFT and the overlap-add. This file lays out the padded
+ * signal, the steps, the ring of analysed frames and the sum once in the module's memory.
+ *
+ * It agrees with the JavaScript loop to float32 rounding: angles (fdlibm's atan2) and sines
+ * (sincos.ts's algorithm) in double, rounded to float32 where the JavaScript rounds them, the
+ * same float32 steps for Δ and the magnitudes; the FFT is ours where the JavaScript's may be PFFFT.
+ */
+import { createMixedRadixPlan, type MixedRadixModule } from './fft-wasm'
+import { checkedFraming, normaliseOverlap, stftFrameCount, type FrameOptions } from './stft-frames'
+import { analysisWindow, frameBuffers, paddedSignal, stftExports, WasmArena } from './stft-wasm'
+import { paddedWindow } from './window'
+
+export interface StretchSteps {
+  count: number
+  /** The two input frames of each output step and the weight of the second (phase-vocoder.ts). */
+  first: Int32Array
+  second: Int32Array
+  alpha: Float32Array
+}
+
+/**
+ * STFT (centred, reflect) → phase vocoder over `steps` → ISTFT of `length` samples, as
+ * timeStretch; null where the module's memory is full (the caller runs JavaScript). `advance`
+ * is ω (bins values), `frames` the input frames, `rate` the input frames per output step.
+ */
+export function stretchWasm(
+  mod: MixedRadixModule,
+  signal: Float32Array | Float64Array,
+  framing: FrameOptions,
+  steps: StretchSteps,
+  advance: Float32Array,
+  rate: number,
+  length: number,
+): Float32Array | null {
+  const { fftSize: n, hopSize, pad } = checkedFraming(signal, { ...framing, padMode: 'reflect' })
+  const frames = stftFrameCount(signal.length, framing)
+  const bins = advance.length
+  const stride = Math.ceil(bins / 4) * 4
+  // Frames one group of four steps reads, and the group of four analysed with them, lie within
+  // 3·rate + 10 of each other (stft.inc.c): the ring holds them all.
+  const ring = 4 * Math.ceil((3 * rate + 12) / 4)
+  const arena = new WasmArena(mod)
+  try {
+    const plan = createMixedRadixPlan(mod, n, 'scalar')
+    const window = paddedWindow(framing.window, n, framing.windowLength)
+    const full = n + hopSize * (steps.count - 1)
+    const ints = (values: Int32Array): number => {
+      const at = arena.floats(values.length)
+      new Int32Array(mod.exports.memory.buffer, at * 4, values.length).set(values)
+      return at
+    }
+    const advanceAt = arena.floats(stride)
+    mod.heap().set(advance, advanceAt)
+    const fields = [
+      plan.pointer,
+      n,
+      hopSize,
+      bins,
+      frames,
+      steps.count,
+      ring,
+      stride,
+      paddedSignal(arena, signal, pad, 'reflect'),
+      arena.copy(analysisWindow(window)),
+      arena.copy(window.map((w) => w / n)),
+      advanceAt,
+      ints(steps.first),
+      ints(steps.second),
+      arena.copy(steps.alpha),
+      arena.floats(ring * stride), // angle
+      arena.floats(ring * stride), // norm
+      arena.floats(ring), // held
+      arena.floats(2 * stride), // phase, float64
+      arena.floats(4 * stride), // delta
+      arena.floats(4), // delta_key
+      arena.floats(stride), // zeros
+    ].map((value, i) => (i >= 8 ? value * 4 : value))
+    const sum = arena.floats(full)
+    const struct = arena.struct([...fields, sum * 4, ...frameBuffers(arena, n, stride)])
+    stftExports(mod).pv_stretch(struct)
+    const interior = arena.normaliser(sum, hopSize)
+    const sums = mod.heap().subarray(sum, sum + full)
+    return normaliseOverlap(sums, framing, steps.count, length, interior)
+  } catch (error) {
+    if (error instanceof RangeError) return null // the module's memory is full: JavaScript
+    throw error
+  } finally {
+    arena.free()
+  }
+}
