@@ -130,6 +130,7 @@ function partViewNotice(container: HTMLElement, services: EditorServices) {
     placed(view: { shown: number; total: number }) {
       services.ui.set({ partView: view.shown < view.total ? view : undefined })
     },
+    moved: clear,
     stop() {
       clear()
       container.removeEventListener('pointerdown', clear, true)
@@ -337,6 +338,7 @@ export async function createCanvas(
             ? Math.max(view.bottom - pad - node.bottom, view.top + pad - node.top)
             : 0
       if (dx === 0 && dy === 0) return
+      part.moved() // the view is the person's now: a count of nodes in it would be stale
       const { x, y } = area.area.transform
       await area.area.translate(x + dx, y + dy)
     },
