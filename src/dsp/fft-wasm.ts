@@ -13,7 +13,16 @@ interface Exports {
   fx_free: (pointer: number) => void
   fx_rfft: (plan: number, input: number, spectrum: number) => void
   fx_irfft: (plan: number, spectrum: number, output: number) => void
-  gl_setup: (griffinLim: number, magnitude: number, re: number, im: number) => number
+  gl_setup: (griffinLim: number) => void
+  gl_rows: (
+    griffinLim: number,
+    magnitude: number,
+    re: number,
+    im: number,
+    from: number,
+    to: number,
+    energy: number,
+  ) => number
   gl_start: (griffinLim: number) => void
   gl_finish: (griffinLim: number, output: number) => void
   gl_iteration: (griffinLim: number) => number

@@ -3,7 +3,9 @@
  * SIMD pass, for the sizes the mixed-radix FFT takes. griffin-lim.ts states the algorithm and
  * keeps the JavaScript loop; this file lays the working set out once in the module's memory
  * (magnitudes and R_{i−1} grouped by four frames, the estimate, the overlap-add sum, windows;
- * gl_setup builds them there from S and A0), then runs one call per iteration, and frees it all.
+ * gl_setup and gl_rows build them there from S and A0, a few bins at a time through a small
+ * buffer, so neither S nor A0 is ever copied whole), then runs one call per iteration, and frees
+ * it all.
  */
 import { createMixedRadixPlan, type MixedRadixModule } from './fft-wasm'
 
@@ -25,8 +27,9 @@ export interface GriffinLimLayout {
   signal?: { throwIfAborted(): void }
   /** S, bin-major: S at bin k, frame t is magnitude[k·frames + t]. */
   magnitude: Float32Array
-  /** A0, bin-major as `magnitude` (the start is S·A0). */
-  start: { re: Float32Array; im: Float32Array }
+  /** Writes A0's bins [from, to) (bin-major rows, as `magnitude`) into re and im; called for
+   * consecutive ranges from bin 0. The start is S·A0. */
+  start: (from: number, to: number, re: Float32Array, im: Float32Array) => void
   /** ‖S‖², once, before the first iteration. */
   onEnergy: (energy: number) => void
   /** Σ (|R_i| − S)² after iteration i (1-based). */
@@ -56,12 +59,11 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
   }
   const at: Partial<Record<keyof typeof sizes, number>> = {}
   let struct = 0
-  // Blocks freed as soon as they are used: gl_setup's inputs, the waveform.
+  // Blocks freed as soon as they are used: the rows buffer, the waveform.
   const temporary: number[] = []
-  const copyIn = (values: Float32Array): number => {
-    const offset = mod.alloc(values.length)
+  const temporaryBlock = (floats: number): number => {
+    const offset = mod.alloc(floats)
     temporary.push(offset)
-    mod.heap().set(values, offset)
     return offset
   }
   try {
@@ -69,9 +71,10 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
       at[name] = mod.alloc(sizes[name])
     }
     struct = mod.alloc(25)
-    // S and A0's re and im, bin-major, for gl_setup.
-    const inputs = [g.magnitude, g.start.re, g.start.im].map(copyIn)
-    const heap = mod.heap()
+    // S and A0 pass through a buffer of about 2^18 values each (1 MB), some bins at a time.
+    const rows = Math.max(1, Math.min(bins, Math.floor(262144 / frames)))
+    const buffer = temporaryBlock(3 * rows * frames)
+    let heap = mod.heap()
     const offsetOf = (name: keyof typeof sizes): number => at[name] ?? 0
     heap.set(g.window, offsetOf('window'))
     const ints = new Int32Array(heap.buffer, struct * 4, 25)
@@ -85,8 +88,20 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
       ),
       13,
     )
-    // Laid out in WASM (gl_setup): mag, prev = S·A0, the envelope, w/n; ‖S‖² comes back.
-    g.onEnergy(mod.exports.gl_setup(struct * 4, inputs[0] * 4, inputs[1] * 4, inputs[2] * 4))
+    // Laid out in WASM: the envelope and windows (gl_setup), then mag and prev = S·A0 by rows
+    // (gl_rows), ‖S‖² summed on through them in bin-major order.
+    mod.exports.gl_setup(struct * 4)
+    let energy = 0
+    const [sAt, reAt, imAt] = [0, 1, 2].map((i) => buffer + i * rows * frames)
+    for (let from = 0; from < bins; from += rows) {
+      const to = Math.min(bins, from + rows)
+      const count = (to - from) * frames
+      heap = mod.heap()
+      heap.set(g.magnitude.subarray(from * frames, to * frames), sAt)
+      g.start(from, to, heap.subarray(reAt, reAt + count), heap.subarray(imAt, imAt + count))
+      energy = mod.exports.gl_rows(struct * 4, sAt * 4, reAt * 4, imAt * 4, from, to, energy)
+    }
+    g.onEnergy(energy)
     for (const offset of temporary.splice(0)) mod.release(offset)
 
     mod.exports.gl_start(struct * 4)

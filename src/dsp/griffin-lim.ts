@@ -106,7 +106,7 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
       iterations,
       signal: options.signal,
       magnitude,
-      start: startPhasors(bins, frames, options),
+      start: startRows(bins, frames, options),
       onEnergy: (energy) => (targetEnergy = energy),
       onError: report,
     })
@@ -291,29 +291,52 @@ function startPhasors(
   frames: number,
   options: GriffinLimOptions,
 ): { re: Float32Array; im: Float32Array } {
+  const re = new Float32Array(bins * frames)
+  const im = new Float32Array(bins * frames)
+  startRows(bins, frames, options)(0, bins, re, im)
+  return { re, im }
+}
+
+/**
+ * A0 a few bins at a time, so that a caller need not hold all of it: the returned function writes
+ * bins [from, to) (rows of `frames`) into re and im; it must be called for consecutive ranges from
+ * bin 0 (the random starts draw in torch's element order: bin-major, real then imaginary part).
+ */
+function startRows(
+  bins: number,
+  frames: number,
+  options: GriffinLimOptions,
+): (from: number, to: number, re: Float32Array, im: Float32Array) => void {
   const { init, random } = options
   const size = bins * frames
   if (typeof init === 'object') {
     if (init.re.length !== size || init.im.length !== size) {
       throw new RangeError(`initial values must be ${bins}×${frames}`)
     }
-    return { re: Float32Array.from(init.re), im: Float32Array.from(init.im) }
+    return (from, to, re, im) => {
+      for (let i = from * frames, j = 0; i < to * frames; i++, j++) {
+        re[j] = init.re[i]
+        im[j] = init.im[i]
+      }
+    }
   }
   if (!random) throw new RangeError(`init '${init}' needs a random source`)
-  const re = new Float32Array(size)
-  const im = new Float32Array(size)
-  // Drawn in torch's element order (bin-major; real then imaginary part).
-  if (init === 'notebook') {
-    for (let i = 0; i < size; i++) {
-      re[i] = random()
-      im[i] = random()
-    }
-  } else {
-    for (let i = 0; i < size; i++) {
-      const phase = 2 * Math.PI * random()
-      re[i] = Math.cos(phase)
-      im[i] = Math.sin(phase)
+  let next = 0
+  return (from, to, re, im) => {
+    if (from !== next) throw new Error(`start rows asked out of order: ${from}, expected ${next}`)
+    next = to
+    const count = (to - from) * frames
+    if (init === 'notebook') {
+      for (let j = 0; j < count; j++) {
+        re[j] = random()
+        im[j] = random()
+      }
+    } else {
+      for (let j = 0; j < count; j++) {
+        const phase = 2 * Math.PI * random()
+        re[j] = Math.cos(phase)
+        im[j] = Math.sin(phase)
+      }
     }
   }
-  return { re, im }
 }

@@ -157,8 +157,10 @@ describe('griffinLim', () => {
   // the same algorithm, so the waveforms agree to float32 rounding (amplified a little by the
   // iterations): frame counts not a multiple of four, odd sizes, a window shorter than the FFT
   // (598 with 301: the window's span starts at an odd sample), radix 13 as the last stage (286 =
-  // 2·11·13) and radix 23 with twiddles (1334 = 2·23·29).
+  // 2·11·13) and radix 23 with twiddles (1334 = 2·23·29); 9000 frames of 33 bins pass S and
+  // the random start into the module in two slices of bins (29 + 4).
   it.each([
+    [64, 32, 64, 9000],
     [598, 299, 598, 13],
     [598, 150, 301, 5],
     [286, 143, 286, 9],

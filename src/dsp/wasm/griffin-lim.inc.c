@@ -28,13 +28,11 @@ typedef struct {
 } GriffinLim;
 
 /*
- * The layout from bin-major inputs (S, and A0 as re, im; bins × frames each): mag and
- * prev = S·A0 in groups of four frames (zeros past the last frame), sum and padded cleared,
- * 1/Σ w² overlap-added (float64, in griffin-lim.ts's order), w/n. Returns ‖S‖² summed in
- * float64 in bin-major order (as the JavaScript loop does).
+ * The layout but for S and A0: sum and padded cleared, mag and prev zeroed (gl_rows fills them;
+ * zeros stay in the lanes of frames past the end), 1/Σ w² overlap-added (float64, in
+ * griffin-lim.ts's order), w/n, the analysis window.
  */
-__attribute__((export_name("gl_setup"))) double gl_setup(GriffinLim *g, const float *S,
-                                                       const float *re, const float *im) {
+__attribute__((export_name("gl_setup"))) void gl_setup(GriffinLim *g) {
   const int bins = g->bins, frames = g->frames, full = g->full;
   const v4 zero = {0, 0, 0, 0};
   for (int i = 0; i < g->groups * bins; i++) ((v4 *)g->mag)[i] = zero;
@@ -43,18 +41,6 @@ __attribute__((export_name("gl_setup"))) double gl_setup(GriffinLim *g, const fl
     g->sum[i] = 0;
     g->padded[i] = 0;
     g->inverse64[i] = 0;
-  }
-  double energy = 0;
-  for (int k = 0; k < bins; k++) {
-    const float *srow = S + k * frames, *rrow = re + k * frames, *irow = im + k * frames;
-    for (int t = 0; t < frames; t++) {
-      const float m = srow[t];
-      const int group = (t >> 2) * bins + k, lane = t & 3;
-      energy += (double)m * m;
-      g->mag[group * 4 + lane] = m;
-      g->prev[group * 8 + lane] = m * rrow[t];
-      g->prev[group * 8 + 4 + lane] = m * irow[t];
-    }
   }
   const float *w = g->window;
   double *env = g->inverse64;
@@ -70,6 +56,29 @@ __attribute__((export_name("gl_setup"))) double gl_setup(GriffinLim *g, const fl
   for (int i = 0; i < g->n; i++) synthesis[i] = (float)((double)w[i] / g->n);
   float *analysis = (float *)g->analysis;
   for (int i = 0; i < g->n; i++) analysis[i] = g->n & 1 ? w[i] : 0.5f * w[i];
+}
+
+/*
+ * Bins [from, to) of mag and prev = S·A0 in groups of four frames, from bin-major rows of S and
+ * A0 (re, im): row k − from, frame t at (k − from)·frames + t. Returns energy + ‖those rows of S‖²,
+ * summed in float64 in bin-major order (as the JavaScript loop does over the whole of S).
+ */
+__attribute__((export_name("gl_rows"))) double gl_rows(GriffinLim *g, const float *S,
+                                                     const float *re, const float *im, int from,
+                                                     int to, double energy) {
+  const int bins = g->bins, frames = g->frames;
+  for (int k = from; k < to; k++) {
+    const int row = (k - from) * frames;
+    const float *srow = S + row, *rrow = re + row, *irow = im + row;
+    for (int t = 0; t < frames; t++) {
+      const float m = srow[t];
+      const int group = (t >> 2) * bins + k, lane = t & 3;
+      energy += (double)m * m;
+      g->mag[group * 4 + lane] = m;
+      g->prev[group * 8 + lane] = m * rrow[t];
+      g->prev[group * 8 + 4 + lane] = m * irow[t];
+    }
+  }
   return energy;
 }
 
