@@ -177,7 +177,10 @@ export const stftRoundTripBench: BenchCase = {
 let pair: Float32Array[][] | undefined
 export const mixBench: BenchCase = {
   name: 'Mix, average of two 3-min stereo inputs, peak-normalised',
-  repeats: 5,
+  // A process's first calls also pay for fresh pages under each 32 MB output (up to 2× the
+  // time, falling off over about eight calls as the allocator starts reusing freed memory):
+  // enough repeats that the best is the mix's own cost.
+  repeats: 12,
   withoutFftJs: 'no FFT',
   goalSeconds: 0.05, // issue 14
   run: () => {

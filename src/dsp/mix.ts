@@ -35,7 +35,8 @@ export function peakOf(channels: readonly Float32Array[]): number {
 
 /**
  * max |x[i]| over one channel, NaN if any x[i] is NaN. Four running maxima, each over every
- * fourth sample: with one, each comparison waits on the one before (three times slower).
+ * fourth sample (with one, each step waits on the one before), by Math.max, which V8 compiles
+ * without a branch and which lets NaN through.
  */
 function channelPeak(x: Float32Array): number {
   let p0 = 0
@@ -44,26 +45,13 @@ function channelPeak(x: Float32Array): number {
   let p3 = 0
   const length = x.length
   const fours = length - (length % 4)
-  let i = 0
-  for (; i < fours; i += 4) {
-    const a = Math.abs(x[i])
-    const b = Math.abs(x[i + 1])
-    const c = Math.abs(x[i + 2])
-    const d = Math.abs(x[i + 3])
-    // NaN is never greater: the else branch (almost never taken) finds it.
-    if (a > p0) p0 = a
-    else if (a !== a) return NaN
-    if (b > p1) p1 = b
-    else if (b !== b) return NaN
-    if (c > p2) p2 = c
-    else if (c !== c) return NaN
-    if (d > p3) p3 = d
-    else if (d !== d) return NaN
-  }
-  for (; i < length; i++) {
-    const a = Math.abs(x[i])
-    if (a > p0) p0 = a
-    else if (a !== a) return NaN
+  // The last few first: a loop first reached in optimised code, without feedback, deoptimises it.
+  for (let i = fours; i < length; i++) p0 = Math.max(p0, Math.abs(x[i]))
+  for (let i = 0; i < fours; i += 4) {
+    p0 = Math.max(p0, Math.abs(x[i]))
+    p1 = Math.max(p1, Math.abs(x[i + 1]))
+    p2 = Math.max(p2, Math.abs(x[i + 2]))
+    p3 = Math.max(p3, Math.abs(x[i + 3]))
   }
   return Math.max(p0, p1, p2, p3)
 }
@@ -81,14 +69,14 @@ export function normalizePeak(channels: Float32Array[], target: number): number 
 function scaleInPlace(x: Float32Array, factor: number): void {
   const length = x.length
   const fours = length - (length % 4)
-  let i = 0
-  for (; i < fours; i += 4) {
+  // The last few first: a loop first reached in optimised code, without feedback, deoptimises it.
+  for (let i = fours; i < length; i++) x[i] *= factor
+  for (let i = 0; i < fours; i += 4) {
     x[i] *= factor
     x[i + 1] *= factor
     x[i + 2] *= factor
     x[i + 3] *= factor
   }
-  for (; i < length; i++) x[i] *= factor
 }
 
 /** Mixes the sources; `peak` (linear), when given, peak-normalises the result. */
@@ -146,9 +134,8 @@ interface Mixed {
 /**
  * scale · Σ_i g_i·x_i[n] over one channel: summed in float64 registers in the sources' order
  * (what a Float64Array accumulator gives, without one) when every source spans the length.
- * One or two such sources (every mix the default graph makes) are mixed four samples a turn
- * (fewer loop checks per sample), finding the peak of the float32 values stored in the same
- * pass, with four running maxima (with one, each comparison waits on the one before).
+ * One or two such sources (every mix the default graph makes) go through mixPair, which finds
+ * the peak of the float32 values stored in the same pass.
  */
 function mixChannel(
   inputs: { ch: Float32Array; gain: number }[],
@@ -157,45 +144,58 @@ function mixChannel(
 ): Mixed {
   const out = new Float32Array(length)
   const full = inputs.every(({ ch }) => ch.length === length)
-  if (!full || inputs.length > 2) {
+  // One source: itself again at gain 0 adds exact zeros (x finite; the node refuses others).
+  const [gx, gy] = [inputs[0]?.gain ?? 0, inputs[1]?.gain ?? 0]
+  // The scale goes into the gains where that changes no bit: (gx·x + gy·y)·s and
+  // (gx·s)·x + (gy·s)·y are equal when s is a power of two (every mix the default graph and
+  // 'average' of two make), or gx is one with a single source (stereo mode's mono sources),
+  // within exponent ranges that rule out overflow and subnormals. The loop is then a multiply a
+  // sample shorter. Other scales take the float64 accumulator (stereo mode's wide sources at a
+  // gain that is not a power of two).
+  const folds = inputs.length === 1 ? isPowerOfTwo(scale) || isPowerOfTwo(gx) : isPowerOfTwo(scale)
+  if (!full || inputs.length > 2 || !folds || !inRange(gx) || !inRange(gy) || !inRange(scale)) {
     const acc = new Float64Array(length)
     for (const { ch, gain } of inputs) for (let n = 0; n < ch.length; n++) acc[n] += gain * ch[n]
     for (let n = 0; n < length; n++) out[n] = acc[n] * scale
     return { out, peak: undefined }
   }
   const x = inputs[0].ch
-  const gx = inputs[0].gain
-  // One source: itself again at gain 0 adds exact zeros (x finite; the node refuses others).
   const y = inputs.length === 2 ? inputs[1].ch : x
-  const gy = inputs.length === 2 ? inputs[1].gain : 0
+  return { out, peak: mixPair(x, y, gx * scale, gy * scale, out) }
+}
+
+const isPowerOfTwo = (v: number): boolean => v > 0 && 2 ** Math.round(Math.log2(v)) === v
+/** Zero, or a magnitude whose products with float32 samples stay normal and finite in float64. */
+const inRange = (v: number): boolean =>
+  v === 0 || (Math.abs(v) > 2 ** -400 && Math.abs(v) < 2 ** 400)
+
+/**
+ * out[n] = gx·x[n] + gy·y[n] in float64, stored as float32; returns the peak of the stored
+ * values (NaN if any is NaN). Four running maxima by Math.max, which V8 compiles without a
+ * branch and which lets NaN through (a comparison per sample and a NaN test cost a third more).
+ */
+function mixPair(
+  x: Float32Array,
+  y: Float32Array,
+  gx: number,
+  gy: number,
+  out: Float32Array,
+): number {
+  const length = out.length
   let p0 = 0
   let p1 = 0
   let p2 = 0
   let p3 = 0
-  let nan = false
   const fours = length - (length % 4)
-  let n = 0
-  for (; n < fours; n += 4) {
-    const a = Math.abs((out[n] = (gx * x[n] + gy * y[n]) * scale))
-    const b = Math.abs((out[n + 1] = (gx * x[n + 1] + gy * y[n + 1]) * scale))
-    const c = Math.abs((out[n + 2] = (gx * x[n + 2] + gy * y[n + 2]) * scale))
-    const d = Math.abs((out[n + 3] = (gx * x[n + 3] + gy * y[n + 3]) * scale))
-    // NaN is never greater: the else branches (almost never taken) notice it.
-    if (a > p0) p0 = a
-    else if (a !== a) nan = true
-    if (b > p1) p1 = b
-    else if (b !== b) nan = true
-    if (c > p2) p2 = c
-    else if (c !== c) nan = true
-    if (d > p3) p3 = d
-    else if (d !== d) nan = true
-  }
-  for (; n < length; n++) {
-    const a = Math.abs((out[n] = (gx * x[n] + gy * y[n]) * scale))
-    if (a > p0) p0 = a
-    else if (a !== a) nan = true
+  // The last few first: a loop first reached in optimised code, without feedback, deoptimises it.
+  for (let n = fours; n < length; n++) p0 = Math.max(p0, Math.abs((out[n] = gx * x[n] + gy * y[n])))
+  for (let n = 0; n < fours; n += 4) {
+    p0 = Math.max(p0, Math.abs((out[n] = gx * x[n] + gy * y[n])))
+    p1 = Math.max(p1, Math.abs((out[n + 1] = gx * x[n + 1] + gy * y[n + 1])))
+    p2 = Math.max(p2, Math.abs((out[n + 2] = gx * x[n + 2] + gy * y[n + 2])))
+    p3 = Math.max(p3, Math.abs((out[n + 3] = gx * x[n + 3] + gy * y[n + 3])))
   }
   // The peak of the float64 sums: rounding to float32 is monotonic, so rounding it gives the
   // peak of the float32 values stored.
-  return { out, peak: nan ? NaN : Math.fround(Math.max(p0, p1, p2, p3)) }
+  return Math.fround(Math.max(p0, p1, p2, p3))
 }

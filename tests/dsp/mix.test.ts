@@ -100,11 +100,68 @@ describe('mixSignals', () => {
     }
   })
 
+  it('gives the formula bit for bit in sum and stereo modes too, whatever the gains', () => {
+    // The fast loop takes the scale into the gains only where that changes no bit (a power-of-
+    // two scale, or a lone source at gain 1): gains and scales here are neither and both.
+    const noise = (n: number, seed: number) =>
+      Float32Array.from({ length: n }, (_, i) => Math.sin(i * 4.1414 + seed * 3.3) * 0.6)
+    const normalised = (out: Float32Array[], target: number) => {
+      const peak = Math.max(...out.flatMap((ch) => Array.from(ch, Math.abs)))
+      for (const ch of out) for (let n = 0; n < ch.length; n++) ch[n] *= target / peak
+      return out
+    }
+    const f32 = (length: number, value: (n: number) => number) =>
+      Float32Array.from({ length }, (_, n) => value(n))
+    const mono = [0.7, 1, 0.3].map((gain, i) => ({ channels: [noise(1001, i)], gain }))
+    const wide = [0.7, 0.5].map((gain, i) => ({
+      channels: [noise(1001, i + 5), noise(1001, i + 7)],
+      gain,
+    }))
+    for (const sources of [mono.slice(0, 2), wide]) {
+      // sum: y_c = Σ g_i·x_i,c (a mono source on every channel)
+      const width = Math.max(...sources.map((s) => s.channels.length))
+      const sum = Array.from({ length: width }, (_, c) =>
+        f32(1001, (n) =>
+          sources.reduce((acc, s) => acc + s.gain * (s.channels[c] ?? s.channels[0])[n], 0),
+        ),
+      )
+      expect(mixSignals(sources, 'sum', 0.9)).toEqual(normalised(sum, 0.9))
+    }
+    for (const sources of [mono, wide, [mono[0], wide[1]]]) {
+      // stereo: y_i = g_i · mean_c x_i,c, as (Σ_c x_i,c) · (g_i / C)
+      const stereo = sources.map(({ channels, gain }) =>
+        f32(1001, (n) => channels.reduce((acc, ch) => acc + ch[n], 0) * (gain / channels.length)),
+      )
+      expect(mixSignals(sources, 'stereo', 0.9)).toEqual(normalised(stereo, 0.9))
+      expect(mixSignals(sources, 'stereo')).toEqual(
+        sources.map(({ channels, gain }) =>
+          f32(1001, (n) => channels.reduce((acc, ch) => acc + ch[n], 0) * (gain / channels.length)),
+        ),
+      )
+    }
+  })
+
   it('finds a NaN in the peak (no normalising then), as Math.max would', () => {
     const poisoned = sig(0.5, -0.25, 0.1, 0.2, NaN, 0.3)
     expect(peakOf([sig(0.1, -0.9), poisoned])).toBeNaN()
     expect(peakOf([sig(0.1, -0.9, 0.3, 0.2, 0.5)])).toBe(Math.fround(0.9))
     const out = mixSignals([{ channels: [poisoned], gain: 1 }], 'sum', 1)
     expect(Array.from(out[0]).slice(0, 4)).toEqual(Array.from(poisoned).slice(0, 4))
+    // A NaN past the first four samples' turn, in the fast two-source loop, and in the tail.
+    for (const at of [0, 7, 1001]) {
+      const x = Float32Array.from({ length: 1002 }, (_, i) => (i === at ? NaN : 0.25))
+      const y = new Float32Array(1002).fill(0.5)
+      expect(peakOf([x])).toBeNaN()
+      const mixed = mixSignals(
+        [
+          { channels: [x], gain: 1 },
+          { channels: [y], gain: 1 },
+        ],
+        'average',
+        1,
+      )
+      expect(mixed[0][at]).toBeNaN()
+      expect(mixed[0][at === 0 ? 1 : 0]).toBe(0.375) // not normalised
+    }
   })
 })
