@@ -111,7 +111,7 @@ export function paddedSignal(
   pad: number,
   padMode: PadMode,
 ): number {
-  const at = arena.floats(signal.length + 2 * pad)
+  const at = arena.floats(signal.length + 2 * pad, false) // every value written below
   const heap = arena.mod.heap()
   heap.set(signal, at + pad)
   for (let j = 1; j <= pad; j++) {
