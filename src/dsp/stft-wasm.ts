@@ -26,9 +26,9 @@ interface StftExports {
   st_istft: (istft: number) => void
   pv_stretch: (stretch: number) => void
   st_normalise: (sum: number, folded: number, hop: number, m: number, count: number) => void
-  /** For tests: the vocoder's atan2 and sincos over float64 arrays (byte offsets, count even). */
+  /** For tests: the vocoder's atan2 over float64 arrays and sincos over float32 ones (byte offsets). */
   st_check_atan2: (y: number, x: number, out: number, count: number) => void
-  st_check_sincos: (x: number, sine: number, cosine: number, count: number) => void
+  st_check_sincos4: (x: number, sine: number, cosine: number, count: number) => void
 }
 
 export const stftExports = (mod: MixedRadixModule): StftExports =>

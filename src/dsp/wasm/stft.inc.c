@@ -8,10 +8,12 @@
  *
  * Rounding: the pragmas below turn off the build's reassociation and contraction here (clang
  * cannot turn fast-math off for wasm32), so float and double operations round as JavaScript's
- * Math.fround(…) and doubles do; the one division by a constant reads it through volatile. The phase vocoder's angles
- * (atan2, fdlibm's algorithm, as V8's Math.atan2) and sines (sincos.ts's algorithm) are
- * computed in double and rounded to float32 as phase-vocoder.ts rounds them, so they agree
- * with it but for the last bit of a double (tests/dsp/stft-wasm.test.ts measures both).
+ * Math.fround(…) and doubles do; the one division by a constant reads it through volatile. The
+ * phase vocoder's angles (atan2, fdlibm's algorithm, as V8's Math.atan2) are computed in double
+ * and rounded to float32 as phase-vocoder.ts rounds them (they agree but for the last bit of a
+ * double), so Δ and the accumulated phase are the JavaScript's; its sines and cosines are reduced
+ * in double and evaluated in float32, within an ulp of float32 (st_sincos4). Both are tested
+ * against Math.atan2, Math.sin and Math.cos in tests/dsp/stft-wasm.test.ts.
  */
 #pragma clang fp reassociate(off)
 #pragma clang fp contract(off)
@@ -24,11 +26,21 @@ typedef long long v2i __attribute__((vector_size(16), aligned(16)));
 static inline v2d st_select(v2i mask, v2d a, v2d b) {
   return (v2d)(((v2i)a & mask) | ((v2i)b & ~mask));
 }
+/* Lanes 0, 1 (st_low) or 2, 3 (st_high) of x in double: f64x2.promote_low_f32x4. */
 static inline v2d st_low(v4 x) { return __builtin_convertvector(__builtin_shufflevector(x, x, 0, 1), v2d); }
-static inline v2d st_high(v4 x) { return __builtin_convertvector(__builtin_shufflevector(x, x, 2, 3), v2d); }
-/* Each double rounded to float32, as Math.fround. */
+static inline v2d st_high(v4 x) {
+  const v4 up = __builtin_shufflevector(x, x, 2, 3, 2, 3);
+  return __builtin_convertvector(__builtin_shufflevector(up, up, 0, 1), v2d);
+}
+/* Each double rounded to float32, as Math.fround: two f32x4.demote_f64x2_zero and a shuffle (the
+ * empty asm keeps LLVM from fusing them into a four-double conversion, which it splits into lanes). */
 static inline v4 st_demote(v2d lo, v2d hi) {
-  return __builtin_convertvector(__builtin_shufflevector(lo, hi, 0, 1, 2, 3), v4);
+  const v2d zero = {0, 0};
+  v4 a = __builtin_convertvector(__builtin_shufflevector(lo, zero, 0, 1, 2, 3), v4);
+  v4 b = __builtin_convertvector(__builtin_shufflevector(hi, zero, 0, 1, 2, 3), v4);
+  __asm__("" : "+r"(a));
+  __asm__("" : "+r"(b));
+  return __builtin_shufflevector(a, b, 0, 1, 4, 5);
 }
 
 /*
@@ -77,50 +89,54 @@ static inline v2d st_atan2(v2d y, v2d x) {
 }
 
 /*
- * sin and cos in double: sincos.ts's algorithm and constants, operation for operation (Cody–Waite
- * reduction by 2π, then by π/2, Taylor polynomials of degree 11 and 12; ~1e-11 absolute for
- * |x| < 2^31). Rounding to the nearest integer is ties-to-even here, Math.round's ties go up:
- * they differ only where x/2π or r/(π/2) is exactly half an integer, and both reductions hold.
+ * sin and cos of four float32 phases, rounded to float32 (what the vocoder keeps): sincos.ts's
+ * reduction in double (the phases reach 1e8 rad), then Taylor polynomials of degree 9 and 10 on
+ * |y| ≤ π/4 in float32 (truncation < 2e-10; float32 evaluation about 1 ulp). Within 2^−24 of
+ * Math.fround(sin), Math.fround(cos) (tests/dsp/stft-wasm.test.ts). Double polynomials (sincos.ts
+ * operation for operation, bit-exact) made the whole stretch 1.1–1.2× slower (same run): the
+ * output moves by at most an ulp of float32 (145 dB below the signal), the phase not at all.
  */
-static inline void st_sincos(v2d x, v2d *sine, v2d *cosine) {
-  const v2d k = __builtin_wasm_nearest_f64x2(x * SPLAT_V2(1 / (2 * 3.14159265358979323846)));
-  const v2d r = x - k * SPLAT_V2(6.28125) - k * SPLAT_V2(1.9353071795864769253e-3);
-  const v2d q = __builtin_wasm_nearest_f64x2(r * SPLAT_V2(2 / 3.14159265358979323846));
-  const v2d y = r - q * SPLAT_V2(1.5703125) - q * SPLAT_V2(4.8382679489661923132e-4);
-  const v2d y2 = y * y;
-  const v2d s =
-      y * (SPLAT_V2(1.0) +
-           y2 * (SPLAT_V2(-1.0 / 6) +
-                 y2 * (SPLAT_V2(1.0 / 120) +
-                       y2 * (SPLAT_V2(-1.0 / 5040) +
-                             y2 * (SPLAT_V2(1.0 / 362880) + y2 * SPLAT_V2(-1.0 / 39916800))))));
-  const v2d c =
-      SPLAT_V2(1.0) +
-      y2 * (SPLAT_V2(-1.0 / 2) +
-            y2 * (SPLAT_V2(1.0 / 24) +
-                  y2 * (SPLAT_V2(-1.0 / 720) +
-                        y2 * (SPLAT_V2(1.0 / 40320) +
-                              y2 * (SPLAT_V2(-1.0 / 3628800) + y2 * SPLAT_V2(1.0 / 479001600))))));
-  /* q mod 4 (exact: q is an integer ≤ 4 in magnitude): 1 and 3 swap, 2 and 3 negate sin, 1 and 2 cos */
-  const v2d m = q - SPLAT_V2(4.0) * __builtin_wasm_floor_f64x2(q * SPLAT_V2(0.25));
-  const v2i odd = (m == SPLAT_V2(1.0)) | (m == SPLAT_V2(3.0));
-  const v2i sign = (v2i){(long long)0x8000000000000000ull, (long long)0x8000000000000000ull};
-  const v2i negative_sine = (m >= SPLAT_V2(2.0)) & sign;
-  const v2i negative_cosine = ((m == SPLAT_V2(1.0)) | (m == SPLAT_V2(2.0))) & sign;
-  *sine = (v2d)((v2i)st_select(odd, c, s) ^ negative_sine);
-  *cosine = (v2d)((v2i)st_select(odd, s, c) ^ negative_cosine);
+static inline void st_sincos4(v4 x, v4 *sine, v4 *cosine) {
+  v2d y[2], q[2];
+  for (int half = 0; half < 2; half++) {
+    const v2d v = half ? st_high(x) : st_low(x);
+    const v2d k = __builtin_wasm_nearest_f64x2(v * SPLAT_V2(1 / (2 * 3.14159265358979323846)));
+    const v2d r = v - k * SPLAT_V2(6.28125) - k * SPLAT_V2(1.9353071795864769253e-3);
+    q[half] = __builtin_wasm_nearest_f64x2(r * SPLAT_V2(2 / 3.14159265358979323846));
+    y[half] = r - q[half] * SPLAT_V2(1.5703125) - q[half] * SPLAT_V2(4.8382679489661923132e-4);
+  }
+  const v4 yf = st_demote(y[0], y[1]), qf = st_demote(q[0], q[1]);
+  const v4 y2 = yf * yf;
+  const v4 s =
+      yf + yf * y2 *
+               (SPLAT_V4(-1.0f / 6) +
+                y2 * (SPLAT_V4(1.0f / 120) + y2 * (SPLAT_V4(-1.0f / 5040) + y2 * SPLAT_V4(1.0f / 362880))));
+  const v4 c =
+      SPLAT_V4(1.0f) +
+      y2 * (SPLAT_V4(-0.5f) +
+            y2 * (SPLAT_V4(1.0f / 24) +
+                  y2 * (SPLAT_V4(-1.0f / 720) + y2 * (SPLAT_V4(1.0f / 40320) + y2 * SPLAT_V4(-1.0f / 3628800)))));
+  typedef int v4i __attribute__((vector_size(16)));
+  const v4 m = qf - SPLAT_V4(4.0f) * __builtin_wasm_floor_f32x4(qf * SPLAT_V4(0.25f));
+  const v4i odd = (m == SPLAT_V4(1.0f)) | (m == SPLAT_V4(3.0f));
+  const v4i sign = {(int)0x80000000u, (int)0x80000000u, (int)0x80000000u, (int)0x80000000u};
+  const v4i negative_sine = (m >= SPLAT_V4(2.0f)) & sign;
+  const v4i negative_cosine = ((m == SPLAT_V4(1.0f)) | (m == SPLAT_V4(2.0f))) & sign;
+  *sine = (v4)((((v4i)c & odd) | ((v4i)s & ~odd)) ^ negative_sine);
+  *cosine = (v4)((((v4i)s & odd) | ((v4i)c & ~odd)) ^ negative_cosine);
 }
 
-/* For tests: out[i] = st_atan2(y[i], x[i]); sine, cosine[i] = st_sincos(x[i]); count even. */
+/* For tests: sine, cosine[i] = st_sincos4(x[i]) (float32), count a multiple of 4. */
+__attribute__((export_name("st_check_sincos4"))) void st_check_sincos4(const float *x, float *sine,
+                                                                       float *cosine, int count) {
+  for (int i = 0; i < count; i += 4) st_sincos4(*(const v4 *)(x + i), (v4 *)(sine + i), (v4 *)(cosine + i));
+}
+
+/* For tests: out[i] = st_atan2(y[i], x[i]), count even. */
 __attribute__((export_name("st_check_atan2"))) void st_check_atan2(const double *y, const double *x,
                                                                     double *out, int count) {
   for (int i = 0; i < count; i += 2) *(v2d *)(out + i) = st_atan2(*(const v2d *)(y + i), *(const v2d *)(x + i));
 }
-__attribute__((export_name("st_check_sincos"))) void st_check_sincos(const double *x, double *sine,
-                                                                     double *cosine, int count) {
-  for (int i = 0; i < count; i += 2) st_sincos(*(const v2d *)(x + i), (v2d *)(sine + i), (v2d *)(cosine + i));
-}
-
 /*
  * Four frames hop apart from x, times w, one per lane (zeros in lanes l ≥ count), where rfft4
  * takes them: for even n packed in work as z_i = x_{2i} + i·x_{2i+1} (rfft4 folds its ½ into the
@@ -416,11 +432,10 @@ static void pv_steps(Stretch *s, int first, int count) {
       const v4 a = SPLAT_V4(alpha[l]), b = SPLAT_V4(1.0f) - a;
       const v4 magnitude = a * *(const v4 *)(n1[l] + k) + b * *(const v4 *)(n0[l] + k);
       const v4 x = st_demote(lo, hi); /* Math.fround(phase) */
-      v2d sl, cl, sh, ch;
-      st_sincos(st_low(x), &sl, &cl);
-      st_sincos(st_high(x), &sh, &ch);
-      re[l] = magnitude * st_demote(cl, ch);
-      im[l] = magnitude * st_demote(sl, sh);
+v4 sine, cosine;
+      st_sincos4(x, &sine, &cosine);
+      re[l] = magnitude * cosine;
+      im[l] = magnitude * sine;
       const v4 d = *(const v4 *)(dl[l] + k);
       lo += st_low(d);
       hi += st_high(d);
