@@ -238,11 +238,57 @@ static const float *blocked_constants(int p, int kb, const float *rc) {
  * loops over r stay loops (unrolled, the compiler keeps every t, u and constant live at once,
  * more than the engine's 16 registers, and the spills cost more than the loads).
  */
+/* Outputs k0 … k0 + kb − 1 of one butterfly (kb ≤ KBLOCK_MAX, a constant where inlined) from its
+ * t, u (re, im interleaved) and the block's constants, [r][k − k0], `stride` per r. */
+static inline __attribute__((always_inline)) void
+SUF(blocked_block)(const int p, const int kb, const int stride, const int k0, const float *c,
+                   const float *e, const T *t, const T *u, T a0r, T a0i, int s, int j,
+                   const float *tw, const float *w, P *restrict yr, P *restrict yi) {
+  const int h = (p - 1) / 2;
+  (void)tw;
+  (void)w;
+  T pr[KBLOCK_MAX], pi[KBLOCK_MAX], qr[KBLOCK_MAX], qi[KBLOCK_MAX];
+  for (int v = 0; v < kb; v++) {
+    pr[v] = a0r;
+    pi[v] = a0i;
+    qr[v] = SPLAT(0.0f);
+    qi[v] = SPLAT(0.0f);
+  }
+#pragma clang loop unroll(disable)
+  for (int r = 0; r < h; r++, c += stride) {
+    const T x = t[2 * r], y = t[2 * r + 1];
+    for (int v = 0; v < kb; v++) {
+      const T cv = SPLAT(c[v]);
+      pr[v] += cv * x;
+      pi[v] += cv * y;
+    }
+  }
+#pragma clang loop unroll(disable)
+  for (int r = 0; r < h; r++, e += stride) {
+    const T x = u[2 * r], y = u[2 * r + 1];
+    for (int v = 0; v < kb; v++) {
+      const T ev = SPLAT(e[v]);
+      qr[v] += ev * x;
+      qi[v] += ev * y;
+    }
+  }
+  for (int v = 0; v < kb; v++) {
+    const int k = k0 + v;
+    T dr, di;
+    TWIDDLE(dr, di, pr[v] + qi[v], pi[v] - qr[v], k);
+    ST(yr, j + k * s, dr);
+    ST(yi, j + k * s, di);
+    TWIDDLE(dr, di, pr[v] - qi[v], pi[v] + qr[v], p - k);
+    ST(yr, j + (p - k) * s, dr);
+    ST(yi, j + (p - k) * s, di);
+  }
+}
+
 static inline __attribute__((always_inline)) void
 SUF(radix_blocked_body)(const int p, const int kb, int m, int s, const float *tw,
                         const float *rc, const P *restrict xr, const P *restrict xi,
                         P *restrict yr, P *restrict yi) {
-  const int h = (p - 1) / 2, blocks = (h + kb - 1) / kb;
+  const int h = (p - 1) / 2, blocks = (h + kb - 1) / kb, full = h / kb, tail = h % kb;
   const float *cosines = blocked_constants(p, kb, rc), *sines = cosines + blocks * h * kb;
   T t[2 * MAX_HALF], u[2 * MAX_HALF];
   for (int q = 0; q < m; q++) {
@@ -268,45 +314,13 @@ SUF(radix_blocked_body)(const int p, const int kb, int m, int s, const float *tw
       ST(br, j, sumr);
       ST(bi, j, sumi);
 #pragma clang loop unroll(disable)
-      for (int b = 0; b < blocks; b++) {
-        T pr[KBLOCK_MAX], pi[KBLOCK_MAX], qr[KBLOCK_MAX], qi[KBLOCK_MAX];
-        for (int v = 0; v < kb; v++) {
-          pr[v] = a0r;
-          pi[v] = a0i;
-          qr[v] = SPLAT(0.0f);
-          qi[v] = SPLAT(0.0f);
-        }
-        const float *c = cosines + b * h * kb;
-#pragma clang loop unroll(disable)
-        for (int r = 0; r < h; r++, c += kb) {
-          const T x = t[2 * r], y = t[2 * r + 1];
-          for (int v = 0; v < kb; v++) {
-            const T cv = SPLAT(c[v]);
-            pr[v] += cv * x;
-            pi[v] += cv * y;
-          }
-        }
-        const float *e = sines + b * h * kb;
-#pragma clang loop unroll(disable)
-        for (int r = 0; r < h; r++, e += kb) {
-          const T x = u[2 * r], y = u[2 * r + 1];
-          for (int v = 0; v < kb; v++) {
-            const T ev = SPLAT(e[v]);
-            qr[v] += ev * x;
-            qi[v] += ev * y;
-          }
-        }
-        for (int v = 0; v < kb; v++) {
-          const int k = kb * b + v + 1;
-          if (k > h) break;
-          T dr, di;
-          TWIDDLE(dr, di, pr[v] + qi[v], pi[v] - qr[v], k);
-          ST(br, j + k * s, dr);
-          ST(bi, j + k * s, di);
-          TWIDDLE(dr, di, pr[v] - qi[v], pi[v] + qr[v], p - k);
-          ST(br, j + (p - k) * s, dr);
-          ST(bi, j + (p - k) * s, di);
-        }
+      for (int b = 0; b < full; b++) {
+        SUF(blocked_block)(p, kb, kb, kb * b + 1, cosines + b * h * kb, sines + b * h * kb, t, u,
+                           a0r, a0i, s, j, tw, w, br, bi);
+      }
+      if (tail) {
+        SUF(blocked_block)(p, tail, kb, kb * full + 1, cosines + full * h * kb,
+                           sines + full * h * kb, t, u, a0r, a0i, s, j, tw, w, br, bi);
       }
     }
   }
