@@ -160,6 +160,7 @@ describe('the time stretch in WASM against the JavaScript loop', () => {
   it.each([
     [512, 128, 3],
     [512, 128, 0.37],
+    [512, 100, 0.1], // ten frames per step: the ring of analysed frames at its largest
     [598, 150, 1.7],
     [1001, 256, 2],
     [1024, 256, 0.5],
