@@ -75,6 +75,36 @@ function measureText(page: Page) {
   })
 }
 
+/**
+ * The wires drawn behind a node: each connection's path sampled on screen (every 1/200 of its
+ * length), against every node's box less 3 px at its edges (a wire meets its sockets there).
+ */
+function wiresBehindNodes(page: Page) {
+  return page.evaluate(() => {
+    const nodes = [...document.querySelectorAll<HTMLElement>('[data-testid="node"]')].map((n) => ({
+      id: n.dataset.nodeId ?? '',
+      r: n.getBoundingClientRect(),
+    }))
+    const found: string[] = []
+    for (const svg of document.querySelectorAll('svg.connection')) {
+      const path = svg.querySelector('path')!
+      const length = path.getTotalLength()
+      const toScreen = path.getScreenCTM()!
+      const points = Array.from({ length: 201 }, (_, i) => {
+        const p = path.getPointAtLength((length * i) / 200)
+        return new DOMPoint(p.x, p.y).matrixTransform(toScreen)
+      })
+      for (const { id, r } of nodes) {
+        const behind = points.some(
+          (p) => p.x > r.left + 3 && p.x < r.right - 3 && p.y > r.top + 3 && p.y < r.bottom - 3,
+        )
+        if (behind) found.push(`${svg.getAttribute('data-kind')} wire behind ${id}`)
+      }
+    }
+    return { wires: document.querySelectorAll('svg.connection').length, found }
+  })
+}
+
 type Box = { left: number; top: number; right: number; bottom: number }
 const overlaps = (a: Box, b: Box) =>
   a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
@@ -331,6 +361,11 @@ describe('the editor as a new user meets it', () => {
     expect(boxes.nodes.filter((n) => !framed(n, boxes)).map((n) => n.id)).toEqual([])
     // All of it is in view: no word about a part.
     expect(await page.locator('[data-testid="part-view"]').count()).toBe(0)
+    // No wire runs behind a node: the curve where it is clear, else along the gaps.
+    const behind = await wiresBehindNodes(page)
+    console.log(`opening view: ${behind.wires} wires, ${behind.found.length} behind a node`)
+    expect(behind.wires).toBe(14)
+    expect(behind.found).toEqual([])
     expect(boxes.minimap).toBeDefined() // shown, and no node under it
 
     // ⚙ unfolds a node's settings, wider than its place, in front of its neighbour.
@@ -440,6 +475,15 @@ describe('the editor as a new user meets it', () => {
         await screenshot(page, `new-user-show-all-${width}x${height}`)
         // The hint line is the usual one again.
         expect(await page.locator('.hint-line').innerText()).toMatch(/Double-click to add a node/)
+      }
+      if (width === 1024) {
+        // Narrower still, the run controls take a second line rather than leave the window.
+        await page.setViewportSize({ width: 900, height: 600 })
+        await expect
+          .poll(async () => (await page.locator('[data-testid="run"]').boundingBox())!.x)
+          .toBeLessThan(900 - 60)
+        const run = (await page.locator('[data-testid="run"]').boundingBox())!
+        expect(run.x + run.width).toBeLessThanOrEqual(900)
       }
       expect(unexpected(errors)).toEqual([])
       await context.close()

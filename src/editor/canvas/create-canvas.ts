@@ -4,7 +4,7 @@ import { AreaExtensions, AreaPlugin } from 'rete-area-plugin'
 import { ConnectionPlugin } from 'rete-connection-plugin'
 import { MinimapPlugin } from 'rete-minimap-plugin'
 import { Presets, ReactPlugin } from 'rete-react-plugin'
-import { ConnectionPath } from '../nodes/ConnectionPath'
+import { routedConnection } from '../nodes/ConnectionPath'
 import { NodeView } from '../nodes/NodeView'
 import { SocketDot } from '../nodes/SocketDot'
 import type { ValueKind } from '../../engine/values'
@@ -20,6 +20,8 @@ import { minimapPreset } from './MinimapView'
 import { liftNodesWhileMoving } from './motion'
 import { hasOverlaps, layeredLayout, type Size } from '../store/layout'
 import { OpeningView, type Insets, type Rect } from './opening-view'
+import { NodeBoxes } from './node-boxes'
+import type { Box } from './routing'
 import { NODE_WIDTH, type AreaExtra, type Schemes } from './schemes'
 import { ViewSync } from './view-sync'
 import { Wiring } from './wiring'
@@ -169,6 +171,13 @@ export async function createCanvas(
   )
   const wiring = new Wiring(editor, services, container)
 
+  const boxes = new NodeBoxes(() =>
+    editor.getNodes().flatMap((node): Box[] => {
+      const at = area.nodeViews.get(node.id)?.position
+      return at ? [{ x: at.x, y: at.y, width: node.width, height: node.height }] : []
+    }),
+  )
+  const ConnectionPath = routedConnection(boxes)
   render.addPreset(
     Presets.classic.setup({
       customize: {
@@ -182,6 +191,16 @@ export async function createCanvas(
   connection.addPreset(() => wiring.flow(connection))
 
   editor.use(area)
+  // Wires re-route when a node moves, changes size, comes or goes.
+  editor.addPipe((context) => {
+    if (context.type === 'nodecreated') context.data.resized = boxes.changed
+    if (context.type === 'nodecreated' || context.type === 'noderemoved') boxes.changed()
+    return context
+  })
+  area.addPipe((context) => {
+    if (context.type === 'nodetranslated') boxes.changed()
+    return context
+  })
   area.use(connection)
   area.use(render)
   area.use(minimap)
@@ -357,6 +376,7 @@ export async function createCanvas(
       opening.stop()
       aside.stop()
       part.stop()
+      boxes.stop()
       stopMinimap()
       stopMotion()
       removeGrid()

@@ -31,6 +31,8 @@ type Ports = Record<string, KindSocket>
 export class EditorNode extends ClassicPreset.Node<Ports, Ports, Record<string, never>> {
   width = NODE_WIDTH
   height = 160
+  /** Told when the node's size changes (the wires route around it). */
+  resized: () => void = () => {}
 
   constructor(
     id: string,

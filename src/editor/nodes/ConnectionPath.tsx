@@ -1,15 +1,33 @@
+import { useMemo, useSyncExternalStore } from 'react'
 import { Presets } from 'rete-react-plugin'
 import { KIND_COLORS } from '../kinds'
 import type { EditorConnection } from '../canvas/schemes'
+import type { NodeBoxes } from '../canvas/node-boxes'
+import { wirePath } from '../canvas/routing'
 
-/** A connection, coloured like the sockets it joins; the one being dragged is neutral. */
-export function ConnectionPath({ data }: { data: EditorConnection & { isLoop?: boolean } }) {
-  const { path } = Presets.classic.useConnection()
-  if (!path) return null
-  const kind = data.isPseudo ? undefined : data.kind
-  return (
-    <svg className="connection" data-kind={kind ?? 'pending'} data-testid="connection">
-      <path d={path} stroke={kind ? KIND_COLORS[kind] : '#cfd6e4'} />
-    </svg>
-  )
+type Props = { data: EditorConnection & { isLoop?: boolean } }
+
+/**
+ * The canvas's connection component: a wire coloured like the sockets it joins (the one being
+ * dragged is neutral, and follows the pointer as rete draws it), routed around the nodes it
+ * would pass behind.
+ */
+export function routedConnection(boxes: NodeBoxes) {
+  return function ConnectionPath({ data }: Props) {
+    const { start, end, path } = Presets.classic.useConnection()
+    const version = useSyncExternalStore(boxes.subscribe, boxes.getVersion)
+    const routed = !data.isPseudo && !data.isLoop
+    const d = useMemo(
+      () => (routed && start && end ? wirePath(start, end, boxes.boxes()) : path),
+      // `version` stands for the boxes: they changed when it did.
+      [routed, start, end, path, version],
+    )
+    if (!d) return null
+    const kind = data.isPseudo ? undefined : data.kind
+    return (
+      <svg className="connection" data-kind={kind ?? 'pending'} data-testid="connection">
+        <path d={d} stroke={kind ? KIND_COLORS[kind] : '#cfd6e4'} />
+      </svg>
+    )
+  }
 }

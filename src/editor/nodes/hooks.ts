@@ -45,8 +45,11 @@ export function useNodeSize(ref: RefObject<HTMLElement | null>, view: EditorNode
     if (!element) return
     let last: number | undefined // the sockets were measured when they mounted
     const observer = new ResizeObserver(() => {
-      view.width = element.offsetWidth
-      view.height = element.offsetHeight
+      if (view.width !== element.offsetWidth || view.height !== element.offsetHeight) {
+        view.width = element.offsetWidth
+        view.height = element.offsetHeight
+        view.resized()
+      }
       const top = element.querySelector<HTMLElement>('.node-ports')?.offsetTop ?? 0
       if (last !== undefined && top !== last) setPortsTop(top)
       last = top
