@@ -21,6 +21,7 @@ import {
   stftNormalizeBench,
 } from './dsp'
 import { loudnessBench } from './loudness'
+import { imageToMagnitudeBench } from './pixels'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
 import type { BenchCase } from './types'
 
@@ -36,6 +37,7 @@ export const cases: readonly BenchCase[] = [
   mixBench,
   { ...chirpBench, repeats: 5 },
   loudnessBench,
+  imageToMagnitudeBench,
   riffusionEncodeBench,
   riffusionDecodeBench,
   riffusionDecodeFastBench,

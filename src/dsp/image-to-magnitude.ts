@@ -30,8 +30,43 @@ function divisorOf(scale: ImageValueScale): number {
   return scale === 'notebook' ? 40 : 20
 }
 
-/** The float32 values of the 8-bit levels k/255, k = 0 … 255. */
-const LEVELS = Float32Array.from({ length: 256 }, (_v, k) => k / 255)
+/**
+ * c ↦ 10^((c − 1)·perUnit) for pixel values. The levels of 8- and 16-bit pictures (the float32
+ * values of k/255 and k/65535; k/255 is (257k)/65535, so one test finds both) are looked up in tables of
+ * Math.pow's own results: exact. Any other c in 0..1 (pictures resized, painted or interpolated
+ * between rows) is e^{a(c−1)}, a = perUnit·ln 10, as T[i]·e^δ: T[i] = Math.pow at the grid
+ * point i/n below c (n a power of two, so c·n − i is exact) and e^δ, δ = a·(c − i/n) < a/n ≤
+ * 1/256, by its Taylor series to δ⁵/5! (truncation < 5·10⁻¹⁸ relative; with Math.pow's and the
+ * arithmetic's rounding a few 10⁻¹⁶): the float32 result differs from the rounded Math.pow only where that falls within
+ * ~10⁻¹⁵ of a rounding boundary, then by one float32 step (6·10⁻⁸). Values outside 0..1 and
+ * NaN go to Math.pow. A 3-minute picture of such values: 3× faster than Math.pow on every pixel.
+ */
+function magnitudeMap(perUnit: number): (c: number) => number {
+  const magnitudeOf = (c: number) => Math.pow(10, (c - 1) * perUnit)
+  const eightBit = Float64Array.from({ length: 256 }, (_v, k) => magnitudeOf(Math.fround(k / 255)))
+  let sixteenBit: Float64Array | undefined // built at the first 16-bit level met
+  const a = Math.abs(perUnit) * Math.LN10
+  // n ≥ 256·a, a power of two: δ ≤ a/n ≤ 1/256.
+  const n = 2 ** Math.max(10, Math.ceil(Math.log2(256 * Math.max(a, 1))))
+  const grid = Float64Array.from({ length: n + 1 }, (_v, i) => magnitudeOf(i / n))
+  const step = (Math.sign(perUnit) * a) / n
+  return (c: number): number => {
+    if (!(c >= 0 && c <= 1)) return magnitudeOf(c)
+    const k = Math.round(c * 65535)
+    if (Math.fround(k / 65535) === c) {
+      const j = Math.round(c * 255)
+      if (257 * j === k) return eightBit[j]
+      sixteenBit ??= Float64Array.from({ length: 65536 }, (_v, j) =>
+        magnitudeOf(Math.fround(j / 65535)),
+      )
+      return sixteenBit[k]
+    }
+    const scaled = c * n
+    const i = Math.floor(scaled)
+    const d = (scaled - i) * step
+    return grid[i] * (1 + d * (1 + (d / 2) * (1 + (d / 3) * (1 + (d / 4) * (1 + d / 5)))))
+  }
+}
 
 /** Returns a bin-major magnitude matrix (bins × width, bin 0 = DC). */
 export function imageChannelToMagnitude(
@@ -48,14 +83,7 @@ export function imageChannelToMagnitude(
   const out = new Float32Array(bins * width)
   const perUnit = options.dbRange / divisorOf(options.valueScale)
   const lowAtTop = options.orientation === 'low-at-top'
-  const magnitudeOf = (c: number) => Math.pow(10, (c - 1) * perUnit)
-  // Pictures from 8-bit sources hold only the levels k/255: their 256 magnitudes are computed
-  // once (the same Math.pow of the same value, so the same result), not once per pixel.
-  const eightBit = Float64Array.from(LEVELS, magnitudeOf)
-  const lookUp = (c: number) => {
-    const k = Math.round(c * 255)
-    return LEVELS[k] === c ? eightBit[k] : magnitudeOf(c)
-  }
+  const lookUp = magnitudeMap(perUnit)
   for (let k = 0; k < bins; k++) {
     // Position of bin k in image rows, counted from the DC edge, with end points aligned.
     const fromDc = bins === 1 ? 0 : (k * (height - 1)) / (bins - 1)
