@@ -16,26 +16,29 @@ export function nearestSmooth(n: number): number {
   }
 }
 
-const transforms = (n: number) => () => {
+const transforms = (n: number, count: number) => () => {
   // Planned at the first run, after run.ts has loaded the WASM backends.
   const fft = createRealFft(n)
   const random = mulberry32(n)
   const x = Float32Array.from({ length: n }, () => random() - 0.5)
   const spectrum = new Float32Array(2 * fft.bins)
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < count; i++) {
     fft.forwardInterleaved(x, spectrum)
     fft.inverseInterleaved(spectrum, x)
   }
 }
 
-const sizeCase = (n: number, why: string): BenchCase => {
+const sizeCase = (n: number, why: string, count = 2000): BenchCase => {
   const smooth = nearestSmooth(n)
   return {
-    name: `FFT ${n} (${why}) ×2000 both ways`,
+    name: `FFT ${n} (${why}) ×${count} both ways`,
     repeats: 5,
     withoutFftJs: 'see the FFT tests',
-    run: transforms(n),
-    baseline: { label: `FFT ${smooth}, the nearest 2·3·5-smooth size`, run: transforms(smooth) },
+    run: transforms(n, count),
+    baseline: {
+      label: `FFT ${smooth}, the nearest 2·3·5-smooth size`,
+      run: transforms(smooth, count),
+    },
     goalRatio: 2,
   }
 }
@@ -47,4 +50,12 @@ export const fftSizeBenches: BenchCase[] = [
   sizeCase(1001, 'odd: 7·11·13'),
   sizeCase(30030, '2·3·5·7·11·13'),
   sizeCase(15015, 'odd: 3·5·7·11·13'),
+  // The worst of bench/fft-scan.ts per class of size (README, src/dsp/README.md).
+  sizeCase(1023, 'odd: 3·11·31'),
+  sizeCase(6859, 'odd: 19³', 500),
+  sizeCase(1552, '2⁴·97: a radix-97 stage'),
+  sizeCase(4801, 'prime: Rader over 4800', 500),
+  sizeCase(563, 'prime: Rader over 2·281, Rader again'),
+  sizeCase(1047, '3·349: Bluestein', 500),
+  sizeCase(4099, 'prime, 4098 = 2·3·683: Bluestein', 200),
 ]

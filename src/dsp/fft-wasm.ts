@@ -1,11 +1,13 @@
 /**
  * The mixed-radix WASM SIMD backend (src/dsp/wasm/fft.c, built by src/dsp/wasm/build.sh into
- * fft-wasm-binary.ts): real transforms of any size whose complex length (N/2 for even N, N for
- * odd) has no prime factor above 31. Single precision, unscaled both ways:
+ * fft-wasm-binary.ts): real transforms of the sizes whose complex length (N/2 for even N, N for
+ * odd) has no prime factor above 257 (mixedRadixSupports), and of primes p and 2p by Rader's
+ * algorithm (raderSupports). Single precision, unscaled both ways:
  * irfft(rfft(x)) = N·x. This file lays out the plans (factors, twiddles in float64 rounded
  * once, buffers) in the module's memory; the C code only reads them.
  */
 import { fftWasmBase64 } from './fft-wasm-binary'
+import { jsRealFft } from './fft-real-js'
 
 interface Exports {
   memory: WebAssembly.Memory
@@ -13,6 +15,8 @@ interface Exports {
   fx_free: (pointer: number) => void
   fx_rfft: (plan: number, input: number, spectrum: number) => void
   fx_irfft: (plan: number, spectrum: number, output: number) => void
+  fx_rader_rfft: (plan: number, input: number, spectrum: number) => void
+  fx_rader_irfft: (plan: number, spectrum: number, output: number) => void
   gl_setup: (griffinLim: number) => void
   gl_rows: (
     griffinLim: number,
@@ -30,7 +34,10 @@ interface Exports {
 
 /** Must match fft.c. */
 const MAX_STAGES = 32
-const MAX_RADIX = 31
+const MAX_RADIX = Number(process.env.FFT_MAX_RADIX ?? 257)
+/** A prime above 31 takes a generic stage of its own only inside a longer length, or when
+ * this small: alone (real sizes p and 2p), Rader's algorithm or Bluestein do it faster. */
+const MAX_RADIX_ALONE = Number(process.env.FFT_MAX_RADIX_ALONE ?? 61)
 const PLAN_BYTES = 32 + 16 * MAX_STAGES
 
 export interface MixedRadixModule {
@@ -50,9 +57,10 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes
 }
 
-/** Instantiates the module; rejects where WebAssembly SIMD is missing. */
-export async function loadMixedRadix(): Promise<MixedRadixModule> {
-  const module = await WebAssembly.compile(decode(fftWasmBase64))
+/** Instantiates the module (another build's base64 for A/B timings); rejects where
+ * WebAssembly SIMD is missing. */
+export async function loadMixedRadix(base64 = fftWasmBase64): Promise<MixedRadixModule> {
+  const module = await WebAssembly.compile(decode(base64))
   const instance = await WebAssembly.instantiate(module)
   const exports = instance.exports as unknown as Exports
   let view = new Float32Array(exports.memory.buffer)
@@ -73,8 +81,8 @@ export async function loadMixedRadix(): Promise<MixedRadixModule> {
   }
 }
 
-/** The radices for a complex length: 4s first, then 2, 3, 5, 7 and odd primes ≤ 31; null if
- * a larger prime divides it (Bluestein's sizes). */
+/** The radices for a complex length: 4s first, then 2, 3, 5, 7 and odd primes ≤ 257; null if a
+ * larger prime divides it. */
 export function radices(length: number): number[] | null {
   const out: number[] = []
   let rest = length
@@ -91,9 +99,29 @@ export function radices(length: number): number[] | null {
   return rest === 1 && out.length <= MAX_STAGES ? out : null
 }
 
-/** Whether this backend does real size n (n ≥ 8, every prime factor of its complex length ≤ 31). */
-export const mixedRadixSupports = (n: number): boolean =>
-  Number.isInteger(n) && n >= 8 && radices(n % 2 === 0 ? n / 2 : n) !== null
+function isPrime(n: number): boolean {
+  if (n < 2) return false
+  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false
+  return true
+}
+
+/**
+ * Whether this backend does real size n by its stages: n ≥ 8 and its complex length (n/2 or n)
+ * has `radices`, and is not itself a prime above 61 (Rader's or Bluestein's sizes). A generic
+ * radix-p stage costs O(p) per point: measured (bench/fft-scan.ts) it beats Bluestein inside
+ * every composite length up to p = 257 (2^4·251: 4.2× the nearest smooth size against 6.1×;
+ * 2^4·97: 2.5× against 6.7×), and alone up to about 61.
+ */
+export function mixedRadixSupports(n: number): boolean {
+  if (!Number.isInteger(n) || n < 8) return false
+  const length = n % 2 === 0 ? n / 2 : n
+  const factors = radices(length)
+  if (!factors || (length > MAX_RADIX_ALONE && isPrime(length))) return false
+  // A stage of a prime above 61 runs on f32x4 only on four lanes (4 | length) or over m ≥ 4
+  // (fft.c, stages_single and odd_real_first); on scalars it is slower than Bluestein (3·173:
+  // 22× the nearest smooth size).
+  return length % 4 === 0 || factors.every((p) => p <= MAX_RADIX_ALONE || length / p >= 4)
+}
 
 export interface MixedRadixPlan {
   readonly size: number
@@ -194,6 +222,138 @@ export function createMixedRadixPlan(
   const fields = new Int32Array(mod.exports.memory.buffer, pointer, PLAN_BYTES / 4)
   fields.set([n, h, lanes, len, factors.length, realtwAt, lanetwAt, work])
   stages.forEach((stage, i) => fields.set([stage.p, stage.tw, stage.rc, stage.twt], 8 + 4 * i))
+  const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer }
+  mod.plans.set(key, plan)
+  return plan
+}
+
+/**
+ * Rader's algorithm takes the odd primes above 31 and twice the primes above 61 whose p − 1 has
+ * a plan cheap enough: measured (bench/fft-scan.ts) it beats a radix-p stage for every odd prime
+ * from 37 (61: 1.8× the nearest smooth size against 3.9×), but at 2p only from about 61 up.
+ */
+export function raderSupports(n: number): boolean {
+  return raderCost(n) < BLUESTEIN_COST
+}
+
+/** Bluestein over PFFFT: 10–13× the nearest smooth size (bench/fft-scan.ts). */
+const BLUESTEIN_COST = 10
+
+/**
+ * Rader's time for real size n against its nearest smooth size, estimated: twice that of its
+ * plan for p − 1 (a forward and an inverse) and a half for the gathers. A plan of stages costs
+ * about 1.3× with primes up to 31 and p/25 with a larger prime p (1030 = 2·5·103: 4.1×, so 1031
+ * runs at 8.7×, as measured); a Rader plan for p − 1 its own estimate (2063 over 2·1031: 18×,
+ * so Bluestein). Infinity where Rader does not apply.
+ */
+function raderCost(n: number): number {
+  if (!Number.isInteger(n) || n < 8) return Infinity
+  const p = n % 2 === 0 ? n / 2 : n
+  if (p <= (n % 2 === 0 ? MAX_RADIX_ALONE : 31) || p % 2 === 0 || !isPrime(p)) return Infinity
+  let inner: number
+  if (mixedRadixSupports(p - 1)) {
+    const largest = Math.max(...(radices((p - 1) / 2) ?? [1]))
+    inner = largest <= 31 ? 1.3 : largest / 25
+  } else {
+    inner = raderCost(p - 1)
+  }
+  return 2 * inner + 0.5
+}
+
+/** (base^exponent) mod m, for m < 2^26 (products stay exact in float64). */
+function powMod(base: number, exponent: number, m: number): number {
+  let result = 1
+  let b = base % m
+  for (let e = exponent; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = (result * b) % m
+    b = (b * b) % m
+  }
+  return result
+}
+
+/** The smallest generator of the multiplicative group mod the prime p. */
+function primitiveRoot(p: number): number {
+  const factors: number[] = []
+  let rest = p - 1
+  for (let f = 2; f * f <= rest; f++) {
+    if (rest % f === 0) factors.push(f)
+    while (rest % f === 0) rest /= f
+  }
+  if (rest > 1) factors.push(rest)
+  for (let g = 2; ; g++) if (factors.every((f) => powMod(g, (p - 1) / f, p) !== 1)) return g
+}
+
+/** Must match fft.c's Rader. */
+const RADER_BYTES = 4 * 16 // 15 fields used
+
+/**
+ * A plan for real size n = p or 2p, p prime (see raderSupports and fft.c, Rader): for
+ * fx_rader_rfft / fx_irfft, with the same layouts and scaling as fx_rfft / fx_irfft.
+ */
+export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPlan {
+  const key = `${n}:rader`
+  const known = mod.plans.get(key)
+  if (known) return known
+  if (!raderSupports(n)) throw new RangeError(`Rader's algorithm cannot do size ${n}`)
+  const twice = n % 2 === 0
+  const p = twice ? n / 2 : n
+  const L = (p - 1) / 2
+  // p − 1 by the stages, or, when it is twice a prime (1019: 2·509), by Rader's plan again.
+  const nested = mixedRadixSupports(p - 1) ? null : createRaderPlan(mod, p - 1)
+  const inner = nested ? 0 : createMixedRadixPlan(mod, p - 1).pointer
+  const g = primitiveRoot(p)
+  const gInverse = powMod(g, p - 2, p)
+  const gather = new Int32Array(p - 1)
+  for (let q = 0, v = 1; q < p - 1; q++, v = (v * gInverse) % p) gather[q] = v
+  const bin = new Int32Array(Math.max(L, 1))
+  const sign: number[] = []
+  const kernelInput = new Float64Array(p - 1)
+  for (let m = 0, v = 1; m < p - 1; m++, v = (v * g) % p) {
+    const angle = (2 * Math.PI * v) / p
+    kernelInput[m] = Math.cos(angle) - Math.sin(angle)
+    if (m < L) {
+      bin[m] = v <= L ? v : p - v
+      sign.push(v <= L ? 1 : -1)
+    }
+  }
+  // The kernel's spectrum in float64 (fft.js), rounded once; 1/(2(p−1)) folded in.
+  const kernel = new Float64Array(2 * (L + 1))
+  jsRealFft(p - 1, null).forwardInterleaved(kernelInput, kernel)
+  const scale = 1 / (2 * (p - 1))
+  const floats = (values: ArrayLike<number>): number => {
+    const at = mod.alloc(Math.max(values.length, 4))
+    mod.heap().set(values, at)
+    return at << 2
+  }
+  const ints = (values: Int32Array): number => {
+    const at = mod.alloc(Math.max(values.length, 4))
+    new Int32Array(mod.exports.memory.buffer).set(values, at)
+    return at << 2
+  }
+  const tw2: number[] = []
+  if (twice) {
+    for (let k = 0; k <= p; k++) tw2.push(Math.cos((Math.PI * k) / p), Math.sin((Math.PI * k) / p))
+  }
+  const fields = [
+    p,
+    L,
+    twice ? 1 : 0,
+    inner,
+    ints(gather),
+    ints(bin),
+    floats(sign),
+    floats(kernel.map((v) => v * scale)),
+    twice ? floats(tw2) : 0,
+    mod.alloc(p - 1) << 2,
+    mod.alloc(2 * (L + 1)) << 2,
+    mod.alloc(p) << 2,
+    mod.alloc(2 * (L + 1)) << 2,
+    twice ? mod.alloc(2 * p + 4 * (L + 1)) << 2 : 0,
+    nested ? nested.pointer : 0,
+  ]
+  const pointer = mod.exports.fx_alloc(RADER_BYTES)
+  if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)
+  new Int32Array(mod.exports.memory.buffer, pointer, fields.length).set(fields)
   const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer }
   mod.plans.set(key, plan)
   return plan

@@ -8,8 +8,8 @@
  *
  * Backends, once `initFastFft()` has resolved (all WASM SIMD, single precision): PFFFT for
  * N = 2^a·3^b·5^c multiples of 32; our mixed-radix FFT (fft-wasm.ts, src/dsp/wasm/fft.c) for
- * every other N whose complex length has no prime factor above 31; otherwise JavaScript
- * (fft-real-js.ts) over Bluestein over PFFFT. Before that, or when told 'js', all JavaScript
+ * every other N it takes (stages of radix up to 257; Rader's algorithm for primes p and 2p);
+ * otherwise JavaScript (fft-real-js.ts) over Bluestein over PFFFT. Before that, or when told 'js', all JavaScript
  * (fft.js, float64). Plans are cached per size and backend. Spectra come
  * split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins values); hot loops over many
  * frames use a SpectrumBlock, whose buffers live in the WASM heap so nothing is copied per frame.
@@ -18,8 +18,10 @@ import { createPffftReal, loadPffft, pffftRealSupports, type PffftModule } from 
 import { jsRealFft } from './fft-real-js'
 import {
   createMixedRadixPlan,
+  createRaderPlan,
   loadMixedRadix,
   mixedRadixSupports,
+  raderSupports,
   type MixedRadixModule,
 } from './fft-wasm'
 
@@ -139,8 +141,9 @@ export function setDefaultFftBackend(backend: 'auto' | 'js'): void {
 
 /**
  * A cached real FFT plan of the given size. 'auto' picks, once the WASM backends are loaded,
- * PFFFT for its sizes (2^a·3^b·5^c multiples of 32), else the mixed-radix FFT (complex length
- * free of primes above 31), else Bluestein over PFFFT (see fft-complex.ts).
+ * PFFFT for its sizes (2^a·3^b·5^c multiples of 32), else the mixed-radix FFT (Rader's
+ * algorithm for primes, raderSupports; stages, mixedRadixSupports), else Bluestein over PFFFT
+ * (see fft-complex.ts).
  */
 export function createRealFft(size: number, options: { backend?: 'auto' | 'js' } = {}): RealFft {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be ≥ 1, not ${size}`)
@@ -153,21 +156,33 @@ export function createRealFft(size: number, options: { backend?: 'auto' | 'js' }
     const core =
       mod && pffftRealSupports(size)
         ? pffftRealCore(mod, size)
-        : wasm && mixedRadix && mixedRadixSupports(size)
-          ? mixedRadixCore(mixedRadix, size)
-          : jsRealFft(size, mod)
+        : wasm && mixedRadix && raderSupports(size)
+          ? mixedRadixCore(mixedRadix, size, 'rader')
+          : wasm && mixedRadix && mixedRadixSupports(size)
+            ? mixedRadixCore(mixedRadix, size, 'stages')
+            : jsRealFft(size, mod)
     plan = withSplitMethods(core)
     plans.set(key, plan)
   }
   return plan
 }
 
-/** The mixed-radix WASM FFT (fft-wasm.ts): interleaved spectra straight from fx_rfft. */
-function mixedRadixCore(mod: MixedRadixModule, n: number): InterleavedCore {
-  const { pointer, bins } = createMixedRadixPlan(mod, n)
+/**
+ * The mixed-radix WASM FFT (fft-wasm.ts): interleaved spectra straight from fx_rfft, or for
+ * prime sizes p and 2p from Rader's algorithm over it (fx_rader_rfft).
+ */
+function mixedRadixCore(
+  mod: MixedRadixModule,
+  n: number,
+  kind: 'stages' | 'rader',
+): InterleavedCore {
+  const { pointer, bins } =
+    kind === 'rader' ? createRaderPlan(mod, n) : createMixedRadixPlan(mod, n)
   const inAt = mod.alloc(n)
   const specAt = mod.alloc(2 * bins)
-  const { fx_rfft: rfft, fx_irfft: irfft } = mod.exports
+  const { exports } = mod
+  const rfft = kind === 'rader' ? exports.fx_rader_rfft : exports.fx_rfft
+  const irfft = kind === 'rader' ? exports.fx_rader_irfft : exports.fx_irfft
   return {
     size: n,
     bins,

@@ -6,6 +6,7 @@ import {
   setDefaultFftBackend,
   type RealFft,
 } from '../../src/dsp/fft'
+import { mixedRadixSupports, raderSupports } from '../../src/dsp/fft-wasm'
 import { mulberry32 } from '../helpers/run-context'
 
 /** The DFT by its definition, in float64: the ground truth. */
@@ -175,7 +176,10 @@ describe('the fast backend', () => {
     expect(createRealFft(2048).backend).toBe('pffft')
     expect(createRealFft(598).backend).toBe('mixed-radix') // 2·13·23
     expect(createRealFft(17640).backend).toBe('mixed-radix') // 2³·3²·5·7²
-    expect(createRealFft(1025).backend).toBe('pffft') // 5²·41: Bluestein over PFFFT
+    expect(createRealFft(1025).backend).toBe('mixed-radix') // 5²·41: a radix-41 stage
+    expect(createRealFft(4801).backend).toBe('mixed-radix') // prime: Rader over 4800
+    expect(createRealFft(4099).backend).toBe('pffft') // 4098 = 2·3·683: Bluestein over PFFFT
+    expect(createRealFft(7890).backend).toBe('pffft') // 2·3·5·263: Bluestein over PFFFT
     expect(createRealFft(598, { backend: 'js' }).backend).toBe('js')
   })
 
@@ -252,6 +256,76 @@ describe('the fast backend', () => {
   it('is idempotent to initialise', async () => {
     await expect(initFastFft()).resolves.toBe(true)
     expect(createRealFft(1024)).toBe(createRealFft(1024))
+  })
+})
+
+/**
+ * Sizes with a prime factor above 31 (fft-wasm.ts): generic radix-p stages up to 257 inside
+ * composite lengths, and Rader's algorithm for primes p (and 2p) whose p − 1 the stages do
+ * (fft.c, Rader). All bins against the DFT's definition in float64. Tolerance: float32 rounds
+ * each operation by ε = 2⁻²⁴ ≈ 6e-8 and an FFT's error grows like ε·log2(N)·‖x‖ (Rader adds the
+ * two transforms of p − 1 and the kernel's spectrum, rounded once): 8·ε·log2(N) of ‖x‖ leaves
+ * a margin of about 4 over what these sizes show (≤ 1e-6), and a wrong twiddle or bin is O(1).
+ */
+describe('large radices and Rader', () => {
+  /** The DFT by its definition, in float64, from a table of e^{−2πij/N}. */
+  function dft(x: Float64Array): { re: Float64Array; im: Float64Array } {
+    const n = x.length
+    const cos = Float64Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * j) / n))
+    const sin = Float64Array.from({ length: n }, (_, j) => Math.sin((2 * Math.PI * j) / n))
+    const bins = Math.floor(n / 2) + 1
+    const re = new Float64Array(bins)
+    const im = new Float64Array(bins)
+    for (let k = 0; k < bins; k++) {
+      let r = 0
+      let i = 0
+      for (let t = 0, j = 0; t < n; t++, j = j + k >= n ? j + k - n : j + k) {
+        r += x[t] * cos[j]
+        i -= x[t] * sin[j]
+      }
+      re[k] = r
+      im[k] = i
+    }
+    return { re, im }
+  }
+  const EPSILON = 2 ** -24
+
+  it.each([
+    // Rader: odd primes (p − 1 = 36, 60, 1030 = 2·5·103 with a radix-103 stage, 4800) and
+    // twice primes above 61 (2·67, 2·1031).
+    [37, 'rader'],
+    [61, 'rader'],
+    [1031, 'rader'],
+    [4801, 'rader'],
+    [134, 'rader'],
+    [2062, 'rader'],
+    // Rader within Rader: 562 = 2·281, 280 = 2³·5·7.
+    [563, 'rader'],
+    // Generic stages of 37 … 251 inside composite lengths, on lanes and on one transform, and
+    // primes up to 61 alone as twice themselves.
+    [111, 'stages'],
+    [1025, 'stages'],
+    [1552, 'stages'],
+    [3810, 'stages'],
+    [4016, 'stages'],
+    [2 * 5 * 251, 'stages'],
+    [122, 'stages'],
+  ])('N = %i (%s) matches the DFT at every bin and inverts', (n, path) => {
+    expect(raderSupports(n)).toBe(path === 'rader') // Rader goes first (fft.ts)
+    if (path === 'stages') expect(mixedRadixSupports(n)).toBe(true)
+    const x = randomSignal(n, 900 + n)
+    const fft = createRealFft(n)
+    expect(fft.backend).toBe('mixed-radix')
+    const { re, im } = fft.forward(x)
+    const expected = dft(x)
+    const tolerance = 8 * EPSILON * Math.log2(n)
+    expect(relativeError(re, expected.re, norm(x))).toBeLessThan(tolerance)
+    expect(relativeError(im, expected.im, norm(x))).toBeLessThan(tolerance)
+    // The inverse from the exact spectrum, against fft.js's inverse too.
+    const back = fft.inverse(expected.re, expected.im)
+    expect(relativeError(back, x, norm(x) / Math.sqrt(n))).toBeLessThan(tolerance)
+    const js = createRealFft(n, { backend: 'js' }).inverse(expected.re, expected.im)
+    expect(relativeError(back, js, norm(x) / Math.sqrt(n))).toBeLessThan(tolerance)
   })
 })
 

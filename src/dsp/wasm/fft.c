@@ -16,7 +16,7 @@
  * JavaScript computes the twiddles in float64 (Math.cos/sin) and rounds them once.
  */
 #define MAX_STAGES 32
-#define MAX_RADIX 31
+#define MAX_RADIX 257
 #define MAX_HALF ((MAX_RADIX - 1) / 2)
 
 typedef float v4 __attribute__((vector_size(16), aligned(16)));
@@ -207,6 +207,9 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     case 7: radix7##SUFFIX(m, s, tw, (st)->rc, xr, xi, yr, yi); break;                          \
     case 13: radix13##SUFFIX(m, s, tw, (st)->rc, xr, xi, yr, yi); break;                        \
     case 23: radix23##SUFFIX(m, s, tw, (st)->rc, xr, xi, yr, yi); break;                        \
+    case 11: radix_blocked3##SUFFIX(11, m, s, tw, (st)->rc, xr, xi, yr, yi); break;             \
+    case 17: case 19: case 29: case 31:                                                         \
+      radix_blocked4##SUFFIX(p, m, s, tw, (st)->rc, xr, xi, yr, yi); break;                     \
     default: radix_odd##SUFFIX(p, m, s, tw, (st)->rc, xr, xi, yr, yi); break;                   \
     }                                                                                           \
   } while (0)
@@ -235,6 +238,28 @@ static int stages_v4(const Plan *plan, v4 *xr, v4 *xi, v4 *yr, v4 *yi) {
   return where;
 }
 
+/* dst[rows·c + r] = src[cols·r + c] for r < rows, c < cols: 4×4 blocks on f32x4, edges one by one. */
+static void transpose(const float *src, int rows, int cols, float *dst) {
+  int r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const v4 a0 = *(const v4u *)(src + cols * r + c), a1 = *(const v4u *)(src + cols * (r + 1) + c);
+      const v4 a2 = *(const v4u *)(src + cols * (r + 2) + c), a3 = *(const v4u *)(src + cols * (r + 3) + c);
+      const v4 t0 = __builtin_shufflevector(a0, a1, 0, 4, 1, 5), t1 = __builtin_shufflevector(a0, a1, 2, 6, 3, 7);
+      const v4 t2 = __builtin_shufflevector(a2, a3, 0, 4, 1, 5), t3 = __builtin_shufflevector(a2, a3, 2, 6, 3, 7);
+      *(v4u *)(dst + rows * c + r) = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+      *(v4u *)(dst + rows * (c + 1) + r) = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+      *(v4u *)(dst + rows * (c + 2) + r) = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+      *(v4u *)(dst + rows * (c + 3) + r) = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+    }
+    for (; c < cols; c++)
+      for (int u = 0; u < 4; u++) dst[rows * c + r + u] = src[cols * (r + u) + c];
+  }
+  for (; r < rows; r++)
+    for (int c = 0; c < cols; c++) dst[rows * c + r] = src[cols * r + c];
+}
+
 /*
  * One transform whose length is not a multiple of four, on f32x4 all the same: every stage with
  * stride s ≥ 4 runs four consecutive j at once (_vj). The first stage (s = 1) runs as m = 1 over
@@ -257,13 +282,8 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
       if (st->tw) STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
       else STAGE(_vjn, p, 1, m, st, st->tw, inr, ini, outr, outi);
       /* [k][q] → [q][k], back into the input buffer: the result stays where the input was. */
-      for (int k = 0; k < p; k++) {
-        const float *fr = outr + k * m, *fi = outi + k * m;
-        for (int q = 0; q < m; q++) {
-          inr[p * q + k] = fr[q];
-          ini[p * q + k] = fi[q];
-        }
-      }
+      transpose(outr, p, m, inr);
+      transpose(outi, p, m, ini);
       s *= p;
       continue;
     }
@@ -419,13 +439,8 @@ static int odd_real_stages(const Plan *plan, const float *x, float *ar, float *a
                            float *bi) {
   const int p = plan->stage[0].radix, rows = (p - 1) / 2 + 1, M = plan->len / p;
   odd_real_first(plan, x, br, bi);
-  for (int k = 0; k < rows; k++) {
-    const float *fr = br + k * M, *fi = bi + k * M;
-    for (int q = 0; q < M; q++) {
-      ar[rows * q + k] = fr[q];
-      ai[rows * q + k] = fi[q];
-    }
-  }
+  transpose(br, rows, M, ar);
+  transpose(bi, rows, M, ai);
   int s = rows, m = M, where = 0;
   for (int i = 1; i < plan->nstages; i++) {
     const Stage *st = &plan->stage[i];
@@ -613,3 +628,149 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
   }
 }
 #include "stft.inc.c"
+
+/* ---------------------------------------------------------------- primes: Rader */
+
+/*
+ * Real DFTs of a prime size p by Rader's algorithm (Rader 1968): with g a generator of the
+ * multiplicative group mod p, a_q = x_{g^{−q}} and θ_j = 2π·g^j/p, for m < p − 1
+ *   X_{g^m} = x_0 + Σ_{q<p−1} a_q·(cos θ_{m−q} − i·sin θ_{m−q}),
+ * a cyclic convolution of length p − 1, done by the real FFT of that length (`inner`, a plan of
+ * this module). g^{m+L} = −g^m (L = (p−1)/2), so the cos kernel has period L and the sin kernel
+ * changes sign after L: one real convolution r = a ⊛ (cos − sin) carries both, as
+ *   re X_{g^m} = x_0 + (r_m + r_{m+L})/2,   im X_{g^m} = (r_m − r_{m+L})/2,   m < L,
+ * and {g^m : m < L} meets each pair {k, p − k} once (X_{p−k} = conj X_k). The kernel's spectrum
+ * is precomputed (fft-wasm.ts, float64) with the 1/(2(p−1)) folded in. So a p-point real DFT
+ * costs a forward and an inverse real FFT of size p − 1, plus a gather and a scatter.
+ * Size 2p (`twice`): X_k = E_k + e^{−2πik/2p}·O_k from the p-point DFTs of the even and odd
+ * samples.
+ */
+typedef struct Rader {
+  int p;
+  int L;
+  int twice;           /* 1: the real size is 2p */
+  const Plan *inner;   /* real size p − 1 */
+  const int *gather;   /* g^{−q} mod p, q < p − 1 */
+  const int *bin;      /* m < L: the bin k ≤ L of X_{g^m} or of its conjugate */
+  const float *sign;   /* m < L: 1, or −1 where bin[m] holds the conjugate */
+  const float *kernel; /* the spectrum of (cos − sin)θ_j / (2(p − 1)), L + 1 bins interleaved */
+  const float *tw2;    /* twice: (cos, sin)(2πk/2p), k ≤ p */
+  float *a;            /* p − 1 floats */
+  float *spec;         /* 2(L + 1) floats */
+  float *u;            /* p floats */
+  float *uspec;        /* 2(L + 1) floats */
+  float *even;         /* twice: 2p floats (two sequences of p), then 4(L + 1) for two spectra */
+  const struct Rader *nested; /* when p − 1 is itself twice a prime: Rader's plan for it, else 0 */
+} Rader;
+
+void fx_rader_rfft(const Rader *R, const float *input, float *spectrum);
+void fx_rader_irfft(const Rader *R, const float *spectrum, float *output);
+
+/* out[0 … 2L+1] = the bins 0 … L of the DFT of real x[0 … p−1]. */
+static void rader_forward(const Rader *R, const float *x, float *out) {
+  const int n1 = R->p - 1, L = R->L;
+  float *a = R->a, *sp = R->spec;
+  const int *gather = R->gather;
+  for (int q = 0; q < n1; q++) a[q] = x[gather[q]];
+  if (R->nested) fx_rader_rfft(R->nested, a, sp);
+  else fx_rfft(R->inner, a, sp);
+  const float x0 = x[0];
+  out[0] = x0 + sp[0];
+  out[1] = 0;
+  const float *kn = R->kernel;
+  int j = 0;
+  for (; j + 2 <= L + 1; j += 2) { /* two bins per f32x4: (re, im, re, im) */
+    const v4 s = *(const v4u *)(sp + 2 * j), k = *(const v4u *)(kn + 2 * j);
+    const v4 sre = __builtin_shufflevector(s, s, 0, 0, 2, 2), sim = __builtin_shufflevector(s, s, 1, 1, 3, 3);
+    const v4 kswap = __builtin_shufflevector(k, k, 1, 0, 3, 2) * (v4){-1, 1, -1, 1};
+    *(v4u *)(sp + 2 * j) = sre * k + sim * kswap;
+  }
+  for (; j <= L; j++) {
+    const float sr = sp[2 * j], si = sp[2 * j + 1], kr = kn[2 * j], ki = kn[2 * j + 1];
+    sp[2 * j] = sr * kr - si * ki;
+    sp[2 * j + 1] = sr * ki + si * kr;
+  }
+  if (R->nested) fx_rader_irfft(R->nested, sp, a);
+  else fx_irfft(R->inner, sp, a);
+  const int *bin = R->bin;
+  const float *sign = R->sign;
+  for (int m = 0; m < L; m++) {
+    const float s = a[m] + a[m + L], d = a[m] - a[m + L];
+    const int k = bin[m];
+    out[2 * k] = x0 + s;
+    out[2 * k + 1] = sign[m] * d;
+  }
+}
+
+/* p·x from the bins 0 … L of its DFT (Hartley's identity, as odd sizes do in fx_irfft). */
+static void rader_inverse(const Rader *R, const float *spectrum, float *output) {
+  const int p = R->p, L = R->L;
+  float *u = R->u, *U = R->uspec;
+  u[0] = spectrum[0];
+  for (int k = 1; k <= L; k++) {
+    u[k] = spectrum[2 * k] - spectrum[2 * k + 1];
+    u[p - k] = spectrum[2 * k] + spectrum[2 * k + 1];
+  }
+  rader_forward(R, u, U);
+  output[0] = U[0];
+  for (int j = 1; j <= L; j++) {
+    output[j] = U[2 * j] - U[2 * j + 1];
+    output[p - j] = U[2 * j] + U[2 * j + 1];
+  }
+}
+
+/* As fx_rfft, for size p or 2p. */
+__attribute__((export_name("fx_rader_rfft"))) void fx_rader_rfft(const Rader *R, const float *input,
+                                                                 float *spectrum) {
+  if (!R->twice) {
+    rader_forward(R, input, spectrum);
+    return;
+  }
+  const int p = R->p, L = R->L;
+  float *e = R->even, *o = e + p, *E = o + p, *O = E + 2 * (L + 1);
+  for (int i = 0; i < p; i++) {
+    e[i] = input[2 * i];
+    o[i] = input[2 * i + 1];
+  }
+  rader_forward(R, e, E);
+  rader_forward(R, o, O);
+  const float *tw = R->tw2;
+  for (int k = 0; k <= p; k++) { /* X_k = E_k + e^{−2πik/2p}·O_k, E_k = conj E_{p−k} past L */
+    const int f = k <= L ? k : p - k;
+    const float s = k <= L ? 1.0f : -1.0f;
+    const float er = E[2 * f], ei = s * E[2 * f + 1], or = O[2 * f], oi = s * O[2 * f + 1];
+    const float c = tw[2 * k], sn = tw[2 * k + 1];
+    spectrum[2 * k] = er + c * or + sn * oi;
+    spectrum[2 * k + 1] = ei + c * oi - sn * or;
+  }
+  spectrum[1] = 0;
+  spectrum[2 * p + 1] = 0;
+}
+
+/* As fx_irfft (unscaled: the real size times the inverse), for size p or 2p. */
+__attribute__((export_name("fx_rader_irfft"))) void fx_rader_irfft(const Rader *R, const float *spectrum,
+                                                                   float *output) {
+  if (!R->twice) {
+    rader_inverse(R, spectrum, output);
+    return;
+  }
+  const int p = R->p, L = R->L;
+  float *e = R->even, *o = e + p, *E = o + p, *O = E + 2 * (L + 1);
+  const float *tw = R->tw2;
+  /* With X_{k+p} = conj X_{p−k}: 2E_k = X_k + X_{k+p}, 2O_k = (X_k − X_{k+p})·e^{+2πik/2p} */
+  for (int k = 0; k <= L; k++) {
+    const float xr = spectrum[2 * k], xi = k == 0 ? 0 : spectrum[2 * k + 1];
+    const float yr = spectrum[2 * (p - k)], yi = k == 0 ? 0 : -spectrum[2 * (p - k) + 1];
+    const float dr = xr - yr, di = xi - yi, c = tw[2 * k], sn = tw[2 * k + 1];
+    E[2 * k] = xr + yr;
+    E[2 * k + 1] = xi + yi;
+    O[2 * k] = dr * c - di * sn;
+    O[2 * k + 1] = dr * sn + di * c;
+  }
+  rader_inverse(R, E, e);
+  rader_inverse(R, O, o);
+  for (int i = 0; i < p; i++) {
+    output[2 * i] = e[i];
+    output[2 * i + 1] = o[i];
+  }
+}

@@ -207,12 +207,15 @@ static void SUF(radix_odd)(int p, int m, int s, const float *tw, const float *rc
 #ifndef BLOCKED_TABLES
 #define BLOCKED_TABLES
 #define KBLOCK_MAX 4
-#define BLOCKED_FLOATS (2 * MAX_HALF * (MAX_HALF + KBLOCK_MAX - 1))
+/* The blocked butterfly takes odd radices up to 31 (larger ones run radix_odd_body). */
+#define BLOCKED_MAX_RADIX 31
+#define BLOCKED_MAX_HALF ((BLOCKED_MAX_RADIX - 1) / 2)
+#define BLOCKED_FLOATS (2 * BLOCKED_MAX_HALF * (BLOCKED_MAX_HALF + KBLOCK_MAX - 1))
 /* Per odd radix p, the pairing butterfly's constants for k in blocks of kb (k0 = 1 + kb·b):
  * [b][r][k − k0] cos(2π(r+1)k/p), then the sines likewise; zero for k past h. Made once from a
  * plan's rc (the same for every plan of that radix). */
-static float blocked_table[MAX_RADIX + 1][BLOCKED_FLOATS];
-static unsigned char blocked_ready[MAX_RADIX + 1];
+static float blocked_table[BLOCKED_MAX_RADIX + 1][BLOCKED_FLOATS];
+static unsigned char blocked_ready[BLOCKED_MAX_RADIX + 1];
 static const float *blocked_constants(int p, int kb, const float *rc) {
   float *table = blocked_table[p];
   if (!blocked_ready[p]) {
@@ -290,7 +293,7 @@ SUF(radix_blocked_body)(const int p, const int kb, int m, int s, const float *tw
                         P *restrict yr, P *restrict yi) {
   const int h = (p - 1) / 2, blocks = (h + kb - 1) / kb, full = h / kb, tail = h % kb;
   const float *cosines = blocked_constants(p, kb, rc), *sines = cosines + blocks * h * kb;
-  T t[2 * MAX_HALF], u[2 * MAX_HALF];
+  T t[2 * BLOCKED_MAX_HALF], u[2 * BLOCKED_MAX_HALF];
   for (int q = 0; q < m; q++) {
     const float *w = tw + 2 * (p - 1) * q;
     const P *ar = xr + s * q, *ai = xi + s * q;
@@ -334,6 +337,20 @@ static void SUF(radix13)(int m, int s, const float *tw, const float *rc, const P
 static void SUF(radix23)(int m, int s, const float *tw, const float *rc, const P *restrict xr,
                          const P *restrict xi, P *restrict yr, P *restrict yi) {
   SUF(radix_blocked_body)(23, 4, m, s, tw, rc, xr, xi, yr, yi);
+}
+
+/* The other odd radices up to 31 through the same blocked butterfly, four outputs k a pass
+ * (sizes' dispatch, fft.c). */
+static void SUF(radix_blocked4)(int p, int m, int s, const float *tw, const float *rc,
+                                const P *restrict xr, const P *restrict xi, P *restrict yr,
+                                P *restrict yi) {
+  SUF(radix_blocked_body)(p, 4, m, s, tw, rc, xr, xi, yr, yi);
+}
+
+static void SUF(radix_blocked3)(int p, int m, int s, const float *tw, const float *rc,
+                                const P *restrict xr, const P *restrict xi, P *restrict yr,
+                                P *restrict yi) {
+  SUF(radix_blocked_body)(p, 3, m, s, tw, rc, xr, xi, yr, yi);
 }
 
 #undef MUL_TW
