@@ -55,18 +55,17 @@ static inline v2d st_atan2(v2d y, v2d x) {
   const v2d ax = (v2d)((v2i)x & ~sign), ay = (v2d)((v2i)y & ~sign);
   const v2i swap = ay > ax;
   const v2d big = st_select(swap, ay, ax), small = st_select(swap, ax, ay);
-  const v2d t = st_select(big > SPLAT_V2(0.0), small / st_select(big > SPLAT_V2(0.0), big, SPLAT_V2(1.0)), SPLAT_V2(0.0));
-  /* id −1: t; id 0: (2t − 1)/(2 + t) about atan ½; id 1: (t − 1)/(t + 1) about π/4 */
-  const v2i id0 = t >= SPLAT_V2(0.4375), id1 = t >= SPLAT_V2(0.6875);
-  const v2d a = st_select(id1, SPLAT_V2(1.0), st_select(id0, SPLAT_V2(2.0), SPLAT_V2(1.0)));
-  const v2d b = st_select(id0, SPLAT_V2(1.0), SPLAT_V2(0.0));
-  const v2d c = st_select(id1, SPLAT_V2(1.0), st_select(id0, SPLAT_V2(2.0), SPLAT_V2(1.0)));
-  const v2d d = st_select(id0, SPLAT_V2(1.0), SPLAT_V2(0.0));
-  const v2d hi = st_select(id1, SPLAT_V2(7.85398163397448278999e-01),
-                           st_select(id0, SPLAT_V2(4.63647609000806093515e-01), SPLAT_V2(0.0)));
-  const v2d lo = st_select(id1, SPLAT_V2(3.06161699786838301793e-17),
-                           st_select(id0, SPLAT_V2(2.26987774529616870924e-17), SPLAT_V2(0.0)));
-  const v2d u = (a * t - b) / (c + d * t);
+  const v2d t = small / st_select(big > SPLAT_V2(0.0), big, SPLAT_V2(1.0)); /* 0/1 when both 0 */
+  /* id −1: t; id 0: (2t − 1)/(2 + t) about atan ½; id 1: (t − 1)/(t + 1) about π/4; as
+   * (a·t − b)/(a + b·t) with a = 2 in id 0 only, b = 1 in ids 0 and 1 (masks, not selects) */
+  const v2i id0 = t >= SPLAT_V2(0.4375), id1 = t >= SPLAT_V2(0.6875), half = id0 & ~id1;
+  const v2i one = (v2i)SPLAT_V2(1.0);
+  const v2d a = SPLAT_V2(1.0) + (v2d)(half & one), b = (v2d)(id0 & one);
+  const v2d hi = (v2d)((id1 & (v2i)SPLAT_V2(7.85398163397448278999e-01)) |
+                       (half & (v2i)SPLAT_V2(4.63647609000806093515e-01)));
+  const v2d lo = (v2d)((id1 & (v2i)SPLAT_V2(3.06161699786838301793e-17)) |
+                       (half & (v2i)SPLAT_V2(2.26987774529616870924e-17)));
+  const v2d u = (a * t - b) / (a + b * t);
   const v2d z = u * u, w = z * z;
   const v2d s1 =
       z * (SPLAT_V2(3.33333333333329318027e-01) +
@@ -83,7 +82,7 @@ static inline v2d st_atan2(v2d y, v2d x) {
                           w * SPLAT_V2(-3.65315727442169155270e-02)))));
   v2d r = hi - ((u * (s1 + s2) - lo) - u);
   r = st_select(swap, SPLAT_V2(1.57079632679489655800e+00) - (r - SPLAT_V2(6.12323399573676603587e-17)), r);
-  const v2i negative_x = ((v2i)x & sign) != (v2i){0, 0};
+  const v2i negative_x = (v2i)x >> 63; /* all ones where x's sign bit is set */
   r = st_select(negative_x, SPLAT_V2(3.1415926535897931160E+00) - (r - SPLAT_V2(1.2246467991473531772E-16)), r);
   return (v2d)((v2i)r | ((v2i)y & sign));
 }
