@@ -391,6 +391,33 @@ describe('the editor as a new user meets it', () => {
     expect(await page.locator('[data-testid="minimap"]').isVisible()).toBe(false)
     expect(await intro.count()).toBe(0)
     expect(await page.locator('[data-testid="minimap-toggle"]').isChecked()).toBe(false)
+
+    // Wires follow the nodes: "The picture, heard" moved past its Audio Output, its wire in runs
+    // square around that node; that node moved away (the wire's ends stay), it is a curve again.
+    const square = () =>
+      page.evaluate(
+        () =>
+          [...document.querySelectorAll('svg.connection path')].filter((p) =>
+            / Q /.test(p.getAttribute('d') ?? ''),
+          ).length,
+      )
+    const move = (id: string, x: number, y: number) =>
+      page.evaluate(
+        ([n, px, py]) =>
+          window.__synesthete?.services.store.dispatch({
+            type: 'moveNodes',
+            positions: { [n]: { x: px, y: py } },
+          }),
+        [id, x, y] as const,
+      )
+    const before = await square()
+    await move('listen', 1110, 0)
+    await expect.poll(async () => (await wiresBehindNodes(page)).found).toEqual([])
+    await expect.poll(square).toBe(before + 2) // picture → listen, and listen back to its output
+    await screenshot(page, 'new-user-wires-around')
+    await move('outListen', 888, 900)
+    await expect.poll(square).toBe(before + 1)
+    expect((await wiresBehindNodes(page)).found).toEqual([])
     expect(unexpected(errors)).toEqual([])
     await context.close()
   })

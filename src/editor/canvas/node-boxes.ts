@@ -7,15 +7,12 @@ import type { Box } from './routing'
  */
 export class NodeBoxes {
   private cached: Box[] | undefined
-  private version = 0
   private frame: number | undefined
   private readonly listeners = new Set<() => void>()
 
   constructor(private readonly read: () => Box[]) {}
 
   boxes = (): Box[] => (this.cached ??= this.read())
-
-  getVersion = (): number => this.version
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
@@ -28,7 +25,6 @@ export class NodeBoxes {
     if (this.frame !== undefined) return
     this.frame = requestAnimationFrame(() => {
       this.frame = undefined
-      this.version++
       for (const listener of [...this.listeners]) listener()
     })
   }

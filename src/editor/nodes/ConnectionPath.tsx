@@ -1,4 +1,4 @@
-import { useMemo, useSyncExternalStore } from 'react'
+import { useCallback, useSyncExternalStore } from 'react'
 import { Presets } from 'rete-react-plugin'
 import { KIND_COLORS } from '../kinds'
 import type { EditorConnection } from '../canvas/schemes'
@@ -15,13 +15,13 @@ type Props = { data: EditorConnection & { isLoop?: boolean } }
 export function routedConnection(boxes: NodeBoxes) {
   return function ConnectionPath({ data }: Props) {
     const { start, end, path } = Presets.classic.useConnection()
-    const version = useSyncExternalStore(boxes.subscribe, boxes.getVersion)
     const routed = !data.isPseudo && !data.isLoop
-    const d = useMemo(
+    // The path is the snapshot: when nodes move, only the wires whose path changes re-render.
+    const read = useCallback(
       () => (routed && start && end ? wirePath(start, end, boxes.boxes()) : path),
-      // `version` stands for the boxes: they changed when it did.
-      [routed, start, end, path, version],
+      [routed, start, end, path],
     )
+    const d = useSyncExternalStore(boxes.subscribe, read)
     if (!d) return null
     const kind = data.isPseudo ? undefined : data.kind
     return (
