@@ -6,7 +6,7 @@
  * irfft(rfft(x)) = N·x. This file lays out the plans (factors, twiddles in float64 rounded
  * once, buffers) in the module's memory; the C code only reads them.
  */
-import { fftWasmBase64 } from './fft-wasm-binary'
+import { fftWasmBase64, fftWasmRelaxedBase64 } from './fft-wasm-binary'
 import { jsRealFft } from './fft-real-js'
 
 interface Exports {
@@ -42,6 +42,8 @@ const PLAN_BYTES = 32 + 16 * MAX_STAGES
 
 export interface MixedRadixModule {
   readonly exports: Exports
+  /** Whether this is the build with relaxed SIMD's fused multiply-add (see loadMixedRadix). */
+  readonly relaxed: boolean
   /** A view of the whole memory now: re-read after any allocation (memory may grow). */
   heap(): Float32Array
   alloc(floats: number): number
@@ -57,10 +59,41 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
   return bytes
 }
 
-/** Instantiates the module (another build's base64 for A/B timings); rejects where
- * WebAssembly SIMD is missing. */
-export async function loadMixedRadix(base64 = fftWasmBase64): Promise<MixedRadixModule> {
-  const module = await WebAssembly.compile(decode(base64))
+/**
+ * Node 20's V8 (11.3) takes relaxed SIMD only behind a flag, which may be set while running (it is
+ * process-wide: worker threads see it too). Reached without importing node:v8, so that this file
+ * stays the same for the browser, where `process` is absent (Chromium takes relaxed SIMD as is).
+ */
+function allowRelaxedSimdInNode(): void {
+  const node = (
+    globalThis as {
+      process?: { getBuiltinModule?: (id: string) => unknown }
+    }
+  ).process
+  const v8 = node?.getBuiltinModule?.('v8') as
+    { setFlagsFromString?: (flags: string) => void } | undefined
+  v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd')
+}
+
+/**
+ * Instantiates the module; rejects where WebAssembly SIMD is missing. Two builds of the same C
+ * ship (build.sh): with relaxed SIMD's fused multiply-add in the radix-13/23 butterflies (0.89×
+ * the time of Griffin-Lim at n_fft 598 on this machine) where the engine validates it, else plain
+ * SIMD. `relaxed: false` asks for the plain one; `base64` (or a string) another build, for A/B
+ * timings.
+ */
+export async function loadMixedRadix(
+  options: { relaxed?: boolean; base64?: string } | string = {},
+): Promise<MixedRadixModule> {
+  const { relaxed: wanted, base64 } = typeof options === 'string' ? { base64: options } : options
+  let bytes: Uint8Array<ArrayBuffer> | undefined
+  if (base64 === undefined && wanted !== false) {
+    allowRelaxedSimdInNode()
+    const candidate = decode(fftWasmRelaxedBase64)
+    if (WebAssembly.validate(candidate)) bytes = candidate
+  }
+  const relaxed = bytes !== undefined
+  const module = await WebAssembly.compile(bytes ?? decode(base64 ?? fftWasmBase64))
   const instance = await WebAssembly.instantiate(module)
   const exports = instance.exports as unknown as Exports
   let view = new Float32Array(exports.memory.buffer)
@@ -70,6 +103,7 @@ export async function loadMixedRadix(base64 = fftWasmBase64): Promise<MixedRadix
   }
   return {
     exports,
+    relaxed,
     heap,
     alloc(floats) {
       const pointer = exports.fx_alloc(floats * 4)

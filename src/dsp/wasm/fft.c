@@ -129,6 +129,9 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     di = (ai);                                                                                  \
   } while (0)
 
+/* acc + a·b: fused (relaxed SIMD's f32x4.relaxed_madd) in the f32x4 instances of the build with
+ * FFT_RELAXED (build.sh makes both; fft-wasm.ts takes it where the engine does), else two ops. */
+#define MADD(acc, a, b) ((acc) + (a) * (b))
 /* Scalars. */
 #define T float
 #define P float
@@ -150,6 +153,10 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
 #undef P
 #undef SPLAT
 
+#ifdef FFT_RELAXED
+#undef MADD
+#define MADD(acc, a, b) __builtin_wasm_fma_f32x4((a), (b), (acc))
+#endif
 /* Four transforms, one per lane. */
 #define T v4
 #define P v4

@@ -262,8 +262,8 @@ SUF(blocked_block)(const int p, const int kb, const int stride, const int k0, co
     const T x = t[2 * r], y = t[2 * r + 1];
     for (int v = 0; v < kb; v++) {
       const T cv = SPLAT(c[v]);
-      pr[v] += cv * x;
-      pi[v] += cv * y;
+      pr[v] = MADD(pr[v], cv, x);
+      pi[v] = MADD(pi[v], cv, y);
     }
   }
 #pragma clang loop unroll(disable)
@@ -271,8 +271,8 @@ SUF(blocked_block)(const int p, const int kb, const int stride, const int k0, co
     const T x = u[2 * r], y = u[2 * r + 1];
     for (int v = 0; v < kb; v++) {
       const T ev = SPLAT(e[v]);
-      qr[v] += ev * x;
-      qi[v] += ev * y;
+      qr[v] = MADD(qr[v], ev, x);
+      qi[v] = MADD(qi[v], ev, y);
     }
   }
   for (int v = 0; v < kb; v++) {
