@@ -5,9 +5,10 @@
  * per lane) through vocoding, the inverse FFT and the overlap-add. This file lays out the padded
  * signal, the steps, the ring of analysed frames and the sum once in the module's memory.
  *
- * It agrees with the JavaScript loop to float32 rounding: angles (fdlibm's atan2) and sines
- * (sincos.ts's algorithm) in double, rounded to float32 where the JavaScript rounds them, the
- * same float32 steps for Δ and the magnitudes; the FFT is ours where the JavaScript's may be PFFFT.
+ * It agrees with the JavaScript loop to float32 rounding: angles by fdlibm's atan2 in double,
+ * rounded to float32 where the JavaScript rounds them, the same float32 steps for Δ and the
+ * magnitudes, the phase accumulated in double; sines and cosines within 2^−24 of the JavaScript's
+ * (reduced in double, evaluated in float32); the FFT is ours where the JavaScript's may be PFFFT.
  */
 import { createMixedRadixPlan, type MixedRadixModule } from './fft-wasm'
 import { checkedFraming, normaliseOverlap, stftFrameCount, type FrameOptions } from './stft-frames'

@@ -10,7 +10,9 @@
  * padding. Matrices are bin-major: values[bin · frames + frame]. Frame-level pieces live in
  * stft-frames.ts.
  *
- * Speed: frames are transformed a block at a time where they lie in the WASM heap, the window
+ * Speed: where the mixed-radix WASM module takes the size, stft-wasm.ts runs every frame in
+ * WASM, four per SIMD pass (src/dsp/wasm/stft.inc.c); the JavaScript below is the fallback and
+ * the reference. There frames are transformed a block at a time in the WASM heap, the window
  * is applied to the spectrum as taps (window.ts: exact for full-length windows, and it leaves
  * a plain copy of the samples per frame), and each bin's row is written a block of frames at
  * once. bench/dsp.ts times it on 3 minutes of audio.
