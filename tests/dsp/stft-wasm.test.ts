@@ -123,6 +123,40 @@ describe('STFT in WASM against the JavaScript path', () => {
   })
 })
 
+describe('the WASM paths with a full module memory', () => {
+  it('hand back null (the callers then run JavaScript) and free what they took', () => {
+    const options: StftOptions = {
+      fftSize: 512,
+      hopSize: 128,
+      window: 'hann',
+      center: true,
+      padMode: 'reflect',
+    }
+    const x = noise(4000, 11)
+    const spec = stftComplex(x, options)
+    let taken = 0
+    let freed = 0
+    const full: MixedRadixModule = {
+      ...mod,
+      alloc(floats) {
+        if (taken === 2) throw new RangeError('The FFT’s memory cannot hold more floats')
+        taken++
+        return mod.alloc(floats)
+      },
+      release(offset) {
+        freed++
+        mod.release(offset)
+      },
+    }
+    expect(stftWasm(full, x, options, 'complex')).toBeNull()
+    expect(freed).toBe(taken)
+    taken = 0
+    freed = 0
+    expect(overlapAddWasm(full, spec, options, (sum) => sum.slice())).toBeNull()
+    expect(freed).toBe(taken)
+  })
+})
+
 describe('ISTFT in WASM against the JavaScript path', () => {
   it.each(SIZES)('agrees sample for sample at N %i, hop %i', (n, hop) => {
     const options: StftOptions = {
