@@ -7,6 +7,7 @@
  * once, buffers) in the module's memory; the C code only reads them.
  */
 import { fftWasmBase64, fftWasmRelaxedBase64 } from './fft-wasm-binary'
+import { createComplex } from './fft-complex'
 import { jsRealFft } from './fft-real-js'
 
 interface Exports {
@@ -17,6 +18,8 @@ interface Exports {
   fx_irfft: (plan: number, spectrum: number, output: number) => void
   fx_rader_rfft: (plan: number, input: number, spectrum: number) => void
   fx_rader_irfft: (plan: number, spectrum: number, output: number) => void
+  fx_bluestein_rfft: (plan: number, input: number, spectrum: number) => void
+  fx_bluestein_irfft: (plan: number, spectrum: number, output: number) => void
   gl_setup: (griffinLim: number) => void
   gl_rows: (
     griffinLim: number,
@@ -267,31 +270,24 @@ export function createMixedRadixPlan(
  * from 37 (61: 1.8× the nearest smooth size against 3.9×), but at 2p only from about 61 up.
  */
 export function raderSupports(n: number): boolean {
-  return raderCost(n) < BLUESTEIN_COST
+  return raderCost(n) < (n % 2 === 0 ? 4.5 : 6.5)
 }
 
-/** Bluestein over PFFFT: 10–13× the nearest smooth size (bench/fft-scan.ts). */
-const BLUESTEIN_COST = 10
-
 /**
- * Rader's time for real size n against its nearest smooth size, estimated: twice that of its
- * plan for p − 1 (a forward and an inverse) and a half for the gathers. A plan of stages costs
- * about 1.3× with primes up to 31 and p/25 with a larger prime p (1030 = 2·5·103: 4.1×, so 1031
- * runs at 8.7×, as measured); a Rader plan for p − 1 its own estimate (2063 over 2·1031: 18×,
- * so Bluestein). Infinity where Rader does not apply.
+ * Rader's time for real size n against its nearest smooth size, estimated, to beat Bluestein's
+ * in this module (createBluesteinPlan: 3.3–5× for even n, 5.6–8× for odd; over PFFFT in
+ * JavaScript it was 10–13×): twice that of its plan of stages for p − 1 (a forward and an
+ * inverse) and a half for the gathers; that plan costs about 1.3× with primes up to 31 and p/25
+ * with a larger prime p (1030 = 2·5·103: 4.1×, so 1031 runs at 8.7×, as measured). Infinity
+ * where Rader does not apply. (Rader again for p − 1 = 2·prime measured 12–23×.)
  */
 function raderCost(n: number): number {
   if (!Number.isInteger(n) || n < 8) return Infinity
   const p = n % 2 === 0 ? n / 2 : n
   if (p <= (n % 2 === 0 ? MAX_RADIX_ALONE : 31) || p % 2 === 0 || !isPrime(p)) return Infinity
-  let inner: number
-  if (mixedRadixSupports(p - 1)) {
-    const largest = Math.max(...(radices((p - 1) / 2) ?? [1]))
-    inner = largest <= 31 ? 1.3 : largest / 25
-  } else {
-    inner = raderCost(p - 1)
-  }
-  return 2 * inner + 0.5
+  if (!mixedRadixSupports(p - 1)) return Infinity
+  const largest = Math.max(...(radices((p - 1) / 2) ?? [1]))
+  return 2 * (largest <= 31 ? 1.3 : largest / 25) + 0.5
 }
 
 /** (base^exponent) mod m, for m < 2^26 (products stay exact in float64). */
@@ -318,7 +314,7 @@ function primitiveRoot(p: number): number {
 }
 
 /** Must match fft.c's Rader. */
-const RADER_BYTES = 4 * 16 // 15 fields used
+const RADER_BYTES = 4 * 16 // 14 fields used
 
 /**
  * A plan for real size n = p or 2p, p prime (see raderSupports and fft.c, Rader): for
@@ -332,9 +328,7 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
   const twice = n % 2 === 0
   const p = twice ? n / 2 : n
   const L = (p - 1) / 2
-  // p − 1 by the stages, or, when it is twice a prime (1019: 2·509), by Rader's plan again.
-  const nested = mixedRadixSupports(p - 1) ? null : createRaderPlan(mod, p - 1)
-  const inner = nested ? 0 : createMixedRadixPlan(mod, p - 1).pointer
+  const inner = createMixedRadixPlan(mod, p - 1).pointer
   const g = primitiveRoot(p)
   const gInverse = powMod(g, p - 2, p)
   const gather = new Int32Array(p - 1)
@@ -383,12 +377,94 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
     mod.alloc(p) << 2,
     mod.alloc(2 * (L + 1)) << 2,
     twice ? mod.alloc(2 * p + 4 * (L + 1)) << 2 : 0,
-    nested ? nested.pointer : 0,
   ]
   const pointer = mod.exports.fx_alloc(RADER_BYTES)
   if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)
   new Int32Array(mod.exports.memory.buffer, pointer, fields.length).set(fields)
   const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer }
+  mod.plans.set(key, plan)
+  return plan
+}
+
+/** The smallest multiple of 4 ≥ need whose prime factors are 2, 3, 5 and 7 (fast lanes). */
+function fastLength(need: number): number {
+  for (let m = Math.ceil(need / 4) * 4; ; m += 4) {
+    let rest = m
+    for (const p of [2, 3, 5, 7]) while (rest % p === 0) rest /= p
+    if (rest === 1) return m
+  }
+}
+
+/** Must match fft.c's Bluestein. */
+const BLUESTEIN_BYTES = 4 * 12
+
+/**
+ * A plan for any real size n ≥ 2 by Bluestein's algorithm over this module's complex FFT (see
+ * fft.c, Bluestein): for fx_bluestein_rfft / fx_bluestein_irfft, with the same layouts and
+ * scaling as fx_rfft / fx_irfft. Odd n: the n-point DFT of real x, the bins up to n/2; even n:
+ * the (n/2)-point complex DFT of x_{2j} + i·x_{2j+1}, all of it.
+ */
+export function createBluesteinPlan(mod: MixedRadixModule, n: number): MixedRadixPlan {
+  const key = `${n}:bluestein`
+  const known = mod.plans.get(key)
+  if (known) return known
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`Bluestein cannot do size ${n}`)
+  const bins = Math.floor(n / 2) + 1
+  const half = n % 2 === 0
+  const len = half ? n / 2 : n
+  const outs = half ? n / 2 : bins
+  const M = fastLength(len + outs - 1)
+  const fft = createMixedRadixPlan(mod, 2 * M)
+  const chirp = new Float64Array(2 * len)
+  for (let j = 0; j < len; j++) {
+    const angle = (Math.PI * ((j * j) % (2 * len))) / len
+    chirp[2 * j] = Math.cos(angle)
+    chirp[2 * j + 1] = -Math.sin(angle)
+  }
+  // conj(c_l) at l for 0 ≤ l < outs and at M − l for 0 < l < len: circular in M, linear for
+  // the outputs wanted. Its spectrum in float64 (fft.js), rounded once, 1/M folded in.
+  const kernel = new Float64Array(2 * M)
+  for (let l = 0; l < len; l++) {
+    const at = l === 0 ? [0] : l < outs ? [l, M - l] : [M - l]
+    for (const i of at) {
+      kernel[2 * i] = chirp[2 * l]
+      kernel[2 * i + 1] = -chirp[2 * l + 1]
+    }
+  }
+  createComplex(M, null).forward(kernel)
+  const split = new Float32Array(2 * M)
+  for (let k = 0; k < M; k++) {
+    split[k] = kernel[2 * k] / M
+    split[M + k] = kernel[2 * k + 1] / M
+  }
+  const floats = (values: ArrayLike<number>): number => {
+    const at = mod.alloc(Math.max(values.length, 4))
+    mod.heap().set(values, at)
+    return at << 2
+  }
+  const realtw: number[] = []
+  if (half) {
+    for (let k = 0; k <= len; k++) {
+      realtw.push(Math.cos((2 * Math.PI * k) / n), Math.sin((2 * Math.PI * k) / n))
+    }
+  }
+  const fields = [
+    n,
+    bins,
+    M,
+    fft.pointer,
+    floats(chirp),
+    floats(split),
+    mod.alloc(4 * M) << 2,
+    mod.alloc(n) << 2,
+    mod.alloc(2 * bins) << 2,
+    half ? 1 : 0,
+    half ? floats(realtw) : 0,
+  ]
+  const pointer = mod.exports.fx_alloc(BLUESTEIN_BYTES)
+  if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)
+  new Int32Array(mod.exports.memory.buffer, pointer, fields.length).set(fields)
+  const plan = { size: n, bins, pointer }
   mod.plans.set(key, plan)
   return plan
 }

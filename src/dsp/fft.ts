@@ -17,6 +17,7 @@
 import { createPffftReal, loadPffft, pffftRealSupports, type PffftModule } from './fft-pffft'
 import { jsRealFft } from './fft-real-js'
 import {
+  createBluesteinPlan,
   createMixedRadixPlan,
   createRaderPlan,
   loadMixedRadix,
@@ -160,7 +161,9 @@ export function createRealFft(size: number, options: { backend?: 'auto' | 'js' }
           ? mixedRadixCore(mixedRadix, size, 'rader')
           : wasm && mixedRadix && mixedRadixSupports(size)
             ? mixedRadixCore(mixedRadix, size, 'stages')
-            : jsRealFft(size, mod)
+            : wasm && mixedRadix && size >= 8
+              ? mixedRadixCore(mixedRadix, size, 'bluestein')
+              : jsRealFft(size, mod)
     plan = withSplitMethods(core)
     plans.set(key, plan)
   }
@@ -174,15 +177,17 @@ export function createRealFft(size: number, options: { backend?: 'auto' | 'js' }
 function mixedRadixCore(
   mod: MixedRadixModule,
   n: number,
-  kind: 'stages' | 'rader',
+  kind: 'stages' | 'rader' | 'bluestein',
 ): InterleavedCore {
-  const { pointer, bins } =
-    kind === 'rader' ? createRaderPlan(mod, n) : createMixedRadixPlan(mod, n)
+  const { exports } = mod
+  const [{ pointer, bins }, rfft, irfft] =
+    kind === 'rader'
+      ? [createRaderPlan(mod, n), exports.fx_rader_rfft, exports.fx_rader_irfft]
+      : kind === 'bluestein'
+        ? [createBluesteinPlan(mod, n), exports.fx_bluestein_rfft, exports.fx_bluestein_irfft]
+        : [createMixedRadixPlan(mod, n), exports.fx_rfft, exports.fx_irfft]
   const inAt = mod.alloc(n)
   const specAt = mod.alloc(2 * bins)
-  const { exports } = mod
-  const rfft = kind === 'rader' ? exports.fx_rader_rfft : exports.fx_rfft
-  const irfft = kind === 'rader' ? exports.fx_rader_irfft : exports.fx_irfft
   return {
     size: n,
     bins,

@@ -178,8 +178,8 @@ describe('the fast backend', () => {
     expect(createRealFft(17640).backend).toBe('mixed-radix') // 2³·3²·5·7²
     expect(createRealFft(1025).backend).toBe('mixed-radix') // 5²·41: a radix-41 stage
     expect(createRealFft(4801).backend).toBe('mixed-radix') // prime: Rader over 4800
-    expect(createRealFft(4099).backend).toBe('pffft') // 4098 = 2·3·683: Bluestein over PFFFT
-    expect(createRealFft(7890).backend).toBe('pffft') // 2·3·5·263: Bluestein over PFFFT
+    expect(createRealFft(4099).backend).toBe('mixed-radix') // 4098 = 2·3·683: Bluestein
+    expect(createRealFft(7890).backend).toBe('mixed-radix') // 2·3·5·263: Bluestein
     expect(createRealFft(598, { backend: 'js' }).backend).toBe('js')
   })
 
@@ -261,13 +261,14 @@ describe('the fast backend', () => {
 
 /**
  * Sizes with a prime factor above 31 (fft-wasm.ts): generic radix-p stages up to 257 inside
- * composite lengths, and Rader's algorithm for primes p (and 2p) whose p − 1 the stages do
- * (fft.c, Rader). All bins against the DFT's definition in float64. Tolerance: float32 rounds
- * each operation by ε = 2⁻²⁴ ≈ 6e-8 and an FFT's error grows like ε·log2(N)·‖x‖ (Rader adds the
- * two transforms of p − 1 and the kernel's spectrum, rounded once): 8·ε·log2(N) of ‖x‖ leaves
- * a margin of about 4 over what these sizes show (≤ 1e-6), and a wrong twiddle or bin is O(1).
+ * composite lengths, Rader's algorithm for primes p (and 2p) whose p − 1 has a cheap plan, and
+ * Bluestein's in the module for the rest (fft.c). All bins against the DFT's definition in
+ * float64. Tolerance: float32 rounds each operation by ε = 2⁻²⁴ ≈ 6e-8 and an FFT's error grows
+ * like ε·log2(N)·‖x‖ (Rader and Bluestein add two transforms and a kernel spectrum rounded
+ * once): 8·ε·log2(N) of ‖x‖ leaves a margin of about 4 over what these sizes show (≤ 1e-6),
+ * and a wrong twiddle or bin is O(1).
  */
-describe('large radices and Rader', () => {
+describe('large radices, Rader and Bluestein', () => {
   /** The DFT by its definition, in float64, from a table of e^{−2πij/N}. */
   function dft(x: Float64Array): { re: Float64Array; im: Float64Array } {
     const n = x.length
@@ -291,16 +292,12 @@ describe('large radices and Rader', () => {
   const EPSILON = 2 ** -24
 
   it.each([
-    // Rader: odd primes (p − 1 = 36, 60, 1030 = 2·5·103 with a radix-103 stage, 4800) and
-    // twice primes above 61 (2·67, 2·1031).
+    // Rader: odd primes (p − 1 = 36, 60, 4800) and twice primes above 61 (2·67, 2·4801).
     [37, 'rader'],
     [61, 'rader'],
-    [1031, 'rader'],
     [4801, 'rader'],
     [134, 'rader'],
-    [2062, 'rader'],
-    // Rader within Rader: 562 = 2·281, 280 = 2³·5·7.
-    [563, 'rader'],
+    [9602, 'rader'],
     // Generic stages of 37 … 251 inside composite lengths, on lanes and on one transform, and
     // primes up to 61 alone as twice themselves.
     [111, 'stages'],
@@ -310,9 +307,17 @@ describe('large radices and Rader', () => {
     [4016, 'stages'],
     [2 * 5 * 251, 'stages'],
     [122, 'stages'],
+    // Bluestein in the module (fft.c): odd and even sizes, a prime whose p − 1 has no cheap
+    // plan (4098 = 2·3·683), a prime beside a small factor (3·173), a prime above 257 (4·257,
+    // 2·3·5·263), 1031 (Rader's estimate over 1030 = 2·5·103 is no better).
+    [4099, 'bluestein'],
+    [519, 'bluestein'],
+    [1028, 'bluestein'],
+    [7890, 'bluestein'],
+    [1031, 'bluestein'],
   ])('N = %i (%s) matches the DFT at every bin and inverts', (n, path) => {
     expect(raderSupports(n)).toBe(path === 'rader') // Rader goes first (fft.ts)
-    if (path === 'stages') expect(mixedRadixSupports(n)).toBe(true)
+    if (path !== 'rader') expect(mixedRadixSupports(n)).toBe(path === 'stages')
     const x = randomSignal(n, 900 + n)
     const fft = createRealFft(n)
     expect(fft.backend).toBe('mixed-radix')

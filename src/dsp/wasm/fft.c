@@ -465,25 +465,117 @@ static int odd_real_stages(const Plan *plan, const float *x, float *ar, float *a
 
 /* X_k for k < bins from odd_real_stages' result: out[2k], out[2k+1] = re, im (stride 2). */
 static void odd_real_bins(const Plan *plan, const float *zr, const float *zi, float *out) {
-  const int p = plan->stage[0].radix, hp = (p - 1) / 2, M = plan->len / p;
+  const int p = plan->stage[0].radix, hp = (p - 1) / 2, M = plan->len / p, rows = hp + 1;
   const int bins = plan->n / 2 + 1;
-  for (int k = 0, k1 = 0, K = 0; k < bins; k++) {
-    if (k1 <= hp) {
-      const int at = k1 + (hp + 1) * K;
-      out[2 * k] = zr[at];
-      out[2 * k + 1] = zi[at];
-    } else {
-      const int at = (p - k1) + (hp + 1) * (M - 1 - K);
-      out[2 * k] = zr[at];
-      out[2 * k + 1] = -zi[at];
+  /* Per K: bins pK + k1 for k1 ≤ hp read forwards from row K, the rest backwards (conjugated)
+   * from row M − 1 − K; four bins at a time. */
+  for (int K = 0, base = 0; base < bins; K++, base += p) {
+    const int ends = bins - base < rows ? bins - base : rows;
+    const float *r = zr + rows * K, *i = zi + rows * K;
+    float *o = out + 2 * base;
+    int k1 = 0;
+    for (; k1 + 4 <= ends; k1 += 4) {
+      const v4 a = *(const v4u *)(r + k1), b = *(const v4u *)(i + k1);
+      *(v4u *)(o + 2 * k1) = __builtin_shufflevector(a, b, 0, 4, 1, 5);
+      *(v4u *)(o + 2 * k1 + 4) = __builtin_shufflevector(a, b, 2, 6, 3, 7);
     }
-    if (++k1 == p) {
-      k1 = 0;
-      K++;
+    for (; k1 < ends; k1++) {
+      o[2 * k1] = r[k1];
+      o[2 * k1 + 1] = i[k1];
+    }
+    const int ends2 = bins - base < p ? bins - base : p;
+    const float *r2 = zr + rows * (M - 1 - K) + p, *i2 = zi + rows * (M - 1 - K) + p;
+    k1 = rows;
+    for (; k1 + 4 <= ends2; k1 += 4) { /* r2[−k1 − 3 … −k1], reversed */
+      const v4 a = REVERSE(*(const v4u *)(r2 - k1 - 3)), b = -REVERSE(*(const v4u *)(i2 - k1 - 3));
+      *(v4u *)(o + 2 * k1) = __builtin_shufflevector(a, b, 0, 4, 1, 5);
+      *(v4u *)(o + 2 * k1 + 4) = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+    }
+    for (; k1 < ends2; k1++) {
+      o[2 * k1] = r2[-k1];
+      o[2 * k1 + 1] = -i2[-k1];
     }
   }
 }
 
+/* For odd n (Hartley's identity, below): dst[0] = src[0] and, for 0 < k < bins = (n+1)/2,
+ * dst[k] = src[2k] − src[2k+1], dst[n−k] = src[2k] + src[2k+1]; four k at a time. */
+static void hartley_fold(const float *src, int n, int bins, float *dst) {
+  dst[0] = src[0];
+  int k = 1;
+  for (; k + 4 <= bins; k += 4) {
+    const v4 x0 = *(const v4u *)(src + 2 * k), x1 = *(const v4u *)(src + 2 * k + 4);
+    const v4 a = __builtin_shufflevector(x0, x1, 0, 2, 4, 6), b = __builtin_shufflevector(x0, x1, 1, 3, 5, 7);
+    *(v4u *)(dst + k) = a - b;
+    *(v4u *)(dst + n - k - 3) = REVERSE(a + b);
+  }
+  for (; k < bins; k++) {
+    dst[k] = src[2 * k] - src[2 * k + 1];
+    dst[n - k] = src[2 * k] + src[2 * k + 1];
+  }
+}
+
+/* The bins of real x (even n = 2h) from Z = DFT_h(x_{2j} + i·x_{2j+1}); tw: (cos, sin)(2πk/n). */
+static void untangle(const float *zr, const float *zi, const float *tw, int h, float *spectrum) {
+  /* X_k = E_k + e^{−2πik/n}·O_k, E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i) */
+  int k = 1;
+  const v4 half = {0.5f, 0.5f, 0.5f, 0.5f};
+  for (; k + 4 <= h; k += 4) { /* k … k+3 and h−k−3 … h−k all in [1, h−1] */
+    const v4 zr0 = *(const v4u *)(zr + k), zi0 = *(const v4u *)(zi + k);
+    const v4 yr = REVERSE(*(const v4u *)(zr + h - k - 3));
+    const v4 yi = -REVERSE(*(const v4u *)(zi + h - k - 3));
+    const v4 er = half * (zr0 + yr), ei = half * (zi0 + yi);
+    const v4 orr = half * (zi0 - yi), oi = -half * (zr0 - yr);
+    const v4 t0 = *(const v4u *)(tw + 2 * k), t1 = *(const v4u *)(tw + 2 * k + 4);
+    const v4 c = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
+    const v4 sn = -__builtin_shufflevector(t0, t1, 1, 3, 5, 7);
+    const v4 re = er + c * orr - sn * oi, im = ei + c * oi + sn * orr;
+    *(v4u *)(spectrum + 2 * k) = __builtin_shufflevector(re, im, 0, 4, 1, 5);
+    *(v4u *)(spectrum + 2 * k + 4) = __builtin_shufflevector(re, im, 2, 6, 3, 7);
+  }
+  for (int i = 0; i <= h; i = i == 0 ? k : i + 1) { /* 0, then what the vector loop left */
+    const int z = i == h ? 0 : i;
+    const int j = (i == 0 || i == h) ? 0 : h - i;
+    const float zr0 = zr[z], zi0 = zi[z], yr = zr[j], yi = -zi[j];
+    const float er = 0.5f * (zr0 + yr), ei = 0.5f * (zi0 + yi);
+    const float orr = 0.5f * (zi0 - yi), oi = -0.5f * (zr0 - yr);
+    const float c = tw[2 * i], sn = -tw[2 * i + 1];
+    spectrum[2 * i] = er + c * orr - sn * oi;
+    spectrum[2 * i + 1] = ei + c * oi + sn * orr;
+  }
+  spectrum[1] = 0;
+  spectrum[2 * h + 1] = 0;
+}
+
+/* The inverse's input from the bins of even n = 2h: swap(2·Z), i.e. ar = 2·Im Z, ai = 2·Re Z. */
+static void tangle(const float *spectrum, const float *tw, int h, float *ar, float *ai) {
+  int k = 1;
+  for (; k + 4 <= h; k += 4) { /* k … k+3 and h−k−3 … h−k all in [1, h−1] */
+    const v4 x0 = *(const v4u *)(spectrum + 2 * k), x1 = *(const v4u *)(spectrum + 2 * k + 4);
+    const v4 y0 = *(const v4u *)(spectrum + 2 * (h - k - 3));
+    const v4 y1 = *(const v4u *)(spectrum + 2 * (h - k - 3) + 4);
+    const v4 xr = __builtin_shufflevector(x0, x1, 0, 2, 4, 6);
+    const v4 xi = __builtin_shufflevector(x0, x1, 1, 3, 5, 7);
+    const v4 yr = __builtin_shufflevector(y1, y0, 2, 0, 6, 4);
+    const v4 yi = -__builtin_shufflevector(y1, y0, 3, 1, 7, 5);
+    const v4 er = xr + yr, ei = xi + yi, dr = xr - yr, di = xi - yi;
+    const v4 t0 = *(const v4u *)(tw + 2 * k), t1 = *(const v4u *)(tw + 2 * k + 4);
+    const v4 c = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
+    const v4 sn = __builtin_shufflevector(t0, t1, 1, 3, 5, 7);
+    const v4 orr = dr * c - di * sn, oi = dr * sn + di * c;
+    *(v4u *)(ai + k) = er - oi;
+    *(v4u *)(ar + k) = ei + orr;
+  }
+  for (int i = 0; i < h; i = i == 0 ? k : i + 1) { /* 0, then what the vector loop left */
+    const float xr = spectrum[2 * i], xi = i == 0 ? 0 : spectrum[2 * i + 1];
+    const float yr = spectrum[2 * (h - i)], yi = i == 0 ? 0 : -spectrum[2 * (h - i) + 1];
+    const float er = xr + yr, ei = xi + yi, dr = xr - yr, di = xi - yi;
+    const float c = tw[2 * i], sn = tw[2 * i + 1];
+    const float orr = dr * c - di * sn, oi = dr * sn + di * c;
+    ai[i] = er - oi; /* 2·Re Z_k */
+    ar[i] = ei + orr; /* 2·Im Z_k */
+  }
+}
 
 /* rfft: reads input[0 … n−1], writes spectrum[0 … 2·bins−1] interleaved, im X_0 = im X_{n/2} = 0. */
 __attribute__((export_name("fx_rfft"))) void fx_rfft(const Plan *plan, const float *input,
@@ -523,35 +615,7 @@ __attribute__((export_name("fx_rfft"))) void fx_rfft(const Plan *plan, const flo
   }
   const int where = complex_forward(plan, ar, ai, br, bi);
   const float *zr = where ? br : ar, *zi = where ? bi : ai;
-  const float *tw = plan->realtw;
-  /* X_k = E_k + e^{−2πik/n}·O_k, E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/(2i) */
-  int k = 1;
-  const v4 half = {0.5f, 0.5f, 0.5f, 0.5f};
-  for (; k + 4 <= h; k += 4) { /* k … k+3 and h−k−3 … h−k all in [1, h−1] */
-    const v4 zr0 = *(const v4u *)(zr + k), zi0 = *(const v4u *)(zi + k);
-    const v4 yr = REVERSE(*(const v4u *)(zr + h - k - 3));
-    const v4 yi = -REVERSE(*(const v4u *)(zi + h - k - 3));
-    const v4 er = half * (zr0 + yr), ei = half * (zi0 + yi);
-    const v4 orr = half * (zi0 - yi), oi = -half * (zr0 - yr);
-    const v4 t0 = *(const v4u *)(tw + 2 * k), t1 = *(const v4u *)(tw + 2 * k + 4);
-    const v4 c = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
-    const v4 sn = -__builtin_shufflevector(t0, t1, 1, 3, 5, 7);
-    const v4 re = er + c * orr - sn * oi, im = ei + c * oi + sn * orr;
-    *(v4u *)(spectrum + 2 * k) = __builtin_shufflevector(re, im, 0, 4, 1, 5);
-    *(v4u *)(spectrum + 2 * k + 4) = __builtin_shufflevector(re, im, 2, 6, 3, 7);
-  }
-  for (int i = 0; i <= h; i = i == 0 ? k : i + 1) { /* 0, then what the vector loop left */
-    const int z = i == h ? 0 : i;
-    const int j = (i == 0 || i == h) ? 0 : h - i;
-    const float zr0 = zr[z], zi0 = zi[z], yr = zr[j], yi = -zi[j];
-    const float er = 0.5f * (zr0 + yr), ei = 0.5f * (zi0 + yi);
-    const float orr = 0.5f * (zi0 - yi), oi = -0.5f * (zr0 - yr);
-    const float c = tw[2 * i], sn = -tw[2 * i + 1];
-    spectrum[2 * i] = er + c * orr - sn * oi;
-    spectrum[2 * i + 1] = ei + c * oi + sn * orr;
-  }
-  spectrum[1] = 0;
-  spectrum[2 * h + 1] = 0;
+  untangle(zr, zi, plan->realtw, h, spectrum);
 }
 
 /* n·irfft: reads spectrum[0 … 2·bins−1] (im X_0, im X_{n/2} ignored), writes output[0 … n−1]. */
@@ -564,18 +628,10 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
      * sequence) and U its DFT, Σ_k X_k e^{+2πikj/n} = re U_j − im U_j, and U_{n−j} = conj U_j. */
     float *u = bi + h;
     const int bins = h / 2 + 1;
-    u[0] = spectrum[0];
-    for (int k = 1; k < bins; k++) {
-      u[k] = spectrum[2 * k] - spectrum[2 * k + 1];
-      u[h - k] = spectrum[2 * k] + spectrum[2 * k + 1];
-    }
+    hartley_fold(spectrum, h, bins, u);
     const int where = odd_real_stages(plan, u, ar, ai, br, bi);
     odd_real_bins(plan, where ? br : ar, where ? bi : ai, u); /* U_j at u[2j], u[2j+1] */
-    output[0] = u[0];
-    for (int j = 1; j < bins; j++) {
-      output[j] = u[2 * j] - u[2 * j + 1];
-      output[h - j] = u[2 * j] + u[2 * j + 1];
-    }
+    hartley_fold(u, h, bins, output);
     return;
   }
   /* The inverse as swap ∘ DFT ∘ swap, swap(a + ib) = b + ia: the real parts go in as ai. */
@@ -594,33 +650,7 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
     for (int i = 0; i < h; i++) output[i] = re[i];
     return;
   }
-  const float *tw = plan->realtw;
-  int k = 1;
-  for (; k + 4 <= h; k += 4) { /* k … k+3 and h−k−3 … h−k all in [1, h−1] */
-    const v4 x0 = *(const v4u *)(spectrum + 2 * k), x1 = *(const v4u *)(spectrum + 2 * k + 4);
-    const v4 y0 = *(const v4u *)(spectrum + 2 * (h - k - 3));
-    const v4 y1 = *(const v4u *)(spectrum + 2 * (h - k - 3) + 4);
-    const v4 xr = __builtin_shufflevector(x0, x1, 0, 2, 4, 6);
-    const v4 xi = __builtin_shufflevector(x0, x1, 1, 3, 5, 7);
-    const v4 yr = __builtin_shufflevector(y1, y0, 2, 0, 6, 4);
-    const v4 yi = -__builtin_shufflevector(y1, y0, 3, 1, 7, 5);
-    const v4 er = xr + yr, ei = xi + yi, dr = xr - yr, di = xi - yi;
-    const v4 t0 = *(const v4u *)(tw + 2 * k), t1 = *(const v4u *)(tw + 2 * k + 4);
-    const v4 c = __builtin_shufflevector(t0, t1, 0, 2, 4, 6);
-    const v4 sn = __builtin_shufflevector(t0, t1, 1, 3, 5, 7);
-    const v4 orr = dr * c - di * sn, oi = dr * sn + di * c;
-    *(v4u *)(ai + k) = er - oi;
-    *(v4u *)(ar + k) = ei + orr;
-  }
-  for (int i = 0; i < h; i = i == 0 ? k : i + 1) { /* 0, then what the vector loop left */
-    const float xr = spectrum[2 * i], xi = i == 0 ? 0 : spectrum[2 * i + 1];
-    const float yr = spectrum[2 * (h - i)], yi = i == 0 ? 0 : -spectrum[2 * (h - i) + 1];
-    const float er = xr + yr, ei = xi + yi, dr = xr - yr, di = xi - yi;
-    const float c = tw[2 * i], sn = tw[2 * i + 1];
-    const float orr = dr * c - di * sn, oi = dr * sn + di * c;
-    ai[i] = er - oi; /* 2·Re Z_k */
-    ar[i] = ei + orr; /* 2·Im Z_k */
-  }
+  tangle(spectrum, plan->realtw, h, ar, ai);
   const int where = complex_forward(plan, ar, ai, br, bi);
   const float *zi = where ? br : ar, *zr = where ? bi : ai;
   int i = 0;
@@ -650,9 +680,9 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
  * is precomputed (fft-wasm.ts, float64) with the 1/(2(p−1)) folded in. So a p-point real DFT
  * costs a forward and an inverse real FFT of size p − 1, plus a gather and a scatter.
  * Size 2p (`twice`): X_k = E_k + e^{−2πik/2p}·O_k from the p-point DFTs of the even and odd
- * samples.
+ * samples. (Rader within Rader, for p − 1 = 2·prime, measured 12–23×: Bluestein does better.)
  */
-typedef struct Rader {
+typedef struct {
   int p;
   int L;
   int twice;           /* 1: the real size is 2p */
@@ -667,11 +697,7 @@ typedef struct Rader {
   float *u;            /* p floats */
   float *uspec;        /* 2(L + 1) floats */
   float *even;         /* twice: 2p floats (two sequences of p), then 4(L + 1) for two spectra */
-  const struct Rader *nested; /* when p − 1 is itself twice a prime: Rader's plan for it, else 0 */
 } Rader;
-
-void fx_rader_rfft(const Rader *R, const float *input, float *spectrum);
-void fx_rader_irfft(const Rader *R, const float *spectrum, float *output);
 
 /* out[0 … 2L+1] = the bins 0 … L of the DFT of real x[0 … p−1]. */
 static void rader_forward(const Rader *R, const float *x, float *out) {
@@ -679,8 +705,7 @@ static void rader_forward(const Rader *R, const float *x, float *out) {
   float *a = R->a, *sp = R->spec;
   const int *gather = R->gather;
   for (int q = 0; q < n1; q++) a[q] = x[gather[q]];
-  if (R->nested) fx_rader_rfft(R->nested, a, sp);
-  else fx_rfft(R->inner, a, sp);
+  fx_rfft(R->inner, a, sp);
   const float x0 = x[0];
   out[0] = x0 + sp[0];
   out[1] = 0;
@@ -697,8 +722,7 @@ static void rader_forward(const Rader *R, const float *x, float *out) {
     sp[2 * j] = sr * kr - si * ki;
     sp[2 * j + 1] = sr * ki + si * kr;
   }
-  if (R->nested) fx_rader_irfft(R->nested, sp, a);
-  else fx_irfft(R->inner, sp, a);
+  fx_irfft(R->inner, sp, a);
   const int *bin = R->bin;
   const float *sign = R->sign;
   for (int m = 0; m < L; m++) {
@@ -713,17 +737,9 @@ static void rader_forward(const Rader *R, const float *x, float *out) {
 static void rader_inverse(const Rader *R, const float *spectrum, float *output) {
   const int p = R->p, L = R->L;
   float *u = R->u, *U = R->uspec;
-  u[0] = spectrum[0];
-  for (int k = 1; k <= L; k++) {
-    u[k] = spectrum[2 * k] - spectrum[2 * k + 1];
-    u[p - k] = spectrum[2 * k] + spectrum[2 * k + 1];
-  }
+  hartley_fold(spectrum, p, L + 1, u);
   rader_forward(R, u, U);
-  output[0] = U[0];
-  for (int j = 1; j <= L; j++) {
-    output[j] = U[2 * j] - U[2 * j + 1];
-    output[p - j] = U[2 * j] + U[2 * j + 1];
-  }
+  hartley_fold(U, p, L + 1, output);
 }
 
 /* As fx_rfft, for size p or 2p. */
@@ -780,4 +796,110 @@ __attribute__((export_name("fx_rader_irfft"))) void fx_rader_irfft(const Rader *
     output[2 * i] = e[i];
     output[2 * i + 1] = o[i];
   }
+}
+
+/* ---------------------------------------------------------------- any size: Bluestein */
+
+/*
+ * Real DFTs of any size n by Bluestein's chirp z-transform (Bluestein 1970) over this module's
+ * complex FFT of a fast length M: for a DFT of `len` points with c_j = e^{−iπj²/len},
+ * Y_k = c_k·Σ_j (y_j c_j)·conj(c_{k−j}), a linear convolution; only `outs` outputs are wanted, so
+ * M ≥ len + outs − 1 suffices. Odd n: len = n real points, outs = ⌊n/2⌋ + 1 bins (M ≈ 1.5n, not
+ * 2n); its inverse is the forward transform again by Hartley's identity, as in fx_irfft. Even n
+ * = 2h (`half`): the h-point complex DFT of x_{2j} + i·x_{2j+1} (M ≈ n), untangled as fx_rfft
+ * does. The kernel's spectrum (fft-wasm.ts, float64, 1/M folded in) is precomputed; the inverse
+ * FFT of the convolution is swap ∘ FFT ∘ swap (swap(a + ib) = b + ia).
+ */
+typedef struct {
+  int n;
+  int bins;
+  int M;
+  const Plan *fft;      /* a real plan of size 2M: its complex transform of length M */
+  const float *chirp;   /* c_j, j < len, interleaved */
+  const float *kernel;  /* re of the kernel's spectrum over M, then im */
+  float *work;          /* four buffers of M floats */
+  float *u;             /* n floats */
+  float *uspec;         /* 2·bins floats */
+  int half;             /* 1: even n through the complex DFT of h = n/2 points */
+  const float *realtw;  /* half: (cos, sin)(2πk/n), k ≤ h */
+} Bluestein;
+
+/* The DFT of (xr + i·xi)[0 … len−1] (xi null: zero), outputs k < outs at outr[step·k], outi[step·k]. */
+static void bluestein_dft(const Bluestein *B, const float *xr, const float *xi, int len, int outs,
+                          float *outr, float *outi, int step) {
+  const int M = B->M;
+  float *ar = B->work, *ai = ar + M, *br = ai + M, *bi = br + M;
+  const float *c = B->chirp;
+  if (xi) {
+    for (int j = 0; j < len; j++) {
+      const float cr = c[2 * j], ci = c[2 * j + 1];
+      ar[j] = xr[j] * cr - xi[j] * ci;
+      ai[j] = xr[j] * ci + xi[j] * cr;
+    }
+  } else {
+    for (int j = 0; j < len; j++) {
+      ar[j] = xr[j] * c[2 * j];
+      ai[j] = xr[j] * c[2 * j + 1];
+    }
+  }
+  for (int j = len; j < M; j++) ar[j] = ai[j] = 0;
+  const int where = complex_forward(B->fft, ar, ai, br, bi);
+  float *zr = where ? br : ar, *zi = where ? bi : ai;
+  float *sr = where ? ar : br, *si = where ? ai : bi;
+  const float *kr = B->kernel, *ki = kr + M;
+  for (int k = 0; k + 4 <= M; k += 4) { /* M is a multiple of 4 */
+    const v4 a = *(const v4u *)(zr + k), b = *(const v4u *)(zi + k);
+    const v4 p = *(const v4u *)(kr + k), q = *(const v4u *)(ki + k);
+    /* swapped for the inverse: (re, im) = (im, re) of the product */
+    *(v4u *)(zi + k) = a * p - b * q;
+    *(v4u *)(zr + k) = a * q + b * p;
+  }
+  const int again = complex_forward(B->fft, zr, zi, sr, si);
+  const float *yi = again ? sr : zr, *yr = again ? si : zi; /* swapped back */
+  for (int k = 0; k < outs; k++) {
+    const float pr = yr[k], pi = yi[k], cr = c[2 * k], ci = c[2 * k + 1];
+    outr[step * k] = pr * cr - pi * ci;
+    outi[step * k] = pr * ci + pi * cr;
+  }
+}
+
+__attribute__((export_name("fx_bluestein_rfft"))) void fx_bluestein_rfft(const Bluestein *B,
+                                                                         const float *input,
+                                                                         float *spectrum) {
+  const int n = B->n;
+  if (B->half) {
+    const int h = n / 2;
+    float *zr = B->u, *zi = zr + h, *Zr = B->uspec, *Zi = Zr + h;
+    for (int j = 0; j < h; j++) {
+      zr[j] = input[2 * j];
+      zi[j] = input[2 * j + 1];
+    }
+    bluestein_dft(B, zr, zi, h, h, Zr, Zi, 1);
+    untangle(Zr, Zi, B->realtw, h, spectrum);
+    return;
+  }
+  bluestein_dft(B, input, 0, n, B->bins, spectrum, spectrum + 1, 2);
+  spectrum[1] = 0;
+}
+
+/* n·irfft (im X_0, im X_{n/2} ignored). */
+__attribute__((export_name("fx_bluestein_irfft"))) void fx_bluestein_irfft(const Bluestein *B,
+                                                                           const float *spectrum,
+                                                                           float *output) {
+  const int n = B->n;
+  if (B->half) {
+    const int h = n / 2;
+    float *ar = B->u, *ai = ar + h, *Wr = B->uspec, *Wi = Wr + h;
+    tangle(spectrum, B->realtw, h, ar, ai);
+    bluestein_dft(B, ar, ai, h, h, Wr, Wi, 1);
+    for (int i = 0; i < h; i++) {
+      output[2 * i] = Wi[i];
+      output[2 * i + 1] = Wr[i];
+    }
+    return;
+  }
+  float *u = B->u, *U = B->uspec;
+  hartley_fold(spectrum, n, B->bins, u);
+  bluestein_dft(B, u, 0, n, B->bins, U, U + 1, 2);
+  hartley_fold(U, n, B->bins, output);
 }

@@ -342,14 +342,14 @@ static __attribute__((noinline)) void SUF(radix23)(int m, int s, const float *tw
 }
 
 /* The other odd radices up to 31 through the same blocked butterfly, four outputs k a pass
- * (sizes' dispatch, fft.c). */
-static void SUF(radix_blocked4)(int p, int m, int s, const float *tw, const float *rc,
+ * (sizes' dispatch, fft.c); not inlined, as 13 and 23. */
+static __attribute__((noinline)) void SUF(radix_blocked4)(int p, int m, int s, const float *tw, const float *rc,
                                 const P *restrict xr, const P *restrict xi, P *restrict yr,
                                 P *restrict yi) {
   SUF(radix_blocked_body)(p, 4, m, s, tw, rc, xr, xi, yr, yi);
 }
 
-static void SUF(radix_blocked3)(int p, int m, int s, const float *tw, const float *rc,
+static __attribute__((noinline)) void SUF(radix_blocked3)(int p, int m, int s, const float *tw, const float *rc,
                                 const P *restrict xr, const P *restrict xi, P *restrict yr,
                                 P *restrict yi) {
   SUF(radix_blocked_body)(p, 3, m, s, tw, rc, xr, xi, yr, yi);
