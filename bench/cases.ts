@@ -21,7 +21,7 @@ import {
   stftNormalizeBench,
 } from './dsp'
 import { loudnessBench } from './loudness'
-import { imageToMagnitudeBench } from './pixels'
+import { imageToMagnitudeBench, pngEncodeBench } from './pixels'
 import { riffusionDecodeBench, riffusionDecodeFastBench, riffusionEncodeBench } from './riffusion'
 import type { BenchCase } from './types'
 
@@ -38,6 +38,7 @@ export const cases: readonly BenchCase[] = [
   { ...chirpBench, repeats: 5 },
   loudnessBench,
   imageToMagnitudeBench,
+  pngEncodeBench,
   riffusionEncodeBench,
   riffusionDecodeBench,
   riffusionDecodeFastBench,

@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { unzlibSync } from 'fflate'
+import { describe, expect, it, vi } from 'vitest'
 import { UserError } from '../../src/engine/errors'
 import { decodePng, encodePng, readPngText, rgbaPngStored } from '../../src/media/png'
-import { crc32, pngChunks } from '../../src/media/png-chunks'
+import { crc32, crc32Table, pngChunks } from '../../src/media/png-chunks'
 import { encodeWav } from '../../src/media/wav'
+import { mulberry32 } from '../../src/engine/random'
+import { hasFfmpeg } from '../helpers/ffmpeg-loudness'
 import { fixtureBytes, fixtureJson } from '../helpers/fixtures'
 
 interface PngCase {
@@ -70,6 +77,114 @@ describe('encodePng and decodePng', () => {
   })
 })
 
+describe('encodePng: filters and deflate', () => {
+  const random = mulberry32(21)
+  /** A smooth picture (Sub should win) and a noisy one (None should), 3 channels, odd sizes. */
+  const [width, height] = [301, 37]
+  const smooth = [0, 1, 2].map((c) =>
+    plane(width * height, (i) => 0.5 + 0.45 * Math.sin((i % width) / (40 + 7 * c) + i / width)),
+  )
+  const noisy = [0, 1, 2].map(() => plane(width * height, () => random()))
+  /** The 8-bit levels encodePng promises: clamp, round to the nearest level, NaN → 0. */
+  const levels = (channels: Float32Array[]): number[] => {
+    const out: number[] = []
+    for (let i = 0; i < width * height; i++)
+      for (const ch of channels) {
+        const v = ch[i]
+        out.push(v > 0 ? (v < 1 ? Math.round(v * 255) : 255) : 0)
+      }
+    return out
+  }
+  /** The filter byte of every row, from the inflated IDAT. */
+  const filterBytes = (png: Uint8Array, stride: number): number[] => {
+    const idat = pngChunks(png).find((c) => c.type === 'IDAT')!
+    const rows = unzlibSync(png.subarray(idat.offset, idat.offset + idat.length))
+    expect(rows.length).toBe(stride * height)
+    return Array.from({ length: height }, (_, y) => rows[y * stride])
+  }
+
+  it('filters smooth pictures with Sub and noisy ones with None, and reads both back exactly', () => {
+    for (const [channels, filter] of [
+      [smooth, 1],
+      [noisy, 0],
+    ] as const) {
+      const png = encodePng({ width, height, channels })
+      expect(new Set(filterBytes(png, width * 3 + 1))).toEqual(new Set([filter]))
+      const back = decodePng(png)
+      back.channels.forEach((ch, c) =>
+        ch.forEach((v, i) => expect(v).toBe(Math.fround(levels([channels[c]])[i] / 255))),
+      )
+    }
+  })
+
+  it('rounds each value as Math.round(v·255) does, at every half level and its neighbours', () => {
+    const values: number[] = []
+    for (let k = 0; k < 255; k++) {
+      const half = Math.fround((k + 0.5) / 255)
+      const bits = new Float32Array([half])
+      const word = new Uint32Array(bits.buffer)
+      for (const step of [-1, 0, 1]) {
+        word[0] += step
+        values.push(bits[0])
+        word[0] -= step
+      }
+    }
+    const channel = Float32Array.from(values)
+    const back = decodePng(encodePng({ width: values.length, height: 1, channels: [channel] }))
+    expect(Array.from(back.channels[0], (v) => Math.round(v * 255))).toEqual(
+      values.map((v) => Math.round(v * 255)),
+    )
+  })
+
+  it.runIf(hasFfmpeg())('writes files ffmpeg decodes to the same levels (grey, RGB, RGBA)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'png-encode-'))
+    try {
+      const cases = [
+        { channels: [smooth[0]], format: 'gray' },
+        { channels: smooth, format: 'rgb24' },
+        { channels: [...noisy, smooth[1]], format: 'rgba' },
+      ]
+      for (const { channels, format } of cases) {
+        const file = join(dir, `${format}.png`)
+        writeFileSync(file, encodePng({ width, height, channels }, { Comment: 'ünïcode' }))
+        const run = spawnSync(
+          'ffmpeg',
+          ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', format, '-'],
+          { maxBuffer: 1 << 24 },
+        )
+        expect(run.status, run.stderr?.toString()).toBe(0)
+        expect(Array.from(run.stdout as Buffer)).toEqual(levels(channels))
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('writes the same picture through fflate where there is no node:zlib (a browser)', async () => {
+    const png = encodePng({ width, height, channels: smooth }, { Software: 'Synesthete' })
+    vi.resetModules()
+    const spy = vi.spyOn(process, 'getBuiltinModule').mockImplementation(() => undefined)
+    try {
+      const browser = await import('../../src/media/png')
+      const bytes = browser.encodePng(
+        { width, height, channels: smooth },
+        { Software: 'Synesthete' },
+      )
+      expect(spy).toHaveBeenCalled()
+      const idat = (p: Uint8Array) => {
+        const c = pngChunks(p).find((chunk) => chunk.type === 'IDAT')!
+        return unzlibSync(p.subarray(c.offset, c.offset + c.length))
+      }
+      expect(idat(bytes)).toEqual(idat(png)) // the same filtered rows, deflated by fflate
+      expect(decodePng(bytes)).toEqual(decodePng(png))
+      expect(readPngText(bytes)).toEqual({ Software: 'Synesthete' })
+    } finally {
+      spy.mockRestore()
+      vi.resetModules()
+    }
+  })
+})
+
 describe('rgbaPngStored (the editor previews)', () => {
   it('writes RGBA bytes that a PNG reader gives back exactly, alpha and row order included', () => {
     const [width, height] = [200, 90] // 72,090 bytes with filter bytes: two stored blocks
@@ -118,6 +233,11 @@ describe('PNG text chunks', () => {
         crc32(bytes.subarray(c.offset - 4, c.offset + c.length)),
       )
     }
+    // zlib's CRC-32 (used where Node has it) and the table's agree, on the check value too.
+    const check = new TextEncoder().encode('123456789')
+    expect(crc32Table(check)).toBe(0xcbf43926)
+    expect(crc32(check)).toBe(0xcbf43926)
+    expect(crc32Table(bytes)).toBe(crc32(bytes))
   })
 
   it('refuses keywords PNG does not allow', () => {
