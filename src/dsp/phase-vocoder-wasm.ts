@@ -11,9 +11,23 @@
  * (reduced in double, evaluated in float32); the FFT is ours where the JavaScript's may be PFFFT.
  */
 import { createMixedRadixPlan, type MixedRadixModule } from './fft-wasm'
-import { checkedFraming, normaliseOverlap, stftFrameCount, type FrameOptions } from './stft-frames'
+import {
+  checkedFraming,
+  normaliseRange,
+  stftFrameCount,
+  windowEnvelope,
+  type FrameOptions,
+} from './stft-frames'
 import { analysisWindow, frameBuffers, paddedSignal, stftExports, WasmArena } from './stft-wasm'
 import { paddedWindow } from './window'
+
+/** Output steps per call: the window of the sum the module holds is this many hops long. */
+let stretchChunkSteps = 4096
+
+/** For tests: a smaller window, so that a short sound crosses several. */
+export function setStretchChunkSteps(steps: number): void {
+  stretchChunkSteps = steps
+}
 
 export interface StretchSteps {
   count: number
@@ -80,12 +94,35 @@ export function stretchWasm(
       arena.floats(4), // delta_key
       arena.floats(stride), // zeros
     ].map((value, i) => (i >= 8 ? value * 4 : value))
-    const sum = arena.floats(full)
-    const struct = arena.struct([...fields, sum * 4, ...frameBuffers(arena, n, stride)])
-    stftExports(mod).pv_stretch(struct)
+    // The sum a window at a time: after steps … s1 − 1, the samples before s1·hop are final, so
+    // they are divided by Σ w² into the output and the window moves on (the module holds
+    // chunk·hop + n samples of it, not the whole stretched length).
+    const chunk = 4 * Math.ceil(Math.max(4, stretchChunkSteps) / 4)
+    const span = Math.min(full, chunk * hopSize + n)
+    const sum = arena.floats(span)
+    const struct = arena.struct([...fields, sum * 4, ...frameBuffers(arena, n, stride), 0])
     const interior = arena.normaliser(sum, hopSize)
-    const sums = mod.heap().subarray(sum, sum + full)
-    return normaliseOverlap(sums, framing, steps.count, length, interior)
+    const offset = Math.floor(n / 2) // centred
+    const out = new Float32Array(length)
+    const end = Math.min(length, full - offset)
+    const envelope = windowEnvelope(window, hopSize, steps.count)
+    const { pv_stretch: run } = stftExports(mod)
+    for (let s0 = 0; s0 < steps.count; s0 += chunk) {
+      const s1 = Math.min(steps.count, s0 + chunk)
+      const origin = s0 * hopSize
+      new Int32Array(mod.exports.memory.buffer, struct + 4 * (fields.length + 4), 1)[0] = origin
+      run(struct, s0, s1)
+      const final = s1 < steps.count ? s1 * hopSize : full
+      const heap = mod.heap()
+      const from = Math.max(0, origin - offset)
+      const to = Math.min(end, final - offset)
+      const view = { sum: heap.subarray(sum, sum + span), base: origin }
+      if (to > from) normaliseRange(view, envelope, offset, out, from, to, interior)
+      // The samples still open move to the window's start; the rest is cleared.
+      heap.copyWithin(sum, sum + (final - origin), sum + span)
+      heap.fill(0, sum + span - (final - origin), sum + span)
+    }
+    return out
   } catch (error) {
     if (error instanceof RangeError) return null // the module's memory is full: JavaScript
     throw error

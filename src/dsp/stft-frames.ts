@@ -286,25 +286,47 @@ function normalise(
   end: number,
   interior?: InteriorNormaliser,
 ): void {
-  const { folded, from, to } = envelope
+  normaliseRange({ sum, base: 0 }, envelope, offset, out, 0, end, interior)
+}
+
+/**
+ * `normalise` for out[from … to − 1] only, from a window of the sum that holds sample j at
+ * sum[j − base] (the WASM time stretch hands its sum over a window at a time).
+ */
+export function normaliseRange(
+  window: { sum: Float32Array; base: number },
+  envelope: WindowEnvelope,
+  offset: number,
+  out: Float32Array,
+  from: number,
+  to: number,
+  interior?: InteriorNormaliser,
+): void {
+  const { sum, base } = window
+  const { folded } = envelope
   const hop = folded.length
+  const shift = offset - base
   const put = (i: number, e: number): void => {
-    out[i] = e > 1e-11 ? sum[offset + i] / e : 0
+    out[i] = e > 1e-11 ? sum[shift + i] / e : 0
   }
-  const interiorStart = Math.min(end, Math.max(0, from - offset))
-  const interiorEnd = Math.max(interiorStart, Math.min(end, to - offset))
-  for (let i = 0; i < interiorStart; i++) put(i, envelope.at(offset + i))
+  const interiorStart = Math.min(to, Math.max(from, envelope.from - offset))
+  const interiorEnd = Math.max(interiorStart, Math.min(to, envelope.to - offset))
+  for (let i = from; i < interiorStart; i++) put(i, envelope.at(offset + i))
   if (interior) {
-    const at = offset + interiorStart
-    interior(folded, at, interiorEnd - interiorStart, at % hop)
-    out.set(sum.subarray(at, offset + interiorEnd), interiorStart)
+    interior(
+      folded,
+      shift + interiorStart,
+      interiorEnd - interiorStart,
+      (offset + interiorStart) % hop,
+    )
+    out.set(sum.subarray(shift + interiorStart, shift + interiorEnd), interiorStart)
   } else {
     for (let i = interiorStart, m = (offset + i) % hop; i < interiorEnd; i++) {
       put(i, folded[m])
       if (++m === hop) m = 0
     }
   }
-  for (let i = interiorEnd; i < end; i++) put(i, envelope.at(offset + i))
+  for (let i = interiorEnd; i < to; i++) put(i, envelope.at(offset + i))
 }
 
 export interface WindowEnvelope {

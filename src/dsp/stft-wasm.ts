@@ -24,7 +24,7 @@ import { paddedWindow } from './window'
 interface StftExports {
   st_stft: (stft: number) => void
   st_istft: (istft: number) => void
-  pv_stretch: (stretch: number) => void
+  pv_stretch: (stretch: number, first: number, last: number) => void
   st_normalise: (sum: number, folded: number, hop: number, m: number, count: number) => void
   /** For tests: the vocoder's atan2 over float64 arrays and sincos over float32 ones (byte offsets). */
   st_check_atan2: (y: number, x: number, out: number, count: number) => void

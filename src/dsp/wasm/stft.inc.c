@@ -329,8 +329,9 @@ typedef struct {
   float *delta;            /* 4 × stride: Δ for up to four pairs of frames */
   int *delta_key;          /* 4: the pair each holds, −1 for none */
   const float *zeros;      /* stride zeros: the polar form of the frames past the end */
-  float *sum;              /* n + hop·(steps − 1), cleared */
+  float *sum;              /* a window of the overlap-added sum, cleared: sample j at j − origin */
   v4 *time, *spectrum, *work; /* n, 2·stride, 4·h */
+  int origin;
 } Stretch;
 
 /* The polar form (float32 of atan2 and of the double modulus) of frames 4g … 4g + 3 into their slots. */
@@ -449,18 +450,22 @@ v4 sine, cosine;
     }
   }
   irfft4(s->plan, spec, s->time, s->work);
-  st_overlap_add4(s->sum + first * s->hop, s->hop, count, s->time, s->synthesis, s->n);
+  st_overlap_add4(s->sum + first * s->hop - s->origin, s->hop, count, s->time, s->synthesis, s->n);
 }
 
-/* Every output step into sum; the phase starts at frame 0's angle. */
-__attribute__((export_name("pv_stretch"))) void pv_stretch(Stretch *s) {
-  for (int j = 0; j < s->ring; j++) s->held[j] = -1;
-  for (int j = 0; j < 4; j++) s->delta_key[j] = -1;
-  const int slot = pv_slot(s, 0);
-  for (int k = 0; k < s->stride; k++) s->phase[k] = slot < 0 ? 0 : s->angle[slot * s->stride + k];
-  for (int first = 0; first < s->steps; first += 4) {
-    pv_steps(s, first, s->steps - first < 4 ? s->steps - first : 4);
+/*
+ * Output steps first … last − 1 (first a multiple of 4) into the sum's window, which must hold
+ * samples first·hop … (last − 1)·hop + n − 1. The call with first = 0 starts the phase at frame
+ * 0's angle; later calls go on where the last one stopped.
+ */
+__attribute__((export_name("pv_stretch"))) void pv_stretch(Stretch *s, int first, int last) {
+  if (first == 0) {
+    for (int j = 0; j < s->ring; j++) s->held[j] = -1;
+    for (int j = 0; j < 4; j++) s->delta_key[j] = -1;
+    const int slot = pv_slot(s, 0);
+    for (int k = 0; k < s->stride; k++) s->phase[k] = slot < 0 ? 0 : s->angle[slot * s->stride + k];
   }
+  for (int i = first; i < last; i += 4) pv_steps(s, i, last - i < 4 ? last - i : 4);
 }
 
 
