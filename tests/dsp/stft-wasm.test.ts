@@ -47,12 +47,13 @@ const peakOf = (values: ArrayLike<number>): number => {
   return peak
 }
 
-// Sizes: powers of 2 (PFFFT's in JavaScript), the notebook's 598 (2·13·23), odd 1001, 17,640
-// (Riffusion's, 2³·3²·5·7²), and odd hops.
+// Sizes: powers of 2 (PFFFT's in JavaScript), the notebook's 598 (2·13·23), odd 1001, 808
+// (2³·101), 17,640 (Riffusion's, 2³·3²·5·7²), and odd hops.
 const SIZES = [
   [512, 128],
   [598, 299],
   [1001, 250],
+  [808, 202], // 2·4·101: a generic radix-101 stage
   [1024, 256],
   [2048, 512],
   [17640, 441],
