@@ -18,7 +18,7 @@ import {
   windowEnvelope,
   type FrameOptions,
 } from './stft-frames'
-import { analysisWindow, frameBuffers, paddedSignal, stftExports, WasmArena } from './stft-wasm'
+import { analysisWindow, frameBuffers, stftExports, WasmArena, writePadded } from './stft-wasm'
 import { paddedWindow } from './window'
 
 /** Output steps per call: the window of the sum the module holds is this many hops long. */
@@ -79,7 +79,7 @@ export function stretchWasm(
       steps.count,
       ring,
       stride,
-      paddedSignal(arena, signal, pad, 'reflect'),
+      0, // padded: below
       arena.copy(analysisWindow(window)),
       arena.copy(window.map((w) => w / n)),
       advanceAt,
@@ -100,7 +100,21 @@ export function stretchWasm(
     const chunk = 4 * Math.ceil(Math.max(4, stretchChunkSteps) / 4)
     const span = Math.min(full, chunk * hopSize + n)
     const sum = arena.floats(span)
-    const struct = arena.struct([...fields, sum * 4, ...frameBuffers(arena, n, stride), 0])
+    // The padded signal a window at a time too: the samples of the groups of four frames a
+    // chunk's steps may analyse, from frame first[s0]'s group to second[s1 − 1]'s.
+    const samplesFor = (s0: number, s1: number): [number, number] => {
+      const low = 4 * (steps.first[s0] >> 2)
+      const high = Math.min(frames - 1, 4 * (steps.second[s1 - 1] >> 2) + 3)
+      return [low * hopSize, Math.max(low, high) * hopSize + n]
+    }
+    let most = 0
+    for (let s0 = 0; s0 < steps.count; s0 += chunk) {
+      const [p0, p1] = samplesFor(s0, Math.min(steps.count, s0 + chunk))
+      most = Math.max(most, p1 - p0)
+    }
+    const samples = arena.floats(most, false)
+    fields[8] = samples * 4
+    const struct = arena.struct([...fields, sum * 4, ...frameBuffers(arena, n, stride), 0, 0])
     const interior = arena.normaliser(sum, hopSize)
     const offset = Math.floor(n / 2) // centred
     const out = new Float32Array(length)
@@ -110,7 +124,12 @@ export function stretchWasm(
     for (let s0 = 0; s0 < steps.count; s0 += chunk) {
       const s1 = Math.min(steps.count, s0 + chunk)
       const origin = s0 * hopSize
-      new Int32Array(mod.exports.memory.buffer, struct + 4 * (fields.length + 4), 1)[0] = origin
+      const [p0, p1] = samplesFor(s0, s1)
+      writePadded(mod.heap(), samples, signal, p0 - pad, p1 - p0, 'reflect')
+      new Int32Array(mod.exports.memory.buffer, struct + 4 * (fields.length + 4), 2).set([
+        origin,
+        p0,
+      ])
       run(struct, s0, s1)
       const final = s1 < steps.count ? s1 * hopSize : full
       const heap = mod.heap()

@@ -104,6 +104,25 @@ export class WasmArena {
   }
 }
 
+/**
+ * Writes samples start … start + count − 1 of the signal padded as torch.stft pads it
+ * (paddedSample past the ends) to the module's memory at float offset `at`.
+ */
+export function writePadded(
+  heap: Float32Array,
+  at: number,
+  signal: FloatArray,
+  start: number,
+  count: number,
+  padMode: PadMode,
+): void {
+  const from = Math.min(Math.max(start, 0), signal.length)
+  const to = Math.max(from, Math.min(start + count, signal.length))
+  heap.set(signal.subarray(from, to), at + from - start)
+  for (let j = start; j < from; j++) heap[at + j - start] = paddedSample(signal, j, padMode)
+  for (let j = to; j < start + count; j++) heap[at + j - start] = paddedSample(signal, j, padMode)
+}
+
 /** The signal padded as torch.stft pads it (⌊N/2⌋ each side when centred), in the arena. */
 export function paddedSignal(
   arena: WasmArena,
@@ -112,12 +131,7 @@ export function paddedSignal(
   padMode: PadMode,
 ): number {
   const at = arena.floats(signal.length + 2 * pad, false) // every value written below
-  const heap = arena.mod.heap()
-  heap.set(signal, at + pad)
-  for (let j = 1; j <= pad; j++) {
-    heap[at + pad - j] = paddedSample(signal, -j, padMode)
-    heap[at + pad + signal.length - 1 + j] = paddedSample(signal, signal.length - 1 + j, padMode)
-  }
+  writePadded(arena.mod.heap(), at, signal, -pad, signal.length + 2 * pad, padMode)
   return at
 }
 

@@ -319,7 +319,9 @@ typedef struct {
   int n, hop, bins, frames, steps;
   int ring;                /* polar slots, a multiple of 4: frame t in slot t mod ring */
   int stride;              /* floats per polar slot and per Δ: bins rounded up to 4 */
-  const float *padded, *window, *synthesis; /* window: halved for even n (st_frames4) */
+  /* padded: a window of the padded signal, sample p at padded[p − padded_origin] (frame t at
+   * t·hop); window: halved for even n (st_frames4) */
+  const float *padded, *window, *synthesis;
   const float *advance;    /* ω, stride values (0 past bins) */
   const int *first, *second;
   const float *alpha;      /* per output step */
@@ -332,13 +334,15 @@ typedef struct {
   float *sum;              /* a window of the overlap-added sum, cleared: sample j at j − origin */
   v4 *time, *spectrum, *work; /* n, 2·stride, 4·h */
   int origin;
+  int padded_origin;
 } Stretch;
 
 /* The polar form (float32 of atan2 and of the double modulus) of frames 4g … 4g + 3 into their slots. */
 static void pv_analyse(Stretch *s, int g) {
   const int first = 4 * g, count = s->frames - first < 4 ? s->frames - first : 4;
   const int stride = s->stride;
-  st_frames4(s->plan, s->padded + first * s->hop, s->hop, count, s->window, s->time, s->work);
+  st_frames4(s->plan, s->padded + first * s->hop - s->padded_origin, s->hop, count, s->window,
+             s->time, s->work);
   rfft4(s->plan, s->time, s->spectrum, s->work);
   float *angle[4], *norm[4];
   for (int l = 0; l < 4; l++) {
@@ -455,7 +459,8 @@ v4 sine, cosine;
 
 /*
  * Output steps first … last − 1 (first a multiple of 4) into the sum's window, which must hold
- * samples first·hop … (last − 1)·hop + n − 1. The call with first = 0 starts the phase at frame
+ * samples first·hop … (last − 1)·hop + n − 1; the padded signal's window must hold the frames
+ * these steps analyse (whole groups of four from frame first[first]'s). The call with first = 0 starts the phase at frame
  * 0's angle; later calls go on where the last one stopped.
  */
 __attribute__((export_name("pv_stretch"))) void pv_stretch(Stretch *s, int first, int last) {
