@@ -157,7 +157,11 @@ export function mixedRadixSupports(n: number): boolean {
   // A stage of a prime above 61 runs on f32x4 only on four lanes (4 | length) or over m ≥ 4
   // (fft.c, stages_single and odd_real_first); on scalars it is slower than Bluestein (3·173:
   // 22× the nearest smooth size).
-  return length % 4 === 0 || factors.every((p) => p <= MAX_RADIX_ALONE || length / p >= 4)
+  // Off lanes a stage above about 160 loses to Bluestein too (9·229: 8.1× against 5.4×,
+  // 4·3·211: 5.3× against 3.9×; 3·7·131: 3.3× against 4.4×).
+  return (
+    length % 4 === 0 || factors.every((p) => p <= MAX_RADIX_ALONE || (length / p >= 4 && p <= 160))
+  )
 }
 
 export interface MixedRadixPlan {
@@ -265,29 +269,18 @@ export function createMixedRadixPlan(
 }
 
 /**
- * Rader's algorithm takes the odd primes above 31 and twice the primes above 61 whose p − 1 has
- * a plan cheap enough: measured (bench/fft-scan.ts) it beats a radix-p stage for every odd prime
- * from 37 (61: 1.8× the nearest smooth size against 3.9×), but at 2p only from about 61 up.
+ * Rader's algorithm takes the odd primes above 31 and twice the primes above 61 whose p − 1 the
+ * stages do with primes up to 31. Measured (bench/fft-scan.ts): it beats a radix-p stage for
+ * every odd prime from 37 (61: 1.8× the nearest smooth size against 3.9×), at 2p only from
+ * about 61; it runs at about 2.5–3× (4801, 9602), under Bluestein's 3.3–8× (createBluesteinPlan),
+ * but over a p − 1 with a larger prime it did not (1031 over 2·5·103: 8.7× against 6.9×; 566
+ * over 2·3·47: 8.9× against 3.5×), nor Rader again for p − 1 = 2·prime (12–23×).
  */
 export function raderSupports(n: number): boolean {
-  return raderCost(n) < (n % 2 === 0 ? 4.5 : 6.5)
-}
-
-/**
- * Rader's time for real size n against its nearest smooth size, estimated, to beat Bluestein's
- * in this module (createBluesteinPlan: 3.3–5× for even n, 5.6–8× for odd; over PFFFT in
- * JavaScript it was 10–13×): twice that of its plan of stages for p − 1 (a forward and an
- * inverse) and a half for the gathers; that plan costs about 1.3× with primes up to 31 and p/25
- * with a larger prime p (1030 = 2·5·103: 4.1×, so 1031 runs at 8.7×, as measured). Infinity
- * where Rader does not apply. (Rader again for p − 1 = 2·prime measured 12–23×.)
- */
-function raderCost(n: number): number {
-  if (!Number.isInteger(n) || n < 8) return Infinity
+  if (!Number.isInteger(n) || n < 8) return false
   const p = n % 2 === 0 ? n / 2 : n
-  if (p <= (n % 2 === 0 ? MAX_RADIX_ALONE : 31) || p % 2 === 0 || !isPrime(p)) return Infinity
-  if (!mixedRadixSupports(p - 1)) return Infinity
-  const largest = Math.max(...(radices((p - 1) / 2) ?? [1]))
-  return 2 * (largest <= 31 ? 1.3 : largest / 25) + 0.5
+  if (p <= (n % 2 === 0 ? MAX_RADIX_ALONE : 31) || p % 2 === 0 || !isPrime(p)) return false
+  return mixedRadixSupports(p - 1) && Math.max(...(radices((p - 1) / 2) ?? [Infinity])) <= 31
 }
 
 /** (base^exponent) mod m, for m < 2^26 (products stay exact in float64). */

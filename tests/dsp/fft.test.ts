@@ -305,15 +305,16 @@ describe('large radices, Rader and Bluestein', () => {
     [1552, 'stages'],
     [3810, 'stages'],
     [4016, 'stages'],
-    [2 * 5 * 251, 'stages'],
+    [2 * 5 * 157, 'stages'],
     [122, 'stages'],
     // Bluestein in the module (fft.c): odd and even sizes, a prime whose p − 1 has no cheap
-    // plan (4098 = 2·3·683), a prime beside a small factor (3·173), a prime above 257 (4·257,
-    // 2·3·5·263), 1031 (Rader's estimate over 1030 = 2·5·103 is no better).
+    // plan (4098 = 2·3·683; 1030 = 2·5·103), a prime beside a small factor (3·173), 4·257,
+    // 2·3·5·263, and a prime above 160 off four lanes (2·5·251).
     [4099, 'bluestein'],
     [519, 'bluestein'],
     [1028, 'bluestein'],
     [7890, 'bluestein'],
+    [2 * 5 * 251, 'bluestein'],
     [1031, 'bluestein'],
   ])('N = %i (%s) matches the DFT at every bin and inverts', (n, path) => {
     expect(raderSupports(n)).toBe(path === 'rader') // Rader goes first (fft.ts)
