@@ -274,7 +274,7 @@ export function createMixedRadixPlan(
 
 /**
  * Rader's algorithm takes the odd primes above 31 and twice the primes above 61 whose p − 1 the
- * stages do with primes up to 31. Measured (bench/fft-scan.ts): it beats a radix-p stage for
+ * stages do on f32x4 with primes up to 61. Measured (bench/fft-scan.ts): it beats a radix-p stage for
  * every odd prime from 37 (61: 1.8× the nearest smooth size against 3.9×), at 2p only from
  * about 61; it runs at about 2.5–3× (4801, 9602), under Bluestein's 3.3–8× (createBluesteinPlan),
  * but over a p − 1 with a larger prime it did not (1031 over 2·5·103: 8.7× against 6.9×; 566
@@ -284,7 +284,14 @@ export function raderSupports(n: number): boolean {
   if (!Number.isInteger(n) || n < 8) return false
   const p = n % 2 === 0 ? n / 2 : n
   if (p <= (n % 2 === 0 ? MAX_RADIX_ALONE : 31) || p % 2 === 0 || !isPrime(p)) return false
-  return mixedRadixSupports(p - 1) && Math.max(...(radices((p - 1) / 2) ?? [Infinity])) <= 31
+  // p − 1's stages all on f32x4 with primes up to 61 (1033 over 2³·3·43: 4.2×).
+  const half = (p - 1) / 2
+  const inner = radices(half)
+  return (
+    mixedRadixSupports(p - 1) &&
+    inner !== null &&
+    inner.every((q) => q <= 31 || (q <= MAX_RADIX_ALONE && (half % 4 === 0 || half / q >= 4)))
+  )
 }
 
 /** (base^exponent) mod m, for m < 2^26 (products stay exact in float64). */
