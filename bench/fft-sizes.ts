@@ -54,8 +54,8 @@ export const fftSizeBenches: BenchCase[] = [
   sizeCase(1023, 'odd: 3·11·31'),
   sizeCase(6859, 'odd: 19³', 500),
   sizeCase(1552, '2⁴·97: a radix-97 stage'),
-  sizeCase(4801, 'prime: Rader over 4800', 500),
-  sizeCase(2062, '2·1031: Bluestein on 1031 complex points', 500),
-  sizeCase(1047, '3·349: Bluestein', 500),
-  sizeCase(4099, 'prime, 4098 = 2·3·683: Bluestein', 200),
+  sizeCase(4801, 'prime: Rader over 4800', 1000),
+  sizeCase(2062, '2·1031: Bluestein on 1031 complex points'),
+  sizeCase(1047, '3·349: Bluestein'),
+  sizeCase(4099, 'prime, 4098 = 2·3·683: Bluestein', 1000),
 ]
