@@ -463,6 +463,21 @@ static int odd_real_stages(const Plan *plan, const float *x, float *ar, float *a
   return where;
 }
 
+/* out[2i], out[2i+1] = re[i], im[i] for i < count: four at a time. */
+static inline __attribute__((always_inline)) void interleave(const float *re, const float *im,
+                                                             int count, float *out) {
+  int i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const v4 a = *(const v4u *)(re + i), b = *(const v4u *)(im + i);
+    *(v4u *)(out + 2 * i) = __builtin_shufflevector(a, b, 0, 4, 1, 5);
+    *(v4u *)(out + 2 * i + 4) = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+  }
+  for (; i < count; i++) {
+    out[2 * i] = re[i];
+    out[2 * i + 1] = im[i];
+  }
+}
+
 /* X_k for k < bins from odd_real_stages' result: out[2k], out[2k+1] = re, im (stride 2). */
 static void odd_real_bins(const Plan *plan, const float *zr, const float *zi, float *out) {
   const int p = plan->stage[0].radix, hp = (p - 1) / 2, M = plan->len / p, rows = hp + 1;
@@ -473,19 +488,10 @@ static void odd_real_bins(const Plan *plan, const float *zr, const float *zi, fl
     const int ends = bins - base < rows ? bins - base : rows;
     const float *r = zr + rows * K, *i = zi + rows * K;
     float *o = out + 2 * base;
-    int k1 = 0;
-    for (; k1 + 4 <= ends; k1 += 4) {
-      const v4 a = *(const v4u *)(r + k1), b = *(const v4u *)(i + k1);
-      *(v4u *)(o + 2 * k1) = __builtin_shufflevector(a, b, 0, 4, 1, 5);
-      *(v4u *)(o + 2 * k1 + 4) = __builtin_shufflevector(a, b, 2, 6, 3, 7);
-    }
-    for (; k1 < ends; k1++) {
-      o[2 * k1] = r[k1];
-      o[2 * k1 + 1] = i[k1];
-    }
+    interleave(r, i, ends, o);
     const int ends2 = bins - base < p ? bins - base : p;
     const float *r2 = zr + rows * (M - 1 - K) + p, *i2 = zi + rows * (M - 1 - K) + p;
-    k1 = rows;
+    int k1 = rows;
     for (; k1 + 4 <= ends2; k1 += 4) { /* r2[−k1 − 3 … −k1], reversed */
       const v4 a = REVERSE(*(const v4u *)(r2 - k1 - 3)), b = -REVERSE(*(const v4u *)(i2 - k1 - 3));
       *(v4u *)(o + 2 * k1) = __builtin_shufflevector(a, b, 0, 4, 1, 5);
@@ -653,16 +659,7 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
   tangle(spectrum, plan->realtw, h, ar, ai);
   const int where = complex_forward(plan, ar, ai, br, bi);
   const float *zi = where ? br : ar, *zr = where ? bi : ai;
-  int i = 0;
-  for (; i + 4 <= h; i += 4) {
-    const v4 re = *(const v4u *)(zr + i), im = *(const v4u *)(zi + i);
-    *(v4u *)(output + 2 * i) = __builtin_shufflevector(re, im, 0, 4, 1, 5);
-    *(v4u *)(output + 2 * i + 4) = __builtin_shufflevector(re, im, 2, 6, 3, 7);
-  }
-  for (; i < h; i++) {
-    output[2 * i] = zr[i];
-    output[2 * i + 1] = zi[i];
-  }
+  interleave(zr, zi, h, output);
 }
 #include "stft.inc.c"
 
@@ -892,10 +889,7 @@ __attribute__((export_name("fx_bluestein_irfft"))) void fx_bluestein_irfft(const
     float *ar = B->u, *ai = ar + h, *Wr = B->uspec, *Wi = Wr + h;
     tangle(spectrum, B->realtw, h, ar, ai);
     bluestein_dft(B, ar, ai, h, h, Wr, Wi, 1);
-    for (int i = 0; i < h; i++) {
-      output[2 * i] = Wi[i];
-      output[2 * i + 1] = Wr[i];
-    }
+    interleave(Wi, Wr, h, output); /* swapped back */
     return;
   }
   float *u = B->u, *U = B->uspec;
