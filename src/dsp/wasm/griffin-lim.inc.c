@@ -179,28 +179,28 @@ static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
   }
 }
 
-/* sum[start_l + i] += lane l of time[i] · synthesis[i], for the frames of group G that exist. */
-static void overlap_add4(GriffinLim *g, int group) {
-  const int first = 4 * group;
-  const int count = g->frames - first < 4 ? g->frames - first : 4;
-  float *sum = g->sum;
-  const float *w = g->synthesis;
+/* sum[l·hop + i] += lane l of time[i]·w[i] for i in [lo, hi) and the lanes l < count: four
+ * frames' windowed overlap-add, hop apart from sum (Griffin-Lim's and the STFT's ISTFT and time
+ * stretch). Always inlined: each caller keeps its own copy with its constants folded, as before. */
+static inline __attribute__((always_inline)) void overlap_add4(float *sum, int hop, int count,
+                                                               const v4 *time, const float *w,
+                                                               int lo, int hi) {
   if (count == 4) {
-    float *s0 = sum + first * g->hop, *s1 = s0 + g->hop, *s2 = s1 + g->hop, *s3 = s2 + g->hop;
-    int i = g->lo;
+    float *s0 = sum, *s1 = s0 + hop, *s2 = s1 + hop, *s3 = s2 + hop;
+    int i = lo;
     /* Four samples at a time: the 4×4 block (sample, frame) transposed to one v4 per frame;
-     * each frame's load-add-store completes before the next's, so overlaps add as before. */
-    for (; i + 4 <= g->hi; i += 4) {
+     * each frame's load-add-store completes before the next's, so overlaps add in order. */
+    for (; i + 4 <= hi; i += 4) {
       v4 in[4], out[4];
-      for (int u = 0; u < 4; u++) in[u] = g->time[i + u] * SPLAT_V4(w[i + u]);
+      for (int u = 0; u < 4; u++) in[u] = time[i + u] * SPLAT_V4(w[i + u]);
       transpose4(in, out);
       *(v4u *)(s0 + i) += out[0];
       *(v4u *)(s1 + i) += out[1];
       *(v4u *)(s2 + i) += out[2];
       *(v4u *)(s3 + i) += out[3];
     }
-    for (; i < g->hi; i++) {
-      const v4 v = g->time[i] * SPLAT_V4(w[i]);
+    for (; i < hi; i++) {
+      const v4 v = time[i] * SPLAT_V4(w[i]);
       s0[i] += v[0];
       s1[i] += v[1];
       s2[i] += v[2];
@@ -209,9 +209,16 @@ static void overlap_add4(GriffinLim *g, int group) {
     return;
   }
   for (int l = 0; l < count; l++) {
-    float *s = sum + (first + l) * g->hop;
-    for (int i = g->lo; i < g->hi; i++) s[i] += g->time[i][l] * w[i];
+    float *s = sum + l * hop;
+    for (int i = lo; i < hi; i++) s[i] += time[i][l] * w[i];
   }
+}
+
+/* The frames of group G that exist, overlap-added into g->sum over [lo, hi). */
+static void gl_overlap_add4(GriffinLim *g, int group) {
+  const int first = 4 * group;
+  const int count = g->frames - first < 4 ? g->frames - first : 4;
+  overlap_add4(g->sum + first * g->hop, g->hop, count, g->time, g->synthesis, g->lo, g->hi);
 }
 
 /* x = ISTFT(S·A0): the starting spectra lie in prev (same layout); prev is zeroed after (R_0). */
@@ -224,7 +231,7 @@ __attribute__((export_name("gl_start"))) void gl_start(GriffinLim *g) {
       p[k] = (v4){0, 0, 0, 0};
     }
     irfft4(g->plan, g->spectrum, g->time, g->work);
-    overlap_add4(g, G);
+    gl_overlap_add4(g, G);
   }
 }
 
@@ -312,7 +319,7 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
     }
     error += (double)err[0] + (double)err[1] + (double)err[2] + (double)err[3];
     irfft4(g->plan, spec, time, g->work);
-    overlap_add4(g, G);
+    gl_overlap_add4(g, G);
   }
   return error;
 }

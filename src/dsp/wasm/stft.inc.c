@@ -175,36 +175,6 @@ static void st_frames4(const Plan *plan, const float *x, int hop, int count, con
   }
 }
 
-/* sum[l·hop + i] += lane l of time[i]·w[i] for the lanes l < count (frames hop apart from sum). */
-static void st_overlap_add4(float *sum, int hop, int count, const v4 *time, const float *w, int n) {
-  if (count == 4) {
-    float *s0 = sum, *s1 = s0 + hop, *s2 = s1 + hop, *s3 = s2 + hop;
-    int i = 0;
-    /* Each frame's load-add-store completes before the next's, so overlaps add in order. */
-    for (; i + 4 <= n; i += 4) {
-      v4 in[4], out[4];
-      for (int u = 0; u < 4; u++) in[u] = time[i + u] * SPLAT_V4(w[i + u]);
-      transpose4(in, out);
-      *(v4u *)(s0 + i) += out[0];
-      *(v4u *)(s1 + i) += out[1];
-      *(v4u *)(s2 + i) += out[2];
-      *(v4u *)(s3 + i) += out[3];
-    }
-    for (; i < n; i++) {
-      const v4 v = time[i] * SPLAT_V4(w[i]);
-      s0[i] += v[0];
-      s1[i] += v[1];
-      s2[i] += v[2];
-      s3[i] += v[3];
-    }
-    return;
-  }
-  for (int l = 0; l < count; l++) {
-    float *s = sum + l * hop;
-    for (int i = 0; i < n; i++) s[i] += time[i][l] * w[i];
-  }
-}
-
 /* Stores lane l < count of v at row[l]. */
 static inline void st_store4(float *row, int count, v4 v) {
   if (count == 4) {
@@ -308,7 +278,7 @@ __attribute__((export_name("st_istft"))) void st_istft(const Istft *s) {
       spec[2 * k + 1] = b;
     }
     irfft4(s->plan, spec, s->time, s->work);
-    st_overlap_add4(s->sum + first * s->hop, s->hop, count, s->time, s->synthesis, s->n);
+    overlap_add4(s->sum + first * s->hop, s->hop, count, s->time, s->synthesis, 0, s->n);
   }
 }
 
@@ -454,7 +424,8 @@ v4 sine, cosine;
     }
   }
   irfft4(s->plan, spec, s->time, s->work);
-  st_overlap_add4(s->sum + first * s->hop - s->origin, s->hop, count, s->time, s->synthesis, s->n);
+  overlap_add4(s->sum + first * s->hop - s->origin, s->hop, count, s->time, s->synthesis, 0,
+               s->n);
 }
 
 /*
