@@ -404,7 +404,7 @@ function fastLength(need: number): number {
 }
 
 /** Must match fft.c's Bluestein. */
-const BLUESTEIN_BYTES = 4 * 12
+const BLUESTEIN_BYTES = 4 * 12 // 12 fields
 
 /**
  * A plan for any real size n ≥ 2 by Bluestein's algorithm over this module's complex FFT (see
@@ -461,13 +461,14 @@ export function createBluesteinPlan(mod: MixedRadixModule, n: number): MixedRadi
     bins,
     M,
     fft.pointer,
-    floats(chirp),
+    floats([...chirp.filter((_, i) => i % 2 === 0), ...chirp.filter((_, i) => i % 2 === 1)]),
     floats(split),
     mod.alloc(4 * M) << 2,
     mod.alloc(n) << 2,
     mod.alloc(2 * bins) << 2,
     half ? 1 : 0,
     half ? floats(realtw) : 0,
+    len,
   ]
   const pointer = mod.exports.fx_alloc(BLUESTEIN_BYTES)
   if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a plan of size ${n}`)

@@ -812,13 +812,14 @@ typedef struct {
   int bins;
   int M;
   const Plan *fft;      /* a real plan of size 2M: its complex transform of length M */
-  const float *chirp;   /* c_j, j < len, interleaved */
+  const float *chirp;   /* re c_j for j < len, then im (chirp_len = len) */
   const float *kernel;  /* re of the kernel's spectrum over M, then im */
   float *work;          /* four buffers of M floats */
   float *u;             /* n floats */
   float *uspec;         /* 2·bins floats */
   int half;             /* 1: even n through the complex DFT of h = n/2 points */
   const float *realtw;  /* half: (cos, sin)(2πk/n), k ≤ h */
+  int chirp_len;
 } Bluestein;
 
 /* The DFT of (xr + i·xi)[0 … len−1] (xi null: zero), outputs k < outs at outr[step·k], outi[step·k]. */
@@ -826,17 +827,16 @@ static void bluestein_dft(const Bluestein *B, const float *xr, const float *xi, 
                           float *outr, float *outi, int step) {
   const int M = B->M;
   float *ar = B->work, *ai = ar + M, *br = ai + M, *bi = br + M;
-  const float *c = B->chirp;
+  const float *cr = B->chirp, *ci = cr + B->chirp_len;
   if (xi) {
     for (int j = 0; j < len; j++) {
-      const float cr = c[2 * j], ci = c[2 * j + 1];
-      ar[j] = xr[j] * cr - xi[j] * ci;
-      ai[j] = xr[j] * ci + xi[j] * cr;
+      ar[j] = xr[j] * cr[j] - xi[j] * ci[j];
+      ai[j] = xr[j] * ci[j] + xi[j] * cr[j];
     }
   } else {
     for (int j = 0; j < len; j++) {
-      ar[j] = xr[j] * c[2 * j];
-      ai[j] = xr[j] * c[2 * j + 1];
+      ar[j] = xr[j] * cr[j];
+      ai[j] = xr[j] * ci[j];
     }
   }
   for (int j = len; j < M; j++) ar[j] = ai[j] = 0;
@@ -853,10 +853,20 @@ static void bluestein_dft(const Bluestein *B, const float *xr, const float *xi, 
   }
   const int again = complex_forward(B->fft, zr, zi, sr, si);
   const float *yi = again ? sr : zr, *yr = again ? si : zi; /* swapped back */
-  for (int k = 0; k < outs; k++) {
-    const float pr = yr[k], pi = yi[k], cr = c[2 * k], ci = c[2 * k + 1];
-    outr[step * k] = pr * cr - pi * ci;
-    outi[step * k] = pr * ci + pi * cr;
+  int k = 0;
+  if (step == 2) { /* interleaved (outi = outr + 1): four at a time */
+    for (; k + 4 <= outs; k += 4) {
+      const v4 pr = *(const v4u *)(yr + k), pi = *(const v4u *)(yi + k);
+      const v4 a = *(const v4u *)(cr + k), b = *(const v4u *)(ci + k);
+      const v4 re = pr * a - pi * b, im = pr * b + pi * a;
+      *(v4u *)(outr + 2 * k) = __builtin_shufflevector(re, im, 0, 4, 1, 5);
+      *(v4u *)(outr + 2 * k + 4) = __builtin_shufflevector(re, im, 2, 6, 3, 7);
+    }
+  }
+  for (; k < outs; k++) {
+    const float pr = yr[k], pi = yi[k];
+    outr[step * k] = pr * cr[k] - pi * ci[k];
+    outi[step * k] = pr * ci[k] + pi * cr[k];
   }
 }
 
