@@ -24,6 +24,27 @@ import { paddedWindow } from './window'
 /** Output steps per call: the window of the sum the module holds is this many hops long. */
 let stretchChunkSteps = 4096
 
+/**
+ * Bytes stretchWasm holds while it runs (beyond the result it returns): the steps (first,
+ * second, alpha: 12 B each, in JavaScript and copied into the module), the window of the sum
+ * (chunk·hop + n floats) and that of the padded signal (the frames one chunk's steps read, about
+ * chunk·rate·hop + 8·hop + n floats, at most the padded signal); the ring, plan and frame buffers
+ * are a few times bins·n and left out. 3 min ×3 at 512/128: about 7 MB a channel (measured:
+ * the module grew from 1 MB to 5 MB, JavaScript held the result and about 2 MB more).
+ */
+export function stretchWasmBytes(
+  n: number,
+  hopSize: number,
+  stepCount: number,
+  rate: number,
+  length: number,
+): number {
+  const chunk = Math.min(stepCount, stretchChunkSteps)
+  const sum = chunk * hopSize + n
+  const samples = Math.min(length + n, Math.ceil(chunk * rate + 8) * hopSize + n)
+  return 2 * 12 * stepCount + 4 * (sum + samples)
+}
+
 /** For tests: a smaller window, so that a short sound crosses several. */
 export function setStretchChunkSteps(steps: number): void {
   stretchChunkSteps = steps

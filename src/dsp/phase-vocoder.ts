@@ -12,10 +12,11 @@
  * streaming frame by frame so memory stays O(output) however long the sound.
  */
 import { mixedRadixModule } from './fft'
-import { stretchWasm } from './phase-vocoder-wasm'
+import { mixedRadixSupports } from './fft-wasm'
+import { stretchWasm, stretchWasmBytes } from './phase-vocoder-wasm'
 import { sinCos } from './sincos'
 import type { ComplexSpectrogram } from './stft'
-import { frameReader, overlapAdder } from './stft-frames'
+import { frameReader, overlapAdder, stftFrameCount } from './stft-frames'
 import { wasmFramesFor } from './stft-wasm'
 import type { WindowName } from './window'
 
@@ -227,4 +228,26 @@ export function timeStretch(
     adder.add(i, spectrum)
   }
   return adder.finish(length)
+}
+
+/**
+ * Memory timeStretch holds while it stretches one channel of `length` samples, beyond the
+ * channel and its result (4·round(stretch·length) B): in WASM (sizes the mixed-radix FFT takes)
+ * the steps and the module's windows of the signal and the sum (stretchWasmBytes, a few MB
+ * whatever the length); in JavaScript the steps (12 B each) and the whole overlap-added sum in
+ * float32 (4·(n + hop·(steps − 1)) B).
+ */
+export function timeStretchWorkingBytes(
+  length: number,
+  stretch: number,
+  options: TimeStretchOptions = {},
+): number {
+  const fftSize = options.fftSize ?? 512
+  const hopSize = options.hopSize ?? 128
+  const frames = stftFrameCount(length, { fftSize, hopSize, window: 'hann', center: true })
+  const steps = Math.max(0, Math.ceil(frames * stretch))
+  if (mixedRadixSupports(fftSize)) {
+    return stretchWasmBytes(fftSize, hopSize, steps, 1 / stretch, length)
+  }
+  return 12 * steps + 4 * (fftSize + hopSize * Math.max(0, steps - 1))
 }
