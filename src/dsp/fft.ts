@@ -8,9 +8,9 @@
  *
  * Backends, once `initFastFft()` has resolved (all WASM SIMD, single precision): PFFFT for
  * N = 2^a·3^b·5^c multiples of 32; our mixed-radix FFT (fft-wasm.ts, src/dsp/wasm/fft.c) for
- * every other N it takes (stages of radix up to 257; Rader's algorithm for primes p and 2p);
- * otherwise JavaScript (fft-real-js.ts) over Bluestein over PFFFT. Before that, or when told 'js', all JavaScript
- * (fft.js, float64). Plans are cached per size and backend. Spectra come
+ * every other N ≥ 8 (stages of radix up to 257; Rader's algorithm for primes p and 2p;
+ * Bluestein's for the rest); N < 8 in JavaScript (fft-real-js.ts). Before that, or when told
+ * 'js', all JavaScript (fft.js, float64, with Bluestein over it). Plans are cached per size and backend. Spectra come
  * split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins values); hot loops over many
  * frames use a SpectrumBlock, whose buffers live in the WASM heap so nothing is copied per frame.
  */
@@ -142,9 +142,9 @@ export function setDefaultFftBackend(backend: 'auto' | 'js'): void {
 
 /**
  * A cached real FFT plan of the given size. 'auto' picks, once the WASM backends are loaded,
- * PFFFT for its sizes (2^a·3^b·5^c multiples of 32), else the mixed-radix FFT (Rader's
- * algorithm for primes, raderSupports; stages, mixedRadixSupports), else Bluestein over PFFFT
- * (see fft-complex.ts).
+ * PFFFT for its sizes (2^a·3^b·5^c multiples of 32), else the mixed-radix module: Rader's
+ * algorithm for primes (raderSupports), its stages (mixedRadixSupports), else Bluestein's
+ * algorithm (createBluesteinPlan) for any N ≥ 8.
  */
 export function createRealFft(size: number, options: { backend?: 'auto' | 'js' } = {}): RealFft {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be ≥ 1, not ${size}`)
