@@ -424,7 +424,28 @@ static void odd_real_first(const Plan *plan, const float *x, float *yr, float *y
     }
     *(v4u *)(yr + q) = sum;
     *(v4u *)(yi + q) = (v4){0, 0, 0, 0};
-    for (int k = 1; k <= hp; k++) {
+    int k = 1;
+    for (; k + 1 <= hp; k += 2) { /* two rows a pass: each t_r, u_r load feeds two products */
+      const float *c = rc + 2 * hp * (k - 1), *d = c + 2 * hp;
+      v4 pr = a0, qr = {0, 0, 0, 0}, pr2 = a0, qr2 = {0, 0, 0, 0};
+#pragma clang loop unroll(disable)
+      for (int r = 0; r < hp; r++) {
+        const v4 tv = t[r], uv = u[r];
+        pr += SPLAT_V4(c[2 * r]) * tv;
+        qr += SPLAT_V4(c[2 * r + 1]) * uv;
+        pr2 += SPLAT_V4(d[2 * r]) * tv;
+        qr2 += SPLAT_V4(d[2 * r + 1]) * uv;
+      }
+      const v4 wr = *(const v4u *)(tw + 2 * (k - 1) * M + q);
+      const v4 wi = *(const v4u *)(tw + (2 * (k - 1) + 1) * M + q);
+      *(v4u *)(yr + k * M + q) = pr * wr + qr * wi;
+      *(v4u *)(yi + k * M + q) = pr * wi - qr * wr;
+      const v4 wr2 = *(const v4u *)(tw + 2 * k * M + q);
+      const v4 wi2 = *(const v4u *)(tw + (2 * k + 1) * M + q);
+      *(v4u *)(yr + (k + 1) * M + q) = pr2 * wr2 + qr2 * wi2;
+      *(v4u *)(yi + (k + 1) * M + q) = pr2 * wi2 - qr2 * wr2;
+    }
+    for (; k <= hp; k++) {
       const float *c = rc + 2 * hp * (k - 1);
       v4 pr = a0, qr = {0, 0, 0, 0};
       for (int r = 0; r < hp; r++) {
