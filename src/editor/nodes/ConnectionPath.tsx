@@ -25,7 +25,13 @@ export function routedConnection(boxes: NodeBoxes) {
     if (!d) return null
     const kind = data.isPseudo ? undefined : data.kind
     return (
-      <svg className="connection" data-kind={kind ?? 'pending'} data-testid="connection">
+      <svg
+        className="connection"
+        data-kind={kind ?? 'pending'}
+        data-from={data.source}
+        data-to={data.target}
+        data-testid="connection"
+      >
         <path d={d} stroke={kind ? KIND_COLORS[kind] : '#cfd6e4'} />
       </svg>
     )
