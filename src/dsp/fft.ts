@@ -20,8 +20,10 @@ import {
   createBluesteinPlan,
   createMixedRadixPlan,
   createRaderPlan,
+  largestPrime,
   loadMixedRadix,
   mixedRadixSupports,
+  raderFirstSupports,
   raderSupports,
   type MixedRadixModule,
 } from './fft-wasm'
@@ -161,9 +163,11 @@ export function createRealFft(size: number, options: { backend?: 'auto' | 'js' }
           ? mixedRadixCore(mixedRadix, size, 'rader')
           : wasm && mixedRadix && mixedRadixSupports(size)
             ? mixedRadixCore(mixedRadix, size, 'stages')
-            : wasm && mixedRadix && size >= 8
-              ? mixedRadixCore(mixedRadix, size, 'bluestein')
-              : jsRealFft(size, mod)
+            : wasm && mixedRadix && raderFirstSupports(size)
+              ? mixedRadixCore(mixedRadix, size, 'rader-first')
+              : wasm && mixedRadix && size >= 8
+                ? mixedRadixCore(mixedRadix, size, 'bluestein')
+                : jsRealFft(size, mod)
     plan = withSplitMethods(core)
     plans.set(key, plan)
   }
@@ -177,7 +181,7 @@ export function createRealFft(size: number, options: { backend?: 'auto' | 'js' }
 function mixedRadixCore(
   mod: MixedRadixModule,
   n: number,
-  kind: 'stages' | 'rader' | 'bluestein',
+  kind: 'stages' | 'rader' | 'rader-first' | 'bluestein',
 ): InterleavedCore {
   const { exports } = mod
   const [{ pointer, bins }, rfft, irfft] =
@@ -185,7 +189,13 @@ function mixedRadixCore(
       ? [createRaderPlan(mod, n), exports.fx_rader_rfft, exports.fx_rader_irfft]
       : kind === 'bluestein'
         ? [createBluesteinPlan(mod, n), exports.fx_bluestein_rfft, exports.fx_bluestein_irfft]
-        : [createMixedRadixPlan(mod, n), exports.fx_rfft, exports.fx_irfft]
+        : kind === 'rader-first'
+          ? [
+              createMixedRadixPlan(mod, n, 'lanes', largestPrime(n)),
+              exports.fx_rfft,
+              exports.fx_irfft,
+            ]
+          : [createMixedRadixPlan(mod, n), exports.fx_rfft, exports.fx_irfft]
   const inAt = mod.alloc(n)
   const specAt = mod.alloc(2 * bins)
   return {

@@ -6,7 +6,7 @@ import {
   setDefaultFftBackend,
   type RealFft,
 } from '../../src/dsp/fft'
-import { mixedRadixSupports, raderSupports } from '../../src/dsp/fft-wasm'
+import { mixedRadixSupports, raderFirstSupports, raderSupports } from '../../src/dsp/fft-wasm'
 import { mulberry32 } from '../helpers/run-context'
 
 /** The DFT by its definition, in float64: the ground truth. */
@@ -307,6 +307,10 @@ describe('large radices, Rader and Bluestein', () => {
     [4016, 'stages'],
     [2 * 5 * 157, 'stages'],
     [122, 'stages'],
+    // Rader's first stage (fft.c, odd_real_first_rader) over M real 463- and 1381-point DFTs.
+    [9 * 463, 'rader-first'],
+    [3 * 1381, 'rader-first'],
+    [11 * 199, 'rader-first'],
     // Bluestein in the module (fft.c): odd and even sizes, a prime whose p − 1 has no cheap
     // plan (4098 = 2·3·683; 1030 = 2·5·103), a prime beside a small factor (3·173), 4·257,
     // 2·3·5·263, and a prime above 160 off four lanes (2·5·251).
@@ -319,6 +323,9 @@ describe('large radices, Rader and Bluestein', () => {
   ])('N = %i (%s) matches the DFT at every bin and inverts', (n, path) => {
     expect(raderSupports(n)).toBe(path === 'rader') // Rader goes first (fft.ts)
     if (path !== 'rader') expect(mixedRadixSupports(n)).toBe(path === 'stages')
+    if (path !== 'rader' && path !== 'stages') {
+      expect(raderFirstSupports(n)).toBe(path === 'rader-first')
+    }
     const x = randomSignal(n, 900 + n)
     const fft = createRealFft(n)
     expect(fft.backend).toBe('mixed-radix')

@@ -38,6 +38,9 @@ typedef struct {
   const float *lanetw;  /* lanes: per k < len, re of w_h^{lk} for l = 0 … 3, then im */
   float *work;          /* four buffers of h floats (five for odd n), 16-byte aligned */
   Stage stage[MAX_STAGES];
+  /* Odd n = P·M with a large prime P: the first stage's M real P-point DFTs by Rader (see
+   * odd_real_first_rader), else 0. */
+  const struct Rader *first_rader;
 } Plan;
 
 /* ---------------------------------------------------------------- memory */
@@ -404,8 +407,10 @@ static int complex_forward(const Plan *plan, float *ar, float *ai, float *br, fl
  */
 static int odd_real_ready(const Plan *plan) {
   return (plan->n & 1) && plan->lanes == 1 && plan->nstages > 1 && plan->stage[0].twt &&
-         plan->len / plan->stage[0].radix >= 4;
+         (plan->first_rader || plan->len / plan->stage[0].radix >= 4);
 }
+
+static void odd_real_first_rader(const Plan *plan, const float *x, float *yr, float *yi);
 
 /* Rows k ≤ h_p of the first stage, [k][q] (four q at a time), from real x; returns nothing. */
 static void odd_real_first(const Plan *plan, const float *x, float *yr, float *yi) {
@@ -466,7 +471,8 @@ static void odd_real_first(const Plan *plan, const float *x, float *yr, float *y
 static int odd_real_stages(const Plan *plan, const float *x, float *ar, float *ai, float *br,
                            float *bi) {
   const int p = plan->stage[0].radix, rows = (p - 1) / 2 + 1, M = plan->len / p;
-  odd_real_first(plan, x, br, bi);
+  if (plan->first_rader) odd_real_first_rader(plan, x, br, bi);
+  else odd_real_first(plan, x, br, bi);
   transpose(br, rows, M, ar);
   transpose(bi, rows, M, ai);
   int s = rows, m = M, where = 0;
@@ -700,7 +706,7 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
  * Size 2p (`twice`): X_k = E_k + e^{−2πik/2p}·O_k from the p-point DFTs of the even and odd
  * samples. (Rader within Rader, for p − 1 = 2·prime, measured 12–23×: Bluestein does better.)
  */
-typedef struct {
+typedef struct Rader {
   int p;
   int L;
   int twice;           /* 1: the real size is 2p */
@@ -758,6 +764,27 @@ static void rader_inverse(const Rader *R, const float *spectrum, float *output) 
   hartley_fold(spectrum, p, L + 1, u);
   rader_forward(R, u, U);
   hartley_fold(U, p, L + 1, output);
+}
+
+/* odd_real_first's rows for a first radix P too large for a butterfly: per q < M, the real
+ * P-point DFT of x[q + r·M] (r < P) by Rader, its bins k ≤ (P−1)/2 twiddled by w^{qk}. */
+static void odd_real_first_rader(const Plan *plan, const float *x, float *yr, float *yi) {
+  const Rader *R = plan->first_rader;
+  const int p = R->p, hp = R->L, M = plan->len / p;
+  const float *tw = plan->stage[0].twt;
+  float *column = R->u, *X = R->uspec;
+  for (int q = 0; q < M; q++) {
+    for (int r = 0; r < p; r++) column[r] = x[q + r * M];
+    rader_forward(R, column, X);
+    yr[q] = X[0];
+    yi[q] = 0;
+    for (int k = 1; k <= hp; k++) {
+      const float xr = X[2 * k], xi = X[2 * k + 1];
+      const float wr = tw[2 * (k - 1) * M + q], wi = tw[(2 * (k - 1) + 1) * M + q];
+      yr[k * M + q] = xr * wr - xi * wi;
+      yi[k * M + q] = xr * wi + xi * wr;
+    }
+  }
 }
 
 /* As fx_rfft, for size p or 2p. */
