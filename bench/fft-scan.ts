@@ -149,8 +149,13 @@ for (const n of sizes) {
   const a = transforms(n)
   const b = transforms(smooth)
   // About 4 ms of the smooth size per timing: enough to dwarf the clock's resolution (1 µs).
+  // Warm both first: V8 compiles WASM functions lazily and tiers them up after enough calls,
+  // so a path first used here (Rader's first stage, say) would otherwise be timed unoptimised.
+  for (const run of [a, b]) {
+    const start = cpu()
+    while (cpu() - start < 0.02) run(4)
+  }
   let count = 1
-  a(2)
   while (timeOnce(b, count) < 0.004) count *= 2
   let bestA = Infinity
   let bestB = Infinity
