@@ -179,6 +179,32 @@ static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
   }
 }
 
+/* z_i = (x_{2i}, x_{2i+1})·(w_{2i}, w_{2i+1}) for i in [from, to), four frames hop apart from x,
+ * one per lane (rfft4's packed input for even n): two z at a time, the 4×4 block (sample, frame)
+ * transposed to one v4 per sample. Always inlined: Griffin-Lim's frames and the STFT's. */
+static inline __attribute__((always_inline)) void pack_frames4(const float *x, int hop,
+                                                               const float *w, int from, int to,
+                                                               v4 *zr, v4 *zi) {
+  const float *x0 = x, *x1 = x0 + hop, *x2 = x1 + hop, *x3 = x2 + hop;
+  int i = from;
+  for (; i + 2 <= to; i += 2) {
+    const int at = 2 * i;
+    const v4 in[4] = {*(const v4u *)(x0 + at), *(const v4u *)(x1 + at), *(const v4u *)(x2 + at),
+                      *(const v4u *)(x3 + at)};
+    v4 out[4];
+    transpose4(in, out);
+    zr[i] = out[0] * SPLAT_V4(w[at]);
+    zi[i] = out[1] * SPLAT_V4(w[at + 1]);
+    zr[i + 1] = out[2] * SPLAT_V4(w[at + 2]);
+    zi[i + 1] = out[3] * SPLAT_V4(w[at + 3]);
+  }
+  for (; i < to; i++) {
+    const int at = 2 * i;
+    zr[i] = (v4){x0[at], x1[at], x2[at], x3[at]} * SPLAT_V4(w[at]);
+    zi[i] = (v4){x0[at + 1], x1[at + 1], x2[at + 1], x3[at + 1]} * SPLAT_V4(w[at + 1]);
+  }
+}
+
 /* sum[l·hop + i] += lane l of time[i]·w[i] for i in [lo, hi) and the lanes l < count: four
  * frames' windowed overlap-add, hop apart from sum (Griffin-Lim's and the STFT's ISTFT and time
  * stretch). Always inlined: each caller keeps its own copy with its constants folded, as before. */
@@ -264,27 +290,10 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
     if (even && count == 4) {
       /* Packed for rfft4: z_i = (x_{2i}, x_{2i+1})·w/2, four samples (two z) at a time over the
        * pairs that meet the window's span [lo, hi) (w is 0 outside it), zero elsewhere. */
-      const float *x0 = padded + first * hop, *x1 = x0 + hop, *x2 = x1 + hop, *x3 = x2 + hop;
       const int lo2 = lo >> 1, hi2 = (hi + 1) >> 1;
       for (int i = 0; i < lo2; i++) zr[i] = zi[i] = zero;
       for (int i = hi2; i < h; i++) zr[i] = zi[i] = zero;
-      int i = lo2;
-      for (; i + 2 <= hi2; i += 2) {
-        const int at = 2 * i;
-        const v4 in[4] = {*(const v4u *)(x0 + at), *(const v4u *)(x1 + at),
-                          *(const v4u *)(x2 + at), *(const v4u *)(x3 + at)};
-        v4 out[4];
-        transpose4(in, out);
-        zr[i] = out[0] * SPLAT_V4(w[at]);
-        zi[i] = out[1] * SPLAT_V4(w[at + 1]);
-        zr[i + 1] = out[2] * SPLAT_V4(w[at + 2]);
-        zi[i + 1] = out[3] * SPLAT_V4(w[at + 3]);
-      }
-      for (; i < hi2; i++) {
-        const int at = 2 * i;
-        zr[i] = (v4){x0[at], x1[at], x2[at], x3[at]} * SPLAT_V4(w[at]);
-        zi[i] = (v4){x0[at + 1], x1[at + 1], x2[at + 1], x3[at + 1]} * SPLAT_V4(w[at + 1]);
-      }
+      pack_frames4(padded + first * hop, hop, w, lo2, hi2, zr, zi);
     } else {
       /* The frames sample by sample, then (even n) packed as above. */
       for (int i = 0; i < n; i++) time[i] = zero;

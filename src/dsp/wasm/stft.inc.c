@@ -146,24 +146,7 @@ static void st_frames4(const Plan *plan, const float *x, int hop, int count, con
   const int n = plan->n, h = plan->h;
   v4 *zr = work, *zi = work + h;
   if (count == 4 && !(n & 1)) {
-    const float *x0 = x, *x1 = x0 + hop, *x2 = x1 + hop, *x3 = x2 + hop;
-    int i = 0;
-    for (; i + 2 <= h; i += 2) { /* four samples of each frame, transposed to frame lanes */
-      const int at = 2 * i;
-      const v4 in[4] = {*(const v4u *)(x0 + at), *(const v4u *)(x1 + at), *(const v4u *)(x2 + at),
-                        *(const v4u *)(x3 + at)};
-      v4 out[4];
-      transpose4(in, out);
-      zr[i] = out[0] * SPLAT_V4(w[at]);
-      zi[i] = out[1] * SPLAT_V4(w[at + 1]);
-      zr[i + 1] = out[2] * SPLAT_V4(w[at + 2]);
-      zi[i + 1] = out[3] * SPLAT_V4(w[at + 3]);
-    }
-    for (; i < h; i++) {
-      const int at = 2 * i;
-      zr[i] = (v4){x0[at], x1[at], x2[at], x3[at]} * SPLAT_V4(w[at]);
-      zi[i] = (v4){x0[at + 1], x1[at + 1], x2[at + 1], x3[at + 1]} * SPLAT_V4(w[at + 1]);
-    }
+    pack_frames4(x, hop, w, 0, h, zr, zi);
     return;
   }
   for (int i = 0; i < n; i++) {
