@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { createRealFft, initFastFft } from '../../src/dsp/fft'
 import { createMixedRadixPlan, loadMixedRadix, type MixedRadixModule } from '../../src/dsp/fft-wasm'
 import { mulberry32 } from '../helpers/run-context'
+import { dft } from '../helpers/reference-dsp'
 
 // The radix-13 and radix-23 butterflies of the mixed-radix WASM FFT (src/dsp/wasm/stockham.inc.c,
 // radix_blocked_body) in every instance the plans reach, bin by bin against the DFT's definition
@@ -14,22 +15,6 @@ const SIZES = [
   13, 23, 26, 46, 52, 104, 169, 184, 286, 299, 338, 529, 598, 897, 1058, 1326, 1334, 2392, 4002,
   5336,
 ]
-
-/** X_k = Σ_t x_t·e^{−2πikt/N} for k ≤ N/2, in float64. */
-function dft(x: Float64Array): { re: Float64Array; im: Float64Array } {
-  const n = x.length
-  const bins = Math.floor(n / 2) + 1
-  const re = new Float64Array(bins)
-  const im = new Float64Array(bins)
-  for (let k = 0; k < bins; k++) {
-    for (let t = 0; t < n; t++) {
-      const angle = (-2 * Math.PI * ((k * t) % n)) / n
-      re[k] += x[t] * Math.cos(angle)
-      im[k] += x[t] * Math.sin(angle)
-    }
-  }
-  return { re, im }
-}
 
 beforeAll(async () => {
   await initFastFft()

@@ -8,22 +8,7 @@ import {
 } from '../../src/dsp/fft'
 import { mixedRadixSupports, raderFirstSupports, raderSupports } from '../../src/dsp/fft-wasm'
 import { mulberry32 } from '../helpers/run-context'
-
-/** The DFT by its definition, in float64: the ground truth. */
-function naiveDft(x: Float64Array): { re: Float64Array; im: Float64Array } {
-  const n = x.length
-  const bins = Math.floor(n / 2) + 1
-  const re = new Float64Array(bins)
-  const im = new Float64Array(bins)
-  for (let k = 0; k < bins; k++) {
-    for (let t = 0; t < n; t++) {
-      const angle = (-2 * Math.PI * ((k * t) % n)) / n
-      re[k] += x[t] * Math.cos(angle)
-      im[k] += x[t] * Math.sin(angle)
-    }
-  }
-  return { re, im }
-}
+import { dft } from '../helpers/reference-dsp'
 
 function randomSignal(n: number, seed: number): Float64Array {
   const random = mulberry32(seed)
@@ -72,7 +57,7 @@ describe.each([
     const x = randomSignal(n, n)
     const fft = createRealFft(n, { backend })
     const { re, im } = fft.forward(x)
-    const expected = naiveDft(x)
+    const expected = dft(x)
     expect(re.length).toBe(Math.floor(n / 2) + 1)
     expect(relativeError(re, expected.re, norm(x))).toBeLessThan(tolerance(fft))
     expect(relativeError(im, expected.im, norm(x))).toBeLessThan(tolerance(fft))
@@ -269,26 +254,6 @@ describe('the fast backend', () => {
  * and a wrong twiddle or bin is O(1).
  */
 describe('large radices, Rader and Bluestein', () => {
-  /** The DFT by its definition, in float64, from a table of e^{−2πij/N}. */
-  function dft(x: Float64Array): { re: Float64Array; im: Float64Array } {
-    const n = x.length
-    const cos = Float64Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * j) / n))
-    const sin = Float64Array.from({ length: n }, (_, j) => Math.sin((2 * Math.PI * j) / n))
-    const bins = Math.floor(n / 2) + 1
-    const re = new Float64Array(bins)
-    const im = new Float64Array(bins)
-    for (let k = 0; k < bins; k++) {
-      let r = 0
-      let i = 0
-      for (let t = 0, j = 0; t < n; t++, j = j + k >= n ? j + k - n : j + k) {
-        r += x[t] * cos[j]
-        i -= x[t] * sin[j]
-      }
-      re[k] = r
-      im[k] = i
-    }
-    return { re, im }
-  }
   const EPSILON = 2 ** -24
 
   it.each([

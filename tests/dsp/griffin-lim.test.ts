@@ -6,6 +6,7 @@ import { stft } from '../../src/dsp/stft'
 import { decodeWav } from '../../src/media/wav'
 import { fixtureBytes, fixtureJson, fixtureNpy } from '../helpers/fixtures'
 import { mulberry32 } from '../helpers/run-context'
+import { snrDb } from '../helpers/reference-dsp'
 
 const DIR = 'notebook/chord_stereo_48000'
 
@@ -16,16 +17,6 @@ interface Manifest {
 beforeAll(async () => {
   await initFastFft()
 })
-
-function snrDb(reference: ArrayLike<number>, actual: ArrayLike<number>): number {
-  let signal = 0
-  let noise = 0
-  for (let i = 0; i < reference.length; i++) {
-    signal += reference[i] ** 2
-    noise += (reference[i] - actual[i]) ** 2
-  }
-  return 10 * Math.log10(signal / noise)
-}
 
 /** The notebook's red-channel run: its exact start (complex64) and target magnitude. */
 function notebookCase(): { magnitude: Float32Array; options: GriffinLimOptions } {

@@ -6,27 +6,13 @@ import { stft, stftComplex } from '../../src/dsp/stft'
 import { decodeWav } from '../../src/media/wav'
 import { fixtureBytes, fixtureNpy } from '../helpers/fixtures'
 import { mulberry32 } from '../helpers/run-context'
+import { snrDb } from '../helpers/reference-dsp'
 
 const DIR = 'notebook/chord_stereo_48000'
 
 beforeAll(async () => {
   await initFastFft()
 })
-
-function snrDb(
-  reference: ArrayLike<number>,
-  actual: ArrayLike<number>,
-  from = 0,
-  to = reference.length,
-): number {
-  let signal = 0
-  let noise = 0
-  for (let i = from; i < to; i++) {
-    signal += reference[i] ** 2
-    noise += (reference[i] - actual[i]) ** 2
-  }
-  return 10 * Math.log10(signal / noise)
-}
 
 const sine = (hz: number, rate: number, length: number, amplitude = 0.5): Float32Array =>
   Float32Array.from({ length }, (_, i) => amplitude * Math.sin((2 * Math.PI * hz * i) / rate))

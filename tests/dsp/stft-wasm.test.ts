@@ -12,6 +12,7 @@ import {
   withoutWasmFrames,
 } from '../../src/dsp/stft-wasm'
 import { mulberry32 } from '../helpers/run-context'
+import { snrDb } from '../helpers/reference-dsp'
 
 let mod: MixedRadixModule
 beforeAll(async () => {
@@ -182,17 +183,6 @@ describe('ISTFT in WASM against the JavaScript path', () => {
 })
 
 describe('the time stretch in WASM against the JavaScript loop', () => {
-  /** Signal-to-difference ratio in dB. */
-  const snrDb = (reference: Float32Array, actual: Float32Array): number => {
-    let signal = 0
-    let noise = 0
-    for (let i = 0; i < reference.length; i++) {
-      signal += reference[i] ** 2
-      noise += (reference[i] - actual[i]) ** 2
-    }
-    return 10 * Math.log10(signal / noise)
-  }
-
   it.each([
     [512, 128, 3],
     [512, 128, 0.37],
