@@ -82,21 +82,19 @@ function allowRelaxedSimdInNode(): void {
  * Instantiates the module; rejects where WebAssembly SIMD is missing. Two builds of the same C
  * ship (build.sh): with relaxed SIMD's fused multiply-add in the radix-13/23 butterflies (0.89×
  * the time of Griffin-Lim at n_fft 598 on this machine) where the engine validates it, else plain
- * SIMD. `relaxed: false` asks for the plain one; `base64` (or a string) another build, for A/B
- * timings.
+ * SIMD. `relaxed: false` asks for the plain one (the tests check both).
  */
 export async function loadMixedRadix(
-  options: { relaxed?: boolean; base64?: string } | string = {},
+  options: { relaxed?: boolean } = {},
 ): Promise<MixedRadixModule> {
-  const { relaxed: wanted, base64 } = typeof options === 'string' ? { base64: options } : options
   let bytes: Uint8Array<ArrayBuffer> | undefined
-  if (base64 === undefined && wanted !== false) {
+  if (options.relaxed !== false) {
     allowRelaxedSimdInNode()
     const candidate = decode(fftWasmRelaxedBase64)
     if (WebAssembly.validate(candidate)) bytes = candidate
   }
   const relaxed = bytes !== undefined
-  const module = await WebAssembly.compile(bytes ?? decode(base64 ?? fftWasmBase64))
+  const module = await WebAssembly.compile(bytes ?? decode(fftWasmBase64))
   const instance = await WebAssembly.instantiate(module)
   const exports = instance.exports as unknown as Exports
   let view = new Float32Array(exports.memory.buffer)
