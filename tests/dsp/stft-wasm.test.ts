@@ -48,6 +48,15 @@ const peakOf = (values: ArrayLike<number>): number => {
   return peak
 }
 
+/** The STFT the nodes run by default: a Hann window, frames centred, the ends reflected. */
+const centredHann = (fftSize: number, hopSize: number): StftOptions => ({
+  fftSize,
+  hopSize,
+  window: 'hann',
+  center: true,
+  padMode: 'reflect',
+})
+
 // Sizes: powers of 2 (PFFFT's in JavaScript), the notebook's 598 (2·13·23), odd 1001, 808
 // (2³·101), 17,640 (Riffusion's, 2³·3²·5·7²), and odd hops.
 const SIZES = [
@@ -63,13 +72,7 @@ const SIZES = [
 describe('STFT in WASM against the JavaScript path', () => {
   it.each(SIZES)('agrees bin for bin at N %i, hop %i (complex, |X|, |X|², phase)', (n, hop) => {
     const x = noise(3 * n + 777, n)
-    const options: StftOptions = {
-      fftSize: n,
-      hopSize: hop,
-      window: 'hann',
-      center: true,
-      padMode: 'reflect',
-    }
+    const options = centredHann(n, hop)
     const wasm = stftWasm(mod, x, options, 'complex')
     if (!wasm) throw new Error(`the WASM STFT did not take N ${n}`)
     const js = withoutWasmFrames(() => stftComplex(x, options))
@@ -128,13 +131,7 @@ describe('STFT in WASM against the JavaScript path', () => {
 
 describe('the WASM paths with a full module memory', () => {
   it('hand back null (the callers then run JavaScript) and free what they took', () => {
-    const options: StftOptions = {
-      fftSize: 512,
-      hopSize: 128,
-      window: 'hann',
-      center: true,
-      padMode: 'reflect',
-    }
+    const options = centredHann(512, 128)
     const x = noise(4000, 11)
     const spec = stftComplex(x, options)
     let taken = 0
@@ -162,13 +159,7 @@ describe('the WASM paths with a full module memory', () => {
 
 describe('ISTFT in WASM against the JavaScript path', () => {
   it.each(SIZES)('agrees sample for sample at N %i, hop %i', (n, hop) => {
-    const options: StftOptions = {
-      fftSize: n,
-      hopSize: hop,
-      window: 'hann',
-      center: true,
-      padMode: 'reflect',
-    }
+    const options = centredHann(n, hop)
     const x = noise(4 * n + 333, n + 1)
     const spec = stftComplex(x, options)
     const wasm = overlapAddWasm(mod, spec, options, (sum) => sum.slice())
