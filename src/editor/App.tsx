@@ -48,7 +48,12 @@ export function App({
             part={ui.partView}
             onShowAll={() => void services.canvas?.zoomToFit()}
           />
-          <Legend minimap={minimap} setMinimap={setMinimap} />
+          <Legend
+            minimap={minimap}
+            setMinimap={setMinimap}
+            folded={ui.legendFolded ?? false}
+            setFolded={(folded) => services.ui.set({ legendFolded: folded })}
+          />
         </main>
       </div>
       <ListeningRoomHost services={services} open={ui.room ?? false} />

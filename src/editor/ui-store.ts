@@ -36,6 +36,8 @@ export interface UiState {
    * zoomed to be read, not to show everything (the hint line says so until the view is moved).
    */
   partView?: { shown: number; total: number }
+  /** The colour legend is folded to a button: a view placed in a small window put a node under it. */
+  legendFolded?: boolean
 }
 
 /** Overlays and messages: the state of the editor that is not the graph. */

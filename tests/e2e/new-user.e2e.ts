@@ -140,6 +140,32 @@ function overlayBoxes(page: Page) {
 }
 type Boxes = Awaited<ReturnType<typeof overlayBoxes>>
 
+/**
+ * The nodes with some part in view under the colour legend (whatever its form), and whether it is
+ * unfolded. A node only partly in view counts: the legend must not cover what shows of it.
+ */
+function underLegend(page: Page) {
+  return page.evaluate(() => {
+    const legend = document.querySelector('.legend')!.getBoundingClientRect()
+    const view = document.querySelector('.canvas-area')!.getBoundingClientRect()
+    const under = [...document.querySelectorAll<HTMLElement>('[data-testid="node"]')].filter(
+      (node) => {
+        const n = node.getBoundingClientRect()
+        const [top, bottom] = [Math.max(n.top, view.top), Math.min(n.bottom, view.bottom)]
+        const [left, right] = [Math.max(n.left, view.left), Math.min(n.right, view.right)]
+        return (
+          left < legend.right && right > legend.left && top < legend.bottom && bottom > legend.top
+        )
+      },
+    )
+    const toggle = document.querySelector('[data-testid="legend-toggle"]')
+    return {
+      nodes: under.map((n) => n.dataset.nodeId ?? ''),
+      unfolded: toggle?.getAttribute('aria-expanded') === 'true',
+    }
+  })
+}
+
 /** A node wholly inside the canvas and under none of the overlays. */
 const framed = (n: Box, b: Boxes) =>
   n.left >= b.area.left &&
@@ -367,6 +393,8 @@ describe('the editor as a new user meets it', () => {
     expect(behind.wires).toBe(14)
     expect(behind.found).toEqual([])
     expect(boxes.minimap).toBeDefined() // shown, and no node under it
+    // The whole legend shows: at 1440×900 it covers nothing.
+    expect(await underLegend(page)).toEqual({ nodes: [], unfolded: true })
 
     // ⚙ unfolds a node's settings, wider than its place, in front of its neighbour.
     const stft = page.locator('[data-node-id="stft"]')
@@ -458,6 +486,24 @@ describe('the editor as a new user meets it', () => {
           `hint: ${(await notice.count()) ? await notice.innerText() : 'none'}`,
       )
       expect(smallest).toBeGreaterThanOrEqual(11 - 1e-4)
+      // The colour legend covers no part of a node in view: where it would (at 1024×640 the
+      // bottom of Repaint), it folds to a button of its colours, which unfolds it.
+      await expect.poll(async () => (await underLegend(page)).nodes).toEqual([])
+      const legend = await underLegend(page)
+      console.log(
+        `opening view at ${width}×${height}: legend ${legend.unfolded ? 'unfolded' : 'folded'}`,
+      )
+      expect(legend.nodes).toEqual([])
+      if (width === 1024) {
+        expect(legend.unfolded).toBe(false)
+        const toggle = page.locator('[data-testid="legend-toggle"]')
+        expect(await toggle.getAttribute('aria-label')).toMatch(/socket colours/)
+        await toggle.click()
+        await expect.poll(async () => (await underLegend(page)).unfolded).toBe(true)
+        expect(await page.locator('.legend .legend-item').count()).toBe(8) // 7 kinds, the minimap
+        await page.locator('[data-testid="legend-toggle"]').click()
+        await expect.poll(async () => (await underLegend(page)).unfolded).toBe(false)
+      }
       // The sources, where reading begins, are always framed whole.
       const left = Math.min(...boxes.nodes.map((n) => n.left))
       const sources = boxes.nodes.filter((n) => n.left < left + 1)

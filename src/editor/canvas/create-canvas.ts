@@ -119,6 +119,28 @@ function minimapAside(container: HTMLElement) {
 }
 
 /**
+ * In a small window the view placed for the person (opening, Fit) can leave part of a node under
+ * the colour legend (at 1024×640 the default graph's Repaint): the legend then folds to a small
+ * button (`ui.legendFolded`, panels/Legend.tsx) that unfolds it again. It stays folded when the
+ * canvas is touched: unfolding it would cover the node being worked on.
+ */
+function foldLegendOverNodes(container: HTMLElement, services: EditorServices): void {
+  if (services.ui.getSnapshot().legendFolded) return
+  const legend = (container.closest('.canvas-wrap') ?? container).querySelector('.legend')
+  const l = legend?.getBoundingClientRect()
+  if (!l || l.width === 0) return
+  const view = container.getBoundingClientRect()
+  const covers = [...container.querySelectorAll('[data-node-id]')].some((node) => {
+    const n = node.getBoundingClientRect()
+    // Only what shows: a node past the canvas's edge is not covered by the legend.
+    const [top, bottom] = [Math.max(n.top, view.top), Math.min(n.bottom, view.bottom)]
+    const [left, right] = [Math.max(n.left, view.left), Math.min(n.right, view.right)]
+    return left < l.right && right > l.left && top < l.bottom && bottom > l.top
+  })
+  if (covers) services.ui.set({ legendFolded: true })
+}
+
+/**
  * When a placed view (opening, Fit) shows only part of the graph, the hint line says so and
  * offers the whole (`ui.partView`, panels/HintLine.tsx) until the person moves the view.
  */
@@ -276,6 +298,7 @@ export async function createCanvas(
     () => coveredEdges(container),
     (view) => {
       aside.check()
+      foldLegendOverNodes(container, services)
       part.placed(view)
     },
   )
