@@ -33,7 +33,8 @@ export function App({
   useShortcuts(services)
   const [minimap, setMinimap] = useRemembered('synesthete.minimap', true)
   const onReady = useCallback(() => {
-    if (tidyOnOpen) void settleView(services)
+    // Nodes already unfolded stay so: a link read before the canvas was ready unfolds its own.
+    if (tidyOnOpen) void settleView(services, services.settings.ids())
     else void services.canvas?.zoomToFit()
   }, [services, tidyOnOpen])
   return (

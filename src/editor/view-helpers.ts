@@ -7,11 +7,15 @@ const openingView = (canvas: CanvasApi): Promise<void> =>
     : canvas.zoomToFit()
 
 /**
- * After a whole graph was loaded: its nodes' settings folded, tidied if its nodes overlap, then
- * shown readable.
+ * After a whole graph was loaded: its nodes' settings folded but for `unfolded` (those it was
+ * kept or shared with unfolded), tidied if its nodes overlap, then shown readable.
  */
-export async function settleView(services: EditorServices): Promise<void> {
+export async function settleView(
+  services: EditorServices,
+  unfolded: readonly string[] = [],
+): Promise<void> {
   services.settings.foldAll()
+  for (const id of unfolded) services.settings.set(id, true)
   const canvas = services.canvas
   if (!canvas) return
   await canvas.tidyIfCrowded()

@@ -63,6 +63,14 @@ export interface ListeningRoomState {
   }
 }
 
+/**
+ * How the editor showed the graph when it was kept or shared: the nodes with their settings
+ * unfolded. View only: running ignores it, and the editor keeps it out of its undo history.
+ */
+export interface GraphView {
+  unfolded: string[]
+}
+
 export interface GraphDocument {
   format: typeof GRAPH_FORMAT
   version: typeof GRAPH_VERSION
@@ -71,6 +79,7 @@ export interface GraphDocument {
   nodes: GraphNode[]
   edges: GraphEdge[]
   room?: ListeningRoomState
+  view?: GraphView
 }
 
 export function emptyGraph(name?: string): GraphDocument {

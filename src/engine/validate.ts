@@ -88,6 +88,8 @@ const documentSchema = z.object({
   nodes: z.array(nodeSchema).max(DOCUMENT_LIMITS.nodes),
   edges: z.array(z.object({ from: portRef, to: portRef })).max(DOCUMENT_LIMITS.edges),
   room: roomSchema.optional(),
+  // Ids of nodes it no longer has are harmless: the editor unfolds the nodes it finds.
+  view: z.object({ unfolded: z.array(id).max(DOCUMENT_LIMITS.nodes) }).optional(),
 })
 
 /** Parses JSON text into a validated graph; never throws. */

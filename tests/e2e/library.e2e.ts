@@ -130,6 +130,63 @@ describe('presets, My graphs and sharing', () => {
     await context.close()
   })
 
+  it('keeps which nodes are unfolded in My graphs and in a share link, as view, not content', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    await openWithGraph(page, mine)
+    const expanded = (p: Page, id: string) =>
+      p
+        .locator(`[data-node-id="${id}"] [data-testid="settings-toggle"]`)
+        .getAttribute('aria-expanded')
+    // Opened folded; the person unfolds the output's settings to set them.
+    expect(await expanded(page, 'outSample')).toBe('false')
+    await page.locator('[data-node-id="outSample"] [data-testid="settings-toggle"]').click()
+    await expect.poll(() => expanded(page, 'outSample')).toBe('true')
+
+    await page.keyboard.press('Control+s')
+    const form = page.locator('[data-testid="save-dialog"]')
+    await form.getByLabel('Name').fill('Unfolded')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.locator('[data-testid="save-button"]').textContent()).toBe('Saved')
+    await page.locator('[data-testid="share-button"]').click()
+    const link = await page.locator('[data-testid="share-url"]').inputValue()
+    await page.keyboard.press('Escape')
+
+    // Unfolding is no edit: the open graph (what undo and Save compare) has no view in it.
+    expect((await doc(page)).view).toBeUndefined()
+    const keptView = await page.evaluate(async () => {
+      const graphs = window.__synesthete?.services.library.graphs
+      await graphs?.load()
+      return (graphs?.getSnapshot().entries[0].graph as GraphDocument | undefined)?.view
+    })
+    expect(keptView).toEqual({ unfolded: ['outSample'] })
+
+    // A new graph, then the kept one again from My graphs: the output opens unfolded, the rest folded.
+    await page.locator('[data-testid="new-graph"]').click()
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(0)
+    await openMyGraphs(page)
+    await page
+      .locator('[data-entry="Unfolded"]')
+      .getByRole('button', { name: 'Open', exact: true })
+      .click()
+    await expect.poll(async () => (await doc(page)).nodes.length).toBe(2)
+    await expect.poll(() => expanded(page, 'outSample')).toBe('true')
+    expect(await expanded(page, 'sample')).toBe('false')
+    expect((await doc(page)).view).toBeUndefined()
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+
+    // The link, in a fresh browser: the same.
+    const friend = await session.open(link.slice(baseUrl().length))
+    await friend.page.locator('[data-node-id="outSample"]').waitFor()
+    await expect.poll(() => expanded(friend.page, 'outSample')).toBe('true')
+    expect(await expanded(friend.page, 'sample')).toBe('false')
+    await screenshot(friend.page, 'library-unfolded-link')
+    expect(unexpected(friend.errors)).toEqual([])
+    await friend.context.close()
+  })
+
   it('asks before opening the graph a dropped PNG carries, or uses it as a picture', async () => {
     const { page, context, errors } = await session.open('/')
     await openWithGraph(page, mine)

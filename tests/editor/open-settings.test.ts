@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { alwaysShown, OpenSettings } from '../../src/editor/nodes/open-settings'
+import {
+  alwaysShown,
+  OpenSettings,
+  takeUnfolded,
+  withUnfolded,
+} from '../../src/editor/nodes/open-settings'
 import { openLayout } from '../../src/editor/nodes/open-width'
+import { parseGraphText } from '../../src/engine/validate'
 import { registry } from '../../nodes'
+import { graphOf, testRegistry } from '../helpers/test-nodes'
 
 describe('folded settings', () => {
   it('tells only the toggled node, and folds every node again', () => {
@@ -72,5 +79,37 @@ describe('an unfolded node’s width', () => {
       width: 362,
       wide: new Set(['long']),
     })
+  })
+})
+
+describe('unfolded nodes in a kept or shared graph', () => {
+  const graph = graphOf([
+    { id: 'a', type: 'test/constant', params: { value: 1 } },
+    { id: 'b', type: 'test/constant', params: { value: 2 } },
+  ])
+
+  it('carries the nodes unfolded now, and only those the graph has', () => {
+    const settings = new OpenSettings(['b', 'gone'])
+    const kept = withUnfolded(graph, settings)
+    expect(kept.view).toEqual({ unfolded: ['b'] })
+    expect(kept.nodes).toEqual(graph.nodes)
+    // All folded: no view at all, so a graph kept folded reads as before.
+    expect('view' in withUnfolded(kept, new OpenSettings())).toBe(false)
+  })
+
+  it('survives validation (a link or My graphs entry) and comes apart again when opened', () => {
+    const text = JSON.stringify(withUnfolded(graph, new OpenSettings(['a'])))
+    const parsed = parseGraphText(text, testRegistry)
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '))
+    expect(parsed.graph.view).toEqual({ unfolded: ['a'] })
+    const opened = takeUnfolded({ ...parsed.graph, view: { unfolded: ['a', 'missing'] } })
+    expect(opened.unfolded).toEqual(['a'])
+    expect('view' in opened.graph).toBe(false)
+    expect(opened.graph.nodes).toEqual(parsed.graph.nodes)
+  })
+
+  it('refuses a view that is not a list of node ids', () => {
+    const bad = { ...graph, view: { unfolded: 'a' } }
+    expect(parseGraphText(JSON.stringify(bad), testRegistry).ok).toBe(false)
   })
 })

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import { withUnfolded } from '../nodes/open-settings'
 import type { EditorServices } from '../services'
 import type { SavedGraph } from './graph-library'
 import {
@@ -42,7 +43,12 @@ export function MyGraphs({
         </button>
         <button
           type="button"
-          onClick={() => exportGraph(services.store.doc, services.store.doc.name ?? 'graph')}
+          onClick={() =>
+            exportGraph(
+              withUnfolded(services.store.doc, services.settings),
+              services.store.doc.name ?? 'graph',
+            )
+          }
           title="Download the open graph as a .json file"
         >
           Export the open graph

@@ -3,6 +3,7 @@ import { parseGraphText } from '../../engine/validate'
 import { graphInFile } from '../../media/graph-file'
 import { safeFileStem } from '../../media/output-files'
 import { downloadBlob } from '../actions'
+import { withUnfolded } from '../nodes/open-settings'
 import type { Preset } from '../presets'
 import type { EditorServices } from '../services'
 import type { SavedGraph } from './graph-library'
@@ -44,14 +45,15 @@ export function saveCurrent(services: EditorServices): Promise<void> {
     return Promise.resolve()
   }
   return attempt(services, async () => {
-    await graphs.update(entry.id, { graph: doc })
+    await graphs.update(entry.id, { graph: withUnfolded(doc, services.settings) })
     services.ui.notify(`Saved “${entry.name}” in My graphs.`)
   })
 }
 
 export function saveAsNew(services: EditorServices, name: string, notes: string): Promise<void> {
   return attempt(services, async () => {
-    const entry = await services.library.graphs.add(services.store.doc, name, notes)
+    const doc = withUnfolded(services.store.doc, services.settings)
+    const entry = await services.library.graphs.add(doc, name, notes)
     services.library.ui.setCurrentId(entry.id)
     nameOpenGraph(services, name, notes)
     services.ui.notify(`Saved “${name}” in My graphs.`)

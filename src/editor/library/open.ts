@@ -3,6 +3,7 @@ import { canonicalJson } from '../../engine/hash'
 import type { Problem, ValidationResult } from '../../engine/validate'
 import { bundledPresets } from '../presets'
 import type { EditorServices } from '../services'
+import { takeUnfolded, withUnfolded } from '../nodes/open-settings'
 import { settleView } from '../view-helpers'
 import type { SavedGraph } from './graph-library'
 
@@ -65,7 +66,7 @@ export async function keepCurrent(
   if (kept) return undefined
   const name = `${doc.name ?? 'Untitled graph'} (before ${reason})`
   try {
-    return await graphs.add(doc, name, doc.description ?? '')
+    return await graphs.add(withUnfolded(doc, services.settings), name, doc.description ?? '')
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error)
     services.ui.notify(`${why} Undo (Ctrl+Z) still brings your graph back.`, 'warn')
@@ -87,9 +88,10 @@ export async function openChecked(
     return false
   }
   const previous = await keepCurrent(services, `opening ${source.what}`)
+  const { graph, unfolded } = takeUnfolded(result.graph)
   services.store.dispatch(
-    { type: 'replace', graph: result.graph },
-    { label: `open ${result.graph.name ?? source.what}` },
+    { type: 'replace', graph },
+    { label: `open ${graph.name ?? source.what}` },
   )
   services.library.ui.setCurrentId(source.entryId)
   for (const note of result.notes)
@@ -106,6 +108,6 @@ export async function openChecked(
       undefined,
       8000,
     )
-  void settleView(services)
+  void settleView(services, unfolded)
   return true
 }

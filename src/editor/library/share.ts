@@ -2,6 +2,7 @@ import type { GraphDocument } from '../../engine/document'
 import { LONG_LINK_CHARS, readShareFragment, shareUrl } from '../../engine/share-link'
 import { parseFileRef } from '../../runtime/file-store'
 import type { EditorServices } from '../services'
+import { takeUnfolded, withUnfolded } from '../nodes/open-settings'
 import { openChecked, showProblems } from './open'
 
 /** Files a graph takes from the browser's own store (`blob:` references), by node name. */
@@ -36,7 +37,7 @@ export function localFilesIn(graph: GraphDocument, services: EditorServices): st
 /** Makes the link, copies it, and shows it with what it does not carry. */
 export async function shareCurrent(services: EditorServices): Promise<void> {
   const doc = services.store.doc
-  const url = await shareUrl(window.location.href, doc)
+  const url = await shareUrl(window.location.href, withUnfolded(doc, services.settings))
   const notes = localFilesIn(doc, services)
   if (url.length > LONG_LINK_CHARS)
     notes.push(
@@ -72,7 +73,8 @@ export async function openLinkInAddress(services: EditorServices): Promise<void>
     showProblems(services, 'This link', result.problems)
     return
   }
-  const same = JSON.stringify(result.graph) === JSON.stringify(services.store.doc)
+  const same =
+    JSON.stringify(takeUnfolded(result.graph).graph) === JSON.stringify(services.store.doc)
   if (same) return
   if (!(await openChecked(services, result, { what: 'a link' }))) return
   for (const { node, name } of blobFiles(result.graph, services))

@@ -1,3 +1,4 @@
+import type { GraphDocument } from '../../engine/document'
 import type { ParamSpec } from '../../engine/params'
 
 /**
@@ -66,4 +67,24 @@ export function alwaysShown(params: readonly (readonly [string, ParamSpec])[]): 
   const model = params.find(([, spec]) => spec.type === 'text' && spec.widget === 'model')
   if (model) shown.add(model[0])
   return shown
+}
+
+/**
+ * The document to keep or share (My graphs, a link, a file), carrying the nodes unfolded now, so
+ * it opens as it was seen.
+ */
+export function withUnfolded(doc: GraphDocument, settings: OpenSettings): GraphDocument {
+  const { view: _view, ...rest } = doc
+  const unfolded = doc.nodes.map((n) => n.id).filter((id) => settings.isOpen(id))
+  return unfolded.length > 0 ? { ...rest, view: { unfolded } } : rest
+}
+
+/**
+ * A document being opened: the graph for the store (without its view, which is not content and
+ * not an edit) and the nodes to unfold, of those it has.
+ */
+export function takeUnfolded(doc: GraphDocument): { graph: GraphDocument; unfolded: string[] } {
+  const { view, ...graph } = doc
+  const ids = new Set(doc.nodes.map((n) => n.id))
+  return { graph, unfolded: (view?.unfolded ?? []).filter((id) => ids.has(id)) }
 }
