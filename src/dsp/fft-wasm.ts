@@ -350,7 +350,7 @@ function primitiveRoot(p: number): number {
 }
 
 /** Must match fft.c's Rader. */
-const RADER_BYTES = 4 * 16 // 14 fields used
+const RADER_BYTES = 4 * 16 // 15 fields used
 
 /**
  * A plan for real size n = p or 2p, p prime (see raderSupports and fft.c, Rader): for
@@ -367,23 +367,68 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
   const inner = createMixedRadixPlan(mod, p - 1).pointer
   const g = primitiveRoot(p)
   const gInverse = powMod(g, p - 2, p)
-  const gather = new Int32Array(p - 1)
-  for (let q = 0, v = 1; q < p - 1; q++, v = (v * gInverse) % p) gather[q] = v
-  const bin = new Int32Array(Math.max(L, 1))
-  const sign: number[] = []
+  // t < L: g^{−t} and g^t, and where X_{g^{−t}}, X_{g^t} lie among the bins k ≤ L (or their
+  // conjugates, sign −1).
+  const gather = new Int32Array(L)
+  const ibin = new Int32Array(L)
+  const isign = new Float32Array(L)
+  const power = new Int32Array(L)
+  const bin = new Int32Array(L)
+  const sign = new Float32Array(L)
+  for (let t = 0, down = 1, up = 1; t < L; t++, down = (down * gInverse) % p, up = (up * g) % p) {
+    gather[t] = down
+    ibin[t] = down <= L ? down : p - down
+    isign[t] = down <= L ? 1 : -1
+    power[t] = up
+    bin[t] = up <= L ? up : p - up
+    sign[t] = up <= L ? 1 : -1
+  }
+  // The kernel (cos − sin)(2π·g^m/p) over m < p − 1, its spectrum K in float64 (fft.js).
   const kernelInput = new Float64Array(p - 1)
   for (let m = 0, v = 1; m < p - 1; m++, v = (v * g) % p) {
     const angle = (2 * Math.PI * v) / p
     kernelInput[m] = Math.cos(angle) - Math.sin(angle)
-    if (m < L) {
-      bin[m] = v <= L ? v : p - v
-      sign.push(v <= L ? 1 : -1)
-    }
   }
-  // The kernel's spectrum in float64 (fft.js), rounded once; 1/(2(p−1)) folded in.
   const kernel = new Float64Array(2 * (L + 1))
   jsRealFft(p - 1, null).forwardInterleaved(kernelInput, kernel)
-  const scale = 1 / (2 * (p - 1))
+  // rader_convolve's α, β (fft.c): P_k = α_k·Z_k + β_k·conj Z_{L−k}, from Z = DFT_L(a_{2j} +
+  // i·a_{2j+1}), is the spectrum of r = a ⊛ kernel packed the same way. With w = e^{−iπk/L},
+  // u = Z_k, v = conj Z_{L−k}: a's real spectrum is A_k = E + w·O, A_{k+L} = E − w·O (E = (u +
+  // v)/2, O = (u − v)/2i, Numerical Recipes §12.3), r's is R = A·K, and P_k = (R_k + R_{k+L})/2 +
+  // i·conj(w)·(R_k − R_{k+L})/2; α is P at (u, v) = (1, 0), β at (0, 1). Scaled by 1/L (the
+  // unscaled inverse FFT of L) and ½ (rader_forward's (r_m ± r_{m+L})/2); rounded once.
+  const pair = new Float64Array(4 * L)
+  for (let k = 0; k < L; k++) {
+    const wr = Math.cos((Math.PI * k) / L)
+    const wi = -Math.sin((Math.PI * k) / L)
+    const k1r = kernel[2 * k]
+    const k1i = kernel[2 * k + 1]
+    // K_{k+L}: past the half bins, K_{2L−j} = conj K_j
+    const k2r = kernel[2 * (L - k)]
+    const k2i = k === 0 ? kernel[2 * L + 1] : -kernel[2 * (L - k) + 1]
+    const spectrumOf = (u: number, v: number): [number, number] => {
+      const er = (u + v) / 2
+      const oi = -(u - v) / 2 // O = −i(u − v)/2
+      const wor = -wi * oi
+      const woi = wr * oi
+      const r1r = k1r * (er + wor) - k1i * woi
+      const r1i = k1r * woi + k1i * (er + wor)
+      const r2r = k2r * (er - wor) + k2i * woi
+      const r2i = -k2r * woi + k2i * (er - wor)
+      const sr = (r1r + r2r) / 2
+      const si = (r1i + r2i) / 2
+      const dr = (r1r - r2r) / 2
+      const di = (r1i - r2i) / 2
+      // + i·conj(w)·d
+      return [(sr - (wr * di - wi * dr)) / (2 * L), (si + (wr * dr + wi * di)) / (2 * L)]
+    }
+    const alpha = spectrumOf(1, 0)
+    const beta = spectrumOf(0, 1)
+    pair[k] = alpha[0]
+    pair[L + k] = alpha[1]
+    pair[2 * L + k] = beta[0]
+    pair[3 * L + k] = beta[1]
+  }
   const floats = (values: ArrayLike<number>): number => {
     const at = mod.alloc(Math.max(values.length, 4))
     mod.heap().set(values, at)
@@ -406,10 +451,11 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
     ints(gather),
     ints(bin),
     floats(sign),
-    floats(kernel.map((v) => v * scale)),
+    floats(pair),
+    ints(power),
+    ints(ibin),
+    floats(isign),
     twice ? floats(tw2) : 0,
-    mod.alloc(p - 1) << 2,
-    mod.alloc(2 * (L + 1)) << 2,
     mod.alloc(p) << 2,
     mod.alloc(2 * (L + 1)) << 2,
     twice ? mod.alloc(2 * p + 4 * (L + 1)) << 2 : 0,

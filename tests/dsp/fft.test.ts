@@ -257,9 +257,12 @@ describe('large radices, Rader and Bluestein', () => {
   const EPSILON = 2 ** -24
 
   it.each([
-    // Rader: odd primes (p − 1 = 36, 60, 4800) and twice primes above 61 (2·67, 2·4801).
+    // Rader: odd primes (p − 1 = 36, 42, 60, 1032, 4800) and twice primes above 61 (2·67,
+    // 2·4801); (p − 1)/2 even and odd (21, 33: fft.c's RADER_PAIRS), on four lanes or not.
     [37, 'rader'],
+    [43, 'rader'],
     [61, 'rader'],
+    [1033, 'rader'],
     [4801, 'rader'],
     [134, 'rader'],
     [9602, 'rader'],

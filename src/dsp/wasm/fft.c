@@ -696,13 +696,14 @@ __attribute__((export_name("fx_irfft"))) void fx_irfft(const Plan *plan, const f
  * Real DFTs of a prime size p by Rader's algorithm (Rader 1968): with g a generator of the
  * multiplicative group mod p, a_q = x_{g^{−q}} and θ_j = 2π·g^j/p, for m < p − 1
  *   X_{g^m} = x_0 + Σ_{q<p−1} a_q·(cos θ_{m−q} − i·sin θ_{m−q}),
- * a cyclic convolution of length p − 1, done by the real FFT of that length (`inner`, a plan of
- * this module). g^{m+L} = −g^m (L = (p−1)/2), so the cos kernel has period L and the sin kernel
- * changes sign after L: one real convolution r = a ⊛ (cos − sin) carries both, as
+ * a cyclic convolution of length p − 1. g^{m+L} = −g^m (L = (p−1)/2), so the cos kernel has
+ * period L and the sin kernel changes sign after L: one real convolution r = a ⊛ (cos − sin)
+ * carries both, as
  *   re X_{g^m} = x_0 + (r_m + r_{m+L})/2,   im X_{g^m} = (r_m − r_{m+L})/2,   m < L,
- * and {g^m : m < L} meets each pair {k, p − k} once (X_{p−k} = conj X_k). The kernel's spectrum
- * is precomputed (fft-wasm.ts, float64) with the 1/(2(p−1)) folded in. So a p-point real DFT
- * costs a forward and an inverse real FFT of size p − 1, plus a gather and a scatter.
+ * and {g^m : m < L} meets each pair {k, p − k} once (X_{p−k} = conj X_k). The inverse is the same
+ * convolution (rader_inverse). The convolution runs on complex data of length L, two FFTs of
+ * the inner plan (rader_convolve), so a p-point real DFT costs two complex FFTs of (p − 1)/2
+ * plus a gather, one pass between them and a scatter.
  * Size 2p (`twice`): X_k = E_k + e^{−2πik/2p}·O_k from the p-point DFTs of the even and odd
  * samples. (Rader within Rader, for p − 1 = 2·prime, measured 12–23×: Bluestein does better.)
  */
@@ -710,60 +711,155 @@ typedef struct Rader {
   int p;
   int L;
   int twice;           /* 1: the real size is 2p */
-  const Plan *inner;   /* real size p − 1 */
-  const int *gather;   /* g^{−q} mod p, q < p − 1 */
+  const Plan *inner;   /* real size p − 1: its complex transform of length L */
+  const int *gather;   /* t < L: g^{−t} mod p */
   const int *bin;      /* m < L: the bin k ≤ L of X_{g^m} or of its conjugate */
   const float *sign;   /* m < L: 1, or −1 where bin[m] holds the conjugate */
-  const float *kernel; /* the spectrum of (cos − sin)θ_j / (2(p − 1)), L + 1 bins interleaved */
+  const float *pair;   /* α re, α im, β re, β im, L floats each: see rader_convolve */
+  const int *power;    /* t < L: g^t mod p */
+  const int *ibin;     /* t < L: the bin k ≤ L of X_{g^{−t}} or of its conjugate */
+  const float *isign;  /* t < L: 1, or −1 where ibin[t] holds the conjugate */
   const float *tw2;    /* twice: (cos, sin)(2πk/2p), k ≤ p */
-  float *a;            /* p − 1 floats */
-  float *spec;         /* 2(L + 1) floats */
   float *u;            /* p floats */
   float *uspec;        /* 2(L + 1) floats */
   float *even;         /* twice: 2p floats (two sequences of p), then 4(L + 1) for two spectra */
 } Rader;
 
-/* out[0 … 2L+1] = the bins 0 … L of the DFT of real x[0 … p−1]. */
-static void rader_forward(const Rader *R, const float *x, float *out) {
-  const int n1 = R->p - 1, L = R->L;
-  float *a = R->a, *sp = R->spec;
-  const int *gather = R->gather;
-  for (int q = 0; q < n1; q++) a[q] = x[gather[q]];
-  fx_rfft(R->inner, a, sp);
-  const float x0 = x[0];
-  out[0] = x0 + sp[0];
-  out[1] = 0;
-  const float *kn = R->kernel;
-  int j = 0;
-  for (; j + 2 <= L + 1; j += 2) { /* two bins per f32x4: (re, im, re, im) */
-    const v4 s = *(const v4u *)(sp + 2 * j), k = *(const v4u *)(kn + 2 * j);
-    const v4 sre = __builtin_shufflevector(s, s, 0, 0, 2, 2), sim = __builtin_shufflevector(s, s, 1, 1, 3, 3);
-    const v4 kswap = __builtin_shufflevector(k, k, 1, 0, 3, 2) * (v4){-1, 1, -1, 1};
-    *(v4u *)(sp + 2 * j) = sre * k + sim * kswap;
+/*
+ * The real cyclic convolution r = a ⊛ (cos − sin)θ of length 2L, times the ½ folded into `pair`,
+ * on complex data of length L with no real FFT's untangling or tangling: buf[0 … 2L) holds
+ * z_j = a_{2j} + i·a_{2j+1} (re then im); Z = DFT_L(z); the spectrum of r packed the same way,
+ * P_k = α_k·Z_k + β_k·conj Z_{L−k} (α, β: a real FFT's untangling, the kernel's product and the
+ * inverse's tangling as one linear map, fft-wasm.ts), goes in swapped (swap(a + ib) = b + ia), so
+ * that the same forward FFT makes the inverse: r_{2j} comes out at (*even)[j], r_{2j+1} at
+ * (*odd)[j]. buf[0 … 4L) is scratch. Returns Σ_q a_q = re Z_0 + im Z_0.
+ */
+static float rader_convolve(const Rader *R, float *buf, const float **odd, const float **even) {
+  const Plan *inner = R->inner;
+  const int h = R->L;
+  float *ar = buf, *ai = ar + h, *br = ai + h, *bi = br + h;
+  const int where = complex_forward(inner, ar, ai, br, bi);
+  const float *zr = where ? br : ar, *zi = where ? bi : ai;
+  float *tr = where ? ar : br, *ti = where ? ai : bi;
+  const float *alr = R->pair, *ali = alr + h, *ber = ali + h, *bei = ber + h;
+  const float sum = zr[0] + zi[0];
+  { /* k = 0: Z_{L−0} is Z_0 */
+    const float Zr = zr[0], Zi = zi[0];
+    ti[0] = alr[0] * Zr - ali[0] * Zi + ber[0] * Zr + bei[0] * Zi;
+    tr[0] = alr[0] * Zi + ali[0] * Zr + bei[0] * Zr - ber[0] * Zi;
   }
-  for (; j <= L; j++) {
-    const float sr = sp[2 * j], si = sp[2 * j + 1], kr = kn[2 * j], ki = kn[2 * j + 1];
-    sp[2 * j] = sr * kr - si * ki;
-    sp[2 * j + 1] = sr * ki + si * kr;
+  int k = 1;
+  for (; k + 4 <= h; k += 4) { /* k … k+3 and h−k−3 … h−k all in [1, h−1] */
+    const v4 Zr = *(const v4u *)(zr + k), Zi = *(const v4u *)(zi + k);
+    const v4 Mr = REVERSE(*(const v4u *)(zr + h - k - 3)), Mi = REVERSE(*(const v4u *)(zi + h - k - 3));
+    const v4 a = *(const v4u *)(alr + k), b = *(const v4u *)(ali + k);
+    const v4 c = *(const v4u *)(ber + k), d = *(const v4u *)(bei + k);
+    /* P = (a + ib)·Z + (c + id)·conj M, stored swapped */
+    *(v4u *)(ti + k) = a * Zr - b * Zi + c * Mr + d * Mi;
+    *(v4u *)(tr + k) = a * Zi + b * Zr + d * Mr - c * Mi;
   }
-  fx_irfft(R->inner, sp, a);
-  const int *bin = R->bin;
-  const float *sign = R->sign;
-  for (int m = 0; m < L; m++) {
-    const float s = a[m] + a[m + L], d = a[m] - a[m + L];
-    const int k = bin[m];
-    out[2 * k] = x0 + s;
-    out[2 * k + 1] = sign[m] * d;
+  for (; k < h; k++) {
+    const float Zr = zr[k], Zi = zi[k], Mr = zr[h - k], Mi = zi[h - k];
+    ti[k] = alr[k] * Zr - ali[k] * Zi + ber[k] * Mr + bei[k] * Mi;
+    tr[k] = alr[k] * Zi + ali[k] * Zr + bei[k] * Mr - ber[k] * Mi;
   }
+  float *sr = where ? br : ar, *si = where ? bi : ai; /* Z's buffers: free now */
+  const int again = complex_forward(inner, tr, ti, sr, si);
+  *odd = again ? sr : tr; /* swapped back: re of the result is r_{2j} */
+  *even = again ? si : ti;
+  return sum;
 }
 
-/* p·x from the bins 0 … L of its DFT (Hartley's identity, as odd sizes do in fx_irfft). */
+/*
+ * The statements after it once per t < L with lo, hi pointing at the slots of the convolution's
+ * t and t + L in its packed layout (t at re[t/2] when t is even, im[(t−1)/2] when odd): as
+ * g^{t+L} = −g^t, one index serves both (x_{p−i} beside x_i; X_k beside its conjugate).
+ */
+#define RADER_PAIRS(h, re, im, ...)                                                             \
+  do {                                                                                          \
+    const int hh_ = (h) >> 1;                                                                   \
+    if (((h)&1) == 0) {                                                                         \
+      for (int j_ = 0; j_ < hh_; j_++) {                                                        \
+        {                                                                                       \
+          const int t = 2 * j_;                                                                 \
+          float *const lo = (re) + j_, *const hi = (re) + j_ + hh_;                             \
+          __VA_ARGS__                                                                           \
+        }                                                                                       \
+        {                                                                                       \
+          const int t = 2 * j_ + 1;                                                             \
+          float *const lo = (im) + j_, *const hi = (im) + j_ + hh_;                             \
+          __VA_ARGS__                                                                           \
+        }                                                                                       \
+      }                                                                                         \
+    } else {                                                                                    \
+      for (int j_ = 0; j_ <= hh_; j_++) {                                                       \
+        const int t = 2 * j_;                                                                   \
+        float *const lo = (re) + j_, *const hi = (im) + j_ + hh_;                               \
+        __VA_ARGS__                                                                             \
+      }                                                                                         \
+      for (int j_ = 0; j_ < hh_; j_++) {                                                        \
+        const int t = 2 * j_ + 1;                                                               \
+        float *const lo = (im) + j_, *const hi = (re) + j_ + hh_ + 1;                           \
+        __VA_ARGS__                                                                             \
+      }                                                                                         \
+    }                                                                                           \
+  } while (0)
+
+/* out[0 … 2L+1] = the bins 0 … L of the DFT of real x[0 … p−1]. */
+static void rader_forward(const Rader *R, const float *x, float *out) {
+  const int h = R->L, p = R->p;
+  float *ar = R->inner->work, *ai = ar + h;
+  const int *gather = R->gather;
+  /* a_t = x_{g^{−t}}, a_{t+L} = x_{p − g^{−t}} */
+  RADER_PAIRS(h, ar, ai, {
+    const int i = gather[t];
+    *lo = x[i];
+    *hi = x[p - i];
+  });
+  float *odd, *even; /* r_{2j+1} at odd[j], r_{2j} at even[j] */
+  const float x0 = x[0];
+  out[0] = x0 + rader_convolve(R, ar, (const float **)&odd, (const float **)&even);
+  out[1] = 0;
+  const int *bin = R->bin;
+  const float *sign = R->sign;
+  /* m < L: re X_{g^m} = x0 + r_m + r_{m+L}, im = ±(r_m − r_{m+L}) (the ½ is in `pair`) */
+  RADER_PAIRS(h, even, odd, {
+    const float e0 = *lo, e1 = *hi;
+    const int k = bin[t];
+    out[2 * k] = x0 + e0 + e1;
+    out[2 * k + 1] = sign[t] * (e0 - e1);
+  });
+}
+
+/*
+ * p·x from the bins 0 … L of its DFT by the same convolution (no Hartley folds): with
+ * v_t = re + im of X_{g^{−t}} (t < p − 1; X_{p−k} = conj X_k), b = X_{g^{−t}} = A + iB has A of
+ * period L and B changing sign after L, and Σ_t b_t e^{+iθ_{m−t}} = A ⊛ cos − B ⊛ sin =
+ * (v ⊛ (cos − sin))_m (a periodic sequence convolved with an antiperiodic one sums to 0), so
+ *   x_{g^m} = X_0 + (v ⊛ (cos − sin)θ)_m,   x_0 = X_0 + 2·Σ_{0<k≤L} re X_k = X_0 + Σ_t v_t,
+ * where the im parts cancel in Σ_t v_t = re Z_0 + im Z_0. v is made twice over, undoing `pair`'s ½.
+ */
 static void rader_inverse(const Rader *R, const float *spectrum, float *output) {
-  const int p = R->p, L = R->L;
-  float *u = R->u, *U = R->uspec;
-  hartley_fold(spectrum, p, L + 1, u);
-  rader_forward(R, u, U);
-  hartley_fold(U, p, L + 1, output);
+  const int h = R->L, p = R->p;
+  float *ar = R->inner->work, *ai = ar + h;
+  const int *ibin = R->ibin;
+  const float *isign = R->isign;
+  /* X_{g^{−(t+L)}} = conj X_{g^{−t}} */
+  RADER_PAIRS(h, ar, ai, {
+    const int k = ibin[t];
+    const float re = 2.0f * spectrum[2 * k], im = 2.0f * isign[t] * spectrum[2 * k + 1];
+    *lo = re + im;
+    *hi = re - im;
+  });
+  float *odd, *even;
+  const float X0 = spectrum[0];
+  output[0] = X0 + 0.5f * rader_convolve(R, ar, (const float **)&odd, (const float **)&even);
+  const int *power = R->power;
+  RADER_PAIRS(h, even, odd, {
+    const int i = power[t];
+    output[i] = X0 + *lo;
+    output[p - i] = X0 + *hi;
+  });
 }
 
 /* odd_real_first's rows for a first radix P too large for a butterfly: per q < M, the real
@@ -955,3 +1051,4 @@ __attribute__((export_name("fx_bluestein_irfft"))) void fx_bluestein_irfft(const
   bluestein_dft(B, u, 0, n, B->bins, U, U + 1, 2);
   hartley_fold(U, n, B->bins, output);
 }
+
