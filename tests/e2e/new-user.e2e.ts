@@ -105,6 +105,49 @@ function wiresBehindNodes(page: Page) {
   })
 }
 
+/**
+ * Square wires of different outputs that share a lane: straight runs of their paths (between the
+ * rounded corners) parallel, under 3 px apart and overlapping, in canvas units.
+ */
+function sharedLanes(page: Page) {
+  return page.evaluate(() => {
+    type Run = { wire: string; output: string; a: number[]; b: number[] }
+    const runs: Run[] = []
+    for (const svg of document.querySelectorAll('svg.connection')) {
+      const d = svg.querySelector('path')?.getAttribute('d') ?? ''
+      if (!/ Q /.test(d)) continue // a curve
+      const output = `${svg.getAttribute('data-from')}.${svg.getAttribute('data-from-port')}`
+      const wire = `${output}→${svg.getAttribute('data-to')}`
+      const t = d.trim().split(/\s+/)
+      let at: number[] = []
+      for (let i = 0; i < t.length; i++) {
+        if (t[i] === 'M') at = [+t[i + 1], +t[i + 2]]
+        if (t[i] === 'Q') at = [+t[i + 3], +t[i + 4]]
+        if (t[i] === 'L') {
+          const to = [+t[i + 1], +t[i + 2]]
+          runs.push({ wire, output, a: at, b: to })
+          at = to
+        }
+      }
+    }
+    const found: string[] = []
+    runs.forEach((r, i) =>
+      runs.slice(i + 1).forEach((q) => {
+        if (r.output === q.output) return
+        for (const axis of [0, 1]) {
+          const along = 1 - axis
+          const flat = (x: Run) => Math.abs(x.a[axis] - x.b[axis]) < 0.5
+          if (!flat(r) || !flat(q) || Math.abs(r.a[axis] - q.a[axis]) >= 3) continue
+          const low = Math.max(Math.min(r.a[along], r.b[along]), Math.min(q.a[along], q.b[along]))
+          const high = Math.min(Math.max(r.a[along], r.b[along]), Math.max(q.a[along], q.b[along]))
+          if (high - low > 2) found.push(`${r.wire} and ${q.wire} at ${r.a[axis].toFixed(0)}`)
+        }
+      }),
+    )
+    return found
+  })
+}
+
 type Box = { left: number; top: number; right: number; bottom: number }
 const overlaps = (a: Box, b: Box) =>
   a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
@@ -392,6 +435,7 @@ describe('the editor as a new user meets it', () => {
     console.log(`opening view: ${behind.wires} wires, ${behind.found.length} behind a node`)
     expect(behind.wires).toBe(14)
     expect(behind.found).toEqual([])
+    expect(await sharedLanes(page)).toEqual([])
     expect(boxes.minimap).toBeDefined() // shown, and no node under it
     // The whole legend shows: at 1440×900 it covers nothing.
     expect(await underLegend(page)).toEqual({ nodes: [], unfolded: true })
@@ -715,6 +759,55 @@ describe('the editor as a new user meets it', () => {
       .poll(() => page.locator('[data-node-id="out"]').getAttribute('class'))
       .toMatch(/state-muted/)
     expect((await muted.textContent())?.match(/muted/gi)).toHaveLength(1)
+    expect(unexpected(errors).filter((e) => !/image|picture|file/i.test(e))).toEqual([])
+    await context.close()
+  })
+
+  it('runs wires of different outputs in lanes of their own', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    // Split RGB's red and green back to two Griffin-Lims left of it, and the picture into Split
+    // RGB past them: alone, the picture's wire and red's would both go over the top along one
+    // lane, and the two Griffin-Lims' inputs would be reached down one line.
+    const back: GraphDocument = {
+      ...smallItems,
+      name: 'Wires going back',
+      nodes: [
+        node('img', 'image/load', -340, 0),
+        node('split', 'image/split-rgb', 260, 0),
+        node('glR', 'dsp/griffin-lim', 0, 0),
+        node('glG', 'dsp/griffin-lim', 0, 250),
+      ],
+      edges: [
+        { from: { node: 'img', port: 'image' }, to: { node: 'split', port: 'image' } },
+        { from: { node: 'split', port: 'red' }, to: { node: 'glR', port: 'image' } },
+        { from: { node: 'split', port: 'green' }, to: { node: 'glG', port: 'image' } },
+      ],
+    }
+    await openWithGraph(page, back)
+    // Every wire drawn, each square (none can be the curve: each would pass behind a node).
+    await page.waitForFunction(() => {
+      const paths = [...document.querySelectorAll('svg.connection path')]
+      return paths.length === 3 && paths.every((p) => / Q /.test(p.getAttribute('d') ?? ''))
+    })
+    await expect.poll(() => sharedLanes(page)).toEqual([])
+    expect((await wiresBehindNodes(page)).found).toEqual([])
+    await screenshot(page, 'new-user-own-lanes')
+
+    // Moved, the nodes' wires re-route and still keep apart: Split RGB below the Griffin-Lims.
+    const red = page.locator('svg.connection[data-from-port="red"] path')
+    const before = await red.getAttribute('d')
+    await page.evaluate(() =>
+      window.__synesthete?.services.store.dispatch({
+        type: 'moveNodes',
+        positions: { split: { x: 260, y: 420 } },
+      }),
+    )
+    await expect.poll(() => red.getAttribute('d')).not.toBe(before)
+    await expect.poll(() => sharedLanes(page)).toEqual([])
+    await screenshot(page, 'new-user-own-lanes-moved')
+    expect((await wiresBehindNodes(page)).found).toEqual([])
     expect(unexpected(errors).filter((e) => !/image|picture|file/i.test(e))).toEqual([])
     await context.close()
   })

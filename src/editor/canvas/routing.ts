@@ -25,6 +25,13 @@ const CLEARANCE = 6
 /** How far a routed wire runs straight out of its socket before it turns. */
 const STUB = 14
 const RADIUS = 10
+/**
+ * How far apart square wires of different outputs run where they would share a lane: their
+ * strokes are 3 px, so 8 px leaves a clear line of background between them.
+ */
+const LANE_SPACING = 8
+/** Closer than this, two parallel runs of different outputs read as one wire. */
+const MIN_APART = 6
 
 export function curvePath(start: Pt, end: Pt): string {
   const reach = Math.max(Math.abs(start.y - end.y) / 2, Math.abs(end.x - start.x)) * CURVATURE
@@ -88,13 +95,73 @@ function segmentFree(a: Pt, b: Pt, boxes: readonly Box[]): boolean {
   )
 }
 
+/** A straight run of a routed wire, and the output the wire comes from. */
+export interface Run {
+  output: string
+  a: Pt
+  b: Pt
+}
+
+/** The straight runs of a square route (corner points), for the wires routed after it. */
+function runsOf(route: readonly Pt[], output: string): Run[] {
+  return route.slice(1).map((b, i) => ({ output, a: route[i], b }))
+}
+
+/**
+ * Whether a run lies along one of `taken` from another output: parallel, closer than
+ * `MIN_APART`, and overlapping along their length (crossing is fine: wires cross).
+ */
+function alongTaken(a: Pt, b: Pt, output: string, taken: readonly Run[]): boolean {
+  const vertical = Math.abs(a.x - b.x) < 0.5
+  const horizontal = Math.abs(a.y - b.y) < 0.5
+  return taken.some((run) => {
+    if (run.output === output) return false // one output's wires branch from one line
+    const [along, across] = vertical ? (['y', 'x'] as const) : (['x', 'y'] as const)
+    if (!vertical && !horizontal) return false
+    const runVertical = Math.abs(run.a.x - run.b.x) < 0.5
+    const runHorizontal = Math.abs(run.a.y - run.b.y) < 0.5
+    if (vertical ? !runVertical : !runHorizontal) return false
+    if (Math.abs(run.a[across] - a[across]) >= MIN_APART) return false
+    const low = Math.max(Math.min(a[along], b[along]), Math.min(run.a[along], run.b[along]))
+    const high = Math.min(Math.max(a[along], b[along]), Math.max(run.a[along], run.b[along]))
+    return high - low > 1
+  })
+}
+
+/** 0, +1, −1, +2, −2 … steps of `LANE_SPACING`, up to `count` of them. */
+const offsets = (count: number) =>
+  Array.from({ length: count }, (_, i) => (i % 2 === 1 ? 1 : -1) * Math.ceil(i / 2) * LANE_SPACING)
+
 /**
  * The square route from `start` (an output, on a node's right edge) to `end` (an input, on a
  * node's left edge) clear of every box, as its corner points; undefined when there is none. Of
  * the free lanes, the one with the least climbing wins; in a narrow gap the lane runs down its
  * middle, in a wide one as near the ends' heights as keeps it 2 × `CLEARANCE` from the nodes.
+ * Where a run would lie along a run of another output's wire (`taken`, with `output` naming
+ * this wire's), the lane and the turns step aside by `LANE_SPACING`; when nothing can, the
+ * route is as if nothing were taken.
  */
-export function squareRoute(start: Pt, end: Pt, boxes: readonly Box[]): Pt[] | undefined {
+export function squareRoute(
+  start: Pt,
+  end: Pt,
+  boxes: readonly Box[],
+  taken: readonly Run[] = [],
+  output = '',
+): Pt[] | undefined {
+  if (taken.length > 0) {
+    const apart = routeAround(start, end, boxes, taken, output)
+    if (apart) return apart
+  }
+  return routeAround(start, end, boxes, [], output)
+}
+
+function routeAround(
+  start: Pt,
+  end: Pt,
+  boxes: readonly Box[],
+  taken: readonly Run[],
+  output: string,
+): Pt[] | undefined {
   const x1 = start.x + STUB
   const x2 = end.x - STUB
   const [left, right] = [Math.min(x1, x2), Math.max(x1, x2)]
@@ -111,25 +178,45 @@ export function squareRoute(start: Pt, end: Pt, boxes: readonly Box[]): Pt[] | u
   }
   gaps.push([from, Infinity])
   const ideal = (start.y + end.y) / 2
-  const lanes = gaps.map(([top, bottom]) =>
-    bottom - top <= 2 * CLEARANCE
-      ? (top + bottom) / 2
-      : Math.min(bottom - CLEARANCE, Math.max(top + CLEARANCE, ideal)),
-  )
+  const lanes = gaps.map(([top, bottom]) => ({
+    top,
+    bottom,
+    y:
+      bottom - top <= 2 * CLEARANCE
+        ? (top + bottom) / 2
+        : Math.min(bottom - CLEARANCE, Math.max(top + CLEARANCE, ideal)),
+  }))
   const climb = (y: number) => Math.abs(y - start.y) + Math.abs(y - end.y)
-  lanes.sort((a, b) => climb(a) - climb(b))
-  for (const y of lanes) {
-    if (!Number.isFinite(y)) continue
-    const route = [
-      start,
-      { x: x1, y: start.y },
-      { x: x1, y },
-      { x: x2, y },
-      { x: x2, y: end.y },
-      end,
-    ]
-    const free = route.slice(1, -2).every((p, i) => segmentFree(p, route[i + 2], boxes))
-    if (free) return route
+  lanes.sort((a, b) => climb(a.y) - climb(b.y))
+  // With nothing taken, one try per lane; else the lane and each turn may step aside.
+  const [laneSteps, turnSteps] = taken.length > 0 ? [7, 4] : [1, 1]
+  const turns = offsets(turnSteps * 2 - 1)
+    .filter((d) => d >= 0)
+    .flatMap((d1, _, all) => all.map((d2) => [d1, d2] as const))
+    .sort((a, b) => a[0] + a[1] - (b[0] + b[1]))
+  for (const lane of lanes) {
+    if (!Number.isFinite(lane.y)) continue
+    for (const dy of offsets(laneSteps)) {
+      const y = lane.y + dy
+      // A step aside stays in its gap, as far from the nodes as the lane itself.
+      if (dy !== 0 && (y < lane.top + CLEARANCE || y > lane.bottom - CLEARANCE)) continue
+      for (const [d1, d2] of turns) {
+        const route = [
+          start,
+          { x: x1 + d1, y: start.y },
+          { x: x1 + d1, y },
+          { x: x2 - d2, y },
+          { x: x2 - d2, y: end.y },
+          end,
+        ]
+        const free = route.slice(1, -2).every((p, i) => segmentFree(p, route[i + 2], boxes))
+        if (!free) continue
+        const apart = route
+          .slice(0, -1)
+          .every((p, i) => !alongTaken(p, route[i + 1], output, taken))
+        if (apart) return route
+      }
+    }
   }
   return undefined
 }
@@ -159,3 +246,50 @@ export function wirePath(start: Pt, end: Pt, boxes: readonly Box[]): string {
   const route = squareRoute(start, end, boxes)
   return route ? roundedPath(route) : curvePath(start, end)
 }
+
+/** A wire on the canvas: its id, the output it comes from (`node.port`) and its ends. */
+export interface Wire {
+  id: string
+  output: string
+  start: Pt
+  end: Pt
+}
+
+/**
+ * Every wire's path, routed together so that square wires of different outputs never share a
+ * lane: each is routed in turn around the runs of those before it. The shorter way round goes
+ * first and keeps the inside (so two wires going back over the top nest instead of crossing);
+ * ties go by output, then id, so the result never depends on the order the canvas drew them in.
+ * Wires of one output may share their runs: they branch from one line, as one signal going to
+ * several places.
+ */
+export function routeWires(wires: readonly Wire[], boxes: readonly Box[]): Map<string, string> {
+  const paths = new Map<string, string>()
+  const square: { wire: Wire; length: number }[] = []
+  for (const wire of wires) {
+    const { start, end } = wire
+    const alone = curveCrosses(start, end, boxes) ? squareRoute(start, end, boxes) : undefined
+    if (alone) square.push({ wire, length: lengthOf(alone) })
+    else paths.set(wire.id, curvePath(start, end))
+  }
+  square.sort(
+    (a, b) =>
+      a.length - b.length ||
+      (a.wire.output === b.wire.output
+        ? a.wire.id.localeCompare(b.wire.id)
+        : a.wire.output.localeCompare(b.wire.output)),
+  )
+  const taken: Run[] = []
+  for (const { wire } of square) {
+    const route = squareRoute(wire.start, wire.end, boxes, taken, wire.output)
+    if (!route) continue // cannot be: it had a route alone, and that is the last resort
+    taken.push(...runsOf(route, wire.output))
+    paths.set(wire.id, roundedPath(route))
+  }
+  return paths
+}
+
+const lengthOf = (route: readonly Pt[]) =>
+  route
+    .slice(1)
+    .reduce((sum, p, i) => sum + Math.abs(p.x - route[i].x) + Math.abs(p.y - route[i].y), 0)
