@@ -6,7 +6,12 @@ import {
   setDefaultFftBackend,
   type RealFft,
 } from '../../src/dsp/fft'
-import { mixedRadixSupports, raderFirstSupports, raderSupports } from '../../src/dsp/fft-wasm'
+import {
+  mixedRadixSupports,
+  raderFirstSupports,
+  raderStageSupports,
+  raderSupports,
+} from '../../src/dsp/fft-wasm'
 import { mulberry32 } from '../helpers/run-context'
 import { dft } from '../helpers/reference-dsp'
 
@@ -270,9 +275,14 @@ describe('large radices, Rader and Bluestein', () => {
     // primes up to 61 alone as twice themselves.
     [111, 'stages'],
     [1025, 'stages'],
-    [1552, 'stages'],
     [3810, 'stages'],
-    [4016, 'stages'],
+    // A four-lane stage of a prime from 53 by Rader's algorithm (fft.c, rader_stage): 97, 103
+    // (p − 1 = 2·3·17), 233 (8·29), 251, and 53 before a 59 (twiddled, m = 59).
+    [1552, 'rader-stage'],
+    [824, 'rader-stage'],
+    [1864, 'rader-stage'],
+    [4016, 'rader-stage'],
+    [8 * 53 * 59, 'rader-stage'],
     [2 * 5 * 157, 'stages'],
     [122, 'stages'],
     // Rader's first stage (fft.c, odd_real_first_rader) over M real 463- and 1381-point DFTs.
@@ -290,8 +300,12 @@ describe('large radices, Rader and Bluestein', () => {
     [1031, 'bluestein'],
   ])('N = %i (%s) matches the DFT at every bin and inverts', (n, path) => {
     expect(raderSupports(n)).toBe(path === 'rader') // Rader goes first (fft.ts)
-    if (path !== 'rader') expect(mixedRadixSupports(n)).toBe(path === 'stages')
-    if (path !== 'rader' && path !== 'stages') {
+    const staged = path === 'stages' || path === 'rader-stage'
+    if (path !== 'rader') expect(mixedRadixSupports(n)).toBe(staged)
+    const divisors = Array.from({ length: n }, (_, d) => d).filter((d) => d > 1 && n % d === 0)
+    if (staged)
+      expect(n % 8 === 0 && divisors.some(raderStageSupports)).toBe(path === 'rader-stage')
+    if (path !== 'rader' && !staged) {
       expect(raderFirstSupports(n)).toBe(path === 'rader-first')
     }
     const x = randomSignal(n, 900 + n)

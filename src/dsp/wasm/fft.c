@@ -41,6 +41,9 @@ typedef struct {
   /* Odd n = P·M with a large prime P: the first stage's M real P-point DFTs by Rader (see
    * odd_real_first_rader), else 0. */
   const struct Rader *first_rader;
+  /* Four-lane plans: stage rader_index (a prime radix) by Rader's algorithm (rader_stage), or 0. */
+  const struct RaderStage *rader_stage;
+  int rader_index;
 } Plan;
 
 /* ---------------------------------------------------------------- memory */
@@ -230,6 +233,9 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
     else STAGE(SUFFIX##n, p, m, s, st, (st)->tw, xr, xi, yr, yi);                               \
   } while (0)
 
+static void rader_stage(const Plan *plan, int m, int s, const float *tw, const float *xr,
+                        const float *xi, float *yr, float *yi);
+
 /* Four transforms, one per lane: every stage; returns which buffer holds the result (0: x). */
 static int stages_v4(const Plan *plan, v4 *xr, v4 *xi, v4 *yr, v4 *yi) {
   int s = 1;
@@ -241,7 +247,9 @@ static int stages_v4(const Plan *plan, v4 *xr, v4 *xi, v4 *yr, v4 *yi) {
     m /= p;
     v4 *inr = where ? yr : xr, *ini = where ? yi : xi;
     v4 *outr = where ? xr : yr, *outi = where ? xi : yi;
-    STAGE_TW(_v4, p, m, s, st, inr, ini, outr, outi);
+    if (plan->rader_stage && i == plan->rader_index)
+      rader_stage(plan, m, s, st->tw, (const float *)inr, (const float *)ini, (float *)outr, (float *)outi);
+    else STAGE_TW(_v4, p, m, s, st, inr, ini, outr, outi);
     s *= p;
     where ^= 1;
   }
@@ -860,6 +868,69 @@ static void rader_inverse(const Rader *R, const float *spectrum, float *output) 
     output[i] = X0 + *lo;
     output[p - i] = X0 + *hi;
   });
+}
+
+/*
+ * A Stockham stage of a prime radix P (stockham.inc.c's y[j + s(Pq + k)] = w^{qk}·Σ_r x[j +
+ * s(q + rm)]·ω_P^{rk}) on four lanes, each butterfly by Rader's algorithm on complex data: with
+ * a_t = x_{g^{−t}} and b_j = ω_P^{g^j}, X_{g^m} = x_0 + (a ⊛ b)_m, a complex cyclic convolution
+ * of length P − 1 by two four-lane FFTs of the inner plan (its spectrum B/(P − 1) precomputed,
+ * the inverse as swap ∘ FFT ∘ swap), and X_0 = x_0 + A_0. About (P − 1)·log(P − 1) work per
+ * butterfly against the pairing butterfly's (P − 1)²/2.
+ */
+typedef struct RaderStage {
+  int p;
+  const Plan *inner;   /* lanes = 1 … as a four-lane plan of length len = P − 1 */
+  const int *gather;   /* t < P − 1: g^{−t} mod P */
+  const int *scatter;  /* m < P − 1: g^m mod P */
+  const float *kernel; /* re, then im, of DFT_{P−1}(b)/(P − 1) */
+} RaderStage;
+
+static void rader_stage(const Plan *plan, int m, int s, const float *tw, const float *xr,
+                        const float *xi, float *yr, float *yi) {
+  const RaderStage *RS = plan->rader_stage;
+  const int p = RS->p, n1 = p - 1;
+  const Plan *inner = RS->inner;
+  v4 *ar = (v4 *)inner->work, *ai = ar + n1, *br = ai + n1, *bi = br + n1;
+  const int *gather = RS->gather, *scatter = RS->scatter;
+  const float *kr = RS->kernel, *ki = kr + n1;
+  const int d = s * m;
+  for (int q = 0; q < m; q++) {
+    const float *w = tw ? tw + 2 * (p - 1) * q : 0;
+    for (int j = 0; j < s; j++) {
+      const v4 *x0r = (const v4 *)xr + j + s * q, *x0i = (const v4 *)xi + j + s * q;
+      v4 *outr = (v4 *)yr + j + s * p * q, *outi = (v4 *)yi + j + s * p * q;
+      for (int t = 0; t < n1; t++) {
+        ar[t] = x0r[d * gather[t]];
+        ai[t] = x0i[d * gather[t]];
+      }
+      const int where = stages_v4(inner, ar, ai, br, bi);
+      v4 *zr = where ? br : ar, *zi = where ? bi : ai;
+      v4 *tr = where ? ar : br, *ti = where ? ai : bi;
+      const v4 x0 = x0r[0], y0 = x0i[0];
+      outr[0] = x0 + zr[0];
+      outi[0] = y0 + zi[0];
+      for (int k = 0; k < n1; k++) { /* Z·K, swapped */
+        const v4 a = zr[k], b = zi[k], c = SPLAT_V4(kr[k]), e = SPLAT_V4(ki[k]);
+        ti[k] = a * c - b * e;
+        tr[k] = a * e + b * c;
+      }
+      const int again = stages_v4(inner, tr, ti, zr, zi);
+      const v4 *cr = again ? zi : ti, *ci = again ? zr : tr; /* swapped back */
+      for (int t = 0; t < n1; t++) {
+        const int k = scatter[t];
+        const v4 re = x0 + cr[t], im = y0 + ci[t];
+        if (w) {
+          const v4 wr = SPLAT_V4(w[2 * (k - 1)]), wi = SPLAT_V4(w[2 * (k - 1) + 1]);
+          outr[s * k] = re * wr - im * wi;
+          outi[s * k] = re * wi + im * wr;
+        } else {
+          outr[s * k] = re;
+          outi[s * k] = im;
+        }
+      }
+    }
+  }
 }
 
 /* odd_real_first's rows for a first radix P too large for a butterfly: per q < M, the real
