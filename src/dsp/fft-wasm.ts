@@ -157,8 +157,15 @@ export function mixedRadixSupports(n: number): boolean {
   // 22× the nearest smooth size).
   // Off lanes a stage above about 160 loses to Bluestein too (9·229: 8.1× against 5.4×,
   // 4·3·211: 5.3× against 3.9×; 3·7·131: 3.3× against 4.4×).
+  // Except the largest prime of an even n when Rader's algorithm runs its stage (the first,
+  // raderStageSupports): 4·3·211 3.9× → …, 2·5·251 ….
+  const largest = Math.max(...factors)
+  const byRader = n % 2 === 0 && raderStageSupports(largest) && length / largest >= 4
   return (
-    length % 4 === 0 || factors.every((p) => p <= MAX_RADIX_ALONE || (length / p >= 4 && p <= 160))
+    length % 4 === 0 ||
+    factors.every(
+      (p) => p <= MAX_RADIX_ALONE || (length / p >= 4 && (p <= 160 || (byRader && p === largest))),
+    )
   )
 }
 
@@ -167,6 +174,8 @@ export interface MixedRadixPlan {
   readonly bins: number
   /** Byte offset of the plan, for fx_rfft / fx_irfft. */
   readonly pointer: number
+  /** The prime whose stage runs by Rader's algorithm (fft.c, rader_stage), if any. */
+  readonly raderStage?: number
 }
 
 /**
@@ -263,7 +272,16 @@ export function createMixedRadixPlan(
     }
   }
   // A prime stage by Rader's algorithm (fft.c, rader_stage) on four lanes.
-  const raderAt = lanes === 4 && !first ? factors.findIndex(raderStageSupports) : -1
+  // On one transform (even n) only where the stage runs on f32x4: the first with m ≥ 4, or s ≥ 4.
+  const raderAt =
+    !first && (lanes === 4 || (single && n % 2 === 0))
+      ? factors.findIndex(
+          (p, i) =>
+            raderStageSupports(p) &&
+            (lanes === 4 ||
+              (i === 0 ? len / p >= 4 : factors.slice(0, i).reduce((a, b) => a * b, 1) >= 4)),
+        )
+      : -1
   const raderStage = raderAt >= 0 ? createRaderStage(mod, factors[raderAt]) : 0
   const realtwAt = floats(realtw)
   const lanetwAt = lanetw.length ? floats(lanetw) : 0
@@ -277,7 +295,7 @@ export function createMixedRadixPlan(
   fields[8 + 4 * MAX_STAGES] = firstRader
   fields[9 + 4 * MAX_STAGES] = raderStage
   fields[10 + 4 * MAX_STAGES] = raderAt
-  const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer }
+  const plan = { size: n, bins: Math.floor(n / 2) + 1, pointer, raderStage: factors[raderAt] ?? 0 }
   mod.plans.set(key, plan)
   return plan
 }

@@ -3,13 +3,14 @@ import {
   createRealFft,
   fastFftStatus,
   initFastFft,
+  mixedRadixModule,
   setDefaultFftBackend,
   type RealFft,
 } from '../../src/dsp/fft'
 import {
   mixedRadixSupports,
   raderFirstSupports,
-  raderStageSupports,
+  createMixedRadixPlan,
   raderSupports,
 } from '../../src/dsp/fft-wasm'
 import { mulberry32 } from '../helpers/run-context'
@@ -275,7 +276,6 @@ describe('large radices, Rader and Bluestein', () => {
     // primes up to 61 alone as twice themselves.
     [111, 'stages'],
     [1025, 'stages'],
-    [3810, 'stages'],
     // A four-lane stage of a prime from 53 by Rader's algorithm (fft.c, rader_stage): 97, 103
     // (p − 1 = 2·3·17), 233 (8·29), 251, and 53 before a 59 (twiddled, m = 59).
     [1552, 'rader-stage'],
@@ -283,7 +283,11 @@ describe('large radices, Rader and Bluestein', () => {
     [1864, 'rader-stage'],
     [4016, 'rader-stage'],
     [8 * 53 * 59, 'rader-stage'],
-    [2 * 5 * 157, 'stages'],
+    // … and on one transform as its first stage (rader_stage_first): 127, 157, 211, 251.
+    [3810, 'rader-stage'],
+    [2 * 5 * 157, 'rader-stage'],
+    [4 * 3 * 211, 'rader-stage'],
+    [2 * 5 * 251, 'rader-stage'],
     [122, 'stages'],
     // Rader's first stage (fft.c, odd_real_first_rader) over M real 463- and 1381-point DFTs.
     [9 * 463, 'rader-first'],
@@ -291,20 +295,20 @@ describe('large radices, Rader and Bluestein', () => {
     [11 * 199, 'rader-first'],
     // Bluestein in the module (fft.c): odd and even sizes, a prime whose p − 1 has no cheap
     // plan (4098 = 2·3·683; 1030 = 2·5·103), a prime beside a small factor (3·173), 4·257,
-    // 2·3·5·263, and a prime above 160 off four lanes (2·5·251).
+    // and 2·3·5·263.
     [4099, 'bluestein'],
     [519, 'bluestein'],
     [1028, 'bluestein'],
     [7890, 'bluestein'],
-    [2 * 5 * 251, 'bluestein'],
     [1031, 'bluestein'],
   ])('N = %i (%s) matches the DFT at every bin and inverts', (n, path) => {
     expect(raderSupports(n)).toBe(path === 'rader') // Rader goes first (fft.ts)
     const staged = path === 'stages' || path === 'rader-stage'
     if (path !== 'rader') expect(mixedRadixSupports(n)).toBe(staged)
-    const divisors = Array.from({ length: n }, (_, d) => d).filter((d) => d > 1 && n % d === 0)
-    if (staged)
-      expect(n % 8 === 0 && divisors.some(raderStageSupports)).toBe(path === 'rader-stage')
+    if (staged) {
+      const plan = createMixedRadixPlan(mixedRadixModule()!, n)
+      expect(plan.raderStage !== 0).toBe(path === 'rader-stage')
+    }
     if (path !== 'rader' && !staged) {
       expect(raderFirstSupports(n)).toBe(path === 'rader-first')
     }

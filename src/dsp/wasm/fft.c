@@ -235,6 +235,8 @@ typedef float v4u __attribute__((vector_size(16), aligned(4)));
 
 static void rader_stage(const Plan *plan, int m, int s, const float *tw, const float *xr,
                         const float *xi, float *yr, float *yi);
+static void rader_stage_first(const Plan *plan, int m, const float *twt, const float *xr,
+                              const float *xi, float *yr, float *yi);
 
 /* Four transforms, one per lane: every stage; returns which buffer holds the result (0: x). */
 static int stages_v4(const Plan *plan, v4 *xr, v4 *xi, v4 *yr, v4 *yi) {
@@ -296,8 +298,10 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
     m /= p;
     float *inr = where ? yr : xr, *ini = where ? yi : xi;
     float *outr = where ? xr : yr, *outi = where ? xi : yi;
+    const int by_rader = plan->rader_stage && i == plan->rader_index;
     if (i == 0 && m >= 4 && (st->twt || !st->tw)) {
-      if (st->tw) STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
+      if (by_rader) rader_stage_first(plan, m, st->tw ? st->twt : 0, inr, ini, outr, outi);
+      else if (st->tw) STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
       else STAGE(_vjn, p, 1, m, st, st->tw, inr, ini, outr, outi);
       /* [k][q] → [q][k], back into the input buffer: the result stays where the input was. */
       transpose(outr, p, m, inr);
@@ -305,7 +309,8 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
       s *= p;
       continue;
     }
-    if (s >= 4) STAGE_TW(_vj, p, m, s, st, inr, ini, outr, outi);
+    if (by_rader && s >= 4) rader_stage(plan, m, s, st->tw, inr, ini, outr, outi);
+    else if (s >= 4) STAGE_TW(_vj, p, m, s, st, inr, ini, outr, outi);
     else STAGE_TW(_scalar, p, m, s, st, inr, ini, outr, outi);
     s *= p;
     where ^= 1;
@@ -886,50 +891,84 @@ typedef struct RaderStage {
   const float *kernel; /* re, then im, of DFT_{P−1}(b)/(P − 1) */
 } RaderStage;
 
-static void rader_stage(const Plan *plan, int m, int s, const float *tw, const float *xr,
-                        const float *xi, float *yr, float *yi) {
-  const RaderStage *RS = plan->rader_stage;
-  const int p = RS->p, n1 = p - 1;
+/* One butterfly, four at once: inputs x + istep·r (r < P), outputs y + ostep·k (k < P), floats
+ * of four lanes or four consecutive j; each output twiddled by w^{k} (splat, w[2(k−1)], …), by a
+ * [k] table of four (twt + 2(k−1)·tstride, re then im rows), or not (both null). */
+static void rader_butterfly(const RaderStage *RS, const float *xr, const float *xi, int istep,
+                            float *yr, float *yi, int ostep, const float *w, const float *twt,
+                            int tstride) {
+  const int n1 = RS->p - 1;
   const Plan *inner = RS->inner;
   v4 *ar = (v4 *)inner->work, *ai = ar + n1, *br = ai + n1, *bi = br + n1;
   const int *gather = RS->gather, *scatter = RS->scatter;
   const float *kr = RS->kernel, *ki = kr + n1;
-  const int d = s * m;
+  for (int t = 0; t < n1; t++) {
+    ar[t] = *(const v4u *)(xr + istep * gather[t]);
+    ai[t] = *(const v4u *)(xi + istep * gather[t]);
+  }
+  const int where = stages_v4(inner, ar, ai, br, bi);
+  v4 *zr = where ? br : ar, *zi = where ? bi : ai;
+  v4 *tr = where ? ar : br, *ti = where ? ai : bi;
+  const v4 x0 = *(const v4u *)xr, y0 = *(const v4u *)xi;
+  *(v4u *)yr = x0 + zr[0];
+  *(v4u *)yi = y0 + zi[0];
+  for (int k = 0; k < n1; k++) { /* Z·K, swapped */
+    const v4 a = zr[k], b = zi[k], c = SPLAT_V4(kr[k]), e = SPLAT_V4(ki[k]);
+    ti[k] = a * c - b * e;
+    tr[k] = a * e + b * c;
+  }
+  const int again = stages_v4(inner, tr, ti, zr, zi);
+  const v4 *cr = again ? zi : ti, *ci = again ? zr : tr; /* swapped back */
+  for (int t = 0; t < n1; t++) {
+    const int k = scatter[t];
+    const v4 re = x0 + cr[t], im = y0 + ci[t];
+    v4 wr, wi;
+    if (w) {
+      wr = SPLAT_V4(w[2 * (k - 1)]);
+      wi = SPLAT_V4(w[2 * (k - 1) + 1]);
+    } else if (twt) {
+      wr = *(const v4u *)(twt + 2 * (k - 1) * tstride);
+      wi = *(const v4u *)(twt + (2 * (k - 1) + 1) * tstride);
+    } else {
+      *(v4u *)(yr + ostep * k) = re;
+      *(v4u *)(yi + ostep * k) = im;
+      continue;
+    }
+    *(v4u *)(yr + ostep * k) = re * wr - im * wi;
+    *(v4u *)(yi + ostep * k) = re * wi + im * wr;
+  }
+}
+
+/* The stage (stockham.inc.c's m, s) over four-lane data (lanes = 4: v4 elements) or, for s ≥ 4,
+ * one transform four j at a time. */
+static void rader_stage(const Plan *plan, int m, int s, const float *tw, const float *xr,
+                        const float *xi, float *yr, float *yi) {
+  const RaderStage *RS = plan->rader_stage;
+  const int p = RS->p;
+  if (plan->lanes == 4) {
+    for (int q = 0; q < m; q++) {
+      const float *w = tw ? tw + 2 * (p - 1) * q : 0;
+      for (int j = 0; j < s; j++)
+        rader_butterfly(RS, xr + 4 * (j + s * q), xi + 4 * (j + s * q), 4 * s * m,
+                        yr + 4 * (j + s * p * q), yi + 4 * (j + s * p * q), 4 * s, w, 0, 0);
+    }
+    return;
+  }
   for (int q = 0; q < m; q++) {
     const float *w = tw ? tw + 2 * (p - 1) * q : 0;
-    for (int j = 0; j < s; j++) {
-      const v4 *x0r = (const v4 *)xr + j + s * q, *x0i = (const v4 *)xi + j + s * q;
-      v4 *outr = (v4 *)yr + j + s * p * q, *outi = (v4 *)yi + j + s * p * q;
-      for (int t = 0; t < n1; t++) {
-        ar[t] = x0r[d * gather[t]];
-        ai[t] = x0i[d * gather[t]];
-      }
-      const int where = stages_v4(inner, ar, ai, br, bi);
-      v4 *zr = where ? br : ar, *zi = where ? bi : ai;
-      v4 *tr = where ? ar : br, *ti = where ? ai : bi;
-      const v4 x0 = x0r[0], y0 = x0i[0];
-      outr[0] = x0 + zr[0];
-      outi[0] = y0 + zi[0];
-      for (int k = 0; k < n1; k++) { /* Z·K, swapped */
-        const v4 a = zr[k], b = zi[k], c = SPLAT_V4(kr[k]), e = SPLAT_V4(ki[k]);
-        ti[k] = a * c - b * e;
-        tr[k] = a * e + b * c;
-      }
-      const int again = stages_v4(inner, tr, ti, zr, zi);
-      const v4 *cr = again ? zi : ti, *ci = again ? zr : tr; /* swapped back */
-      for (int t = 0; t < n1; t++) {
-        const int k = scatter[t];
-        const v4 re = x0 + cr[t], im = y0 + ci[t];
-        if (w) {
-          const v4 wr = SPLAT_V4(w[2 * (k - 1)]), wi = SPLAT_V4(w[2 * (k - 1) + 1]);
-          outr[s * k] = re * wr - im * wi;
-          outi[s * k] = re * wi + im * wr;
-        } else {
-          outr[s * k] = re;
-          outi[s * k] = im;
-        }
-      }
+    JFOR4(j, s) {
+      rader_butterfly(RS, xr + j + s * q, xi + j + s * q, s * m, yr + j + s * p * q,
+                      yi + j + s * p * q, s, w, 0, 0);
     }
+  }
+}
+
+/* stages_single's first stage (m ≥ 4) by Rader: four q at once, into [k][q] order with the
+ * twiddles w^{qk} of the [k][q] table twt. */
+static void rader_stage_first(const Plan *plan, int m, const float *twt, const float *xr,
+                              const float *xi, float *yr, float *yi) {
+  JFOR4(q, m) {
+    rader_butterfly(plan->rader_stage, xr + q, xi + q, m, yr + q, yi + q, m, 0, twt + q, m);
   }
 }
 
