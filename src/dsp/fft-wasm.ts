@@ -18,6 +18,7 @@ interface Exports {
   fx_irfft: (plan: number, spectrum: number, output: number) => void
   fx_rader_rfft: (plan: number, input: number, spectrum: number) => void
   fx_rader_irfft: (plan: number, spectrum: number, output: number) => void
+  fx_scale: (data: number, count: number, scale: number) => void
   fx_bluestein_rfft: (plan: number, input: number, spectrum: number) => void
   fx_bluestein_irfft: (plan: number, spectrum: number, output: number) => void
   gl_setup: (griffinLim: number) => void

@@ -162,6 +162,22 @@ describe.each([
 })
 
 describe('the fast backend', () => {
+  it('scales an inverse into float32 in the module as the JavaScript loop does, bit for bit', () => {
+    // fft.ts: fx_scale makes float(double(x)·(1/n)); into float64 the loop keeps the double.
+    for (const n of [4801, 1552, 598, 1031]) {
+      const fft = createRealFft(n)
+      expect(fft.backend).toBe('mixed-radix')
+      const spectrum = new Float32Array(2 * fft.bins)
+      fft.forwardInterleaved(Float32Array.from(randomSignal(n, n)), spectrum)
+      const single = new Float32Array(n)
+      const double = new Float64Array(n)
+      fft.inverseInterleaved(spectrum, single)
+      fft.inverseInterleaved(spectrum, double)
+      expect(Array.from(single)).toEqual(Array.from(double, Math.fround))
+      expect(double.some((v) => v !== Math.fround(v))).toBe(true)
+    }
+  })
+
   it('loads in Node', () => {
     expect(fastFftStatus()).toEqual({ ready: true, failure: undefined })
     expect(createRealFft(2048).backend).toBe('pffft')
