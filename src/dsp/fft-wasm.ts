@@ -34,6 +34,7 @@ interface Exports {
   gl_start: (griffinLim: number) => void
   gl_finish: (griffinLim: number, output: number) => void
   gl_iteration: (griffinLim: number) => number
+  gl_iteration_lanes: (griffinLim: number, last: number) => number
 }
 
 /** Must match fft.c. */

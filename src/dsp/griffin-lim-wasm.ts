@@ -43,11 +43,13 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
   const h = n % 2 === 0 ? n / 2 : n
   const groups = Math.ceil(frames / 4)
   const full = n + hop * (frames - 1)
+  // The lane layout (griffin-lim.inc.c): even n, hop n/2.
+  const lanes = n % 2 === 0 && 2 * hop === n
   const sizes = {
     mag: groups * bins * 4,
     prev: groups * bins * 8,
-    padded: full,
-    sum: full,
+    padded: lanes ? 1 : full,
+    sum: lanes ? 1 : full,
     inverse: full,
     inverse64: 2 * full,
     window: n,
@@ -56,6 +58,10 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
     time: 4 * n,
     spectrum: 8 * bins,
     work: 16 * h,
+    blocks: lanes ? (groups + 1) * hop * 4 : 1,
+    invLanes: lanes ? (groups + 1) * hop * 4 : 1,
+    frames2: lanes ? 2 * n * 4 : 1,
+    ends: lanes ? Math.max(1, 2 * g.offset) : 1,
   }
   const at: Partial<Record<keyof typeof sizes, number>> = {}
   let struct = 0
@@ -70,14 +76,14 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
     for (const name of Object.keys(sizes) as (keyof typeof sizes)[]) {
       at[name] = mod.alloc(sizes[name])
     }
-    struct = mod.alloc(25)
+    struct = mod.alloc(30)
     // S and A0 pass through a buffer of about 2^18 values each (1 MB), some bins at a time.
     const rows = Math.max(1, Math.min(bins, Math.floor(262144 / frames)))
     const buffer = temporaryBlock(3 * rows * frames)
     let heap = mod.heap()
     const offsetOf = (name: keyof typeof sizes): number => at[name] ?? 0
     heap.set(g.window, offsetOf('window'))
-    const ints = new Int32Array(heap.buffer, struct * 4, 25)
+    const ints = new Int32Array(heap.buffer, struct * 4, 30)
     ints.set([plan.pointer, n, hop, frames, groups, bins, g.lo, g.hi, g.offset, g.length, full])
     ints[11] = g.reflect ? 1 : 0
     new Float32Array(heap.buffer, struct * 4 + 48, 1)[0] = g.alpha
@@ -87,6 +93,11 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
         (name) => offsetOf(name as keyof typeof sizes) * 4,
       ),
       13,
+    )
+    ints[25] = lanes ? 1 : 0
+    ints.set(
+      (['blocks', 'invLanes', 'frames2', 'ends'] as const).map((name) => offsetOf(name) * 4),
+      26,
     )
     // Laid out in WASM: the envelope and windows (gl_setup), then mag and prev = S·A0 by rows
     // (gl_rows), ‖S‖² summed on through them in bin-major order.
@@ -107,7 +118,10 @@ export function griffinLimWasm(mod: MixedRadixModule, g: GriffinLimLayout): Floa
     mod.exports.gl_start(struct * 4)
     for (let i = 1; i <= g.iterations; i++) {
       g.signal?.throwIfAborted()
-      g.onError(i, mod.exports.gl_iteration(struct * 4))
+      const error = lanes
+        ? mod.exports.gl_iteration_lanes(struct * 4, i === g.iterations ? 1 : 0)
+        : mod.exports.gl_iteration(struct * 4)
+      g.onError(i, error)
     }
     const out = mod.alloc(g.length)
     temporary.push(out)

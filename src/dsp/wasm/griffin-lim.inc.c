@@ -25,6 +25,12 @@ typedef struct {
   v4 *work;                      /* 4·h */
   double *inverse64;             /* full: inverse_envelope in float64, for the waveform */
   const float *analysis;         /* n: the window the frames are cut with, w/2 for even n (rfft4) */
+  /* Lane layout (even n, hop n/2; griffin-lim-wasm.ts sets it, else 0 and these unused): */
+  int lanes;
+  v4 *blocks;    /* (groups + 1)·hop: lane l of [G·hop + j] = the estimate at (4G + l)·hop + j */
+  v4 *inv_lanes; /* (groups + 1)·hop: lane l of [G·hop + j] = 1/Σ w² there (0 past the end) */
+  v4 *frames2;   /* 2·n: a second irfft4 output (the group before), then n zeros */
+  float *ends;   /* 2·offset: the reflected estimate before offset, then from offset + length */
 } GriffinLim;
 
 /*
@@ -37,10 +43,9 @@ __attribute__((export_name("gl_setup"))) void gl_setup(GriffinLim *g) {
   const v4 zero = {0, 0, 0, 0};
   for (int i = 0; i < g->groups * bins; i++) ((v4 *)g->mag)[i] = zero;
   for (int i = 0; i < 2 * g->groups * bins; i++) ((v4 *)g->prev)[i] = zero;
-  for (int i = 0; i < full; i++) {
-    g->sum[i] = 0;
-    g->padded[i] = 0;
-    g->inverse64[i] = 0;
+  for (int i = 0; i < full; i++) g->inverse64[i] = 0;
+  if (!g->lanes) {
+    for (int i = 0; i < full; i++) g->sum[i] = g->padded[i] = 0;
   }
   const float *w = g->window;
   double *env = g->inverse64;
@@ -56,6 +61,17 @@ __attribute__((export_name("gl_setup"))) void gl_setup(GriffinLim *g) {
   for (int i = 0; i < g->n; i++) synthesis[i] = (float)((double)w[i] / g->n);
   float *analysis = (float *)g->analysis;
   for (int i = 0; i < g->n; i++) analysis[i] = g->n & 1 ? w[i] : 0.5f * w[i];
+  if (g->lanes) {
+    const int hop = g->hop, blocks = 4 * (g->groups + 1);
+    float *lanes = (float *)g->inv_lanes;
+    for (int b = 0; b < blocks; b++) {
+      float *to = lanes + 4 * (b >> 2) * hop + (b & 3);
+      const int at = b * hop, count = full - at < 0 ? 0 : full - at < hop ? full - at : hop;
+      for (int j = 0; j < count; j++) to[4 * j] = g->inverse_envelope[at + j];
+      for (int j = count; j < hop; j++) to[4 * j] = 0;
+    }
+    for (int i = 0; i < 2 * g->n; i++) g->frames2[i] = zero;
+  }
 }
 
 /*
@@ -82,10 +98,20 @@ __attribute__((export_name("gl_rows"))) double gl_rows(GriffinLim *g, const floa
   return energy;
 }
 
-/* The waveform after the last iteration: out[i] = sum[offset + i] / Σ w², i < length. */
+/* The waveform after the last iteration: out[i] = sum[offset + i] / Σ w², i < length (the lane
+ * layout's last iteration leaves the sums, not divided, in blocks). */
 __attribute__((export_name("gl_finish"))) void gl_finish(const GriffinLim *g, float *out) {
-  for (int i = 0; i < g->length; i++) {
-    out[i] = (float)((double)g->sum[g->offset + i] * g->inverse64[g->offset + i]);
+  const int offset = g->offset, length = g->length, hop = g->hop;
+  if (!g->lanes) {
+    for (int i = 0; i < length; i++) {
+      out[i] = (float)((double)g->sum[offset + i] * g->inverse64[offset + i]);
+    }
+    return;
+  }
+  for (int i = 0, b = offset / hop, j = offset % hop; i < length; i++) {
+    const float sum = g->blocks[(b >> 2) * hop + j][b & 3];
+    out[i] = (float)((double)sum * g->inverse64[offset + i]);
+    if (++j == hop) j = 0, b++;
   }
 }
 
@@ -247,18 +273,29 @@ static void gl_overlap_add4(GriffinLim *g, int group) {
   overlap_add4(g->sum + first * g->hop, g->hop, count, g->time, g->synthesis, g->lo, g->hi);
 }
 
+static void gl_lanes_store(const GriffinLim *g, int G, const v4 *prev, const v4 *cur, int normalise);
+
 /* x = ISTFT(S·A0): the starting spectra lie in prev (same layout); prev is zeroed after (R_0). */
 __attribute__((export_name("gl_start"))) void gl_start(GriffinLim *g) {
-  const int bins = g->bins;
+  const int bins = g->bins, n = g->n;
+  const v4 *before = g->frames2 + n; /* zeros */
   for (int G = 0; G < g->groups; G++) {
     v4 *p = (v4 *)g->prev + 2 * bins * G;
     for (int k = 0; k < 2 * bins; k++) {
       g->spectrum[k] = p[k];
       p[k] = (v4){0, 0, 0, 0};
     }
-    irfft4(g->plan, g->spectrum, g->time, g->work);
-    gl_overlap_add4(g, G);
+    if (g->lanes) {
+      v4 *frames = G & 1 ? g->frames2 : g->time;
+      irfft4(g->plan, g->spectrum, frames, g->work);
+      gl_lanes_store(g, G, before, frames, 1);
+      before = frames;
+    } else {
+      irfft4(g->plan, g->spectrum, g->time, g->work);
+      gl_overlap_add4(g, G);
+    }
   }
+  if (g->lanes) gl_lanes_store(g, g->groups, before, g->frames2 + n, 1);
 }
 
 /* One iteration; returns Σ (|R_i| − S)² over every bin of every frame. */
@@ -330,5 +367,143 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
     irfft4(g->plan, spec, time, g->work);
     gl_overlap_add4(g, G);
   }
+  return error;
+}
+
+/*
+ * The lane layout (even n, hop = n/2): no overlap-added sum. Block b is the hop samples from
+ * b·hop, which frames b − 1 and b cover; g->blocks holds the estimate over block 4G + l in lane
+ * l of group G's hop vectors. Right after group G's inverse transforms (frames 4G + l in lanes),
+ * with the group before's still at hand, blocks 4G … 4G + 3 are complete: lane l adds frame
+ * 4G + l − 1 at sample j + hop (lane l − 1, or lane 3 of the group before: one shuffle), then
+ * frame 4G + l at j, as the overlap-add adds them, then times 1/Σ w²: the same values as the
+ * overlap-add and normalisation, bit for bit. Frame 4G + l of the next iteration is blocks 4G + l
+ * and 4G + l + 1: lanes of groups G and G + 1 (again one shuffle), which group G + 1 replaces only
+ * after. So no transposition and no pass over a whole sum (at n_fft 598 0.97–0.99× the time of
+ * the overlap-add layout; with hop n/4 at 2048 it did not pay, see src/dsp/README.md).
+ */
+
+/* (a3, b0, b1, b2): lane l of b's frames, one frame back. */
+#define GL_SHIFT1(a, b) __builtin_shufflevector(a, b, 3, 4, 5, 6)
+/* (a1, a2, a3, b0): lane l of a's frames, one frame on. */
+#define GL_NEXT1(a, b) __builtin_shufflevector(a, b, 1, 2, 3, 4)
+
+/* Blocks 4G + l from the inverse transforms of groups G − 1 (prev) and G (cur; zeros for the
+ * group after the last), divided by Σ w² unless normalise is 0 (the last iteration: gl_finish
+ * divides in float64). The synthesis window is 0 outside [lo, hi): adding its products there
+ * adds zeros, the same sums. */
+static void gl_lanes_store(const GriffinLim *g, int G, const v4 *prev, const v4 *cur,
+                           int normalise) {
+  const int hop = g->hop;
+  const float *ws = g->synthesis;
+  v4 *E = g->blocks + G * hop;
+  const v4 *c1 = cur + hop, *p1 = prev + hop;
+  const float *w1 = ws + hop;
+  for (int j = 0; j < hop; j++) {
+    const v4 sum = GL_SHIFT1(p1[j], c1[j]) * SPLAT_V4(w1[j]);
+    E[j] = sum + cur[j] * SPLAT_V4(ws[j]);
+  }
+  if (normalise) {
+    const v4 *inv = g->inv_lanes + G * hop;
+    for (int j = 0; j < hop; j++) E[j] *= inv[j];
+  }
+}
+
+/* The estimate outside [offset, offset + length) reflected into blocks (as gl_iteration pads
+ * it), or 0: sources first (they lie inside), then the ends. */
+static void gl_lanes_ends(GriffinLim *g) {
+  const int offset = g->offset, end = g->offset + g->length, full = g->full, hop = g->hop;
+  float *ends = g->ends, *blocks = (float *)g->blocks;
+  /* Position p is lane b & 3 of vector (b >> 2)·hop + j, with p = b·hop + j. */
+#define GL_AT(b, j) blocks[4 * (((b) >> 2) * hop + (j)) + ((b)&3)]
+  if (!g->reflect) {
+    for (int i = 0; i < 2 * offset; i++) ends[i] = 0;
+  } else { /* length > offset: the sources lie in [offset, end) */
+    for (int p = offset + 1, b = p / hop, j = p % hop; p <= 2 * offset; p++) {
+      ends[2 * offset - p] = GL_AT(b, j);
+      if (++j == hop) j = 0, b++;
+    }
+    for (int p = end - 1 - offset, b = p / hop, j = p % hop; p < end - 1; p++) {
+      ends[offset + end - 2 - p] = GL_AT(b, j);
+      if (++j == hop) j = 0, b++;
+    }
+  }
+  for (int p = 0, b = 0, j = 0; p < offset; p++) {
+    GL_AT(b, j) = ends[p];
+    if (++j == hop) j = 0, b++;
+  }
+  const int stop = 4 * (g->groups + 1) * hop;
+  for (int p = end, b = p / hop, j = p % hop; p < stop; p++) {
+    GL_AT(b, j) = p < full ? ends[offset + p - end] : 0;
+    if (++j == hop) j = 0, b++;
+  }
+#undef GL_AT
+}
+
+/* Samples [s0, s0 + hop) of the frames, x_s = X(now[j], next[j])·w[s] (s = s0 + j), into rfft4's
+ * packed input: x_s is re (s even) or im (s odd) of z_{s/2}. */
+#define GL_PACK(X, s0)                                                                          \
+  do {                                                                                          \
+    int j = 0;                                                                                  \
+    if ((s0)&1) {                                                                               \
+      zi[(s0) >> 1] = X(now[0], next[0]) * SPLAT_V4(w[s0]);                                     \
+      j = 1;                                                                                    \
+    }                                                                                           \
+    for (; j + 2 <= hop; j += 2) {                                                              \
+      const int i = ((s0) + j) >> 1;                                                            \
+      zr[i] = X(now[j], next[j]) * SPLAT_V4(w[(s0) + j]);                                       \
+      zi[i] = X(now[j + 1], next[j + 1]) * SPLAT_V4(w[(s0) + j + 1]);                           \
+    }                                                                                           \
+    if (j < hop) zr[((s0) + j) >> 1] = X(now[j], next[j]) * SPLAT_V4(w[(s0) + j]);              \
+  } while (0)
+#define GL_NOW(a, b) (a)
+
+/* One iteration in the lane layout; returns Σ (|R_i| − S)² over every bin of every frame.
+ * last: leave the sums undivided (gl_finish divides them in float64, as from the sum). */
+__attribute__((export_name("gl_iteration_lanes"))) double gl_iteration_lanes(GriffinLim *g,
+                                                                           int last) {
+  const int n = g->n, hop = g->hop, bins = g->bins, h = g->plan->h;
+  const float *w = g->analysis;
+  const v4 alpha = SPLAT_V4(g->alpha), tiny = SPLAT_V4(1e-16f), zero = {0, 0, 0, 0};
+  v4 *zr = g->work, *zi = zr + h;
+  const v4 *before = g->frames2 + n; /* zeros */
+  double error = 0;
+  gl_lanes_ends(g);
+  for (int G = 0; G < g->groups; G++) {
+    const v4 *now = g->blocks + G * hop, *next = now + hop;
+    /* Frame 4G + l: block 4G + l (lane l of now), then block 4G + l + 1 (lane l + 1). */
+    GL_PACK(GL_NOW, 0);
+    GL_PACK(GL_NEXT1, hop);
+    if (g->frames - 4 * G < 4) { /* frames past the end: zero, as they add nothing to the error */
+      v4 keep = zero;
+      for (int l = 0; l < g->frames - 4 * G; l++) keep[l] = 1;
+      for (int i = 0; i < h; i++) {
+        zr[i] *= keep;
+        zi[i] *= keep;
+      }
+    }
+    rfft4(g->plan, g->time, g->spectrum, g->work);
+    const v4 *mag = (const v4 *)g->mag + bins * G;
+    v4 *prev = (v4 *)g->prev + 2 * bins * G;
+    v4 *spec = g->spectrum;
+    v4 err = zero;
+    for (int k = 0; k < bins; k++) {
+      const v4 rr = spec[2 * k], ri = spec[2 * k + 1], m = mag[k];
+      const v4 dd = vsqrt(rr * rr + ri * ri) - m;
+      err += dd * dd;
+      const v4 ar = rr - alpha * prev[2 * k], ai = ri - alpha * prev[2 * k + 1];
+      prev[2 * k] = rr;
+      prev[2 * k + 1] = ri;
+      const v4 scale = m / (vsqrt(ar * ar + ai * ai) + tiny);
+      spec[2 * k] = ar * scale;
+      spec[2 * k + 1] = ai * scale;
+    }
+    error += (double)err[0] + (double)err[1] + (double)err[2] + (double)err[3];
+    v4 *frames = G & 1 ? g->frames2 : g->time;
+    irfft4(g->plan, spec, frames, g->work);
+    gl_lanes_store(g, G, before, frames, !last);
+    before = frames;
+  }
+  gl_lanes_store(g, g->groups, before, g->frames2 + n, !last);
   return error;
 }
