@@ -37,6 +37,8 @@ interface Exports {
   gl_iteration_lanes: (griffinLim: number, last: number) => number
 }
 
+/** '0': no Rader over a p − 1 with a Rader stage (raderSupports), for same-run A/B timings. */
+const RADER_INNER = process.env.FFT_RADER_INNER !== '0'
 /** Must match fft.c. */
 const MAX_STAGES = 32
 const MAX_RADIX = Number(process.env.FFT_MAX_RADIX ?? 257)
@@ -308,7 +310,10 @@ export function createMixedRadixPlan(
  * every odd prime from 37 (61: 1.8× the nearest smooth size against 3.9×), at 2p only from
  * about 61; it runs at about 2.5–3× (4801, 9602), under Bluestein's 3.3–8× (createBluesteinPlan),
  * but over a p − 1 with a larger prime it did not (1031 over 2·5·103: 8.7× against 6.9×; 566
- * over 2·3·47: 8.9× against 3.5×), nor Rader again for p − 1 = 2·prime (12–23×).
+ * over 2·3·47: 8.9× against 3.5×), nor Rader again for p − 1 = 2·prime (12–23×). Where the
+ * largest prime of p − 1 takes a Rader stage (raderStageSupports) on four lanes or over m ≥ 8,
+ * it does (same run against Bluestein: 1049 over 8·131 4.8× → 3.6×, 4111 over 2·3·5·137 4.7× →
+ * 3.8×, 1553 over 2⁴·97 4.4× → 2.8×; 1031 over 2·5·103, m = 5, was slower: 4.8× → 5.3×).
  */
 export function raderSupports(n: number): boolean {
   if (!Number.isInteger(n) || n < 8) return false
@@ -320,7 +325,15 @@ export function raderSupports(n: number): boolean {
   return (
     mixedRadixSupports(p - 1) &&
     inner !== null &&
-    inner.every((q) => q <= 31 || (q <= MAX_RADIX_ALONE && (half % 4 === 0 || half / q >= 4)))
+    inner.every(
+      (q) =>
+        q <= 31 ||
+        (q <= MAX_RADIX_ALONE && (half % 4 === 0 || half / q >= 4)) ||
+        (RADER_INNER &&
+          raderStageSupports(q) &&
+          q === Math.max(...inner) &&
+          (half % 4 === 0 || half / q >= 8)),
+    )
   )
 }
 

@@ -285,6 +285,9 @@ describe('large radices, Rader and Bluestein', () => {
     [43, 'rader'],
     [61, 'rader'],
     [1033, 'rader'],
+    // … over a p − 1 whose largest prime takes a Rader stage (1048 = 8·131, 4110 = 2·3·5·137).
+    [1049, 'rader'],
+    [4111, 'rader'],
     [4801, 'rader'],
     [134, 'rader'],
     [9602, 'rader'],
