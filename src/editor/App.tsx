@@ -52,8 +52,8 @@ export function App({
           <Legend
             minimap={minimap}
             setMinimap={setMinimap}
-            folded={ui.legendFolded ?? false}
-            setFolded={(folded) => services.ui.set({ legendFolded: folded })}
+            folded={ui.legend === 'auto' || ui.legend === 'folded'}
+            setFolded={(folded) => services.ui.set({ legend: folded ? 'folded' : 'open' })}
           />
         </main>
       </div>

@@ -36,8 +36,11 @@ export interface UiState {
    * zoomed to be read, not to show everything (the hint line says so until the view is moved).
    */
   partView?: { shown: number; total: number }
-  /** The colour legend is folded to a button: a view placed in a small window put a node under it. */
-  legendFolded?: boolean
+  /**
+   * The colour legend: folded to a button because a view placed in a small window put a node
+   * under it ('auto', judged again at each placement), or as the person left it.
+   */
+  legend?: 'auto' | 'folded' | 'open'
 }
 
 /** Overlays and messages: the state of the editor that is not the graph. */

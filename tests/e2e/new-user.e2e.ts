@@ -438,7 +438,9 @@ describe('the editor as a new user meets it', () => {
     expect(await sharedLanes(page)).toEqual([])
     expect(boxes.minimap).toBeDefined() // shown, and no node under it
     // The whole legend shows: at 1440×900 it covers nothing.
-    expect(await underLegend(page)).toEqual({ nodes: [], unfolded: true })
+    await expect
+      .poll(() => underLegend(page), { timeout: 10_000 })
+      .toEqual({ nodes: [], unfolded: true })
 
     // ⚙ unfolds a node's settings, wider than its place, in front of its neighbour.
     const stft = page.locator('[data-node-id="stft"]')
@@ -532,7 +534,9 @@ describe('the editor as a new user meets it', () => {
       expect(smallest).toBeGreaterThanOrEqual(11 - 1e-4)
       // The colour legend covers no part of a node in view: where it would (at 1024×640 the
       // bottom of Repaint), it folds to a button of its colours, which unfolds it.
-      await expect.poll(async () => (await underLegend(page)).nodes).toEqual([])
+      await expect
+        .poll(async () => (await underLegend(page)).nodes, { timeout: 10_000 })
+        .toEqual([])
       const legend = await underLegend(page)
       console.log(
         `opening view at ${width}×${height}: legend ${legend.unfolded ? 'unfolded' : 'folded'}`,
@@ -760,6 +764,39 @@ describe('the editor as a new user meets it', () => {
       .toMatch(/state-muted/)
     expect((await muted.textContent())?.match(/muted/gi)).toHaveLength(1)
     expect(unexpected(errors).filter((e) => !/image|picture|file/i.test(e))).toEqual([])
+    await context.close()
+  })
+
+  it('brings a node unfolded at the window’s edge whole into view, clear of the minimap', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1024, height: 640 },
+    })
+    await waitForFirstRun(page, 300_000)
+    await page.waitForFunction(() => document.querySelectorAll('.thumb-caption').length > 0)
+    // "Red → sound" sits at the right edge of the opening view; unfolded it is 260 px wide.
+    const gl = page.locator('[data-node-id="glRed"]')
+    const before = await overlayBoxes(page)
+    const folded = before.nodes.find((n) => n.id === 'glRed')!
+    expect(folded.right).toBeLessThanOrEqual(before.area.right)
+    await gl.locator('[data-testid="settings-toggle"]').click()
+    await gl.locator('[data-param="iterations"]').waitFor()
+    const shown = async () => {
+      const b = await overlayBoxes(page)
+      const n = b.nodes.find((x) => x.id === 'glRed')!
+      return {
+        inside: n.left >= b.area.left && n.right <= b.area.right && n.top >= b.area.top,
+        // Its title clear of the hint and intro lines, its side clear of the minimap.
+        titleUnder: b.covers.filter((c) => overlaps({ ...n, bottom: n.top + 30 }, c)).length,
+        underMinimap: b.minimap ? overlaps(n, b.minimap) : false,
+        width: n.right - n.left,
+      }
+    }
+    await expect.poll(shown).toMatchObject({ inside: true, titleUnder: 0, underMinimap: false })
+    expect((await shown()).width).toBeGreaterThan(folded.right - folded.left + 40)
+    // The minimap is back (the click touched the canvas) and does not cover the node.
+    expect((await overlayBoxes(page)).minimap).toBeDefined()
+    await screenshot(page, 'new-user-unfolded-at-edge')
+    expect(unexpected(errors)).toEqual([])
     await context.close()
   })
 

@@ -121,23 +121,103 @@ function minimapAside(container: HTMLElement) {
 /**
  * In a small window the view placed for the person (opening, Fit) can leave part of a node under
  * the colour legend (at 1024×640 the default graph's Repaint): the legend then folds to a small
- * button (`ui.legendFolded`, panels/Legend.tsx) that unfolds it again. It stays folded when the
- * canvas is touched: unfolding it would cover the node being worked on.
+ * button (`ui.legend: 'auto'`, panels/Legend.tsx). Judged at each placement and, until the person
+ * touches the canvas, whenever a node changes size (previews arrive after the last placement),
+ * against the unfolded legend's box; it unfolds again when nothing is under that. Once the person
+ * folds or unfolds it, it stays as they left it.
  */
-function foldLegendOverNodes(container: HTMLElement, services: EditorServices): void {
-  if (services.ui.getSnapshot().legendFolded) return
-  const legend = (container.closest('.canvas-wrap') ?? container).querySelector('.legend')
-  const l = legend?.getBoundingClientRect()
-  if (!l || l.width === 0) return
-  const view = container.getBoundingClientRect()
-  const covers = [...container.querySelectorAll('[data-node-id]')].some((node) => {
-    const n = node.getBoundingClientRect()
-    // Only what shows: a node past the canvas's edge is not covered by the legend.
-    const [top, bottom] = [Math.max(n.top, view.top), Math.min(n.bottom, view.bottom)]
-    const [left, right] = [Math.max(n.left, view.left), Math.min(n.right, view.right)]
-    return left < l.right && right > l.left && top < l.bottom && bottom > l.top
+function legendGuard(container: HTMLElement, services: EditorServices) {
+  let watching = false
+  let frame: number | undefined
+  let unfolded: DOMRect | undefined
+  const check = () => {
+    frame = undefined
+    const state = services.ui.getSnapshot().legend
+    if (state === 'folded' || state === 'open') return
+    const legend = (container.closest('.canvas-wrap') ?? container).querySelector('.legend')
+    if (!state && legend) unfolded = legend.getBoundingClientRect()
+    const l = unfolded
+    if (!l || l.width === 0) return
+    const view = container.getBoundingClientRect()
+    const covers = [...container.querySelectorAll('[data-node-id]')].some((node) => {
+      const n = node.getBoundingClientRect()
+      // Only what shows: a node past the canvas's edge is not covered by the legend.
+      const [top, bottom] = [Math.max(n.top, view.top), Math.min(n.bottom, view.bottom)]
+      const [left, right] = [Math.max(n.left, view.left), Math.min(n.right, view.right)]
+      return left < l.right && right > l.left && top < l.bottom && bottom > l.top
+    })
+    const next = covers ? 'auto' : undefined
+    if (next !== state) services.ui.set({ legend: next })
+  }
+  const touched = () => {
+    watching = false
+  }
+  container.addEventListener('pointerdown', touched, true)
+  container.addEventListener('wheel', touched, { capture: true, passive: true })
+  return {
+    placed() {
+      watching = true
+      check()
+    },
+    resized() {
+      if (watching && frame === undefined) frame = requestAnimationFrame(check)
+    },
+    stop() {
+      if (frame !== undefined) cancelAnimationFrame(frame)
+      container.removeEventListener('pointerdown', touched, true)
+      container.removeEventListener('wheel', touched, true)
+    },
+  }
+}
+
+/**
+ * The smallest step, sideways first, that moves a node (in view pixels) off the overlays beside
+ * it (legend, minimap) and keeps it within `bounds`: a node brought into view (by the keyboard,
+ * or unfolded at the window's edge) is not left under the minimap. [0, 0] when it is clear
+ * already or no such step exists.
+ */
+function clearOfOverlays(
+  node: { left: number; top: number; width: number; height: number },
+  bounds: { left: number; top: number; right: number; bottom: number },
+  covers: readonly Rect[],
+): [number, number] {
+  const at = (dx: number, dy: number) => ({
+    left: node.left + dx,
+    top: node.top + dy,
+    right: node.left + node.width + dx,
+    bottom: node.top + node.height + dy,
   })
-  if (covers) services.ui.set({ legendFolded: true })
+  const under = (dx: number, dy: number) => {
+    const n = at(dx, dy)
+    return covers.filter(
+      (c) => n.left < c.x + c.width && n.right > c.x && n.top < c.y + c.height && n.bottom > c.y,
+    )
+  }
+  const hit = under(0, 0)
+  if (hit.length === 0) return [0, 0]
+  const within = (dx: number, dy: number) => {
+    const n = at(dx, dy)
+    // A node taller than the view may run past its bottom: its title and first rows show.
+    const fits = node.height <= bounds.bottom - bounds.top
+    return (
+      n.left >= bounds.left &&
+      n.top >= bounds.top &&
+      n.right <= bounds.right &&
+      (!fits || n.bottom <= bounds.bottom)
+    )
+  }
+  const sideways = hit.flatMap((c): [number, number][] => [
+    [c.x - (node.left + node.width), 0],
+    [c.x + c.width - node.left, 0],
+  ])
+  const upOrDown = hit.flatMap((c): [number, number][] => [
+    [0, c.y - (node.top + node.height)],
+    [0, c.y + c.height - node.top],
+  ])
+  const bySize = (a: [number, number], b: [number, number]) =>
+    Math.abs(a[0] + a[1]) - Math.abs(b[0] + b[1])
+  const steps = [...sideways.sort(bySize), ...upOrDown.sort(bySize)]
+  return steps.find(([dx, dy]) => within(dx, dy) && under(dx, dy).length === 0) ?? [0, 0]
 }
 
 /**
@@ -213,9 +293,14 @@ export async function createCanvas(
   connection.addPreset(() => wiring.flow(connection))
 
   editor.use(area)
+  const legend = legendGuard(container, services)
   // Wires re-route when a node moves, changes size, comes or goes.
   editor.addPipe((context) => {
-    if (context.type === 'nodecreated') context.data.resized = boxes.changed
+    if (context.type === 'nodecreated')
+      context.data.resized = () => {
+        boxes.changed()
+        legend.resized()
+      }
     if (context.type === 'nodecreated' || context.type === 'noderemoved') boxes.changed()
     return context
   })
@@ -298,7 +383,7 @@ export async function createCanvas(
     () => coveredEdges(container),
     (view) => {
       aside.check()
-      foldLegendOverNodes(container, services)
+      legend.placed()
       part.placed(view)
     },
   )
@@ -367,6 +452,9 @@ export async function createCanvas(
       const view = container.getBoundingClientRect()
       const node = el.getBoundingClientRect()
       const pad = 40
+      // Below the hint and intro lines: a node's title is never brought in under them.
+      const overlays = coveredEdges(container)
+      const top = Math.max(pad, overlays.insets.top)
       const dx =
         node.left < view.left + pad
           ? view.left + pad - node.left
@@ -374,15 +462,26 @@ export async function createCanvas(
             ? Math.max(view.right - pad - node.right, view.left + pad - node.left)
             : 0
       const dy =
-        node.top < view.top + pad
-          ? view.top + pad - node.top
+        node.top < view.top + top
+          ? view.top + top - node.top
           : node.bottom > view.bottom - pad
-            ? Math.max(view.bottom - pad - node.bottom, view.top + pad - node.top)
+            ? Math.max(view.bottom - pad - node.bottom, view.top + top - node.top)
             : 0
-      if (dx === 0 && dy === 0) return
+      const [clearX, clearY] = clearOfOverlays(
+        {
+          left: node.left - view.left + dx,
+          top: node.top - view.top + dy,
+          width: node.width,
+          height: node.height,
+        },
+        { left: 0, top, right: view.width, bottom: view.height },
+        overlays.covers.filter((c) => c.y >= overlays.insets.top),
+      )
+      const [moveX, moveY] = [dx + clearX, dy + clearY]
+      if (moveX === 0 && moveY === 0) return
       part.moved() // the view is the person's now: a count of nodes in it would be stale
       const { x, y } = area.area.transform
-      await area.area.translate(x + dx, y + dy)
+      await area.area.translate(x + moveX, y + moveY)
     },
     async raise(id) {
       // What zIndexNodesOrder does for a picked node (picking would start a drag here).
@@ -398,6 +497,7 @@ export async function createCanvas(
     destroy() {
       opening.stop()
       aside.stop()
+      legend.stop()
       part.stop()
       boxes.stop()
       stopMinimap()

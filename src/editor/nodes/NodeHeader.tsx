@@ -126,8 +126,13 @@ function SettingsToggle(props: { id: string; count: number; services: EditorServ
       title={open ? 'Fold the settings away' : `Show this node's ${count} settings`}
       onClick={() => {
         services.settings.toggle(id)
-        // Unfolded, it is wider and taller than its place: in front of its neighbours.
-        if (services.settings.isOpen(id)) void services.canvas?.raise?.(id)
+        // Unfolded, it is wider and taller than its place: in front of its neighbours, and
+        // brought whole into view (at the window's edge it would run past it, or under the
+        // minimap) once it has grown.
+        if (services.settings.isOpen(id)) {
+          void services.canvas?.raise?.(id)
+          requestAnimationFrame(() => void services.canvas?.reveal?.(id))
+        }
       }}
     >
       ⚙
