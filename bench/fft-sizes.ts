@@ -56,6 +56,6 @@ export const fftSizeBenches: BenchCase[] = [
   sizeCase(1552, '2⁴·97: a radix-97 stage'),
   sizeCase(4801, 'prime: Rader over 4800', 1000),
   sizeCase(2062, '2·1031: Bluestein on 1031 complex points'),
-  sizeCase(1047, '3·349: Bluestein'),
-  sizeCase(4099, 'prime, 4098 = 2·3·683: Bluestein', 1000),
+  sizeCase(1047, "3·349: Rader's first stage"),
+  sizeCase(4099, 'prime, 4098 = 2·3·683: zero-padded Rader', 1000),
 ]

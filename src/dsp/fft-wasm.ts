@@ -37,7 +37,8 @@ interface Exports {
   gl_iteration_lanes: (griffinLim: number, last: number) => number
 }
 
-/** '0': no Rader over a p − 1 with a Rader stage (raderSupports), for same-run A/B timings. */
+/** '0': no Rader over a p − 1 with a Rader stage, or zero-padded (raderSupports): for A/B timings. */
+const RADER_PADDED = process.env.FFT_RADER_PADDED !== '0'
 const RADER_INNER = process.env.FFT_RADER_INNER !== '0'
 /** Must match fft.c. */
 const MAX_STAGES = 32
@@ -319,6 +320,11 @@ export function raderSupports(n: number): boolean {
   if (!Number.isInteger(n) || n < 8) return false
   const p = n % 2 === 0 ? n / 2 : n
   if (p <= (n % 2 === 0 ? MAX_RADIX_ALONE : 31) || p % 2 === 0 || !isPrime(p)) return false
+  return raderInnerCheap(p) || (n % 2 === 1 && RADER_PADDED)
+}
+
+/** Whether p − 1's real FFT runs fast enough for Rader's convolution as it is (raderSupports). */
+function raderInnerCheap(p: number): boolean {
   // p − 1's stages all on f32x4 with primes up to 61 (1033 over 2³·3·43: 4.2×).
   const half = (p - 1) / 2
   const inner = radices(half)
@@ -462,7 +468,10 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
   const twice = n % 2 === 0
   const p = twice ? n / 2 : n
   const L = (p - 1) / 2
-  const inner = createMixedRadixPlan(mod, p - 1).pointer
+  // The convolution's length 2H: p − 1, or zero-padded to 2H ≥ 2p − 3 on four lanes (fft.c,
+  // rader_pad) where p − 1 has no fast plan.
+  const H = raderInnerCheap(p) ? L : fastLength(p - 1)
+  const inner = createMixedRadixPlan(mod, 2 * H).pointer
   const g = primitiveRoot(p)
   const gInverse = powMod(g, p - 2, p)
   // t < L: g^{−t} and g^t, and where X_{g^{−t}}, X_{g^t} lie among the bins k ≤ L (or their
@@ -481,29 +490,32 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
     bin[t] = up <= L ? up : p - up
     sign[t] = up <= L ? 1 : -1
   }
-  // The kernel (cos − sin)(2π·g^m/p) over m < p − 1, its spectrum K in float64 (fft.js).
-  const kernelInput = new Float64Array(p - 1)
+  // The kernel (cos − sin)(2π·g^m/p) over m < p − 1 (padded: at m and 2H − (p − 1 − m), so that
+  // the first p − 1 outputs of the longer cyclic convolution are the short one's), its spectrum
+  // K in float64 (fft.js).
+  const kernelInput = new Float64Array(2 * H)
   for (let m = 0, v = 1; m < p - 1; m++, v = (v * g) % p) {
     const angle = (2 * Math.PI * v) / p
     kernelInput[m] = Math.cos(angle) - Math.sin(angle)
+    if (H > L && m > 0) kernelInput[2 * H - (p - 1) + m] = kernelInput[m]
   }
-  const kernel = new Float64Array(2 * (L + 1))
-  jsRealFft(p - 1, null).forwardInterleaved(kernelInput, kernel)
-  // rader_convolve's α, β (fft.c): P_k = α_k·Z_k + β_k·conj Z_{L−k}, from Z = DFT_L(a_{2j} +
-  // i·a_{2j+1}), is the spectrum of r = a ⊛ kernel packed the same way. With w = e^{−iπk/L},
-  // u = Z_k, v = conj Z_{L−k}: a's real spectrum is A_k = E + w·O, A_{k+L} = E − w·O (E = (u +
-  // v)/2, O = (u − v)/2i, Numerical Recipes §12.3), r's is R = A·K, and P_k = (R_k + R_{k+L})/2 +
-  // i·conj(w)·(R_k − R_{k+L})/2; α is P at (u, v) = (1, 0), β at (0, 1). Scaled by 1/L (the
-  // unscaled inverse FFT of L) and ½ (rader_forward's (r_m ± r_{m+L})/2); rounded once.
-  const pair = new Float64Array(4 * L)
-  for (let k = 0; k < L; k++) {
-    const wr = Math.cos((Math.PI * k) / L)
-    const wi = -Math.sin((Math.PI * k) / L)
+  const kernel = new Float64Array(2 * (H + 1))
+  jsRealFft(2 * H, null).forwardInterleaved(kernelInput, kernel)
+  // rader_convolve's α, β (fft.c): P_k = α_k·Z_k + β_k·conj Z_{H−k}, from Z = DFT_H(a_{2j} +
+  // i·a_{2j+1}), is the spectrum of r = a ⊛ kernel packed the same way. With w = e^{−iπk/H},
+  // u = Z_k, v = conj Z_{H−k}: a's real spectrum is A_k = E + w·O, A_{k+H} = E − w·O (E = (u +
+  // v)/2, O = (u − v)/2i, Numerical Recipes §12.3), r's is R = A·K, and P_k = (R_k + R_{k+H})/2 +
+  // i·conj(w)·(R_k − R_{k+H})/2; α is P at (u, v) = (1, 0), β at (0, 1). Scaled by 1/H (the
+  // unscaled inverse FFT of H) and ½ (rader_forward's (r_m ± r_{m+L})/2); rounded once.
+  const pair = new Float64Array(4 * H)
+  for (let k = 0; k < H; k++) {
+    const wr = Math.cos((Math.PI * k) / H)
+    const wi = -Math.sin((Math.PI * k) / H)
     const k1r = kernel[2 * k]
     const k1i = kernel[2 * k + 1]
-    // K_{k+L}: past the half bins, K_{2L−j} = conj K_j
-    const k2r = kernel[2 * (L - k)]
-    const k2i = k === 0 ? kernel[2 * L + 1] : -kernel[2 * (L - k) + 1]
+    // K_{k+H}: past the half bins, K_{2H−j} = conj K_j
+    const k2r = kernel[2 * (H - k)]
+    const k2i = k === 0 ? kernel[2 * H + 1] : -kernel[2 * (H - k) + 1]
     const spectrumOf = (u: number, v: number): [number, number] => {
       const er = (u + v) / 2
       const oi = -(u - v) / 2 // O = −i(u − v)/2
@@ -518,14 +530,14 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
       const dr = (r1r - r2r) / 2
       const di = (r1i - r2i) / 2
       // + i·conj(w)·d
-      return [(sr - (wr * di - wi * dr)) / (2 * L), (si + (wr * dr + wi * di)) / (2 * L)]
+      return [(sr - (wr * di - wi * dr)) / (2 * H), (si + (wr * dr + wi * di)) / (2 * H)]
     }
     const alpha = spectrumOf(1, 0)
     const beta = spectrumOf(0, 1)
     pair[k] = alpha[0]
-    pair[L + k] = alpha[1]
-    pair[2 * L + k] = beta[0]
-    pair[3 * L + k] = beta[1]
+    pair[H + k] = alpha[1]
+    pair[2 * H + k] = beta[0]
+    pair[3 * H + k] = beta[1]
   }
   const floats = (values: ArrayLike<number>): number => {
     const at = mod.alloc(Math.max(values.length, 4))

@@ -268,8 +268,8 @@ describe('the fast backend', () => {
 
 /**
  * Sizes with a prime factor above 31 (fft-wasm.ts): generic radix-p stages up to 257 inside
- * composite lengths, Rader's algorithm for primes p (and 2p) whose p − 1 has a cheap plan, and
- * Bluestein's in the module for the rest (fft.c). All bins against the DFT's definition in
+ * composite lengths, or Rader stages, Rader's algorithm for primes p and 2p (zero-padded for odd
+ * p whose p − 1 has no cheap plan), and Bluestein's in the module for the rest (fft.c). All bins against the DFT's definition in
  * float64. Tolerance: float32 rounds each operation by ε = 2⁻²⁴ ≈ 6e-8 and an FFT's error grows
  * like ε·log2(N)·‖x‖ (Rader and Bluestein add two transforms and a kernel spectrum rounded
  * once): 8·ε·log2(N) of ‖x‖ leaves a margin of about 4 over what these sizes show (≤ 1e-6),
@@ -288,6 +288,12 @@ describe('large radices, Rader and Bluestein', () => {
     // … over a p − 1 whose largest prime takes a Rader stage (1048 = 8·131, 4110 = 2·3·5·137).
     [1049, 'rader'],
     [4111, 'rader'],
+    // … zero-padded to a convolution of 2H ≥ 2p − 3 (fft.c, rader_pad) where p − 1 has no fast
+    // plan (4098 = 2·3·683, 1030 = 2·5·103), and as Rader's first stage (3·173, 3·1031).
+    [4099, 'rader'],
+    [1031, 'rader'],
+    [519, 'rader-first'],
+    [3 * 1031, 'rader-first'],
     [4801, 'rader'],
     [134, 'rader'],
     [9602, 'rader'],
@@ -312,14 +318,12 @@ describe('large radices, Rader and Bluestein', () => {
     [9 * 463, 'rader-first'],
     [3 * 1381, 'rader-first'],
     [11 * 199, 'rader-first'],
-    // Bluestein in the module (fft.c): odd and even sizes, a prime whose p − 1 has no cheap
-    // plan (4098 = 2·3·683; 1030 = 2·5·103), a prime beside a small factor (3·173), 4·257,
-    // and 2·3·5·263.
-    [4099, 'bluestein'],
-    [519, 'bluestein'],
+    // Bluestein in the module (fft.c): even sizes (4·257, 2·3·5·263, 2·1031) and an odd one
+    // whose largest prime is beside another above 31 (37·263).
     [1028, 'bluestein'],
     [7890, 'bluestein'],
-    [1031, 'bluestein'],
+    [2062, 'bluestein'],
+    [37 * 263, 'bluestein'],
   ])('N = %i (%s) matches the DFT at every bin and inverts', (n, path) => {
     expect(raderSupports(n)).toBe(path === 'rader') // Rader goes first (fft.ts)
     const staged = path === 'stages' || path === 'rader-stage'

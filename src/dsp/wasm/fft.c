@@ -740,7 +740,7 @@ typedef struct Rader {
   const int *gather;   /* t < L: g^{−t} mod p */
   const int *bin;      /* m < L: the bin k ≤ L of X_{g^m} or of its conjugate */
   const float *sign;   /* m < L: 1, or −1 where bin[m] holds the conjugate */
-  const float *pair;   /* α re, α im, β re, β im, L floats each: see rader_convolve */
+  const float *pair;   /* α re, α im, β re, β im, inner->h floats each: see rader_convolve */
   const int *power;    /* t < L: g^t mod p */
   const int *ibin;     /* t < L: the bin k ≤ L of X_{g^{−t}} or of its conjugate */
   const float *isign;  /* t < L: 1, or −1 where ibin[t] holds the conjugate */
@@ -761,7 +761,7 @@ typedef struct Rader {
  */
 static float rader_convolve(const Rader *R, float *buf, const float **odd, const float **even) {
   const Plan *inner = R->inner;
-  const int h = R->L;
+  const int h = inner->h; /* L, or H ≥ p − 1 when zero-padded */
   float *ar = buf, *ai = ar + h, *br = ai + h, *bi = br + h;
   const int where = complex_forward(inner, ar, ai, br, bi);
   const float *zr = where ? br : ar, *zi = where ? bi : ai;
@@ -830,10 +830,18 @@ static float rader_convolve(const Rader *R, float *buf, const float **odd, const
     }                                                                                           \
   } while (0)
 
+/* Zero-padded (inner->h = H > L): the packed sequence's slots L … H − 1 are 0. The kernel then
+ * lies circularly in 2H ≥ 2p − 3 points (fft-wasm.ts), so the cyclic convolution of length 2H
+ * holds the one of length p − 1 in its first p − 1 outputs. */
+static void rader_pad(const Rader *R, float *ar, float *ai) {
+  const int H = R->inner->h;
+  for (int j = R->L; j < H; j++) ar[j] = ai[j] = 0;
+}
+
 /* out[0 … 2L+1] = the bins 0 … L of the DFT of real x[0 … p−1]. */
 static void rader_forward(const Rader *R, const float *x, float *out) {
   const int h = R->L, p = R->p;
-  float *ar = R->inner->work, *ai = ar + h;
+  float *ar = R->inner->work, *ai = ar + R->inner->h;
   const int *gather = R->gather;
   /* a_t = x_{g^{−t}}, a_{t+L} = x_{p − g^{−t}} */
   RADER_PAIRS(h, ar, ai, {
@@ -841,6 +849,7 @@ static void rader_forward(const Rader *R, const float *x, float *out) {
     *lo = x[i];
     *hi = x[p - i];
   });
+  rader_pad(R, ar, ai);
   float *odd, *even; /* r_{2j+1} at odd[j], r_{2j} at even[j] */
   const float x0 = x[0];
   out[0] = x0 + rader_convolve(R, ar, (const float **)&odd, (const float **)&even);
@@ -866,7 +875,7 @@ static void rader_forward(const Rader *R, const float *x, float *out) {
  */
 static void rader_inverse(const Rader *R, const float *spectrum, float *output) {
   const int h = R->L, p = R->p;
-  float *ar = R->inner->work, *ai = ar + h;
+  float *ar = R->inner->work, *ai = ar + R->inner->h;
   const int *ibin = R->ibin;
   const float *isign = R->isign;
   /* X_{g^{−(t+L)}} = conj X_{g^{−t}} */
@@ -876,6 +885,7 @@ static void rader_inverse(const Rader *R, const float *spectrum, float *output) 
     *lo = re + im;
     *hi = re - im;
   });
+  rader_pad(R, ar, ai);
   float *odd, *even;
   const float X0 = spectrum[0];
   output[0] = X0 + 0.5f * rader_convolve(R, ar, (const float **)&odd, (const float **)&even);
