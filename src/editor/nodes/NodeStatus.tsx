@@ -22,7 +22,8 @@ export function NodeStatus({ run, names }: { run: NodeRun; names: (text: string)
     return (
       <div
         className={`node-error${run.state === 'error' ? '' : ' node-blocked'}`}
-        role="alert"
+        // One alert for the node that failed, not one more for every node after it.
+        role={run.state === 'blocked' ? 'status' : 'alert'}
         data-testid="node-error"
       >
         <div>{names(run.error.message)}</div>

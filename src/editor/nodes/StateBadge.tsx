@@ -9,7 +9,8 @@ const WORDS: Record<NodeRun['state'], string> = {
   cached: 'Cached',
   done: 'Done',
   error: 'Error',
-  blocked: 'Waiting',
+  // Not 'Waiting': nothing will happen until the node it needs is fixed.
+  blocked: 'Not run',
   muted: 'Muted',
   bypassed: 'Bypassed',
   cancelled: 'Stopped',
@@ -17,7 +18,8 @@ const WORDS: Record<NodeRun['state'], string> = {
 
 const TIPS: Partial<Record<NodeRun['state'], string>> = {
   cached: 'Nothing changed since the last run, so the stored result was used.',
-  blocked: 'A node this one needs did not produce a result.',
+  blocked:
+    'Not run: a node this one needs did not produce a result. Fix that node (its box is red).',
   'needs-input': 'Connect the inputs this node needs.',
   cancelled: 'The run was stopped before this node finished.',
 }
