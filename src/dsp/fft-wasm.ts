@@ -165,11 +165,11 @@ export function mixedRadixSupports(n: number): boolean {
   // Except the largest prime of an even n when Rader's algorithm runs its stage (the first,
   // raderStageSupports): 4·3·211 3.9× → …, 2·5·251 ….
   const largest = Math.max(...factors)
-  const byRader = n % 2 === 0 && raderStageSupports(largest) && length / largest >= 4
+  const byRader = n % 2 === 0 && raderStageSupports(largest) && length / largest >= 2
   return (
     length % 4 === 0 ||
     factors.every(
-      (p) => p <= MAX_RADIX_ALONE || (length / p >= 4 && (p <= 160 || (byRader && p === largest))),
+      (p) => p <= MAX_RADIX_ALONE || (byRader && p === largest) || (length / p >= 4 && p <= 160),
     )
   )
 }
@@ -210,6 +210,17 @@ export function createMixedRadixPlan(
     : radices(len)?.sort((a, b) => b - a)
   const factors =
     single && descending ? [descending[0], ...descending.slice(1).reverse()] : radices(len)
+  // A prime stage by Rader's algorithm (fft.c, rader_stage) on four lanes. On one transform (even
+  // n) only where the stage runs on f32x4: the first with m ≥ 2 (rader_stage_first), or s ≥ 4.
+  const raderAt =
+    !first && factors && (lanes === 4 || (single && n % 2 === 0))
+      ? factors.findIndex(
+          (p, i) =>
+            raderStageSupports(p) &&
+            (lanes === 4 ||
+              (i === 0 ? len / p >= 2 : factors.slice(0, i).reduce((a, b) => a * b, 1) >= 4)),
+        )
+      : -1
   // The first stage by Rader's plan (raderFirstSupports), made before this plan's fields.
   const firstRader = first ? createRaderPlan(mod, first).pointer : 0
   if (!factors || n < 8) throw new RangeError(`The mixed-radix FFT cannot do size ${n}`)
@@ -251,7 +262,7 @@ export function createMixedRadixPlan(
     }
     // The first stage of a single transform: w^{qk} laid out [k][q], re then im per row.
     const twt: number[] = []
-    if (byRader || (single && i === 0 && m >= 4 && !trivial)) {
+    if (byRader || (single && i === 0 && (m >= 4 || (raderAt === 0 && m >= 2)) && !trivial)) {
       for (let k = 1; k < (byRader ? half + 1 : p); k++) {
         const row = Array.from({ length: m }, (_, q) => twiddle(i, q, k))
         twt.push(...row.map(Math.cos), ...row.map((angle) => -Math.sin(angle)))
@@ -261,7 +272,8 @@ export function createMixedRadixPlan(
       p,
       tw: tw.length ? floats(tw) : 0,
       rc: rc.length ? floats(rc) : 0,
-      twt: twt.length ? floats(twt) : 0,
+      // (+4: rader_stage_first reads four lanes where m < 4)
+      twt: twt.length ? floats([...twt, 0, 0, 0, 0]) : 0,
     }
   })
   const realtw: number[] = []
@@ -276,17 +288,6 @@ export function createMixedRadixPlan(
       for (let l = 0; l < 4; l++) lanetw.push(-Math.sin((2 * Math.PI * ((l * k) % h)) / h))
     }
   }
-  // A prime stage by Rader's algorithm (fft.c, rader_stage) on four lanes.
-  // On one transform (even n) only where the stage runs on f32x4: the first with m ≥ 4, or s ≥ 4.
-  const raderAt =
-    !first && (lanes === 4 || (single && n % 2 === 0))
-      ? factors.findIndex(
-          (p, i) =>
-            raderStageSupports(p) &&
-            (lanes === 4 ||
-              (i === 0 ? len / p >= 4 : factors.slice(0, i).reduce((a, b) => a * b, 1) >= 4)),
-        )
-      : -1
   const raderStage = raderAt >= 0 ? createRaderStage(mod, factors[raderAt]) : 0
   const realtwAt = floats(realtw)
   const lanetwAt = lanetw.length ? floats(lanetw) : 0
@@ -446,7 +447,14 @@ function createRaderStage(mod: MixedRadixModule, p: number): number {
     else mod.heap().set(values, offset)
     return offset << 2
   }
-  const fields = [p, inner, at(gather, true), at(scatter, true), at(kernel, false)]
+  const fields = [
+    p,
+    inner,
+    at(gather, true),
+    at(scatter, true),
+    at(kernel, false),
+    mod.alloc(8 * p) << 2,
+  ]
   const pointer = mod.exports.fx_alloc(4 * fields.length)
   if (pointer === 0) throw new RangeError(`The FFT's memory cannot hold a radix-${p} stage`)
   new Int32Array(mod.exports.memory.buffer, pointer, fields.length).set(fields)

@@ -313,14 +313,16 @@ describe('large radices, Rader and Bluestein', () => {
     [2 * 5 * 157, 'rader-stage'],
     [4 * 3 * 211, 'rader-stage'],
     [2 * 5 * 251, 'rader-stage'],
+    // … with m = 3 and 2 (four lanes of which m are kept): 2·3·199, 4·257.
+    [2 * 3 * 199, 'rader-stage'],
+    [4 * 257, 'rader-stage'],
     [122, 'stages'],
     // Rader's first stage (fft.c, odd_real_first_rader) over M real 463- and 1381-point DFTs.
     [9 * 463, 'rader-first'],
     [3 * 1381, 'rader-first'],
     [11 * 199, 'rader-first'],
-    // Bluestein in the module (fft.c): even sizes (4·257, 2·3·5·263, 2·1031) and an odd one
+    // Bluestein in the module (fft.c): even sizes (2·3·5·263, 2·1031) and an odd one
     // whose largest prime is beside another above 31 (37·263).
-    [1028, 'bluestein'],
     [7890, 'bluestein'],
     [2062, 'bluestein'],
     [37 * 263, 'bluestein'],

@@ -299,7 +299,7 @@ static int stages_single(const Plan *plan, float *xr, float *xi, float *yr, floa
     float *inr = where ? yr : xr, *ini = where ? yi : xi;
     float *outr = where ? xr : yr, *outi = where ? xi : yi;
     const int by_rader = plan->rader_stage && i == plan->rader_index;
-    if (i == 0 && m >= 4 && (st->twt || !st->tw)) {
+    if (i == 0 && (m >= 4 || by_rader) && (st->twt || !st->tw)) {
       if (by_rader) rader_stage_first(plan, m, st->tw ? st->twt : 0, inr, ini, outr, outi);
       else if (st->tw) STAGE(_vt, p, 1, m, st, st->twt, inr, ini, outr, outi);
       else STAGE(_vjn, p, 1, m, st, st->tw, inr, ini, outr, outi);
@@ -911,6 +911,7 @@ typedef struct RaderStage {
   const int *gather;   /* t < P − 1: g^{−t} mod P */
   const int *scatter;  /* m < P − 1: g^m mod P */
   const float *kernel; /* re, then im, of DFT_{P−1}(b)/(P − 1) */
+  float *scratch;      /* 8P floats: rader_stage_first's outputs where m < 4 */
 } RaderStage;
 
 /* One butterfly, four at once: inputs x + istep·r (r < P), outputs y + ostep·k (k < P), floats
@@ -989,9 +990,21 @@ static void rader_stage(const Plan *plan, int m, int s, const float *tw, const f
  * twiddles w^{qk} of the [k][q] table twt. */
 static void rader_stage_first(const Plan *plan, int m, const float *twt, const float *xr,
                               const float *xi, float *yr, float *yi) {
-  JFOR4(q, m) {
-    rader_butterfly(plan->rader_stage, xr + q, xi + q, m, yr + q, yi + q, m, 0, twt + q, m);
+  const RaderStage *RS = plan->rader_stage;
+  if (m >= 4) {
+    JFOR4(q, m) { rader_butterfly(RS, xr + q, xi + q, m, yr + q, yi + q, m, 0, twt + q, m); }
+    return;
   }
+  /* m = 2, 3: four lanes of which m are wanted (the others read what lies beyond, finite data of
+   * the work buffers and the padded table, and are dropped), through the scratch outputs. */
+  const int p = RS->p;
+  float *sr = RS->scratch, *si = sr + 4 * p;
+  rader_butterfly(RS, xr, xi, m, sr, si, 4, 0, twt, m);
+  for (int k = 0; k < p; k++)
+    for (int q = 0; q < m; q++) {
+      yr[k * m + q] = sr[4 * k + q];
+      yi[k * m + q] = si[4 * k + q];
+    }
 }
 
 /* odd_real_first's rows for a first radix P too large for a butterfly: per q < M, the real
