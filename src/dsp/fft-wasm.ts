@@ -212,13 +212,16 @@ export function createMixedRadixPlan(
     single && descending ? [descending[0], ...descending.slice(1).reverse()] : radices(len)
   // A prime stage by Rader's algorithm (fft.c, rader_stage) on four lanes. On one transform (even
   // n) only where the stage runs on f32x4: the first with m ≥ 2 (rader_stage_first), or s ≥ 4.
+  // Odd n: a later stage (the first is odd_real_first's, on real data, or Rader's first stage).
   const raderAt =
-    !first && factors && (lanes === 4 || (single && n % 2 === 0))
+    factors && (lanes === 4 || single)
       ? factors.findIndex(
           (p, i) =>
             raderStageSupports(p) &&
             (lanes === 4 ||
-              (i === 0 ? len / p >= 2 : factors.slice(0, i).reduce((a, b) => a * b, 1) >= 4)),
+              (i === 0
+                ? n % 2 === 0 && !first && len / p >= 2
+                : factors.slice(0, i).reduce((a, b) => a * b, 1) >= 4)),
         )
       : -1
   // The first stage by Rader's plan (raderFirstSupports), made before this plan's fields.
@@ -355,7 +358,12 @@ export function raderFirstSupports(n: number): boolean {
   if (!Number.isInteger(n) || n < 8 || n % 2 === 0 || isPrime(n)) return false
   const P = largestPrime(n)
   const rest = radices(n / P)
-  return P > MAX_RADIX_ALONE && rest !== null && rest.every((q) => q <= 31) && raderSupports(P)
+  return (
+    P > MAX_RADIX_ALONE &&
+    rest !== null &&
+    rest.every((q) => q <= 31 || raderStageSupports(q)) &&
+    raderSupports(P)
+  )
 }
 
 /** Its P: the largest prime factor of n. */

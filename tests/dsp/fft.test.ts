@@ -316,11 +316,14 @@ describe('large radices, Rader and Bluestein', () => {
     // … with m = 3 and 2 (four lanes of which m are kept): 2·3·199, 4·257.
     [2 * 3 * 199, 'rader-stage'],
     [4 * 257, 'rader-stage'],
+    // … and a later stage of an odd size (61·53: 53 after the real first stage of 61).
+    [61 * 53, 'rader-stage'],
     [122, 'stages'],
     // Rader's first stage (fft.c, odd_real_first_rader) over M real 463- and 1381-point DFTs.
     [9 * 463, 'rader-first'],
     [3 * 1381, 'rader-first'],
     [11 * 199, 'rader-first'],
+    [53 * 173, 'rader-first'], // then a Rader stage of 53
     // Bluestein in the module (fft.c): even sizes (2·3·5·263, 2·1031) and an odd one
     // whose largest prime is beside another above 31 (37·263).
     [7890, 'bluestein'],

@@ -495,7 +495,9 @@ static int odd_real_stages(const Plan *plan, const float *x, float *ar, float *a
     m /= r;
     float *inr = where ? br : ar, *ini = where ? bi : ai;
     float *outr = where ? ar : br, *outi = where ? ai : bi;
-    if (s >= 4) STAGE_TW(_vj, r, m, s, st, inr, ini, outr, outi);
+    if (plan->rader_stage && i == plan->rader_index && s >= 4)
+      rader_stage(plan, m, s, st->tw, inr, ini, outr, outi);
+    else if (s >= 4) STAGE_TW(_vj, r, m, s, st, inr, ini, outr, outi);
     else STAGE_TW(_scalar, r, m, s, st, inr, ini, outr, outi);
     s *= r;
     where ^= 1;
