@@ -800,6 +800,62 @@ describe('the editor as a new user meets it', () => {
     await context.close()
   })
 
+  it('names every control in words, for a screen reader as for the eye', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1440, height: 900 },
+    })
+    await waitForFirstRun(page, 300_000)
+    /** Controls in the accessibility tree whose name has fewer than two letters (✕, S, ⚙…). */
+    const unnamed = async (selector: string) => {
+      const tree = await page.locator(selector).ariaSnapshot()
+      const control =
+        /^\s*- (button|checkbox|slider|combobox|textbox|spinbutton|switch|radio|link|menuitem\w*)\b(?: "([^"]*)")?/
+      return tree
+        .split('\n')
+        .map((line) => control.exec(line))
+        .filter((m): m is RegExpExecArray => !!m)
+        .filter((m) => (m[2] ?? '').replace(/[^\p{L}]/gu, '').length < 2)
+        .map((m) => m[0].trim())
+    }
+    await page.locator('[data-node-id="stft"] [data-testid="settings-toggle"]').click()
+    await page.locator('[data-node-id="stft"] [data-param="fftSize"]').waitFor()
+    expect(await unnamed('body')).toEqual([])
+    // "Show 1 setting", not "Show 1 settings".
+    const toggles = await page
+      .locator('[data-testid="settings-toggle"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
+    expect(toggles.filter((t) => /\b1 settings/.test(t))).toEqual([])
+    expect(toggles).toContain('Show 1 setting')
+    // A slider says its value (512 samples), not its position on the track (15 of 1000).
+    const sliders = await page.locator('[data-node-id="stft"] .control-range').evaluateAll((rows) =>
+      rows.map((row) => ({
+        text: row.querySelector('input[type="range"]')?.getAttribute('aria-valuetext') ?? '',
+        shown: (row.querySelector('input:not([type="range"])') as HTMLInputElement).value,
+      })),
+    )
+    expect(sliders.length).toBeGreaterThan(1)
+    for (const { text, shown } of sliders)
+      if (/^[\d.]+$/.test(shown)) expect(parseFloat(text)).toBe(parseFloat(shown))
+    expect(sliders.map((s) => s.text)).toContain('512 samples')
+    expect(await page.locator('[data-testid="cache-limit"]').getAttribute('aria-label')).toMatch(
+      /^Cache: /,
+    )
+
+    // The listening room: each lane a group named by its output, its buttons named in words.
+    await page.locator('[data-testid="listen-button"]').click()
+    await page.locator('[data-testid="listening-room"]').waitFor()
+    await expect.poll(() => page.locator('[data-testid="lane"]').count()).toBe(3)
+    expect(await unnamed('[data-testid="listening-room"]')).toEqual([])
+    const lane = page.getByRole('group', { name: 'picture_heard' })
+    await lane.getByRole('button', { name: 'Solo', exact: true }).click()
+    expect(
+      await lane.getByRole('button', { name: 'Solo', exact: true }).getAttribute('aria-pressed'),
+    ).toBe('true')
+    expect(await lane.getByRole('button', { name: 'Mute', exact: true }).count()).toBe(1)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
   it('runs wires of different outputs in lanes of their own', async () => {
     const { page, context, errors } = await session.open('/', {
       viewport: { width: 1440, height: 900 },

@@ -37,6 +37,8 @@ export function RangeControl(props: {
       <input
         type="range"
         aria-label={label}
+        // The slider's own position is a step of 1000 (log for some params): say the value.
+        aria-valuetext={spec.unit ? `${value} ${spec.unit}` : String(value)}
         min={0}
         max={STEPS}
         step={1}

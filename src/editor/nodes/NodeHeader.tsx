@@ -122,8 +122,12 @@ function SettingsToggle(props: { id: string; count: number; services: EditorServ
       className="icon-button node-settings-toggle"
       data-testid="settings-toggle"
       aria-expanded={open}
-      aria-label={open ? 'Hide settings' : `Show ${count} settings`}
-      title={open ? 'Fold the settings away' : `Show this node's ${count} settings`}
+      aria-label={open ? 'Hide settings' : `Show ${count} ${count === 1 ? 'setting' : 'settings'}`}
+      title={
+        open
+          ? 'Fold the settings away'
+          : `Show this node's ${count === 1 ? 'setting' : `${count} settings`}`
+      }
       onClick={() => {
         services.settings.toggle(id)
         // Unfolded, it is wider and taller than its place: in front of its neighbours, and

@@ -70,6 +70,7 @@ export function CacheLimit(props: {
         aria-haspopup="menu"
         aria-expanded={open}
         title="Choose how much the cache may keep in this browser"
+        aria-label={`Cache: ${formatSize(usedBytes)} of ${formatSize(maxBytes)}; choose how much it may keep`}
         data-testid="cache-limit"
         onClick={() => setOpen(!open)}
       >

@@ -40,6 +40,8 @@ export function LaneRow(props: {
       data-testid="lane"
       data-key={lane.key}
       aria-current={active ? 'true' : undefined}
+      // A group, so its buttons (Solo, Mute, Move up…) are heard as this lane's.
+      role="group"
       aria-label={name}
     >
       <div className="lane-head">
@@ -90,6 +92,7 @@ export function LaneRow(props: {
             aria-pressed={soloed}
             onClick={() => session.toggleSolo(lane.key)}
             title="Solo: hear this lane (several soloed lanes sound together)"
+            aria-label="Solo"
             data-testid="lane-solo"
           >
             S
@@ -100,6 +103,7 @@ export function LaneRow(props: {
             aria-pressed={muted}
             onClick={() => session.toggleMute(lane.key)}
             title="Mute this lane"
+            aria-label="Mute"
             data-testid="lane-mute"
           >
             M
