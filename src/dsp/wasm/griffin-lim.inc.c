@@ -397,15 +397,18 @@ static void gl_lanes_store(const GriffinLim *g, int G, const v4 *prev, const v4 
   const int hop = g->hop;
   const float *ws = g->synthesis;
   v4 *E = g->blocks + G * hop;
-  const v4 *c1 = cur + hop, *p1 = prev + hop;
+  const v4 *c1 = cur + hop, *p1 = prev + hop, *inv = g->inv_lanes + G * hop;
   const float *w1 = ws + hop;
-  for (int j = 0; j < hop; j++) {
-    const v4 sum = GL_SHIFT1(p1[j], c1[j]) * SPLAT_V4(w1[j]);
-    E[j] = sum + cur[j] * SPLAT_V4(ws[j]);
-  }
   if (normalise) {
-    const v4 *inv = g->inv_lanes + G * hop;
-    for (int j = 0; j < hop; j++) E[j] *= inv[j];
+    for (int j = 0; j < hop; j++) {
+      const v4 sum = GL_SHIFT1(p1[j], c1[j]) * SPLAT_V4(w1[j]);
+      E[j] = (sum + cur[j] * SPLAT_V4(ws[j])) * inv[j];
+    }
+  } else {
+    for (int j = 0; j < hop; j++) {
+      const v4 sum = GL_SHIFT1(p1[j], c1[j]) * SPLAT_V4(w1[j]);
+      E[j] = sum + cur[j] * SPLAT_V4(ws[j]);
+    }
   }
 }
 
