@@ -59,7 +59,7 @@ export function Legend(props: {
         data-testid="legend-toggle"
         onClick={() => setFolded(true)}
       >
-        –
+        Hide
       </button>
     </div>
   )
