@@ -148,7 +148,8 @@ static void rfft4(const Plan *plan, const v4 *time, v4 *spectrum, v4 *work) {
   spectrum[1] = zero;
   spectrum[2 * h] = SPLAT_V4(2.0f) * (zr[0] - zi[0]);
   spectrum[2 * h + 1] = zero;
-  for (int k = 1, j = h - 1; k <= j; k++, j--) {
+  for (int k = 1; k <= h / 2; k++) { /* one counter: V8 kept the second one on the stack */
+    const int j = h - k;
     const v4 xr = zr[k], xi = zi[k], yr = zr[j], yi = zi[j];
     const v4 er = xr + yr, ei = xi - yi, orr = xi + yi, oi = yr - xr;
     const v4 c = SPLAT_V4(tw[2 * k]), s = SPLAT_V4(tw[2 * k + 1]);
@@ -186,7 +187,8 @@ static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
   const float *tw = plan->realtw;
   ai[0] = spectrum[0] + spectrum[2 * h]; /* k = 0: e = X_0 + X_h, d = X_0 − X_h, o = (0, d) */
   ar[0] = spectrum[0] - spectrum[2 * h];
-  for (int k = 1, j = h - 1; k <= j; k++, j--) {
+  for (int k = 1; k <= h / 2; k++) { /* one counter: V8 kept the second one on the stack */
+    const int j = h - k;
     const v4 xr = spectrum[2 * k], xi = spectrum[2 * k + 1];
     const v4 yr = spectrum[2 * j], yi = spectrum[2 * j + 1];
     const v4 er = xr + yr, ei = xi - yi, dr = xr - yr, di = xi + yi;
