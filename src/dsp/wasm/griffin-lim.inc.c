@@ -34,15 +34,21 @@ typedef struct {
 } GriffinLim;
 
 /*
- * The layout but for S and A0: sum and padded cleared, mag and prev zeroed (gl_rows fills them;
- * zeros stay in the lanes of frames past the end), 1/Σ w² overlap-added (float64, in
+ * The layout but for S and A0: sum and padded cleared, the lanes of mag and prev past the last
+ * frame zeroed (gl_rows fills the others), 1/Σ w² overlap-added (float64, in
  * griffin-lim.ts's order), w/n, the analysis window.
  */
 __attribute__((export_name("gl_setup"))) void gl_setup(GriffinLim *g) {
   const int bins = g->bins, frames = g->frames, full = g->full;
   const v4 zero = {0, 0, 0, 0};
-  for (int i = 0; i < g->groups * bins; i++) ((v4 *)g->mag)[i] = zero;
-  for (int i = 0; i < 2 * g->groups * bins; i++) ((v4 *)g->prev)[i] = zero;
+  /* gl_rows fills every frame's lane; the lanes past the last frame stay 0. */
+  const int last = g->groups - 1, count = frames - 4 * last;
+  for (int k = 0; k < bins && count < 4; k++) {
+    for (int l = count; l < 4; l++) {
+      g->mag[(last * bins + k) * 4 + l] = 0;
+      g->prev[(last * bins + k) * 8 + l] = g->prev[(last * bins + k) * 8 + 4 + l] = 0;
+    }
+  }
   for (int i = 0; i < full; i++) g->inverse64[i] = 0;
   if (!g->lanes) {
     for (int i = 0; i < full; i++) g->sum[i] = g->padded[i] = 0;
