@@ -29,7 +29,7 @@ typedef struct {
   int lanes;
   v4 *blocks;    /* (groups + 1)·hop: lane l of [G·hop + j] = the estimate at (4G + l)·hop + j */
   v4 *inv_lanes; /* (groups + 1)·hop: lane l of [G·hop + j] = 1/Σ w² there (0 past the end) */
-  v4 *frames2;   /* 2·n: a second irfft4 output (the group before), then n zeros */
+  v4 *frames2;   /* 2·n: the group before's second halves (hop vectors), then n zeros */
   float *ends;   /* 2·offset: the reflected estimate before offset, then from offset + length */
 } GriffinLim;
 
@@ -172,11 +172,21 @@ static void rfft4(const Plan *plan, const v4 *time, v4 *spectrum, v4 *work) {
  * h−k come from the same four values (with e, d, o as in fx_irfft, bin h−k has e' = conj-like
  * (er, −ei), d' = (−dr, di), so o' = (orr, −oi)): one pass makes both.
  */
+static const v4 *irfft4_even(const Plan *plan, const v4 *spectrum, v4 *work, const v4 **odd);
+
 static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
   const int h = plan->h;
   v4 *ar = work, *ai = ar + h, *br = ai + h, *bi = br + h;
   const v4 zero = {0, 0, 0, 0};
-  if (plan->n & 1) {
+  if (!(plan->n & 1)) {
+    const v4 *zi, *zr = irfft4_even(plan, spectrum, work, &zi);
+    for (int i = 0; i < h; i++) {
+      time[2 * i] = zr[i];
+      time[2 * i + 1] = zi[i];
+    }
+    return;
+  }
+  {
     ai[0] = spectrum[0];
     ar[0] = zero;
     for (int k = 1; k < h / 2 + 1; k++) {
@@ -188,8 +198,14 @@ static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
     const int where = stages_v4(plan, ar, ai, br, bi);
     const v4 *re = where ? bi : ai;
     for (int i = 0; i < h; i++) time[i] = re[i];
-    return;
   }
+}
+
+/* irfft4 for even n, its samples left where the stages put them: x_{2i} at [i] of the returned
+ * vectors, x_{2i+1} at (*odd)[i] (both in work). */
+static const v4 *irfft4_even(const Plan *plan, const v4 *spectrum, v4 *work, const v4 **odd) {
+  const int h = plan->h;
+  v4 *ar = work, *ai = ar + h, *br = ai + h, *bi = br + h;
   const float *tw = plan->realtw;
   ai[0] = spectrum[0] + spectrum[2 * h]; /* k = 0: e = X_0 + X_h, d = X_0 − X_h, o = (0, d) */
   ar[0] = spectrum[0] - spectrum[2 * h];
@@ -206,11 +222,8 @@ static void irfft4(const Plan *plan, const v4 *spectrum, v4 *time, v4 *work) {
     ar[j] = orr - ei;
   }
   const int where = stages_v4(plan, ar, ai, br, bi);
-  const v4 *zi = where ? br : ar, *zr = where ? bi : ai;
-  for (int i = 0; i < h; i++) {
-    time[2 * i] = zr[i];
-    time[2 * i + 1] = zi[i];
-  }
+  *odd = where ? br : ar;
+  return where ? bi : ai;
 }
 
 /* z_i = (x_{2i}, x_{2i+1})·(w_{2i}, w_{2i+1}) for i in [from, to), four frames hop apart from x,
@@ -281,12 +294,14 @@ static void gl_overlap_add4(GriffinLim *g, int group) {
   overlap_add4(g->sum + first * g->hop, g->hop, count, g->time, g->synthesis, g->lo, g->hi);
 }
 
-static void gl_lanes_store(const GriffinLim *g, int G, const v4 *prev, const v4 *cur, int normalise);
+static void gl_lanes_store(const GriffinLim *g, int G, v4 *before, const v4 *even,
+                           const v4 *odd, int normalise);
 
 /* x = ISTFT(S·A0): the starting spectra lie in prev (same layout); prev is zeroed after (R_0). */
 __attribute__((export_name("gl_start"))) void gl_start(GriffinLim *g) {
   const int bins = g->bins, n = g->n;
-  const v4 *before = g->frames2 + n; /* zeros */
+  v4 *zeros = g->frames2 + n, *before = g->frames2;
+  for (int j = 0; j < g->hop && g->lanes; j++) before[j] = (v4){0, 0, 0, 0};
   for (int G = 0; G < g->groups; G++) {
     v4 *p = (v4 *)g->prev + 2 * bins * G;
     for (int k = 0; k < 2 * bins; k++) {
@@ -294,16 +309,14 @@ __attribute__((export_name("gl_start"))) void gl_start(GriffinLim *g) {
       p[k] = (v4){0, 0, 0, 0};
     }
     if (g->lanes) {
-      v4 *frames = G & 1 ? g->frames2 : g->time;
-      irfft4(g->plan, g->spectrum, frames, g->work);
-      gl_lanes_store(g, G, before, frames, 1);
-      before = frames;
+      const v4 *odd, *even = irfft4_even(g->plan, g->spectrum, g->work, &odd);
+      gl_lanes_store(g, G, before, even, odd, 1);
     } else {
       irfft4(g->plan, g->spectrum, g->time, g->work);
       gl_overlap_add4(g, G);
     }
   }
-  if (g->lanes) gl_lanes_store(g, g->groups, before, g->frames2 + n, 1);
+  if (g->lanes) gl_lanes_store(g, g->groups, before, zeros, zeros, 1);
 }
 
 /* One iteration; returns Σ (|R_i| − S)² over every bin of every frame. */
@@ -396,28 +409,27 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
 /* (a1, a2, a3, b0): lane l of a's frames, one frame on. */
 #define GL_NEXT1(a, b) __builtin_shufflevector(a, b, 1, 2, 3, 4)
 
-/* Blocks 4G + l from the inverse transforms of groups G − 1 (prev) and G (cur; zeros for the
- * group after the last), divided by Σ w² unless normalise is 0 (the last iteration: gl_finish
- * divides in float64). The synthesis window is 0 outside [lo, hi): adding its products there
- * adds zeros, the same sums. */
-static void gl_lanes_store(const GriffinLim *g, int G, const v4 *prev, const v4 *cur,
-                           int normalise) {
+/* Blocks 4G + l from group G's inverse transforms (x_{2i} in even[i], x_{2i+1} in odd[i], as
+ * irfft4_even leaves them, not copied out; zeros for the group after the last) and the group
+ * before's second halves (before[j]: its frames at j + hop, of which lane 3 is used; zeros before
+ * the first; replaced by this group's), divided by Σ w² unless normalise is 0 (the last iteration:
+ * gl_finish divides in float64). The synthesis window is 0 outside [lo, hi): adding its products
+ * there adds zeros, the same sums. */
+static void gl_lanes_store(const GriffinLim *g, int G, v4 *before, const v4 *even,
+                           const v4 *odd, int normalise) {
   const int hop = g->hop;
-  const float *ws = g->synthesis;
+  const float *ws = g->synthesis, *w1 = ws + hop;
   v4 *E = g->blocks + G * hop;
-  const v4 *c1 = cur + hop, *p1 = prev + hop, *inv = g->inv_lanes + G * hop;
-  const float *w1 = ws + hop;
-  if (normalise) {
-    for (int j = 0; j < hop; j++) {
-      const v4 sum = GL_SHIFT1(p1[j], c1[j]) * SPLAT_V4(w1[j]);
-      E[j] = (sum + cur[j] * SPLAT_V4(ws[j])) * inv[j];
-    }
-  } else {
-    for (int j = 0; j < hop; j++) {
-      const v4 sum = GL_SHIFT1(p1[j], c1[j]) * SPLAT_V4(w1[j]);
-      E[j] = sum + cur[j] * SPLAT_V4(ws[j]);
-    }
+  const v4 *inv = g->inv_lanes + G * hop;
+#define GL_SAMPLE(s) ((s)&1 ? odd : even)[(s) >> 1]
+  for (int j = 0; j < hop; j++) {
+    const v4 second = GL_SAMPLE(j + hop);
+    const v4 sum = GL_SHIFT1(before[j], second) * SPLAT_V4(w1[j]);
+    before[j] = second;
+    const v4 e = sum + GL_SAMPLE(j) * SPLAT_V4(ws[j]);
+    E[j] = normalise ? e * inv[j] : e;
   }
+#undef GL_SAMPLE
 }
 
 /* The estimate outside [offset, offset + length) reflected into blocks (as gl_iteration pads
@@ -477,7 +489,8 @@ __attribute__((export_name("gl_iteration_lanes"))) double gl_iteration_lanes(Gri
   const float *w = g->analysis;
   const v4 alpha = SPLAT_V4(g->alpha), tiny = SPLAT_V4(1e-16f), zero = {0, 0, 0, 0};
   v4 *zr = g->work, *zi = zr + h;
-  const v4 *before = g->frames2 + n; /* zeros */
+  v4 *zeros = g->frames2 + n, *before = g->frames2;
+  for (int j = 0; j < hop; j++) before[j] = zero;
   double error = 0;
   gl_lanes_ends(g);
   for (int G = 0; G < g->groups; G++) {
@@ -510,11 +523,9 @@ __attribute__((export_name("gl_iteration_lanes"))) double gl_iteration_lanes(Gri
       spec[2 * k + 1] = ai * scale;
     }
     error += (double)err[0] + (double)err[1] + (double)err[2] + (double)err[3];
-    v4 *frames = G & 1 ? g->frames2 : g->time;
-    irfft4(g->plan, spec, frames, g->work);
-    gl_lanes_store(g, G, before, frames, !last);
-    before = frames;
+    const v4 *odd, *even = irfft4_even(g->plan, spec, g->work, &odd);
+    gl_lanes_store(g, G, before, even, odd, !last);
   }
-  gl_lanes_store(g, g->groups, before, g->frames2 + n, !last);
+  gl_lanes_store(g, g->groups, before, zeros, zeros, !last);
   return error;
 }
