@@ -40,7 +40,8 @@ export function App({
   return (
     <div className="app">
       <TopBar services={services} />
-      <div className="workspace">
+      {/* The room lies over the library and canvas: keys and Tab must not reach them under it. */}
+      <div className="workspace" inert={ui.room ?? false}>
         <Library services={services} />
         <main className={minimap ? 'canvas-wrap' : 'canvas-wrap minimap-off'}>
           <Canvas services={services} onReady={onReady} />

@@ -65,14 +65,17 @@ export function useShortcuts(services: EditorServices): void {
       if (mod && key === 'z' && !event.shiftKey) return act(() => services.store.undo())
       if (mod && ((key === 'z' && event.shiftKey) || key === 'y'))
         return act(() => services.store.redo())
+      if (mod && key === 'enter') return act(() => void services.controller.run())
+      if (mod && key === 's') return act(() => void saveCurrent(services))
+      // The listening room lies over the canvas: keys meant for the nodes must not reach
+      // nodes the person cannot see (Delete would remove a selected one, and its lane).
+      if (services.ui.getSnapshot().room) return
       if (mod && key === 'c') return act(() => void copySelection(services))
       if (mod && key === 'd') return act(() => void duplicate(services))
       if (mod && key === 'b') return act(() => toggleMode(services, 'bypass'))
       if (mod && key === 'm') return act(() => toggleMode(services, 'mute'))
       if (mod && key === 'a')
         return act(() => void services.canvas?.select(services.store.doc.nodes.map((n) => n.id)))
-      if (mod && key === 'enter') return act(() => void services.controller.run())
-      if (mod && key === 's') return act(() => void saveCurrent(services))
       if (mod) return
       if (key === 'delete' || key === 'backspace') return act(() => deleteNodes(services))
       if (key === ' ') return act(() => playSelected(services))
@@ -84,7 +87,7 @@ export function useShortcuts(services: EditorServices): void {
     }
     // Paste comes as an event so text from other apps (a shared graph) can be pasted too.
     const onPaste = (event: ClipboardEvent) => {
-      if (typingIn(event.target) || dialogOpen()) return
+      if (typingIn(event.target) || dialogOpen() || services.ui.getSnapshot().room) return
       event.preventDefault()
       void paste(services, event.clipboardData?.getData('text/plain'))
     }

@@ -800,7 +800,7 @@ describe('the editor as a new user meets it', () => {
     await context.close()
   })
 
-  it('names every control in words, for a screen reader as for the eye', async () => {
+  it('names every control in words, for a screen reader as for the eye, and tabs only through what shows', async () => {
     const { page, context, errors } = await session.open('/', {
       viewport: { width: 1440, height: 900 },
     })
@@ -842,10 +842,40 @@ describe('the editor as a new user meets it', () => {
     )
 
     // The listening room: each lane a group named by its output, its buttons named in words.
+    // A node is selected before it opens: the canvas's keys must not reach it under the room.
+    await page.locator('[data-node-id="load"] [data-testid="node-title"]').click()
+    await expect
+      .poll(() => page.locator('[data-node-id="load"]').getAttribute('class'))
+      .toMatch(/selected/)
     await page.locator('[data-testid="listen-button"]').click()
     await page.locator('[data-testid="listening-room"]').waitFor()
     await expect.poll(() => page.locator('[data-testid="lane"]').count()).toBe(3)
     expect(await unnamed('[data-testid="listening-room"]')).toEqual([])
+    // Tab goes from the top bar into the room, never to the library or nodes hidden under it.
+    const where = () =>
+      page.evaluate(() => {
+        const a = document.activeElement
+        return a?.closest('.workspace') ? 'under' : a?.closest('.listening-room') ? 'room' : ''
+      })
+    const stops: string[] = []
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab')
+      stops.push(await where())
+    }
+    expect(stops).not.toContain('under')
+    expect(stops).toContain('room')
+    const before = await doc(page)
+    for (const key of ['Delete', 'Backspace', 'Control+d', 'Control+b', 'Control+a', 'f'])
+      await page.keyboard.press(key)
+    // A paste (a graph's text from elsewhere) adds nothing under the room either.
+    await page.evaluate((text) => {
+      const data = new DataTransfer()
+      data.setData('text/plain', text)
+      document.body.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      )
+    }, JSON.stringify(before))
+    expect(await doc(page)).toEqual(before)
     const lane = page.getByRole('group', { name: 'picture_heard' })
     await lane.getByRole('button', { name: 'Solo', exact: true }).click()
     expect(
