@@ -319,10 +319,35 @@ __attribute__((export_name("gl_start"))) void gl_start(GriffinLim *g) {
   if (g->lanes) gl_lanes_store(g, g->groups, before, zeros, zeros, 1);
 }
 
+/* Group G's update of the spectra rfft4 left in g->spectrum: A = (R − α·R_{i−1}) /
+ * (|R − α·R_{i−1}| + 1e-16), S·A replaces R, R kept as R_{i−1}. Returns Σ (|R| − S)² over its bins
+ * and frames (0 in the lanes past the last frame, whose S is 0 and R too). Always inlined: both
+ * iterations' loops. */
+static inline __attribute__((always_inline)) double gl_update(GriffinLim *g, int G) {
+  const int bins = g->bins;
+  const v4 alpha = SPLAT_V4(g->alpha), tiny = SPLAT_V4(1e-16f);
+  const v4 *mag = (const v4 *)g->mag + bins * G;
+  v4 *prev = (v4 *)g->prev + 2 * bins * G;
+  v4 *spec = g->spectrum;
+  v4 err = {0, 0, 0, 0};
+  for (int k = 0; k < bins; k++) {
+    const v4 rr = spec[2 * k], ri = spec[2 * k + 1], m = mag[k];
+    const v4 d = vsqrt(rr * rr + ri * ri) - m;
+    err += d * d;
+    const v4 ar = rr - alpha * prev[2 * k], ai = ri - alpha * prev[2 * k + 1];
+    prev[2 * k] = rr;
+    prev[2 * k + 1] = ri;
+    const v4 scale = m / (vsqrt(ar * ar + ai * ai) + tiny);
+    spec[2 * k] = ar * scale;
+    spec[2 * k + 1] = ai * scale;
+  }
+  return (double)err[0] + (double)err[1] + (double)err[2] + (double)err[3];
+}
+
 /* One iteration; returns Σ (|R_i| − S)² over every bin of every frame. */
 __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) {
   const int offset = g->offset, length = g->length, full = g->full, n = g->n, hop = g->hop;
-  const int bins = g->bins, lo = g->lo, hi = g->hi;
+  const int lo = g->lo, hi = g->hi;
   float *padded = g->padded, *sum = g->sum;
   const float *inv = g->inverse_envelope, *w = g->analysis;
   /* The estimate: normalised, trimmed, reflect-padded as torch.stft pads it; sum cleared. */
@@ -337,7 +362,6 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
   for (int i = 0; i < offset; i++) sum[i] = 0;
   for (int i = offset + length; i < full; i++) sum[i] = 0;
 
-  const v4 alpha = SPLAT_V4(g->alpha), tiny = SPLAT_V4(1e-16f);
   const int even = !(n & 1), h = g->plan->h;
   v4 *time = g->time, *zr = g->work, *zi = zr + h;
   double error = 0;
@@ -368,24 +392,8 @@ __attribute__((export_name("gl_iteration"))) double gl_iteration(GriffinLim *g) 
       }
     }
     rfft4(g->plan, time, g->spectrum, g->work);
-    /* A = (R − α·R_{i−1}) / (|R − α·R_{i−1}| + 1e-16); S·A replaces R; R kept as R_{i−1}. */
-    const v4 *mag = (const v4 *)g->mag + bins * G;
-    v4 *prev = (v4 *)g->prev + 2 * bins * G;
-    v4 *spec = g->spectrum;
-    v4 err = zero;
-    for (int k = 0; k < bins; k++) {
-      const v4 rr = spec[2 * k], ri = spec[2 * k + 1], m = mag[k];
-      const v4 d = vsqrt(rr * rr + ri * ri) - m;
-      err += d * d;
-      const v4 ar = rr - alpha * prev[2 * k], ai = ri - alpha * prev[2 * k + 1];
-      prev[2 * k] = rr;
-      prev[2 * k + 1] = ri;
-      const v4 scale = m / (vsqrt(ar * ar + ai * ai) + tiny);
-      spec[2 * k] = ar * scale;
-      spec[2 * k + 1] = ai * scale;
-    }
-    error += (double)err[0] + (double)err[1] + (double)err[2] + (double)err[3];
-    irfft4(g->plan, spec, time, g->work);
+    error += gl_update(g, G);
+    irfft4(g->plan, g->spectrum, time, g->work);
     gl_overlap_add4(g, G);
   }
   return error;
@@ -485,9 +493,9 @@ static void gl_lanes_ends(GriffinLim *g) {
  * last: leave the sums undivided (gl_finish divides them in float64, as from the sum). */
 __attribute__((export_name("gl_iteration_lanes"))) double gl_iteration_lanes(GriffinLim *g,
                                                                            int last) {
-  const int n = g->n, hop = g->hop, bins = g->bins, h = g->plan->h;
+  const int n = g->n, hop = g->hop, h = g->plan->h;
   const float *w = g->analysis;
-  const v4 alpha = SPLAT_V4(g->alpha), tiny = SPLAT_V4(1e-16f), zero = {0, 0, 0, 0};
+  const v4 zero = {0, 0, 0, 0};
   v4 *zr = g->work, *zi = zr + h;
   v4 *zeros = g->frames2 + n, *before = g->frames2;
   for (int j = 0; j < hop; j++) before[j] = zero;
@@ -507,23 +515,8 @@ __attribute__((export_name("gl_iteration_lanes"))) double gl_iteration_lanes(Gri
       }
     }
     rfft4(g->plan, g->time, g->spectrum, g->work);
-    const v4 *mag = (const v4 *)g->mag + bins * G;
-    v4 *prev = (v4 *)g->prev + 2 * bins * G;
-    v4 *spec = g->spectrum;
-    v4 err = zero;
-    for (int k = 0; k < bins; k++) {
-      const v4 rr = spec[2 * k], ri = spec[2 * k + 1], m = mag[k];
-      const v4 dd = vsqrt(rr * rr + ri * ri) - m;
-      err += dd * dd;
-      const v4 ar = rr - alpha * prev[2 * k], ai = ri - alpha * prev[2 * k + 1];
-      prev[2 * k] = rr;
-      prev[2 * k + 1] = ri;
-      const v4 scale = m / (vsqrt(ar * ar + ai * ai) + tiny);
-      spec[2 * k] = ar * scale;
-      spec[2 * k + 1] = ai * scale;
-    }
-    error += (double)err[0] + (double)err[1] + (double)err[2] + (double)err[3];
-    const v4 *odd, *even = irfft4_even(g->plan, spec, g->work, &odd);
+    error += gl_update(g, G);
+    const v4 *odd, *even = irfft4_even(g->plan, g->spectrum, g->work, &odd);
     gl_lanes_store(g, G, before, even, odd, !last);
   }
   gl_lanes_store(g, g->groups, before, zeros, zeros, !last);
