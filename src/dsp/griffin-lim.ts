@@ -51,6 +51,36 @@ export interface GriffinLimResult {
 }
 
 /**
+ * Where the frames lie (centred, as torch.stft and torch.istft put them): the padded signal's
+ * length n + hop·(frames − 1), the estimate's offset ⌊n/2⌋ and length in it, whether its ends are
+ * reflected (torch pads by reflection; with no more samples than the offset, zeros), and the
+ * window's nonzero span [lo, hi) (with a window shorter than the FFT, win_length, the samples
+ * outside it are zero in every frame, so the loops skip them).
+ */
+export function griffinLimFraming(
+  window: Float32Array,
+  hop: number,
+  frames: number,
+): {
+  offset: number
+  fullLength: number
+  length: number
+  lo: number
+  hi: number
+  reflect: boolean
+} {
+  const n = window.length
+  const offset = Math.floor(n / 2)
+  const fullLength = n + hop * (frames - 1)
+  const length = fullLength - 2 * offset
+  let lo = 0
+  while (lo < n && window[lo] === 0) lo++
+  let hi = n
+  while (hi > lo && window[hi - 1] === 0) hi--
+  return { offset, fullLength, length, lo, hi, reflect: length > offset }
+}
+
+/**
  * Reconstructs a waveform whose STFT magnitude approximates `magnitude` (bin-major,
  * bins = ⌊fftSize/2⌋ + 1 rows). Output length hop·(frames − 1) (+1 for odd fftSize), as
  * torch.istft gives without `length`.
@@ -68,18 +98,8 @@ export function griffinLim(magnitude: Float32Array, options: GriffinLimOptions):
   }
   const window = paddedWindow(options.window, n, options.windowLength)
   const size = bins * frames
-  const offset = Math.floor(n / 2)
-  const fullLength = n + hop * (frames - 1)
-  const length = fullLength - 2 * offset
-
-  // The window's nonzero span [lo, hi): with a window shorter than the FFT (win_length) the
-  // samples outside it are zero in every frame, so the loops skip them.
-  let lo = 0
-  while (lo < n && window[lo] === 0) lo++
-  let hi = n
-  while (hi > lo && window[hi - 1] === 0) hi--
+  const { offset, fullLength, length, lo, hi, reflect } = griffinLimFraming(window, hop, frames)
   const alpha = momentum / (1 + momentum)
-  const reflect = length > offset
   const convergence = new Float32Array(iterations)
   // ‖S‖², for the spectral convergence (the WASM path sums it in its setup, in the same order).
   let targetEnergy = 0

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { initFastFft, setDefaultFftBackend } from '../../src/dsp/fft'
 import { loadMixedRadix, type MixedRadixModule } from '../../src/dsp/fft-wasm'
-import { griffinLim } from '../../src/dsp/griffin-lim'
+import { griffinLim, griffinLimFraming } from '../../src/dsp/griffin-lim'
 import { griffinLimWasm } from '../../src/dsp/griffin-lim-wasm'
 import { paddedWindow } from '../../src/dsp/window'
 import { mulberry32 } from '../helpers/run-context'
@@ -58,14 +58,9 @@ describe.each([
       setDefaultFftBackend('auto')
     }
 
-    // The layout griffinLim gives the WASM loop (griffin-lim.ts): centred frames, reflected ends.
+    // The layout griffinLim gives the WASM loop: centred frames, reflected ends.
     const window = paddedWindow('hann', n)
-    let lo = 0
-    while (lo < n && window[lo] === 0) lo++
-    let hi = n
-    while (hi > lo && window[hi - 1] === 0) hi--
-    const offset = n / 2
-    const length = n + hop * (frames - 1) - 2 * offset
+    const { lo, hi, offset, length, reflect } = griffinLimFraming(window, hop, frames)
     let energy = 0
     const convergence = new Float32Array(iterations)
     const waveform = griffinLimWasm(mod, {
@@ -78,7 +73,7 @@ describe.each([
       hi,
       offset,
       length,
-      reflect: length > offset,
+      reflect,
       alpha: momentum / (1 + momentum),
       iterations,
       magnitude,
