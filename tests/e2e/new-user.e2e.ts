@@ -886,6 +886,36 @@ describe('the editor as a new user meets it', () => {
     await context.close()
   })
 
+  it('starts a blind or ABX test in view in a small window', async () => {
+    const { page, context, errors } = await session.open('/', {
+      viewport: { width: 1024, height: 640 },
+    })
+    await waitForFirstRun(page, 300_000)
+    await page.locator('[data-testid="listen-button"]').click()
+    await page.locator('[data-testid="listening-room"]').waitFor()
+    await expect.poll(() => page.locator('[data-testid="lane"]').count()).toBe(3)
+    /** The panel's box against the part of the room that shows (its scrolled body). */
+    const shown = (panel: string) =>
+      page.evaluate((selector) => {
+        const body = document.querySelector('.room-body')!.getBoundingClientRect()
+        const box = document.querySelector(selector)!.getBoundingClientRect()
+        return box.top >= body.top - 0.5 && box.bottom <= body.bottom + 0.5
+      }, panel)
+    // Three lanes fill a 640 px window: the panel opens below them, and is scrolled to.
+    await page.locator('[data-testid="room-abx"]').click()
+    await page.locator('[data-testid="abx-panel"]').waitFor()
+    await expect.poll(() => shown('[data-testid="abx-panel"]')).toBe(true)
+    await screenshot(page, 'new-user-abx-1024')
+    await page.getByRole('button', { name: 'End test' }).click()
+    await page.locator('[data-testid="abx-panel"]').waitFor({ state: 'detached' })
+    await page.locator('.room-body').evaluate((el) => el.scrollTo(0, 0))
+    await page.locator('[data-testid="room-blind"]').click()
+    await page.locator('[data-testid="blind-panel"]').waitFor()
+    await expect.poll(() => shown('[data-testid="blind-panel"]')).toBe(true)
+    expect(unexpected(errors)).toEqual([])
+    await context.close()
+  })
+
   it('runs wires of different outputs in lanes of their own', async () => {
     const { page, context, errors } = await session.open('/', {
       viewport: { width: 1440, height: 900 },

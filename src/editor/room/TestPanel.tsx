@@ -1,12 +1,27 @@
+import { useEffect, useRef } from 'react'
 import { abxScore } from './abx'
 import { letterOf } from './blind'
 import type { RoomSession, RoomSnapshot } from './session'
 
-/** The blind test's ranking and reveal, or the ABX test's trials and score. */
+/**
+ * The blind test's ranking and reveal, or the ABX test's trials and score. It opens below the
+ * lanes, past the bottom of a small window: a test that starts is scrolled into view.
+ */
 export function TestPanel({ session, snapshot }: { session: RoomSession; snapshot: RoomSnapshot }) {
-  if (snapshot.abx) return <AbxPanel session={session} snapshot={snapshot} />
-  if (snapshot.blind) return <BlindPanel session={session} snapshot={snapshot} />
-  return null
+  const ref = useRef<HTMLDivElement>(null)
+  const kind = snapshot.abx ? 'abx' : snapshot.blind ? 'blind' : undefined
+  useEffect(() => {
+    if (kind) ref.current?.scrollIntoView({ block: 'nearest' })
+  }, [kind])
+  return (
+    <div ref={ref}>
+      {snapshot.abx ? (
+        <AbxPanel session={session} snapshot={snapshot} />
+      ) : snapshot.blind ? (
+        <BlindPanel session={session} snapshot={snapshot} />
+      ) : null}
+    </div>
+  )
 }
 
 function BlindPanel({ session, snapshot }: { session: RoomSession; snapshot: RoomSnapshot }) {
