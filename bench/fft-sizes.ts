@@ -53,7 +53,9 @@ export const fftSizeBenches: BenchCase[] = [
   // The worst of bench/fft-scan.ts per class of size (README, src/dsp/README.md).
   sizeCase(1023, 'odd: 3·11·31'),
   sizeCase(6859, 'odd: 19³', 500),
-  sizeCase(1552, '2⁴·97: a radix-97 stage'),
+  sizeCase(1552, '2⁴·97: a Rader stage of 97 on four lanes'),
+  sizeCase(2510, "2·5·251: Rader's first stage on one transform"),
+  sizeCase(17399, 'odd: 127·137, a Rader stage of 127', 200),
   sizeCase(4801, 'prime: Rader over 4800', 1000),
   sizeCase(2062, '2·1031: Bluestein on 1031 complex points'),
   sizeCase(1047, "3·349: Rader's first stage"),

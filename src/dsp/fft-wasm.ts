@@ -121,9 +121,9 @@ export async function loadMixedRadix(
   }
 }
 
-/** The radices for a complex length: 4s first, then 2, 3, 5, 7 and odd primes ≤ 257; null if a
- * larger prime divides it. */
-export function radices(length: number): number[] | null {
+/** The radices for a complex length: 4s first, then 2, 3, 5, 7 and odd primes ≤ 257 (with
+ * `rader`, last a larger prime that a Rader stage takes, raderStageSupports); else null. */
+export function radices(length: number, rader = false): number[] | null {
   const out: number[] = []
   let rest = length
   while (rest % 4 === 0) {
@@ -135,6 +135,10 @@ export function radices(length: number): number[] | null {
       out.push(p)
       rest /= p
     }
+  }
+  if (rader && rest > 1 && raderStageSupports(rest)) {
+    out.push(rest)
+    rest = 1
   }
   return rest === 1 && out.length <= MAX_STAGES ? out : null
 }
@@ -155,17 +159,20 @@ function isPrime(n: number): boolean {
 export function mixedRadixSupports(n: number): boolean {
   if (!Number.isInteger(n) || n < 8) return false
   const length = n % 2 === 0 ? n / 2 : n
-  const factors = radices(length)
+  const factors = radices(length, true)
   if (!factors || (length > MAX_RADIX_ALONE && isPrime(length))) return false
   // A stage of a prime above 61 runs on f32x4 only on four lanes (4 | length) or over m ≥ 4
   // (fft.c, stages_single and odd_real_first); on scalars it is slower than Bluestein (3·173:
   // 22× the nearest smooth size).
   // Off lanes a stage above about 160 loses to Bluestein too (9·229: 8.1× against 5.4×,
   // 4·3·211: 5.3× against 3.9×; 3·7·131: 3.3× against 4.4×).
-  // Except the largest prime of an even n when Rader's algorithm runs its stage (the first,
-  // raderStageSupports): 4·3·211 3.9× → …, 2·5·251 ….
+  // Except the largest prime of an even n when Rader's algorithm runs its stage (the first, with
+  // m ≥ 2: raderStageSupports, fft.c rader_stage_first): against Bluestein 4·3·211 3.4× → 2.5×,
+  // 2·5·251 3.0× → 2.2×, 2·3·199 3.8× → 2.4×.
   const largest = Math.max(...factors)
   const byRader = n % 2 === 0 && raderStageSupports(largest) && length / largest >= 2
+  // A prime above 257 only by a Rader stage (radices): the largest is the one the plan gives it.
+  if (largest > MAX_RADIX && !(byRader || (n % 2 === 0 && length % 4 === 0))) return false
   return (
     length % 4 === 0 ||
     factors.every(
@@ -207,23 +214,30 @@ export function createMixedRadixPlan(
   const single = lanes === 1 && layout === 'lanes'
   const descending = first
     ? [first, ...(radices(len / first) ?? []).sort((a, b) => b - a)]
-    : radices(len)?.sort((a, b) => b - a)
+    : radices(len, true)?.sort((a, b) => b - a)
   const factors =
-    single && descending ? [descending[0], ...descending.slice(1).reverse()] : radices(len)
+    single && descending ? [descending[0], ...descending.slice(1).reverse()] : radices(len, true)
   // A prime stage by Rader's algorithm (fft.c, rader_stage) on four lanes. On one transform (even
   // n) only where the stage runs on f32x4: the first with m ≥ 2 (rader_stage_first), or s ≥ 4.
   // Odd n: a later stage (the first is odd_real_first's, on real data, or Rader's first stage).
+  // The largest such prime (one above 257 has no other stage: radices, mixedRadixSupports).
   const raderAt =
     factors && (lanes === 4 || single)
-      ? factors.findIndex(
-          (p, i) =>
+      ? factors.reduce(
+          (best, p, i) =>
             raderStageSupports(p) &&
             (lanes === 4 ||
               (i === 0
                 ? n % 2 === 0 && !first && len / p >= 2
-                : factors.slice(0, i).reduce((a, b) => a * b, 1) >= 4)),
+                : factors.slice(0, i).reduce((a, b) => a * b, 1) >= 4)) &&
+            (best < 0 || p > factors[best])
+              ? i
+              : best,
+          -1,
         )
       : -1
+  if (factors && factors.some((p, i) => p > MAX_RADIX && i !== raderAt && !(first && i === 0)))
+    throw new RangeError(`The mixed-radix FFT cannot do size ${n}`)
   // The first stage by Rader's plan (raderFirstSupports), made before this plan's fields.
   const firstRader = first ? createRaderPlan(mod, first).pointer : 0
   if (!factors || n < 8) throw new RangeError(`The mixed-radix FFT cannot do size ${n}`)
@@ -255,7 +269,7 @@ export function createMixedRadixPlan(
     const rc: number[] = []
     const half = (p - 1) / 2
     // (cos, sin)(2πrk/p): the odd radices' butterflies, and an odd n's first stage (fft.c).
-    if (p % 2 === 1 && !byRader) {
+    if (p % 2 === 1 && !byRader && i !== raderAt) {
       for (let k = 1; k <= half; k++) {
         for (let r = 1; r <= half; r++) {
           const angle = (2 * Math.PI * ((r * k) % p)) / p

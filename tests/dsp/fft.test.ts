@@ -316,6 +316,9 @@ describe('large radices, Rader and Bluestein', () => {
     // … with m = 3 and 2 (four lanes of which m are kept): 2·3·199, 4·257.
     [2 * 3 * 199, 'rader-stage'],
     [4 * 257, 'rader-stage'],
+    // … a prime above 257, which has no other stage: 8·277 (lanes), 4·271 (m = 2).
+    [8 * 277, 'rader-stage'],
+    [4 * 271, 'rader-stage'],
     // … and a later stage of an odd size (61·53: 53 after the real first stage of 61).
     [61 * 53, 'rader-stage'],
     [122, 'stages'],

@@ -909,7 +909,7 @@ static void rader_inverse(const Rader *R, const float *spectrum, float *output) 
  */
 typedef struct RaderStage {
   int p;
-  const Plan *inner;   /* lanes = 1 … as a four-lane plan of length len = P − 1 */
+  const Plan *inner;   /* a four-lane plan (real size 8(P − 1)) whose stages_v4 run length P − 1 */
   const int *gather;   /* t < P − 1: g^{−t} mod P */
   const int *scatter;  /* m < P − 1: g^m mod P */
   const float *kernel; /* re, then im, of DFT_{P−1}(b)/(P − 1) */
