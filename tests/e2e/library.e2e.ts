@@ -95,6 +95,10 @@ describe('presets, My graphs and sharing', () => {
     expect(await page.locator('[data-node-id="mine"] .file-name').textContent()).toBe(
       'field recording.wav',
     )
+    // Its whole name on hover is that name, not the browser store's reference (blob:…%20…).
+    expect(await page.locator('[data-node-id="mine"] .file-name').getAttribute('title')).toBe(
+      'field recording.wav',
+    )
     await expect
       .poll(() => page.locator('.toast').allTextContents())
       .toContainEqual(

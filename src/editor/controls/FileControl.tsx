@@ -39,6 +39,11 @@ export function FileControl(props: {
     await loadFileIntoNode(services, node, param, file)
   }
 
+  const shown = value
+    ? value.startsWith('sample:')
+      ? `${name} (sample)`
+      : name
+    : 'No file: drop one here'
   return (
     <div
       className={`control-file${over ? ' drop-over' : ''}`}
@@ -57,12 +62,9 @@ export function FileControl(props: {
         void take(e.dataTransfer.files[0])
       }}
     >
-      <span className="file-name" title={value || 'No file chosen'}>
-        {value
-          ? value.startsWith('sample:')
-            ? `${name} (sample)`
-            : name
-          : 'No file: drop one here'}
+      {/* Hovering a cut name shows it whole, as the person knows it (not its store reference). */}
+      <span className="file-name" title={shown}>
+        {shown}
       </span>
       <button type="button" onClick={() => input.current?.click()}>
         Choose…
