@@ -170,7 +170,17 @@ export function mixedRadixSupports(n: number): boolean {
   // m ≥ 2: raderStageSupports, fft.c rader_stage_first): against Bluestein 4·3·211 3.4× → 2.5×,
   // 2·5·251 3.0× → 2.2×, 2·3·199 3.8× → 2.4×.
   const largest = Math.max(...factors)
-  const byRader = n % 2 === 0 && raderStageSupports(largest) && length / largest >= 2
+  // Above 257 with m = 2 or 3 (half or a quarter of the lanes idle) only for a P − 1 of small
+  // primes and P under 2048 (against Bluestein, same run: 4·271 4.0× → 3.4×, 4·1021 4.5× → 3.5×;
+  // 4·523 over 2·3²·29 4.1× → 4.5× and 4·4481 4.0–4.7× → 4.5×, so those stay on Bluestein).
+  const byRader =
+    n % 2 === 0 &&
+    raderStageSupports(largest) &&
+    length / largest >= 2 &&
+    (largest <= MAX_RADIX ||
+      length / largest >= 4 ||
+      length % 4 === 0 ||
+      (largest < 2048 && largestPrime(largest - 1) <= 17))
   // A prime above 257 only by a Rader stage (radices): the largest is the one the plan gives it.
   if (largest > MAX_RADIX && !(byRader || (n % 2 === 0 && length % 4 === 0))) return false
   return (
