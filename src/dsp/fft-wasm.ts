@@ -1,8 +1,8 @@
 /**
  * The mixed-radix WASM SIMD backend (src/dsp/wasm/fft.c, built by src/dsp/wasm/build.sh into
  * fft-wasm-binary.ts): real transforms of the sizes whose complex length (N/2 for even N, N for
- * odd) has no prime factor above 257 (mixedRadixSupports), and of primes p and 2p by Rader's
- * algorithm (raderSupports). Single precision, unscaled both ways:
+ * odd) has no prime factor above 257 or one that a Rader stage takes (mixedRadixSupports), of
+ * primes p and 2p by Rader's algorithm (raderSupports), and of any size by Bluestein's. Single precision, unscaled both ways:
  * irfft(rfft(x)) = N·x. This file lays out the plans (factors, twiddles in float64 rounded
  * once, buffers) in the module's memory; the C code only reads them.
  */
@@ -151,7 +151,8 @@ function isPrime(n: number): boolean {
 
 /**
  * Whether this backend does real size n by its stages: n ≥ 8 and its complex length (n/2 or n)
- * has `radices`, and is not itself a prime above 61 (Rader's or Bluestein's sizes). A generic
+ * has `radices` (a prime above 257 only by a Rader stage), and is not itself a prime above 61
+ * (Rader's or Bluestein's sizes). A generic
  * radix-p stage costs O(p) per point: measured (bench/fft-scan.ts) it beats Bluestein inside
  * every composite length up to p = 257 (2^4·251: 4.2× the nearest smooth size against 6.1×;
  * 2^4·97: 2.5× against 6.7×), and alone up to about 61.
