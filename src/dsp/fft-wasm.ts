@@ -443,23 +443,27 @@ export function raderStageSupports(p: number): boolean {
   return inner !== null && inner.every((q) => q <= 31 && (q <= 13 || q <= p / 6))
 }
 
+/** g^t and g^{−t} mod the prime p for t < count, g its smallest generator (Rader's orders). */
+function generatorPowers(p: number, count: number): { up: Int32Array; down: Int32Array } {
+  const g = primitiveRoot(p)
+  const gInverse = powMod(g, p - 2, p)
+  const up = new Int32Array(count)
+  const down = new Int32Array(count)
+  for (let t = 0, u = 1, d = 1; t < count; t++, u = (u * g) % p, d = (d * gInverse) % p) {
+    up[t] = u
+    down[t] = d
+  }
+  return { up, down }
+}
+
 /** fft.c's RaderStage for prime p: the inner four-lane plan of length p − 1, the index tables,
  * and the spectrum of b_j = e^{−2πi·g^j/p} by the DFT's definition in float64, 1/(p − 1) folded in. */
 function createRaderStage(mod: MixedRadixModule, p: number): number {
   const n1 = p - 1
   const inner = createMixedRadixPlan(mod, 8 * n1).pointer
-  const g = primitiveRoot(p)
-  const gInverse = powMod(g, p - 2, p)
-  const gather = new Int32Array(n1)
-  const scatter = new Int32Array(n1)
-  const br = new Float64Array(n1)
-  const bi = new Float64Array(n1)
-  for (let t = 0, down = 1, up = 1; t < n1; t++, down = (down * gInverse) % p, up = (up * g) % p) {
-    gather[t] = down
-    scatter[t] = up
-    br[t] = Math.cos((2 * Math.PI * up) / p)
-    bi[t] = -Math.sin((2 * Math.PI * up) / p)
-  }
+  const { up: scatter, down: gather } = generatorPowers(p, n1)
+  const br = Float64Array.from(scatter, (v) => Math.cos((2 * Math.PI * v) / p))
+  const bi = Float64Array.from(scatter, (v) => -Math.sin((2 * Math.PI * v) / p))
   const kernel = new Float64Array(2 * n1)
   for (let k = 0; k < n1; k++) {
     let re = 0
@@ -513,30 +517,19 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
   // rader_pad) where p − 1 has no fast plan.
   const H = raderInnerCheap(p) ? L : fastLength(p - 1)
   const inner = createMixedRadixPlan(mod, 2 * H).pointer
-  const g = primitiveRoot(p)
-  const gInverse = powMod(g, p - 2, p)
   // t < L: g^{−t} and g^t, and where X_{g^{−t}}, X_{g^t} lie among the bins k ≤ L (or their
   // conjugates, sign −1).
-  const gather = new Int32Array(L)
-  const ibin = new Int32Array(L)
-  const isign = new Float32Array(L)
-  const power = new Int32Array(L)
-  const bin = new Int32Array(L)
-  const sign = new Float32Array(L)
-  for (let t = 0, down = 1, up = 1; t < L; t++, down = (down * gInverse) % p, up = (up * g) % p) {
-    gather[t] = down
-    ibin[t] = down <= L ? down : p - down
-    isign[t] = down <= L ? 1 : -1
-    power[t] = up
-    bin[t] = up <= L ? up : p - up
-    sign[t] = up <= L ? 1 : -1
-  }
+  const { up: power, down: gather } = generatorPowers(p, p - 1)
+  const ibin = gather.map((v) => (v <= L ? v : p - v)).subarray(0, L)
+  const isign = Float32Array.from(gather.subarray(0, L), (v) => (v <= L ? 1 : -1))
+  const bin = power.map((v) => (v <= L ? v : p - v)).subarray(0, L)
+  const sign = Float32Array.from(power.subarray(0, L), (v) => (v <= L ? 1 : -1))
   // The kernel (cos − sin)(2π·g^m/p) over m < p − 1 (padded: at m and 2H − (p − 1 − m), so that
   // the first p − 1 outputs of the longer cyclic convolution are the short one's), its spectrum
   // K in float64 (fft.js).
   const kernelInput = new Float64Array(2 * H)
-  for (let m = 0, v = 1; m < p - 1; m++, v = (v * g) % p) {
-    const angle = (2 * Math.PI * v) / p
+  for (let m = 0; m < p - 1; m++) {
+    const angle = (2 * Math.PI * power[m]) / p
     kernelInput[m] = Math.cos(angle) - Math.sin(angle)
     if (H > L && m > 0) kernelInput[2 * H - (p - 1) + m] = kernelInput[m]
   }
@@ -599,11 +592,11 @@ export function createRaderPlan(mod: MixedRadixModule, n: number): MixedRadixPla
     L,
     twice ? 1 : 0,
     inner,
-    ints(gather),
+    ints(gather.subarray(0, L)),
     ints(bin),
     floats(sign),
     floats(pair),
-    ints(power),
+    ints(power.subarray(0, L)),
     ints(ibin),
     floats(isign),
     twice ? floats(tw2) : 0,
