@@ -153,8 +153,17 @@ describe('presets, My graphs and sharing', () => {
     await form.getByLabel('Name').fill('Unfolded')
     await form.getByRole('button', { name: 'Save' }).click()
     await expect.poll(() => page.locator('[data-testid="save-button"]').textContent()).toBe('Saved')
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     await page.locator('[data-testid="share-button"]').click()
     const link = await page.locator('[data-testid="share-url"]').inputValue()
+    // Copied: said once, beside the link, and not among what the link does not carry.
+    await expect
+      .poll(() => page.locator('[data-testid="share-copied"]').textContent())
+      .toMatch(/^Copied to the clipboard/)
+    expect(await page.locator('[data-testid="share-copy"]').textContent()).toBe('Copy again')
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link)
+    expect(await page.locator('.share-notes li').allTextContents()).toEqual([])
+    await screenshot(page, 'library-share-dialog')
     await page.keyboard.press('Escape')
 
     // Unfolding is no edit: the open graph (what undo and Save compare) has no view in it.

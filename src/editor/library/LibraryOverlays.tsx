@@ -17,7 +17,12 @@ export function LibraryOverlays({ services }: { services: EditorServices }) {
         <SaveDialog services={services} name={state.save.name} notes={state.save.notes} />
       )}
       {state.share && (
-        <ShareDialog services={services} url={state.share.url} notes={state.share.notes} />
+        <ShareDialog
+          services={services}
+          url={state.share.url}
+          copied={state.share.copied}
+          notes={state.share.notes}
+        />
       )}
       {state.ask && <AskDialog request={state.ask} />}
     </>

@@ -2,10 +2,18 @@ import { useState } from 'react'
 import type { EditorServices } from '../services'
 import { Modal } from './Modal'
 
-/** The link to the open graph, to copy, with what it does not carry. */
-export function ShareDialog(props: { services: EditorServices; url: string; notes: string[] }) {
+/**
+ * The link to the open graph, to copy, with whether it is copied already (a status beside the
+ * link, not one of the notes) and what it does not carry.
+ */
+export function ShareDialog(props: {
+  services: EditorServices
+  url: string
+  copied: boolean
+  notes: string[]
+}) {
   const { services, url, notes } = props
-  const [copied, setCopied] = useState(false)
+  const [copied, setCopied] = useState(props.copied)
   const close = () => services.library.ui.set({ share: undefined })
   const copy = () =>
     void navigator.clipboard
@@ -30,10 +38,13 @@ export function ShareDialog(props: { services: EditorServices; url: string; note
           data-testid="share-url"
           onFocus={(e) => e.target.select()}
         />
-        <button type="button" onClick={copy}>
-          {copied ? 'Copied' : 'Copy link'}
+        <button type="button" onClick={copy} data-testid="share-copy">
+          {copied ? 'Copy again' : 'Copy link'}
         </button>
       </div>
+      <p className="dialog-text share-copied" role="status" data-testid="share-copied">
+        {copied ? 'Copied to the clipboard: paste it in a message or a browser.' : ''}
+      </p>
       {notes.length > 0 && (
         <ul className="problem-list share-notes">
           {notes.map((note) => (

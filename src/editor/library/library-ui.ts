@@ -23,7 +23,8 @@ export interface AskRequest {
 export interface LibraryUiState {
   browser?: { tab: BrowserTab; highlight?: string; compare: [GraphRef, GraphRef] }
   ask?: AskRequest
-  share?: { url: string; notes: string[] }
+  /** The link, whether it was copied already, and what it does not carry. */
+  share?: { url: string; copied: boolean; notes: string[] }
   /** The "save to My graphs" form, with what it starts from. */
   save?: { name: string; notes: string }
 }

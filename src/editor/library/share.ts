@@ -51,7 +51,7 @@ export async function shareCurrent(services: EditorServices): Promise<void> {
     // The browser refused (no permission or no focus): the dialog lets the person copy it.
   }
   services.library.ui.set({
-    share: { url, notes: copied ? ['Copied to the clipboard.', ...notes] : notes },
+    share: { url, copied, notes },
   })
 }
 
