@@ -745,6 +745,15 @@ describe('the editor as a new user meets it', () => {
     expect(await incomplete.getByRole('button', { name: /Delete/ }).count()).toBe(1)
     expect(await incomplete.getByRole('button', { name: 'Use' }).count()).toBe(0)
     expect(await panel.locator('[data-testid="stored-models"]').count()).toBe(0)
+    // Each Use names its model; the one the node uses already is not offered again.
+    const uses = await panel
+      .locator('[data-model] .model-actions button', { hasText: /^Use$/ })
+      .evaluateAll((buttons) =>
+        buttons.map((b) => [b.getAttribute('aria-label'), (b as HTMLButtonElement).disabled]),
+      )
+    expect(uses.length).toBeGreaterThan(2)
+    expect(uses.filter(([name]) => !/^Use \S/.test(name as string))).toEqual([])
+    expect(uses).toContainEqual(['Use Tiny test model', true])
     await screenshot(page, 'new-user-incomplete-download')
     await page.keyboard.press('Escape')
     await panel.waitFor({ state: 'detached' })

@@ -32,7 +32,14 @@ export function KnownModels(props: {
             <div className="model-warning">⚠ {TINY_NOTE}</div>
           </div>
           <div className="model-actions">
-            <button type="button" onClick={() => use('tiny')}>
+            {/* Named with its model (every row has one), and idle on the model in use. */}
+            <button
+              type="button"
+              aria-label="Use Tiny test model"
+              disabled={isCurrent('tiny') || current === ''}
+              title={isCurrent('tiny') || current === '' ? 'The node uses it already' : undefined}
+              onClick={() => use('tiny')}
+            >
               Use
             </button>
           </div>
@@ -150,13 +157,16 @@ function ManifestRow(props: {
         )}
         <button
           type="button"
-          disabled={!manifest.browser}
+          aria-label={`Use ${shortName(manifest)}`}
+          disabled={!manifest.browser || !!current}
           title={
-            manifest.browser
-              ? complete
-                ? 'Use it on the node'
-                : 'Use it on the node; it downloads when the node runs'
-              : 'It does not fit in a browser (it works on the command line)'
+            current
+              ? 'The node uses it already'
+              : manifest.browser
+                ? complete
+                  ? 'Use it on the node'
+                  : 'Use it on the node; it downloads when the node runs'
+                : 'It does not fit in a browser (it works on the command line)'
           }
           onClick={() => use(manifest.id, manifest)}
         >

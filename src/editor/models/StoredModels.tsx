@@ -133,7 +133,7 @@ function StoredRow(props: {
           </button>
         )}
         {ref && complete && (
-          <button type="button" onClick={() => use(ref, manifest)}>
+          <button type="button" onClick={() => use(ref, manifest)} aria-label={`Use ${label}`}>
             Use
           </button>
         )}
