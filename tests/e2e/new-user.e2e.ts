@@ -238,6 +238,10 @@ const focusInside = (page: Page, selector: string) =>
 async function openCalm(open: ReturnType<typeof useBrowser>['open']) {
   const opened = await open('/', { viewport: { width: 1440, height: 900 } })
   await opened.page.locator('[data-testid="node"]').first().waitFor()
+  // The canvas draws its nodes over a few frames: wait for all of the document's, or a count
+  // taken now (a test's "before") can be short by the ones still to come.
+  const nodes = (await doc(opened.page)).nodes.length
+  await expect.poll(() => nodeCount(opened.page)).toBe(nodes)
   const auto = opened.page.locator('[data-testid="auto-run"]')
   if (await auto.isChecked()) await auto.uncheck()
   return opened
