@@ -12,6 +12,7 @@
 import { cpus, loadavg } from 'node:os'
 import { createRealFft } from '../src/dsp/fft'
 import { initFastFft } from '../src/dsp/fft'
+import { largestPrime } from '../src/dsp/fft-wasm'
 import { mulberry32 } from '../src/engine/random'
 import { nearestSmooth } from './fft-sizes'
 
@@ -23,16 +24,6 @@ const option = (name: string): string | undefined => {
 const quick = args.includes('--quick')
 const top = Number(option('--top') ?? 12)
 
-const largestPrime = (n: number): number => {
-  let largest = 1
-  for (let p = 2; p * p <= n; p++) {
-    while (n % p === 0) {
-      largest = p
-      n /= p
-    }
-  }
-  return n > 1 ? Math.max(largest, n) : largest
-}
 const isPrime = (n: number): boolean => n > 1 && largestPrime(n) === n
 
 function factorText(n: number): string {
