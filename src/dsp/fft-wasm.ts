@@ -437,7 +437,7 @@ const RADER_STAGE_MIN = Number(process.env.FFT_RADER_STAGE_MIN ?? 53)
  * 67 0.92×, 71 0.87×, 79 0.83×, 89 0.79×, 97 0.69×, 103 (102 = 2·3·17) 0.74×, 139 0.58×,
  * 197 0.48×, 233 (232 = 8·29) 0.51×, 251 0.40×.
  */
-export function raderStageSupports(p: number): boolean {
+function raderStageSupports(p: number): boolean {
   if (p < RADER_STAGE_MIN || !isPrime(p)) return false
   const inner = radices(p - 1)
   return inner !== null && inner.every((q) => q <= 31 && (q <= 13 || q <= p / 6))

@@ -8,11 +8,13 @@
  *
  * Backends, once `initFastFft()` has resolved (all WASM SIMD, single precision): PFFFT for
  * N = 2^a·3^b·5^c multiples of 32; our mixed-radix FFT (fft-wasm.ts, src/dsp/wasm/fft.c) for
- * every other N ≥ 8 (stages of radix up to 257; Rader's algorithm for primes p and 2p;
+ * every other N ≥ 8 (stages of radix up to 257, and Rader stages for large primes whose P − 1
+ * factors well; Rader's algorithm, zero-padded where p − 1 is slow, for primes p and 2p;
  * Bluestein's for the rest); N < 8 in JavaScript (fft-real-js.ts). Before that, or when told
- * 'js', all JavaScript (fft.js, float64, with Bluestein over it). Plans are cached per size and backend. Spectra come
- * split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins values); hot loops over many
- * frames use a SpectrumBlock, whose buffers live in the WASM heap so nothing is copied per frame.
+ * 'js', all JavaScript (fft.js, float64, with Bluestein over it). Plans are cached per size and
+ * backend. Spectra come split (re[], im[]) or interleaved ([re0, im0, re1, im1, …], 2·bins
+ * values); hot loops over many frames use a SpectrumBlock, whose buffers live in the WASM heap so
+ * nothing is copied per frame.
  */
 import { createPffftReal, loadPffft, pffftRealSupports, type PffftModule } from './fft-pffft'
 import { jsRealFft } from './fft-real-js'
